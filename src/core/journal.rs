@@ -1,0 +1,347 @@
+//! The append-only, hash-chained operation journal (`journal.jsonl`).
+//!
+//! Line format (exact, so anyone can verify it with standard tools):
+//! `{"seq":N,"ts":"…Z","tz":"+08:00","kind":"…","order":…,"data":{…},"prev":"<64 hex>","hash":"<64 hex>"}\n`
+//! where `hash` = SHA-256 of the line up to (not including) `,"hash":"`
+//! followed by the byte `}`; `prev` is the previous line's hash (64 zeros first).
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+pub const LOCK_FILE: &str = "cardguard.lock";
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+const HASH_MARK: &str = ",\"hash\":\"";
+
+/// One parsed journal line.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Entry {
+    pub seq: u64,
+    pub ts: DateTime<Utc>,
+    pub tz: String,
+    pub kind: String,
+    pub order: Option<String>,
+    pub data: serde_json::Value,
+    pub prev: String,
+    pub hash: String,
+}
+
+#[derive(Debug)]
+pub enum JournalError {
+    /// Another cardguard holds the data dir.
+    Locked(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for JournalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JournalError::Locked(p) => write!(f, "{} is in use by another cardguard", p.display()),
+            JournalError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+/// What was cut off the end of the file on open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TornTail {
+    pub dropped_bytes: u64,
+    pub dropped_sha256: String,
+}
+
+/// A complete line that could not be read (reported, skipped in replay).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DamagedLine {
+    pub line: usize,
+    pub reason: String,
+}
+
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+    next_seq: u64,
+    last_hash: String,
+    // Held for the life of the journal: the OS drops the lock with the handle.
+    _lock: File,
+}
+
+pub struct Opened {
+    pub journal: Journal,
+    pub entries: Vec<Entry>,
+    pub torn: Option<TornTail>,
+    pub damaged: Vec<DamagedLine>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Renders one line (with its trailing `\n`) and returns it with its hash.
+pub fn render_line(
+    seq: u64,
+    ts: DateTime<Utc>,
+    tz: FixedOffset,
+    kind: &str,
+    order: Option<&str>,
+    data: &serde_json::Value,
+    prev: &str,
+) -> (String, String) {
+    let json_str = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let order = order.map(json_str).unwrap_or_else(|| "null".into());
+    let data = serde_json::to_string(data).unwrap_or_else(|_| "{}".into());
+    let body = format!(
+        "{{\"seq\":{seq},\"ts\":\"{}\",\"tz\":\"{tz}\",\"kind\":{},\"order\":{order},\"data\":{data},\"prev\":\"{prev}\"",
+        ts.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+        json_str(kind),
+    );
+    let hash = line_hash(&body);
+    (format!("{body}{HASH_MARK}{hash}\"}}\n"), hash)
+}
+
+fn line_hash(body: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(body.as_bytes());
+    h.update(b"}");
+    hex::encode(h.finalize())
+}
+
+/// Checks one line's own hash; returns the hash it claims when it matches.
+pub fn check_line_hash(line: &str) -> Result<&str, &'static str> {
+    let cut = line.rfind(HASH_MARK).ok_or("no hash field")?;
+    let claimed = line[cut + HASH_MARK.len()..].strip_suffix("\"}").ok_or("line does not end with the hash")?;
+    if claimed.len() != 64 || !claimed.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        return Err("hash is not 64 lowercase hex digits");
+    }
+    if line_hash(&line[..cut]) != claimed {
+        return Err("hash does not match the line (edited)");
+    }
+    Ok(claimed)
+}
+
+impl Journal {
+    /// Opens (creating) the journal in `dir`, takes the data-dir lock,
+    /// repairs a torn last line and returns every readable entry.
+    pub fn open(dir: &Path) -> Result<Opened, JournalError> {
+        let io = |p: &Path| {
+            let p = p.to_path_buf();
+            move |e| JournalError::Io(p, e)
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let lock_path = dir.join(LOCK_FILE);
+        let lock = OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(JournalError::Locked(dir.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => return Err(JournalError::Io(lock_path, e)),
+        }
+        let path = dir.join(JOURNAL_FILE);
+        let mut file = OpenOptions::new().create(true).read(true).append(true).open(&path).map_err(io(&path))?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io(&path))?;
+
+        // A crash can leave a last line without its '\n': cut it off.
+        let keep = bytes.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+        let torn = (keep < bytes.len()).then(|| TornTail {
+            dropped_bytes: (bytes.len() - keep) as u64,
+            dropped_sha256: sha256_hex(&bytes[keep..]),
+        });
+        if torn.is_some() {
+            file.set_len(keep as u64).map_err(io(&path))?;
+            file.sync_data().map_err(io(&path))?;
+        }
+
+        let mut entries = Vec::new();
+        let mut damaged = Vec::new();
+        let mut last_hash = GENESIS.to_owned();
+        let mut lines = 0u64;
+        for (i, raw) in bytes[..keep].split(|&b| b == b'\n').enumerate() {
+            if raw.is_empty() {
+                // The split after the final '\n'.
+                continue;
+            }
+            lines += 1;
+            let parsed = std::str::from_utf8(raw)
+                .map_err(|_| "not UTF-8".to_owned())
+                .and_then(|s| serde_json::from_slice::<Entry>(s.as_bytes()).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(e) => {
+                    last_hash = e.hash.clone();
+                    entries.push(e);
+                }
+                Err(reason) => damaged.push(DamagedLine { line: i + 1, reason }),
+            }
+        }
+        let next_seq = entries.last().map(|e| e.seq + 1).unwrap_or(1).max(lines + 1);
+        let journal = Journal { path, file, next_seq, last_hash, _lock: lock };
+        Ok(Opened { journal, entries, torn, damaged })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Appends one line; with `durable`, waits until it is on disk.
+    /// On error nothing is counted as written (the caller fails closed).
+    pub fn append(
+        &mut self,
+        ts: DateTime<Utc>,
+        tz: FixedOffset,
+        kind: &str,
+        order: Option<&str>,
+        data: &serde_json::Value,
+        durable: bool,
+    ) -> Result<Entry, JournalError> {
+        let (line, hash) = render_line(self.next_seq, ts, tz, kind, order, data, &self.last_hash);
+        let io = |e| JournalError::Io(self.path.clone(), e);
+        // One write call per line so a crash tears at most the last line.
+        self.file.write_all(line.as_bytes()).map_err(io)?;
+        if durable {
+            self.file.sync_data().map_err(|e| JournalError::Io(self.path.clone(), e))?;
+        }
+        let entry = Entry {
+            seq: self.next_seq,
+            ts,
+            tz: tz.to_string(),
+            kind: kind.to_owned(),
+            order: order.map(str::to_owned),
+            data: data.clone(),
+            prev: std::mem::replace(&mut self.last_hash, hash.clone()),
+            hash,
+        };
+        self.next_seq += 1;
+        Ok(entry)
+    }
+}
+
+/// Verifies a whole journal's bytes: each line's hash, `prev` links and
+/// `seq` numbering. Returns the number of lines, or the first bad line
+/// (1-based) and why.
+pub fn verify_bytes(bytes: &[u8]) -> Result<u64, (u64, String)> {
+    let mut prev = GENESIS.to_owned();
+    let mut n = 0u64;
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+        let line = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        return Err((line, "last line is incomplete (truncated)".into()));
+    }
+    for raw in bytes.split(|&b| b == b'\n') {
+        if raw.is_empty() {
+            continue;
+        }
+        n += 1;
+        let line = std::str::from_utf8(raw).map_err(|_| (n, "not UTF-8".to_owned()))?;
+        let hash = check_line_hash(line).map_err(|r| (n, r.to_owned()))?;
+        let e: Entry = serde_json::from_str(line).map_err(|e| (n, format!("not a journal line: {e}")))?;
+        if e.seq != n {
+            return Err((n, format!("seq is {} where {n} was expected (missing, inserted or reordered line)", e.seq)));
+        }
+        if e.prev != prev {
+            return Err((n, "prev does not match the line before (missing, inserted or reordered line)".into()));
+        }
+        prev = hash.to_owned();
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ts(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn cst() -> FixedOffset {
+        FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    #[test]
+    fn line_format_is_exact() {
+        let (line, hash) =
+            render_line(1, ts("2026-11-27T09:15:02.123Z"), cst(), "undone", Some("CG-1"), &json!({}), GENESIS);
+        let expected_body = format!(
+            "{{\"seq\":1,\"ts\":\"2026-11-27T09:15:02.123Z\",\"tz\":\"+08:00\",\"kind\":\"undone\",\"order\":\"CG-1\",\"data\":{{}},\"prev\":\"{GENESIS}\""
+        );
+        assert_eq!(line, format!("{expected_body},\"hash\":\"{hash}\"}}\n"));
+        assert_eq!(hash, sha256_hex(format!("{expected_body}}}").as_bytes()));
+        let (line, _) = render_line(2, ts("2026-11-27T09:15:02Z"), cst(), "app_started", None, &json!({}), &hash);
+        assert!(line.contains("\"ts\":\"2026-11-27T09:15:02.000Z\""));
+        assert!(line.contains("\"order\":null"));
+    }
+
+    #[test]
+    fn appends_chain_and_reopen_continues() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut j = Journal::open(dir.path()).unwrap().journal;
+            j.append(ts("2026-11-27T09:00:00Z"), cst(), "a", None, &json!({"x": 1}), false).unwrap();
+            j.append(ts("2026-11-27T09:00:01Z"), cst(), "b", Some("O"), &json!({}), true).unwrap();
+        }
+        let o = Journal::open(dir.path()).unwrap();
+        assert_eq!(o.entries.len(), 2);
+        assert_eq!(o.entries[1].prev, o.entries[0].hash);
+        assert!(o.torn.is_none());
+        let mut j = o.journal;
+        j.append(ts("2026-11-27T09:00:02Z"), cst(), "c", None, &json!({}), false).unwrap();
+        drop(j);
+        let bytes = std::fs::read(dir.path().join(JOURNAL_FILE)).unwrap();
+        assert_eq!(verify_bytes(&bytes), Ok(3));
+    }
+
+    #[test]
+    fn torn_tail_is_cut_off() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut j = Journal::open(dir.path()).unwrap().journal;
+            j.append(ts("2026-11-27T09:00:00Z"), cst(), "a", None, &json!({}), false).unwrap();
+        }
+        let path = dir.path().join(JOURNAL_FILE);
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{\"seq\":2,\"ts\":\"2026").unwrap();
+        drop(f);
+        assert!(verify_bytes(&std::fs::read(&path).unwrap()).is_err());
+        let o = Journal::open(dir.path()).unwrap();
+        let torn = o.torn.expect("torn tail found");
+        assert_eq!(torn.dropped_bytes, 19);
+        assert_eq!(o.entries.len(), 1);
+        assert_eq!(o.journal.next_seq(), 2);
+        assert_eq!(verify_bytes(&std::fs::read(&path).unwrap()), Ok(1));
+    }
+
+    #[test]
+    fn second_open_is_refused_while_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Journal::open(dir.path()).unwrap();
+        assert!(matches!(Journal::open(dir.path()), Err(JournalError::Locked(_))));
+        drop(first);
+        assert!(Journal::open(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn verify_finds_edits_and_reorders() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut j = Journal::open(dir.path()).unwrap().journal;
+            for k in ["a", "b", "c"] {
+                j.append(ts("2026-11-27T09:00:00Z"), cst(), k, None, &json!({"k": k}), false).unwrap();
+            }
+        }
+        let bytes = std::fs::read(dir.path().join(JOURNAL_FILE)).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let edited = text.replacen("\"k\":\"b\"", "\"k\":\"B\"", 1);
+        assert_eq!(verify_bytes(edited.as_bytes()).unwrap_err().0, 2);
+        let lines: Vec<&str> = text.lines().collect();
+        let swapped = format!("{}\n{}\n{}\n", lines[0], lines[2], lines[1]);
+        assert_eq!(verify_bytes(swapped.as_bytes()).unwrap_err().0, 2);
+        let missing = format!("{}\n{}\n", lines[0], lines[2]);
+        assert_eq!(verify_bytes(missing.as_bytes()).unwrap_err().0, 2);
+    }
+}

@@ -1,0 +1,15 @@
+//! The pure core: no egui in here. Time always comes from a [`clock::Clock`].
+
+pub mod channel;
+pub mod clock;
+pub mod code;
+pub mod draft;
+pub mod event;
+pub mod fingerprint;
+pub mod guard;
+pub mod journal;
+pub mod money;
+pub mod order;
+pub mod profile;
+pub mod session;
+pub mod settings;

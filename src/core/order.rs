@@ -1,0 +1,500 @@
+//! The order state machine. The ledger is rebuilt by replaying journal
+//! events; time-driven changes (a window closing, a channel verifying) are
+//! produced by [`Ledger::due`] as events, journaled, then applied like any
+//! other — so the journal and the state can never disagree.
+
+use super::event::{Event, ReleaseMode};
+use super::money::Fen;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Being entered; nothing confirmed.
+    Draft,
+    /// On the review screen.
+    Reviewing,
+    /// Confirmed and held on this device until `hold_until`.
+    Holding,
+    /// Manual hand-off: code on the clipboard, waiting for "I have submitted it".
+    AwaitingPlatform,
+    /// Submitted; the channel's cancel window is open.
+    InWindow,
+    /// Window closed (or none); the channel is verifying.
+    Verifying,
+    Settled,
+    Cancelled,
+    /// Manual hand-off: cancel asked on the platform; outcome is the platform's.
+    CancelRequested,
+    /// Manual hand-off: the cancel window ran out.
+    Expired,
+    /// The app stopped during the hold; never sent.
+    Interrupted,
+    Discarded,
+}
+
+impl Phase {
+    /// i18n key of the state as the orders list shows it.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Phase::Draft => "phase.draft",
+            Phase::Reviewing => "phase.reviewing",
+            Phase::Holding => "phase.holding",
+            Phase::AwaitingPlatform => "phase.awaiting_platform",
+            Phase::InWindow => "phase.in_window",
+            Phase::Verifying => "phase.verifying",
+            Phase::Settled => "phase.settled",
+            Phase::Cancelled => "phase.cancelled",
+            Phase::CancelRequested => "phase.cancel_requested",
+            Phase::Expired => "phase.expired",
+            Phase::Interrupted => "phase.interrupted",
+            Phase::Discarded => "phase.discarded",
+        }
+    }
+
+    /// Whether the code has left (or may have left) the device.
+    pub fn is_released(self) -> bool {
+        matches!(
+            self,
+            Phase::AwaitingPlatform
+                | Phase::InWindow
+                | Phase::Verifying
+                | Phase::Settled
+                | Phase::Cancelled
+                | Phase::CancelRequested
+                | Phase::Expired
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub channel: String,
+    pub face_value: Fen,
+    pub payout: Fen,
+    pub masked: String,
+    pub fingerprint: String,
+    pub mode: ReleaseMode,
+    pub cancel_window_ms: u64,
+    pub phase: Phase,
+    pub hold_until: Option<DateTime<Utc>>,
+    pub hold_s: u32,
+    pub released_at: Option<DateTime<Utc>>,
+    pub clipboard_until: Option<DateTime<Utc>>,
+    pub window_started: Option<DateTime<Utc>>,
+    pub window_ends: Option<DateTime<Utc>>,
+    pub verify_at: Option<DateTime<Utc>>,
+    pub fee_paid: Option<Fen>,
+    pub cancel_refused: Option<String>,
+}
+
+impl Order {
+    fn new(id: &str, at: DateTime<Utc>) -> Self {
+        Self {
+            id: id.to_owned(),
+            created_at: at,
+            channel: String::new(),
+            face_value: Fen::ZERO,
+            payout: Fen::ZERO,
+            masked: String::new(),
+            fingerprint: String::new(),
+            mode: ReleaseMode::Simulated,
+            cancel_window_ms: 0,
+            phase: Phase::Draft,
+            hold_until: None,
+            hold_s: 0,
+            released_at: None,
+            clipboard_until: None,
+            window_started: None,
+            window_ends: None,
+            verify_at: None,
+            fee_paid: None,
+            cancel_refused: None,
+        }
+    }
+
+    /// Milliseconds left in the cancel window (None outside it).
+    pub fn window_left_ms(&self, now: DateTime<Utc>) -> Option<u64> {
+        (self.phase == Phase::InWindow).then(|| super::clock::ms_between(now, self.window_ends.unwrap_or(now)))
+    }
+
+    pub fn hold_left_ms(&self, now: DateTime<Utc>) -> Option<u64> {
+        (self.phase == Phase::Holding).then(|| super::clock::ms_between(now, self.hold_until.unwrap_or(now)))
+    }
+
+    /// The next instant at which this order changes by itself.
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        let own = match self.phase {
+            Phase::Holding => self.hold_until,
+            Phase::InWindow => self.window_ends,
+            Phase::Verifying => self.verify_at,
+            _ => None,
+        };
+        // The clipboard is cleared on time whatever the order's state.
+        own.into_iter().chain(self.clipboard_until).min()
+    }
+}
+
+/// All orders, rebuilt from the journal.
+#[derive(Debug, Default, Clone)]
+pub struct Ledger {
+    orders: Vec<Order>,
+    index: HashMap<String, usize>,
+    /// fingerprint → first order that released it.
+    released_fingerprints: HashMap<String, String>,
+    /// Events that did not fit the order's state (kept for the journal viewer).
+    pub anomalies: Vec<String>,
+}
+
+impl Ledger {
+    pub fn orders(&self) -> &[Order] {
+        &self.orders
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Order> {
+        self.index.get(id).map(|&i| &self.orders[i])
+    }
+
+    pub fn ever_released(&self) -> bool {
+        !self.released_fingerprints.is_empty()
+    }
+
+    /// The order that already released a code with this fingerprint.
+    pub fn released_with(&self, fingerprint: &str) -> Option<&str> {
+        self.released_fingerprints.get(fingerprint).map(String::as_str)
+    }
+
+    /// Applies one journaled event. Events for an order in a state where
+    /// they make no sense are recorded as anomalies and change nothing.
+    pub fn apply(&mut self, order_id: Option<&str>, at: DateTime<Utc>, event: &Event) {
+        let Some(id) = order_id else { return };
+        let idx = match self.index.get(id) {
+            Some(&i) => i,
+            None => {
+                self.orders.push(Order::new(id, at));
+                self.index.insert(id.to_owned(), self.orders.len() - 1);
+                self.orders.len() - 1
+            }
+        };
+        let o = &mut self.orders[idx];
+        use Phase::*;
+        let ok = match (event, o.phase) {
+            (Event::ChannelChosen { channel }, Draft | Reviewing) => {
+                o.channel = channel.clone();
+                o.phase = Draft;
+                true
+            }
+            (Event::CodeEntered { masked, fingerprint, .. }, Draft | Reviewing) => {
+                o.masked = masked.clone();
+                o.fingerprint = fingerprint.clone();
+                true
+            }
+            (Event::VerificationCodeEntered { .. }, Draft | Reviewing) => true,
+            (Event::FaceValueSet { face_value_fen, .. }, Draft | Reviewing) => {
+                o.face_value = *face_value_fen;
+                true
+            }
+            (
+                Event::ReviewShown { channel, face_value_fen, payout_fen, masked, fingerprint, cancel_window_ms, release_mode },
+                Draft | Reviewing,
+            ) => {
+                o.channel = channel.clone();
+                o.face_value = *face_value_fen;
+                o.payout = *payout_fen;
+                o.masked = masked.clone();
+                o.fingerprint = fingerprint.clone();
+                o.cancel_window_ms = *cancel_window_ms;
+                o.mode = *release_mode;
+                o.phase = Reviewing;
+                true
+            }
+            (Event::Confirmed { hold_s, hold_until }, Reviewing) => {
+                o.hold_s = *hold_s;
+                o.hold_until = Some(*hold_until);
+                o.phase = Holding;
+                true
+            }
+            (Event::Undone {}, Holding) => {
+                o.hold_until = None;
+                o.phase = Reviewing;
+                true
+            }
+            (Event::HoldInterrupted {}, Holding) => {
+                o.phase = Interrupted;
+                true
+            }
+            (Event::DraftDiscarded {}, Draft | Reviewing) => {
+                o.phase = Discarded;
+                true
+            }
+            (Event::Released { mode, window_ends, verify_at, clipboard_until }, Holding) => {
+                o.released_at = Some(at);
+                o.mode = *mode;
+                self.released_fingerprints.entry(o.fingerprint.clone()).or_insert_with(|| o.id.clone());
+                match mode {
+                    ReleaseMode::Simulated => {
+                        o.window_started = Some(at);
+                        o.window_ends = *window_ends;
+                        o.verify_at = *verify_at;
+                        o.phase = if window_ends.is_some_and(|w| w > at) { InWindow } else { Verifying };
+                    }
+                    ReleaseMode::Manual => {
+                        o.clipboard_until = *clipboard_until;
+                        o.phase = AwaitingPlatform;
+                    }
+                }
+                true
+            }
+            (Event::ClipboardCleared {}, _) => {
+                o.clipboard_until = None;
+                true
+            }
+            (Event::PlatformSubmitted { window_ends }, AwaitingPlatform) => {
+                o.window_started = Some(at);
+                o.window_ends = Some(*window_ends);
+                o.phase = if *window_ends > at { InWindow } else { Expired };
+                true
+            }
+            (Event::CancelRequested { .. }, InWindow) => {
+                if o.mode == ReleaseMode::Manual {
+                    o.phase = CancelRequested;
+                }
+                true
+            }
+            (Event::Cancelled { fee_fen }, InWindow) => {
+                o.fee_paid = Some(*fee_fen);
+                o.phase = Cancelled;
+                true
+            }
+            (Event::CancelRefused { reason }, _) => {
+                o.cancel_refused = Some(reason.clone());
+                true
+            }
+            (Event::WindowClosed { .. }, InWindow) => {
+                o.phase = match o.mode {
+                    ReleaseMode::Manual => Expired,
+                    ReleaseMode::Simulated => Verifying,
+                };
+                true
+            }
+            (Event::Verified { .. }, Verifying) => true,
+            (Event::Settled { .. }, Verifying) => {
+                o.phase = Settled;
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            self.anomalies.push(format!("{}: {} while {:?}", id, event.kind(), o.phase));
+        }
+    }
+
+    /// Time-driven changes that are due at `now`, as events to journal.
+    /// Holds are not here: releasing needs the code, which only the UI holds.
+    pub fn due(&self, now: DateTime<Utc>) -> Vec<(String, Event)> {
+        let mut out = Vec::new();
+        for o in &self.orders {
+            match o.phase {
+                Phase::InWindow => {
+                    if let Some(end) = o.window_ends.filter(|&e| e <= now) {
+                        out.push((o.id.clone(), Event::WindowClosed { at: end }));
+                    }
+                }
+                Phase::Verifying => {
+                    if let Some(v) = o.verify_at.filter(|&v| v <= now) {
+                        out.push((o.id.clone(), Event::Verified { at: v }));
+                        out.push((o.id.clone(), Event::Settled { payout_fen: o.payout }));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The earliest instant after which something changes by itself.
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        self.orders.iter().filter_map(Order::next_deadline).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn t0() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z").unwrap().with_timezone(&Utc)
+    }
+
+    fn reviewed(ledger: &mut Ledger, id: &str, mode: ReleaseMode) {
+        ledger.apply(Some(id), t0(), &Event::ChannelChosen { channel: "kaquanmao".into() });
+        ledger.apply(
+            Some(id),
+            t0(),
+            &Event::ReviewShown {
+                channel: "kaquanmao".into(),
+                face_value_fen: Fen(10_000),
+                payout_fen: Fen(9_200),
+                masked: "•••• •••• •••• 7F3K".into(),
+                fingerprint: "fp1".into(),
+                cancel_window_ms: 480_000,
+                release_mode: mode,
+            },
+        );
+    }
+
+    fn confirm(ledger: &mut Ledger, id: &str) {
+        ledger.apply(Some(id), t0(), &Event::Confirmed { hold_s: 10, hold_until: t0() + Duration::seconds(10) });
+    }
+
+    fn release_sim(ledger: &mut Ledger, id: &str, at: DateTime<Utc>) {
+        ledger.apply(
+            Some(id),
+            at,
+            &Event::Released {
+                mode: ReleaseMode::Simulated,
+                window_ends: Some(at + Duration::minutes(8)),
+                verify_at: Some(at + Duration::minutes(10)),
+                clipboard_until: None,
+            },
+        );
+    }
+
+    #[test]
+    fn review_confirm_undo_confirm_release() {
+        let mut l = Ledger::default();
+        reviewed(&mut l, "A", ReleaseMode::Simulated);
+        assert_eq!(l.get("A").unwrap().phase, Phase::Reviewing);
+        confirm(&mut l, "A");
+        assert_eq!(l.get("A").unwrap().phase, Phase::Holding);
+        assert_eq!(l.get("A").unwrap().hold_left_ms(t0() + Duration::seconds(3)), Some(7_000));
+        l.apply(Some("A"), t0(), &Event::Undone {});
+        assert_eq!(l.get("A").unwrap().phase, Phase::Reviewing);
+        assert!(!l.ever_released());
+        confirm(&mut l, "A");
+        release_sim(&mut l, "A", t0() + Duration::seconds(10));
+        let o = l.get("A").unwrap();
+        assert_eq!(o.phase, Phase::InWindow);
+        assert!(l.ever_released());
+        assert_eq!(l.released_with("fp1"), Some("A"));
+        assert!(l.anomalies.is_empty(), "{:?}", l.anomalies);
+    }
+
+    #[test]
+    fn simulated_window_closes_then_verifies_and_settles() {
+        let mut l = Ledger::default();
+        reviewed(&mut l, "A", ReleaseMode::Simulated);
+        confirm(&mut l, "A");
+        let r = t0() + Duration::seconds(10);
+        release_sim(&mut l, "A", r);
+        assert!(l.due(r + Duration::minutes(7)).is_empty());
+        assert_eq!(l.next_deadline(), Some(r + Duration::minutes(8)));
+        let due = l.due(r + Duration::minutes(8));
+        assert_eq!(due, vec![("A".into(), Event::WindowClosed { at: r + Duration::minutes(8) })]);
+        for (id, e) in &due {
+            l.apply(Some(id), r + Duration::minutes(8), e);
+        }
+        assert_eq!(l.get("A").unwrap().phase, Phase::Verifying);
+        let due = l.due(r + Duration::hours(5));
+        assert_eq!(due.len(), 2);
+        for (id, e) in &due {
+            l.apply(Some(id), r + Duration::hours(5), e);
+        }
+        assert_eq!(l.get("A").unwrap().phase, Phase::Settled);
+        assert!(l.due(r + Duration::hours(6)).is_empty());
+        assert_eq!(l.next_deadline(), None);
+    }
+
+    #[test]
+    fn cancel_inside_window_and_anomalies_outside() {
+        let mut l = Ledger::default();
+        reviewed(&mut l, "A", ReleaseMode::Simulated);
+        // Cancelling something never released is an anomaly and changes nothing.
+        l.apply(Some("A"), t0(), &Event::Cancelled { fee_fen: Fen(1) });
+        assert_eq!(l.get("A").unwrap().phase, Phase::Reviewing);
+        assert_eq!(l.anomalies.len(), 1);
+        confirm(&mut l, "A");
+        release_sim(&mut l, "A", t0());
+        l.apply(Some("A"), t0(), &Event::Cancelled { fee_fen: Fen(1_000) });
+        let o = l.get("A").unwrap();
+        assert_eq!(o.phase, Phase::Cancelled);
+        assert_eq!(o.fee_paid, Some(Fen(1_000)));
+        assert!(l.due(t0() + Duration::days(1)).is_empty());
+    }
+
+    #[test]
+    fn manual_handoff_window_starts_on_platform_submit_and_expires() {
+        let mut l = Ledger::default();
+        reviewed(&mut l, "M", ReleaseMode::Manual);
+        confirm(&mut l, "M");
+        let r = t0() + Duration::seconds(10);
+        l.apply(
+            Some("M"),
+            r,
+            &Event::Released {
+                mode: ReleaseMode::Manual,
+                window_ends: None,
+                verify_at: None,
+                clipboard_until: Some(r + Duration::seconds(60)),
+            },
+        );
+        assert_eq!(l.get("M").unwrap().phase, Phase::AwaitingPlatform);
+        let s = r + Duration::seconds(30);
+        l.apply(Some("M"), s, &Event::PlatformSubmitted { window_ends: s + Duration::minutes(8) });
+        assert_eq!(l.get("M").unwrap().phase, Phase::InWindow);
+        assert_eq!(l.get("M").unwrap().window_left_ms(s + Duration::minutes(1)), Some(420_000));
+        for (id, e) in l.due(s + Duration::minutes(9)) {
+            l.apply(Some(&id), s + Duration::minutes(9), &e);
+        }
+        assert_eq!(l.get("M").unwrap().phase, Phase::Expired);
+    }
+
+    #[test]
+    fn manual_cancel_request_is_recorded() {
+        let mut l = Ledger::default();
+        reviewed(&mut l, "M", ReleaseMode::Manual);
+        confirm(&mut l, "M");
+        l.apply(
+            Some("M"),
+            t0(),
+            &Event::Released { mode: ReleaseMode::Manual, window_ends: None, verify_at: None, clipboard_until: None },
+        );
+        l.apply(Some("M"), t0(), &Event::PlatformSubmitted { window_ends: t0() + Duration::minutes(8) });
+        l.apply(Some("M"), t0(), &Event::CancelRequested { fee_fen: Fen(1_000) });
+        assert_eq!(l.get("M").unwrap().phase, Phase::CancelRequested);
+    }
+
+    #[test]
+    fn zero_window_goes_straight_to_verifying() {
+        let mut l = Ledger::default();
+        reviewed(&mut l, "Z", ReleaseMode::Simulated);
+        confirm(&mut l, "Z");
+        l.apply(
+            Some("Z"),
+            t0(),
+            &Event::Released {
+                mode: ReleaseMode::Simulated,
+                window_ends: Some(t0()),
+                verify_at: Some(t0() + Duration::seconds(3)),
+                clipboard_until: None,
+            },
+        );
+        assert_eq!(l.get("Z").unwrap().phase, Phase::Verifying);
+    }
+
+    #[test]
+    fn interrupted_hold_and_discarded_draft() {
+        let mut l = Ledger::default();
+        reviewed(&mut l, "A", ReleaseMode::Simulated);
+        confirm(&mut l, "A");
+        l.apply(Some("A"), t0(), &Event::HoldInterrupted {});
+        assert_eq!(l.get("A").unwrap().phase, Phase::Interrupted);
+        assert!(!l.get("A").unwrap().phase.is_released());
+        reviewed(&mut l, "B", ReleaseMode::Simulated);
+        l.apply(Some("B"), t0(), &Event::DraftDiscarded {});
+        assert_eq!(l.get("B").unwrap().phase, Phase::Discarded);
+    }
+}

@@ -1,0 +1,336 @@
+//! One open data dir: the journal, the ledger rebuilt from it, channel
+//! profiles, settings and the fingerprint key. Every change goes through
+//! [`Session::record`]: journal first, state second — if the journal cannot
+//! be written, the state does not move (fail closed).
+
+use super::channel::{Channel, ManualHandoff, SimulatedChannel};
+use super::clock::SharedClock;
+use super::code::CardSecret;
+use super::event::{Event, ReleaseMode};
+use super::fingerprint::FingerprintKey;
+use super::journal::{DamagedLine, Journal, JournalError, TornTail};
+use super::order::{Ledger, Order, Phase};
+use super::profile::{ChannelProfile, ProfileProblem, load_profiles};
+use super::settings::{SETTINGS_FILE, Settings, SettingsProblem, load_settings};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+pub const PROFILES_FILE: &str = "channels.json";
+
+/// Where everything lives. `--data-dir` puts all of it in one folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub config_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn in_one_dir(dir: &Path) -> Self {
+        Self { data_dir: dir.to_path_buf(), config_dir: dir.to_path_buf() }
+    }
+
+    /// The platform's per-user folders (XDG on Linux), or `--data-dir`.
+    pub fn resolve(data_dir: Option<&Path>) -> Option<Self> {
+        if let Some(d) = data_dir {
+            return Some(Self::in_one_dir(d));
+        }
+        let p = directories::ProjectDirs::from("", "", "cardguard")?;
+        Some(Self { data_dir: p.data_dir().to_path_buf(), config_dir: p.config_dir().to_path_buf() })
+    }
+
+    pub fn settings_file(&self) -> PathBuf {
+        self.config_dir.join(SETTINGS_FILE)
+    }
+
+    pub fn profiles_file(&self) -> PathBuf {
+        self.config_dir.join(PROFILES_FILE)
+    }
+}
+
+/// Something found while opening that the user should be told about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartupNote {
+    Profiles(ProfileProblem),
+    Settings(SettingsProblem),
+    TornTailRepaired(TornTail),
+    DamagedLines(Vec<DamagedLine>),
+    FingerprintKeyReplaced,
+    HoldsInterrupted(Vec<String>),
+}
+
+#[derive(Debug)]
+pub enum SessionError {
+    Journal(JournalError),
+    UnknownOrder(String),
+    UnknownChannel(String),
+    /// The order is not in a state that allows this.
+    WrongState(String, Phase),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for SessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionError::Journal(e) => e.fmt(f),
+            SessionError::UnknownOrder(id) => write!(f, "unknown order {id}"),
+            SessionError::UnknownChannel(id) => write!(f, "unknown channel {id}"),
+            SessionError::WrongState(id, p) => write!(f, "order {id} is {p:?}"),
+            SessionError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+impl From<JournalError> for SessionError {
+    fn from(e: JournalError) -> Self {
+        SessionError::Journal(e)
+    }
+}
+
+pub struct Session {
+    clock: SharedClock,
+    paths: Paths,
+    journal: Journal,
+    ledger: Ledger,
+    profiles: Vec<ChannelProfile>,
+    settings: Settings,
+    key: FingerprintKey,
+    pub startup_notes: Vec<StartupNote>,
+}
+
+impl Session {
+    /// Opens the data dir: lock, repair, replay, then catch up with
+    /// everything that happened while the app was closed.
+    pub fn open(paths: Paths, clock: SharedClock) -> Result<Self, SessionError> {
+        let mut notes = Vec::new();
+        for dir in [&paths.data_dir, &paths.config_dir] {
+            std::fs::create_dir_all(dir).map_err(|e| SessionError::Io(dir.clone(), e))?;
+        }
+        let opened = Journal::open(&paths.data_dir)?;
+        let (key, replaced) =
+            FingerprintKey::load_or_create(&paths.data_dir).map_err(|e| SessionError::Io(paths.data_dir.clone(), e))?;
+        if replaced {
+            notes.push(StartupNote::FingerprintKeyReplaced);
+        }
+        let (profiles, problem) = load_profiles(&paths.profiles_file());
+        notes.extend(problem.map(StartupNote::Profiles));
+        let (settings, problem) = load_settings(&paths.settings_file());
+        notes.extend(problem.map(StartupNote::Settings));
+        if !opened.damaged.is_empty() {
+            notes.push(StartupNote::DamagedLines(opened.damaged.clone()));
+        }
+
+        let mut ledger = Ledger::default();
+        for e in &opened.entries {
+            // Kinds this version does not know (written by a newer one) are skipped.
+            if let Some(ev) = Event::from_parts(&e.kind, &e.data) {
+                ledger.apply(e.order.as_deref(), e.ts, &ev);
+            }
+        }
+        let mut s = Session { clock, paths, journal: opened.journal, ledger, profiles, settings, key, startup_notes: notes };
+
+        if let Some(t) = opened.torn {
+            s.record(None, Event::JournalRepaired { dropped_bytes: t.dropped_bytes, dropped_sha256: t.dropped_sha256.clone() })?;
+            s.startup_notes.push(StartupNote::TornTailRepaired(t));
+        }
+        s.record(None, Event::AppStarted { version: env!("CARGO_PKG_VERSION").into() })?;
+        // The code only ever lived in memory: a hold or draft cut short by a
+        // stop can never be sent. Say so in the journal.
+        let mut interrupted = Vec::new();
+        let stale: Vec<(String, Phase)> = s.ledger.orders().iter().map(|o| (o.id.clone(), o.phase)).collect();
+        for (id, phase) in stale {
+            match phase {
+                Phase::Holding => {
+                    s.record(Some(&id), Event::HoldInterrupted {})?;
+                    interrupted.push(id);
+                }
+                Phase::Draft | Phase::Reviewing => s.record(Some(&id), Event::DraftDiscarded {})?,
+                _ => {}
+            }
+        }
+        if !interrupted.is_empty() {
+            s.startup_notes.push(StartupNote::HoldsInterrupted(interrupted));
+        }
+        s.catch_up()?;
+        Ok(s)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    pub fn order(&self, id: &str) -> Option<&Order> {
+        self.ledger.get(id)
+    }
+
+    pub fn profiles(&self) -> &[ChannelProfile] {
+        &self.profiles
+    }
+
+    pub fn profile(&self, id: &str) -> Option<&ChannelProfile> {
+        self.profiles.iter().find(|p| p.id == id)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn journal_path(&self) -> &Path {
+        self.journal.path()
+    }
+
+    /// Journals one event, then applies it. Nothing changes if the write fails.
+    pub fn record(&mut self, order: Option<&str>, event: Event) -> Result<(), SessionError> {
+        let now = self.clock.now();
+        let tz = self.clock.offset_at(now);
+        self.journal.append(now, tz, &event.kind(), order, &event.data(), event.must_be_durable())?;
+        self.ledger.apply(order, now, &event);
+        Ok(())
+    }
+
+    /// A fresh order id: local date plus the journal line that creates it,
+    /// unique and increasing without any extra state.
+    pub fn new_order_id(&self) -> String {
+        let now = self.clock.now();
+        let local = now.with_timezone(&self.clock.offset_at(now));
+        format!("CG-{}-{:04}", local.format("%Y%m%d"), self.journal.next_seq())
+    }
+
+    pub fn fingerprint(&self, secret: &CardSecret) -> String {
+        self.key.fingerprint(secret.expose())
+    }
+
+    pub fn channel(&self) -> Box<dyn Channel> {
+        match self.settings.release_mode {
+            ReleaseMode::Simulated => Box::new(SimulatedChannel),
+            ReleaseMode::Manual => Box::new(ManualHandoff { clipboard_s: self.settings.clipboard_clear_s }),
+        }
+    }
+
+    fn order_and_profile(&self, id: &str) -> Result<(Order, ChannelProfile), SessionError> {
+        let o = self.ledger.get(id).ok_or_else(|| SessionError::UnknownOrder(id.into()))?.clone();
+        let p = self.profile(&o.channel).ok_or_else(|| SessionError::UnknownChannel(o.channel.clone()))?.clone();
+        Ok((o, p))
+    }
+
+    fn expect_phase(o: &Order, phase: Phase) -> Result<(), SessionError> {
+        if o.phase == phase { Ok(()) } else { Err(SessionError::WrongState(o.id.clone(), o.phase)) }
+    }
+
+    /// The second confirmation passed: start the local hold.
+    pub fn confirm(&mut self, id: &str) -> Result<(), SessionError> {
+        let (o, _) = self.order_and_profile(id)?;
+        Self::expect_phase(&o, Phase::Reviewing)?;
+        let hold_s = self.settings.hold_s;
+        let hold_until = self.clock.now() + chrono::Duration::seconds(hold_s as i64);
+        self.record(Some(id), Event::Confirmed { hold_s, hold_until })
+    }
+
+    pub fn undo(&mut self, id: &str) -> Result<(), SessionError> {
+        let (o, _) = self.order_and_profile(id)?;
+        Self::expect_phase(&o, Phase::Holding)?;
+        self.record(Some(id), Event::Undone {})
+    }
+
+    /// Hands a held order to the channel. The secret is required so that
+    /// only the UI that still holds it in memory can release.
+    pub fn release(&mut self, id: &str, _secret: &CardSecret) -> Result<Event, SessionError> {
+        let (o, p) = self.order_and_profile(id)?;
+        Self::expect_phase(&o, Phase::Holding)?;
+        let ev = self.channel_for(o.mode).release(&o, &p, self.clock.now());
+        self.record(Some(id), ev.clone())?;
+        Ok(ev)
+    }
+
+    fn channel_for(&self, mode: ReleaseMode) -> Box<dyn Channel> {
+        match mode {
+            ReleaseMode::Simulated => Box::new(SimulatedChannel),
+            ReleaseMode::Manual => Box::new(ManualHandoff { clipboard_s: self.settings.clipboard_clear_s }),
+        }
+    }
+
+    /// Manual hand-off: the user has submitted on the platform.
+    pub fn platform_submitted(&mut self, id: &str) -> Result<(), SessionError> {
+        let (o, p) = self.order_and_profile(id)?;
+        Self::expect_phase(&o, Phase::AwaitingPlatform)?;
+        let window_ends = self.clock.now() + chrono::Duration::milliseconds(p.effective_window_ms() as i64);
+        self.record(Some(id), Event::PlatformSubmitted { window_ends })
+    }
+
+    /// Asks the order's channel to cancel; journals the request and outcome.
+    pub fn cancel(&mut self, id: &str) -> Result<Event, SessionError> {
+        let (o, p) = self.order_and_profile(id)?;
+        let now = self.clock.now();
+        let outcome = self.channel_for(o.mode).cancel(&o, &p, now);
+        if o.mode == ReleaseMode::Simulated && matches!(outcome, Event::Cancelled { .. }) {
+            self.record(Some(id), Event::CancelRequested { fee_fen: p.cancel_fee(o.face_value) })?;
+        }
+        self.record(Some(id), outcome.clone())?;
+        Ok(outcome)
+    }
+
+    pub fn clipboard_cleared(&mut self, id: &str) -> Result<(), SessionError> {
+        self.record(Some(id), Event::ClipboardCleared {})
+    }
+
+    /// Journals every time-driven change that is due; returns the ids of
+    /// holds that have run out (releasing them needs the UI's secret).
+    pub fn catch_up(&mut self) -> Result<Vec<String>, SessionError> {
+        // Bounded: each pass moves at least one order forward.
+        for _ in 0..16 {
+            let due = self.ledger.due(self.clock.now());
+            if due.is_empty() {
+                break;
+            }
+            for (id, ev) in due {
+                self.record(Some(&id), ev)?;
+            }
+        }
+        let now = self.clock.now();
+        Ok(self
+            .ledger
+            .orders()
+            .iter()
+            .filter(|o| o.phase == Phase::Holding && o.hold_until.is_some_and(|h| h <= now))
+            .map(|o| o.id.clone())
+            .collect())
+    }
+
+    pub fn update_settings(&mut self, new: Settings) -> Result<(), SessionError> {
+        let new = new.clamped();
+        if new == self.settings {
+            return Ok(());
+        }
+        let path = self.paths.settings_file();
+        new.save(&path).map_err(|e| SessionError::Io(path, e))?;
+        let changed = new.hold_s != self.settings.hold_s
+            || new.retype_threshold_fen != self.settings.retype_threshold_fen
+            || new.clipboard_clear_s != self.settings.clipboard_clear_s
+            || new.release_mode != self.settings.release_mode
+            || new.language != self.settings.language;
+        self.settings = new;
+        if changed {
+            let s = &self.settings;
+            let ev = Event::SettingsChanged {
+                hold_s: s.hold_s,
+                retype_threshold_fen: s.retype_threshold_fen,
+                clipboard_clear_s: s.clipboard_clear_s,
+                release_mode: s.release_mode,
+                language: s.language.map(|l| l.code().to_owned()).unwrap_or_else(|| "system".into()),
+            };
+            self.record(None, ev)?;
+        }
+        Ok(())
+    }
+}
