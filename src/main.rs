@@ -1,1 +1,38 @@
-fn main() {}
+//! cardguard's entry point: parse the command line, open the window.
+
+use cardguard::cli::Cli;
+use cardguard::core::clock::SystemClock;
+use cardguard::core::session::Paths;
+use cardguard::ui::clipboard::SystemClipboard;
+use cardguard::ui::{App, AppConfig};
+use clap::Parser;
+use std::sync::Arc;
+
+fn main() -> std::process::ExitCode {
+    let started = std::time::Instant::now();
+    let cli = Cli::parse();
+    let (w, h) = cli.window_size.unwrap_or((1000.0, 760.0));
+    let options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title("cardguard")
+            .with_app_id("cardguard")
+            .with_inner_size([w, h])
+            .with_min_inner_size([480.0, 400.0]),
+        ..Default::default()
+    };
+    let config = AppConfig {
+        paths: Paths::resolve(cli.data_dir.as_deref()),
+        clock: Arc::new(SystemClock),
+        lang: cli.lang,
+        clipboard: Box::new(SystemClipboard::default()),
+        screenshot_to: cli.screenshot,
+        started: cli.report_startup.then_some(started),
+    };
+    match eframe::run_native("cardguard", options, Box::new(|cc| Ok(Box::new(App::new(cc, config))))) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cardguard could not open its window: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -28,7 +28,7 @@ fn is_separator(c: char) -> bool {
 }
 
 /// Full-width ASCII forms (U+FF01–U+FF5E) from Chinese IMEs map to ASCII.
-fn fold_width(c: char) -> char {
+pub fn fold_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
@@ -205,6 +205,20 @@ pub fn mask(normalized: &str) -> String {
         .map(|(i, c)| if n == CODE_LEN && i >= CODE_LEN - 4 { c } else { MASK })
         .collect();
     group(&masked)
+}
+
+/// What the code field displays while masked: every letter/digit becomes
+/// `•` except the code's last four once the entry holds exactly 16 of them;
+/// separators and stray characters stay visible so the person can find them.
+/// One output char per input char, so the text cursor still lines up.
+pub fn mask_raw(raw: &str) -> String {
+    let is_code_char = |c: char| fold_width(c).is_ascii_alphanumeric();
+    let positions: Vec<usize> = raw.chars().enumerate().filter(|&(_, c)| is_code_char(c)).map(|(i, _)| i).collect();
+    let reveal_from = if positions.len() == CODE_LEN { positions[CODE_LEN - 4] } else { usize::MAX };
+    raw.chars()
+        .enumerate()
+        .map(|(i, c)| if is_code_char(c) && i < reveal_from { MASK } else { c })
+        .collect()
 }
 
 /// A validated card secret. Never serialised; `Debug` and `Display` show
@@ -400,6 +414,17 @@ mod tests {
         assert_eq!(format!("{s:?}"), "CardSecret(•••• •••• •••• 7F3K)");
         assert_eq!(s.to_string(), "•••• •••• •••• 7F3K");
         assert_eq!(s.last4(), "7F3K");
+    }
+
+    #[test]
+    fn masked_field_keeps_length_and_separators() {
+        assert_eq!(mask_raw("ABCD 1234-efgh 7F3K"), "•••• ••••-•••• 7F3K");
+        assert_eq!(mask_raw("ABCD12"), "••••••");
+        assert_eq!(mask_raw("AB😀"), "••😀");
+        assert_eq!(mask_raw("ＡＢ"), "••");
+        let raw = "ABCD1234EFGH7F3K0";
+        assert_eq!(mask_raw(raw).chars().count(), raw.chars().count());
+        assert!(!mask_raw(raw).contains('7'), "17 characters: reveal nothing");
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct Draft {
     pub face_value: Option<Fen>,
     /// The face value typed a second time (only asked above the threshold).
     pub face_retyped_raw: String,
+    /// The person saw that this code was submitted before and goes on anyway.
+    pub duplicate_ack: bool,
 }
 
 // Never print what was typed: the code field may hold a whole secret.

@@ -83,7 +83,10 @@ pub enum Event {
     PlatformSubmitted {
         window_ends: DateTime<Utc>,
     },
-    ClipboardCleared {},
+    /// The hand-off's clipboard time ran out; `still_ours` when we cleared it.
+    ClipboardCleared {
+        still_ours: bool,
+    },
     CancelRequested {
         fee_fen: Fen,
     },

@@ -247,7 +247,7 @@ impl Ledger {
                 }
                 true
             }
-            (Event::ClipboardCleared {}, _) => {
+            (Event::ClipboardCleared { .. }, _) => {
                 o.clipboard_until = None;
                 true
             }

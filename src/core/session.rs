@@ -280,8 +280,8 @@ impl Session {
         Ok(outcome)
     }
 
-    pub fn clipboard_cleared(&mut self, id: &str) -> Result<(), SessionError> {
-        self.record(Some(id), Event::ClipboardCleared {})
+    pub fn clipboard_cleared(&mut self, id: &str, still_ours: bool) -> Result<(), SessionError> {
+        self.record(Some(id), Event::ClipboardCleared { still_ours })
     }
 
     /// Journals every time-driven change that is due; returns the ids of

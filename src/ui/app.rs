@@ -1,0 +1,735 @@
+//! The application: owns the session and the screen state, gathers
+//! [`Command`]s while the screens draw, applies them once per frame and
+//! schedules the next repaint for exactly when the display changes.
+
+use super::clipboard::ClipboardPort;
+use super::{entry, fonts, hold, orders, review, settings, widgets};
+use crate::core::clock::{SharedClock, ms_between};
+use crate::core::code::{Alphabet, check_code};
+use crate::core::draft::Draft;
+use crate::core::event::{Event, ReleaseMode};
+use crate::core::guard::{ConfirmGuard, FixedDelayGuard, GuardInput, Reason, Verdict};
+use crate::core::money::Fen;
+use crate::core::order::Phase;
+use crate::core::session::{Paths, Session, SessionError, StartupNote};
+use crate::core::settings::Settings;
+use crate::i18n::{Lang, Texts};
+use chrono::{DateTime, Utc};
+use eframe::egui;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How long the "why was my click ignored" note stays up.
+pub const SWALLOWED_NOTE_MS: u64 = 3_000;
+/// A paste longer than this is refused before it reaches a text field.
+pub const MAX_PASTE_CHARS: usize = 4_096;
+
+pub struct AppConfig {
+    /// None when no per-user folder could be found and no `--data-dir` given.
+    pub paths: Option<Paths>,
+    pub clock: SharedClock,
+    /// `--lang`: wins over settings and the system locale.
+    pub lang: Option<Lang>,
+    pub clipboard: Box<dyn ClipboardPort>,
+    /// `--screenshot PNG`: save one in-app screenshot, then exit.
+    pub screenshot_to: Option<PathBuf>,
+    /// `--report-startup`: print the time to the first frame.
+    pub started: Option<Instant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Entry,
+    Review,
+    Hold,
+    Orders,
+    Settings,
+}
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    Navigate(Screen),
+    SetLanguage(Option<Lang>),
+    ChooseChannel(String),
+    ChooseFaceValue(Fen),
+    /// The code field changed (`pasted` when by paste).
+    CodeEdited { pasted: bool },
+    /// From the entry screen's review button; its rect is kept so the
+    /// confirm button is never placed under it.
+    GoToReview { from: Option<egui::Rect> },
+    BackToEntry,
+    Guard(GuardInput),
+    Undo,
+    PlatformSubmitted(String),
+    Cancel(String),
+    NewOrder,
+    SaveSettings(Settings),
+    OpenDataDir,
+    DismissNotice(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message for the user: an i18n key and its arguments, rendered in the
+/// current language each frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Notice {
+    pub fn new(level: Level, key: &'static str) -> Self {
+        Self { level, key, args: Vec::new() }
+    }
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+    pub fn text(&self, tr: &Texts) -> String {
+        let args: Vec<(&str, &dyn std::fmt::Display)> =
+            self.args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+        tr.fmt(self.key, &args)
+    }
+}
+
+/// The confirmation step in progress.
+pub struct ReviewStep {
+    pub order_id: String,
+    pub guard: Box<dyn ConfirmGuard>,
+    pub shown_at: DateTime<Utc>,
+    /// Where the previous step's button was: the confirm button avoids it.
+    pub avoid: Option<egui::Rect>,
+    pub swallowed: Option<(Reason, DateTime<Utc>)>,
+}
+
+impl ReviewStep {
+    pub fn at_ms(&self, now: DateTime<Utc>) -> u64 {
+        ms_between(self.shown_at, now)
+    }
+}
+
+/// Which entry steps were already journaled, so each is journaled once.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct JournaledSteps {
+    code_fingerprint: Option<String>,
+    verification: bool,
+    face: Option<Fen>,
+    face_retyped: bool,
+}
+
+pub struct App {
+    pub tr: Texts,
+    lang_override: Option<Lang>,
+    session: Option<Session>,
+    /// Why the data dir could not be opened (the app then shows only this).
+    failure: Option<Notice>,
+    pub screen: Screen,
+    pub draft: Draft,
+    journaled: JournaledSteps,
+    pub review: Option<ReviewStep>,
+    pub notices: Vec<Notice>,
+    clipboard: Box<dyn ClipboardPort>,
+    pub settings_edit: Settings,
+    /// The order the orders screen scrolls to and highlights.
+    pub focus_order: Option<String>,
+    screenshot_to: Option<PathBuf>,
+    started: Option<Instant>,
+    last_window_size: Option<egui::Vec2>,
+    /// Frames drawn so far (tests use it to count repaints).
+    pub frames: u64,
+}
+
+impl App {
+    pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
+        fonts::install(&cc.egui_ctx);
+        Self::with_config(config)
+    }
+
+    fn with_config(config: AppConfig) -> Self {
+        let mut failure = None;
+        let session = match &config.paths {
+            None => {
+                failure = Some(Notice::new(Level::Error, "error.no_data_dir"));
+                None
+            }
+            Some(paths) => match Session::open(paths.clone(), config.clock.clone()) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    failure = Some(match &e {
+                        SessionError::Journal(crate::core::journal::JournalError::Locked(p)) => {
+                            Notice::new(Level::Error, "error.locked").arg("path", p.display())
+                        }
+                        other => Notice::new(Level::Error, "error.open_failed").arg("error", other),
+                    });
+                    None
+                }
+            },
+        };
+        let settings = session.as_ref().map(|s| s.settings().clone()).unwrap_or_default();
+        let lang = config.lang.or(settings.language).unwrap_or_else(Lang::system);
+        let mut app = Self {
+            tr: Texts::new(lang),
+            lang_override: config.lang,
+            session,
+            failure,
+            screen: Screen::Entry,
+            draft: Draft::default(),
+            journaled: JournaledSteps::default(),
+            review: None,
+            notices: Vec::new(),
+            clipboard: config.clipboard,
+            settings_edit: settings.clone(),
+            focus_order: None,
+            screenshot_to: config.screenshot_to,
+            started: config.started,
+            last_window_size: None,
+            frames: 0,
+        };
+        app.draft.channel = settings
+            .last_channel
+            .filter(|c| app.session.as_ref().is_some_and(|s| s.profile(c).is_some()))
+            .or_else(|| app.session.as_ref().and_then(|s| s.profiles().first()).map(|p| p.id.clone()));
+        app.report_startup_notes();
+        if app.session.as_ref().is_some_and(|s| s.ledger().orders().iter().any(|o| o.phase.is_released())) {
+            app.screen = Screen::Orders;
+        }
+        app
+    }
+
+    fn report_startup_notes(&mut self) {
+        let Some(s) = &self.session else { return };
+        for note in s.startup_notes.clone() {
+            let n = match note {
+                StartupNote::Profiles(p) => Notice::new(Level::Warning, "notice.profiles_damaged")
+                    .arg("file", p.file.display())
+                    .arg("line", p.line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()))
+                    .arg("error", p.message),
+                StartupNote::Settings(p) => Notice::new(Level::Warning, "notice.settings_damaged")
+                    .arg("file", p.file.display())
+                    .arg("backup", p.backup.map(|b| b.display().to_string()).unwrap_or_else(|| "-".into()))
+                    .arg("error", p.message),
+                StartupNote::TornTailRepaired(t) => {
+                    Notice::new(Level::Warning, "notice.torn_tail").arg("bytes", t.dropped_bytes)
+                }
+                StartupNote::DamagedLines(lines) => Notice::new(Level::Error, "notice.damaged_lines")
+                    .arg("count", lines.len())
+                    .arg("line", lines.first().map(|l| l.line).unwrap_or(0)),
+                StartupNote::FingerprintKeyReplaced => Notice::new(Level::Warning, "notice.key_replaced"),
+                StartupNote::HoldsInterrupted(ids) => {
+                    Notice::new(Level::Info, "notice.holds_interrupted").arg("orders", ids.join(", "))
+                }
+            };
+            self.notices.push(n);
+        }
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    pub fn failure(&self) -> Option<&Notice> {
+        self.failure.as_ref()
+    }
+
+    pub fn now(&self) -> Option<DateTime<Utc>> {
+        self.session.as_ref().map(Session::now)
+    }
+
+    fn error(&mut self, key: &'static str, e: impl std::fmt::Display) {
+        self.notices.push(Notice::new(Level::Error, key).arg("error", e));
+    }
+
+    // ---- the frame ------------------------------------------------------
+
+    fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.frames += 1;
+        if let Some(t) = self.started.take() {
+            println!("first frame after {} ms", t.elapsed().as_millis());
+        }
+        self.tick();
+        let mut commands = Vec::new();
+        self.read_window_input(&ctx, &mut commands);
+
+        let masked_for_screenshot = self.screenshot_to.is_some();
+        widgets::top_bar(ui, &self.tr, self.screen, self.session.is_some(), self.lang_override.is_some(), &mut commands);
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                widgets::notices(ui, &self.tr, &self.notices, &mut commands);
+                if let Some(f) = &self.failure {
+                    widgets::failure(ui, &self.tr, f);
+                    return;
+                }
+                let Some(session) = &self.session else { return };
+                let now = session.now();
+                match self.screen {
+                    Screen::Entry => {
+                        if masked_for_screenshot {
+                            self.draft.reveal = false;
+                        }
+                        entry::show(ui, &self.tr, session, &mut self.draft, &mut commands)
+                    }
+                    Screen::Review => match &self.review {
+                        Some(r) => review::show(ui, &self.tr, session, r, now, &mut commands),
+                        None => commands.push(Command::Navigate(Screen::Entry)),
+                    },
+                    Screen::Hold => hold::show(ui, &self.tr, session, self.draft.order_id.as_deref(), now, &mut commands),
+                    Screen::Orders => orders::show(ui, &self.tr, session, self.focus_order.as_deref(), now, &mut commands),
+                    Screen::Settings => settings::show(ui, &self.tr, session, &mut self.settings_edit, &mut commands),
+                }
+            });
+        });
+
+        for c in commands {
+            self.apply(c, &ctx);
+        }
+        self.journal_entry_steps();
+        self.maybe_screenshot(&ctx);
+        if let Some(wake) = self.next_wake() {
+            ctx.request_repaint_after(wake);
+        }
+    }
+
+    /// Focus, Enter, window changes and over-long pastes, before widgets see them.
+    fn read_window_input(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let on_review = self.screen == Screen::Review;
+        let mut refused_paste = None;
+        ctx.input_mut(|i| {
+            i.events.retain(|e| match e {
+                egui::Event::Paste(text) if text.chars().count() > MAX_PASTE_CHARS => {
+                    refused_paste = Some(text.chars().count());
+                    false
+                }
+                _ => true,
+            });
+            for e in &i.events {
+                match e {
+                    egui::Event::WindowFocused(false) => commands.push(Command::Guard(GuardInput::FocusLost)),
+                    egui::Event::WindowFocused(true) => commands.push(Command::Guard(GuardInput::FocusGained)),
+                    egui::Event::Key { key: egui::Key::Enter, pressed: true, repeat, .. } if on_review => {
+                        commands.push(Command::Guard(GuardInput::KeyDown { repeat: *repeat }))
+                    }
+                    _ => {}
+                }
+            }
+            let size = i.content_rect().size();
+            if self.last_window_size.is_some_and(|s| s != size) {
+                commands.push(Command::Guard(GuardInput::WindowChanged));
+            }
+            self.last_window_size = Some(size);
+        });
+        if let Some(n) = refused_paste {
+            self.notices.push(Notice::new(Level::Warning, "notice.paste_too_long").arg("chars", n));
+        }
+    }
+
+    // ---- commands -------------------------------------------------------
+
+    pub fn apply(&mut self, command: Command, ctx: &egui::Context) {
+        let Some(session) = self.session.as_mut() else {
+            if let Command::SetLanguage(l) = command {
+                self.tr.set_lang(l.unwrap_or_else(Lang::system));
+            }
+            if let Command::DismissNotice(i) = command
+                && i < self.notices.len()
+            {
+                self.notices.remove(i);
+            }
+            return;
+        };
+        match command {
+            Command::Navigate(screen) => {
+                if screen == Screen::Settings {
+                    self.settings_edit = session.settings().clone();
+                }
+                // Leaving the review by navigation is the same as going back.
+                if self.screen == Screen::Review && screen != Screen::Review {
+                    self.review = None;
+                }
+                if self.screen == Screen::Hold && screen == Screen::Entry {
+                    // The hold keeps running; the hold screen stays reachable from the orders list.
+                }
+                self.screen = screen;
+            }
+            Command::SetLanguage(lang) => {
+                let s = Settings { language: lang, ..session.settings().clone() };
+                if let Err(e) = session.update_settings(s) {
+                    self.error("error.settings_save", e);
+                }
+                self.settings_edit.language = lang;
+                self.tr.set_lang(self.lang_override.or(lang).unwrap_or_else(Lang::system));
+            }
+            Command::ChooseChannel(id) => {
+                if self.draft.channel.as_deref() != Some(&id) {
+                    self.draft.channel = Some(id.clone());
+                    let s = Settings { last_channel: Some(id.clone()), ..session.settings().clone() };
+                    let _ = session.update_settings(s);
+                    self.journal_step(Event::ChannelChosen { channel: id });
+                    // The alphabet and verification rules changed: journal code/face again.
+                    self.journaled = JournaledSteps::default();
+                }
+            }
+            Command::ChooseFaceValue(f) => {
+                if self.draft.face_value != Some(f) {
+                    self.draft.face_value = Some(f);
+                    self.draft.face_retyped_raw.clear();
+                }
+            }
+            Command::CodeEdited { pasted } => {
+                self.draft.code_pasted = pasted;
+                self.draft.duplicate_ack = false;
+            }
+            Command::GoToReview { from } => self.go_to_review(from, ctx),
+            Command::BackToEntry => {
+                self.review = None;
+                self.screen = Screen::Entry;
+            }
+            Command::Guard(input) => self.guard_input(input),
+            Command::Undo => {
+                if let Some(id) = self.draft.order_id.clone() {
+                    match session.undo(&id) {
+                        Ok(()) => self.show_review(&id, None),
+                        Err(e) => self.error("error.journal_write", e),
+                    }
+                }
+            }
+            Command::PlatformSubmitted(id) => {
+                if let Err(e) = session.platform_submitted(&id) {
+                    self.error("error.journal_write", e);
+                }
+            }
+            Command::Cancel(id) => match session.cancel(&id) {
+                Ok(Event::Cancelled { fee_fen }) => {
+                    self.notices.push(Notice::new(Level::Info, "notice.cancelled").arg("order", &id).arg("fee", fee_fen))
+                }
+                Ok(Event::CancelRequested { .. }) => {
+                    self.notices.push(Notice::new(Level::Info, "notice.cancel_requested").arg("order", &id))
+                }
+                Ok(_) => self.notices.push(Notice::new(Level::Warning, "notice.cancel_refused").arg("order", &id)),
+                Err(e) => self.error("error.journal_write", e),
+            },
+            Command::NewOrder => self.new_order(),
+            Command::SaveSettings(s) => match session.update_settings(s) {
+                Ok(()) => {
+                    self.settings_edit = session.settings().clone();
+                    self.tr.set_lang(self.lang_override.or(self.settings_edit.language).unwrap_or_else(Lang::system));
+                    self.notices.push(Notice::new(Level::Info, "notice.settings_saved"));
+                }
+                Err(e) => self.error("error.settings_save", e),
+            },
+            Command::OpenDataDir => {
+                let dir = session.paths().data_dir.clone();
+                if let Err(e) = open_folder(&dir) {
+                    self.notices.push(Notice::new(Level::Warning, "error.open_folder").arg("path", dir.display()).arg("error", e));
+                }
+            }
+            Command::DismissNotice(i) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+            }
+        }
+    }
+
+    /// Journals a step of the current draft, giving the draft an order id first.
+    fn journal_step(&mut self, event: Event) -> bool {
+        let Some(session) = self.session.as_mut() else { return false };
+        let id = self.draft.order_id.get_or_insert_with(|| session.new_order_id()).clone();
+        match session.record(Some(&id), event) {
+            Ok(()) => true,
+            Err(e) => {
+                self.error("error.journal_write", e);
+                false
+            }
+        }
+    }
+
+    /// Journals each entry step once, when it becomes valid (never keystrokes).
+    fn journal_entry_steps(&mut self) {
+        if self.screen != Screen::Entry {
+            return;
+        }
+        let Some(session) = &self.session else { return };
+        let Some(profile) = self.draft.channel.as_deref().and_then(|c| session.profile(c)).cloned() else { return };
+        let check = self.draft.check(&profile, session.settings().retype_threshold_fen);
+        let mut steps = Vec::new();
+        if let Some(secret) = check.code.secret() {
+            let fp = session.fingerprint(&secret);
+            if self.journaled.code_fingerprint.as_ref() != Some(&fp) {
+                let duplicate_of = session.ledger().released_with(&fp).map(str::to_owned);
+                self.journaled.code_fingerprint = Some(fp.clone());
+                steps.push(Event::CodeEntered {
+                    masked: secret.masked(),
+                    fingerprint: fp,
+                    pasted: self.draft.code_pasted,
+                    confusables: check.code.confusables.len(),
+                    duplicate_of,
+                });
+            }
+        }
+        let verification_ok = matches!(check.verification, Some(Ok(())));
+        if verification_ok && !self.journaled.verification {
+            self.journaled.verification = true;
+            steps.push(Event::VerificationCodeEntered { masked: "••••••".into() });
+        } else if !verification_ok {
+            self.journaled.verification = false;
+        }
+        if let Some(f) = self.draft.face_value {
+            let retyped = check.retype == crate::core::draft::RetypeState::Matches;
+            if self.journaled.face != Some(f) || (retyped && !self.journaled.face_retyped) {
+                self.journaled.face = Some(f);
+                self.journaled.face_retyped = retyped;
+                steps.push(Event::FaceValueSet { face_value_fen: f, retyped });
+            }
+        }
+        for e in steps {
+            self.journal_step(e);
+        }
+    }
+
+    fn go_to_review(&mut self, from: Option<egui::Rect>, ctx: &egui::Context) {
+        self.journal_entry_steps();
+        let Some(session) = &self.session else { return };
+        let Some(profile) = self.draft.channel.as_deref().and_then(|c| session.profile(c)).cloned() else { return };
+        let check = self.draft.check(&profile, session.settings().retype_threshold_fen);
+        let Some(secret) = check.code.secret().filter(|_| check.ready) else { return };
+        let fp = session.fingerprint(&secret);
+        if session.ledger().released_with(&fp).is_some() && !self.draft.duplicate_ack {
+            return;
+        }
+        let face = self.draft.face_value.unwrap_or_default();
+        let event = Event::ReviewShown {
+            channel: profile.id.clone(),
+            face_value_fen: face,
+            payout_fen: profile.payout(face),
+            masked: secret.masked(),
+            fingerprint: fp,
+            cancel_window_ms: profile.effective_window_ms(),
+            release_mode: session.settings().release_mode,
+        };
+        if self.journal_step(event) {
+            let id = self.draft.order_id.clone().unwrap_or_default();
+            let pointer = ctx.input(|i| i.pointer.latest_pos()).map(|p| egui::Rect::from_center_size(p, egui::vec2(2.0, 2.0)));
+            let avoid = match (from, pointer) {
+                (Some(a), Some(b)) => Some(a.union(b)),
+                (a, b) => a.or(b),
+            };
+            self.show_review(&id, avoid);
+        }
+    }
+
+    fn show_review(&mut self, order_id: &str, avoid: Option<egui::Rect>) {
+        let Some(session) = &self.session else { return };
+        let now = session.now();
+        // The behaviour-driven guard slots in here (same trait).
+        let mut guard: Box<dyn ConfirmGuard> = Box::new(FixedDelayGuard::default());
+        guard.observe(0, GuardInput::Shown { pointer_down: false });
+        let avoid = avoid.or_else(|| self.review.as_ref().and_then(|r| r.avoid));
+        self.review = Some(ReviewStep { order_id: order_id.to_owned(), guard, shown_at: now, avoid, swallowed: None });
+        self.screen = Screen::Review;
+    }
+
+    fn guard_input(&mut self, input: GuardInput) {
+        let Some(now) = self.now() else { return };
+        let Some(r) = self.review.as_mut().filter(|_| self.screen == Screen::Review) else { return };
+        let at = r.at_ms(now);
+        match r.guard.observe(at, input) {
+            Verdict::Confirmed => {
+                let id = r.order_id.clone();
+                let Some(session) = self.session.as_mut() else { return };
+                match session.confirm(&id) {
+                    Ok(()) => {
+                        self.review = None;
+                        self.screen = Screen::Hold;
+                    }
+                    Err(e) => self.error("error.not_confirmed", e),
+                }
+            }
+            Verdict::Swallowed(reason) => r.swallowed = Some((reason, now)),
+            Verdict::Noted => {}
+        }
+    }
+
+    fn new_order(&mut self) {
+        // A draft that never reached the hold is discarded on the journal.
+        if let (Some(id), Some(session)) = (self.draft.order_id.clone(), self.session.as_mut())
+            && session.order(&id).is_some_and(|o| matches!(o.phase, Phase::Draft | Phase::Reviewing))
+            && let Err(e) = session.record(Some(&id), Event::DraftDiscarded {})
+        {
+            self.error("error.journal_write", e);
+            return;
+        }
+        let channel = self.draft.channel.clone();
+        self.draft = Draft { channel, ..Draft::default() };
+        self.journaled = JournaledSteps::default();
+        self.review = None;
+        self.screen = Screen::Entry;
+    }
+
+    // ---- time -----------------------------------------------------------
+
+    /// Applies everything that fell due: closed windows, verifications,
+    /// ended holds (released here, since only we hold the code), clipboard.
+    fn tick(&mut self) {
+        let Some(session) = self.session.as_mut() else { return };
+        let due_holds = match session.catch_up() {
+            Ok(d) => d,
+            Err(e) => {
+                self.error("error.journal_write", e);
+                return;
+            }
+        };
+        for id in due_holds {
+            self.release(&id);
+        }
+        self.clear_clipboard_if_due();
+    }
+
+    fn release(&mut self, id: &str) {
+        let Some(session) = self.session.as_mut() else { return };
+        let secret = (self.draft.order_id.as_deref() == Some(id))
+            .then(|| self.draft.channel.as_deref().and_then(|c| session.profile(c)).and_then(|p| self.draft.secret(p)))
+            .flatten();
+        let Some(secret) = secret else {
+            // The code is gone from memory: this hold can never be sent.
+            if let Err(e) = session.record(Some(id), Event::HoldInterrupted {}) {
+                self.error("error.journal_write", e);
+            }
+            return;
+        };
+        match session.release(id, &secret) {
+            Ok(Event::Released { mode: ReleaseMode::Manual, .. }) => {
+                if !self.clipboard.set_text(secret.expose()) {
+                    self.notices.push(Notice::new(Level::Warning, "notice.clipboard_unavailable"));
+                }
+                self.after_release(id);
+            }
+            Ok(_) => self.after_release(id),
+            Err(e) => {
+                // Fail closed: still held, nothing sent. Back to the review.
+                self.error("error.not_released", e);
+                let id = id.to_owned();
+                self.show_review(&id, None);
+            }
+        }
+    }
+
+    fn after_release(&mut self, id: &str) {
+        let channel = self.draft.channel.clone();
+        self.draft = Draft { channel, ..Draft::default() };
+        self.journaled = JournaledSteps::default();
+        self.focus_order = Some(id.to_owned());
+        self.screen = Screen::Orders;
+    }
+
+    fn clear_clipboard_if_due(&mut self) {
+        let Some(session) = self.session.as_mut() else { return };
+        let now = session.now();
+        let due: Vec<(String, String)> = session
+            .ledger()
+            .orders()
+            .iter()
+            .filter(|o| o.clipboard_until.is_some_and(|c| c <= now))
+            .map(|o| (o.id.clone(), o.fingerprint.clone()))
+            .collect();
+        for (id, fp) in due {
+            // Only clear what is still ours: compare fingerprints, never the code.
+            let ours = self
+                .clipboard
+                .get_text()
+                .and_then(|t| check_code(&t, &Alphabet::full()).secret())
+                .is_some_and(|s| session.fingerprint(&s) == fp);
+            if ours {
+                self.clipboard.clear();
+            }
+            if let Err(e) = session.clipboard_cleared(&id, ours) {
+                self.error("error.journal_write", e);
+                return;
+            }
+        }
+    }
+
+    /// When the display next changes: a countdown's next second, a guard
+    /// arming, a note timing out, a deadline. None when nothing will change.
+    pub fn next_wake(&self) -> Option<Duration> {
+        let session = self.session.as_ref()?;
+        let now = session.now();
+        let mut wake: Option<u64> = None;
+        let mut at = |ms: u64| wake = Some(wake.map_or(ms, |w| w.min(ms)));
+        for o in session.ledger().orders() {
+            for left in [o.hold_left_ms(now), o.window_left_ms(now)].into_iter().flatten() {
+                at(next_second_change(left));
+            }
+            if let Some(d) = o.next_deadline() {
+                at(ms_between(now, d).max(1));
+            }
+            if let Some(c) = o.clipboard_until {
+                at(next_second_change(ms_between(now, c)));
+            }
+        }
+        if let Some(r) = self.review.as_ref().filter(|_| self.screen == Screen::Review) {
+            let v = r.guard.view(r.at_ms(now));
+            if let Some(ms) = v.arms_in_ms {
+                at(next_second_change(ms));
+            }
+            if let Some((_, when)) = &r.swallowed {
+                let shown = ms_between(*when, now);
+                if shown < SWALLOWED_NOTE_MS {
+                    at(SWALLOWED_NOTE_MS - shown);
+                }
+            }
+        }
+        wake.map(Duration::from_millis)
+    }
+
+    fn maybe_screenshot(&mut self, ctx: &egui::Context) {
+        // Frame 1 lays out, frame 2 has every glyph in the atlas.
+        if self.frames < 3 {
+            ctx.request_repaint();
+            return;
+        }
+        let Some(path) = self.screenshot_to.take() else { return };
+        let ctx2 = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            match widgets::save_png(&path, &image) {
+                Ok(()) => println!("screenshot saved to {}", path.display()),
+                Err(e) => eprintln!("could not save screenshot {}: {e}", path.display()),
+            }
+            ctx2.send_viewport_cmd(egui::ViewportCommand::Close);
+            ctx2.request_repaint();
+        });
+    }
+}
+
+/// Milliseconds until a seconds display of `left_ms` (rounded up) changes.
+pub fn next_second_change(left_ms: u64) -> u64 {
+    match left_ms % 1000 {
+        0 if left_ms == 0 => 1,
+        0 => 1000,
+        r => r,
+    }
+}
+
+fn open_folder(dir: &std::path::Path) -> std::io::Result<()> {
+    let program = if cfg!(target_os = "windows") {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(program).arg(dir).spawn().map(|_| ())
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+}

@@ -1,0 +1,15 @@
+//! The eframe app. Screens render state and push [`app::Command`]s; the
+//! [`App`] applies them once per frame. No rule lives here: rules are in
+//! `crate::core`.
+
+pub mod app;
+pub mod clipboard;
+mod entry;
+pub mod fonts;
+mod hold;
+mod orders;
+mod review;
+mod settings;
+pub mod widgets;
+
+pub use app::{App, AppConfig, Command, Screen};

@@ -1,0 +1,136 @@
+//! Reusable pieces: the top bar, notices, countdown display, the PNG writer.
+
+use super::app::{Command, Level, Notice, Screen};
+use crate::core::money::Fen;
+use crate::i18n::{Lang, Texts};
+use eframe::egui::{self, Color32, RichText};
+
+pub const WARN: Color32 = Color32::from_rgb(0xE0, 0x8A, 0x00);
+pub const DANGER: Color32 = Color32::from_rgb(0xD0, 0x30, 0x30);
+pub const OK: Color32 = Color32::from_rgb(0x2E, 0x9E, 0x4F);
+
+pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, lang_fixed: bool, out: &mut Vec<Command>) {
+    egui::Panel::top("top_bar").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.heading(tr.get("app.title"));
+            ui.separator();
+            if ready {
+                let tabs = [
+                    (Screen::Entry, "nav.new_order"),
+                    (Screen::Orders, "nav.orders"),
+                    (Screen::Settings, "nav.settings"),
+                ];
+                for (target, key) in tabs {
+                    let active = screen == target || (target == Screen::Entry && matches!(screen, Screen::Review | Screen::Hold));
+                    if ui.selectable_label(active, tr.get(key)).clicked() && screen != target {
+                        out.push(Command::Navigate(target));
+                    }
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.add_enabled_ui(!lang_fixed, |ui| {
+                    for lang in Lang::ALL.iter().rev() {
+                        if ui.selectable_label(tr.lang() == *lang, lang.native_name()).clicked() && tr.lang() != *lang {
+                            out.push(Command::SetLanguage(Some(*lang)));
+                        }
+                    }
+                });
+            });
+        });
+    });
+}
+
+pub fn level_color(level: Level) -> Color32 {
+    match level {
+        Level::Info => Color32::from_rgb(0x30, 0x70, 0xC0),
+        Level::Warning => WARN,
+        Level::Error => DANGER,
+    }
+}
+
+pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &[Notice], out: &mut Vec<Command>) {
+    for (i, n) in notices.iter().enumerate() {
+        egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.5, level_color(n.level))).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if ui.small_button("×").on_hover_text(tr.get("action.dismiss")).clicked() {
+                    out.push(Command::DismissNotice(i));
+                }
+                ui.add(egui::Label::new(RichText::new(n.text(tr)).color(level_color(n.level))).wrap());
+            });
+        });
+    }
+}
+
+pub fn failure(ui: &mut egui::Ui, tr: &Texts, n: &Notice) {
+    ui.add_space(24.0);
+    ui.label(RichText::new(tr.get("error.cannot_start")).heading().color(DANGER));
+    ui.add_space(8.0);
+    ui.add(egui::Label::new(n.text(tr)).wrap());
+}
+
+/// `mm:ss` of the time left, seconds rounded up (a display never shows 0:00 early).
+pub fn mm_ss(ms: u64) -> String {
+    let s = ms.div_ceil(1000);
+    format!("{:02}:{:02}", s / 60, s % 60)
+}
+
+/// Colour of a countdown: calm, then warning in the last minute, danger in the last 10 s.
+pub fn countdown_color(ms_left: u64) -> Color32 {
+    match ms_left {
+        0..=10_000 => DANGER,
+        10_001..=60_000 => WARN,
+        _ => OK,
+    }
+}
+
+/// A big `mm:ss` with a progress bar of the remaining share.
+pub fn countdown(ui: &mut egui::Ui, ms_left: u64, total_ms: u64, size: f32) {
+    let color = countdown_color(ms_left);
+    ui.label(RichText::new(mm_ss(ms_left)).size(size).monospace().strong().color(color));
+    let frac = if total_ms == 0 { 0.0 } else { ms_left as f32 / total_ms as f32 };
+    ui.add(egui::ProgressBar::new(frac.clamp(0.0, 1.0)).fill(color).desired_height(10.0));
+}
+
+/// A key/value row for summary grids.
+pub fn row(ui: &mut egui::Ui, key: &str, value: impl Into<egui::WidgetText>) {
+    ui.label(RichText::new(key).weak());
+    ui.add(egui::Label::new(value).wrap());
+    ui.end_row();
+}
+
+pub fn money(f: Fen) -> String {
+    f.to_string()
+}
+
+/// Encodes an RGBA screenshot as PNG.
+pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let [w, h] = image.size;
+    let mut enc = png::Encoder::new(file, w as u32, h as u32);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().map_err(std::io::Error::other)?;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_srgba_unmultiplied()).collect();
+    writer.write_image_data(&bytes).map_err(std::io::Error::other)?;
+    writer.finish().map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countdown_text_and_colours() {
+        assert_eq!(mm_ss(480_000), "08:00");
+        assert_eq!(mm_ss(479_001), "08:00");
+        assert_eq!(mm_ss(59_000), "00:59");
+        assert_eq!(mm_ss(1), "00:01");
+        assert_eq!(mm_ss(0), "00:00");
+        assert_eq!(countdown_color(61_000), OK);
+        assert_eq!(countdown_color(60_000), WARN);
+        assert_eq!(countdown_color(9_000), DANGER);
+    }
+}
