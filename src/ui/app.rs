@@ -28,7 +28,7 @@ pub struct AppConfig {
     /// None when no per-user folder could be found and no `--data-dir` given.
     pub paths: Option<Paths>,
     pub clock: SharedClock,
-    /// `--lang`: wins over settings and the system locale.
+    /// `--lang`: the start language, over settings and the system locale.
     pub lang: Option<Lang>,
     pub clipboard: Box<dyn ClipboardPort>,
     /// `--screenshot PNG`: save one in-app screenshot, then exit.
@@ -259,7 +259,7 @@ impl App {
         self.read_window_input(&ctx, &mut commands);
 
         let masked_for_screenshot = self.screenshot_to.is_some();
-        widgets::top_bar(ui, &self.tr, self.screen, self.session.is_some(), self.lang_override.is_some(), &mut commands);
+        widgets::top_bar(ui, &self.tr, self.screen, self.session.is_some(), &mut commands);
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                 widgets::notices(ui, &self.tr, &self.notices, &mut commands);
@@ -359,6 +359,8 @@ impl App {
                 self.screen = screen;
             }
             Command::SetLanguage(lang) => {
+                // A choice made in the window wins over --lang from now on.
+                self.lang_override = None;
                 let s = Settings { language: lang, ..session.settings().clone() };
                 if let Err(e) = session.update_settings(s) {
                     self.error("error.settings_save", e);

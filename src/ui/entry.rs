@@ -24,10 +24,10 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
     ui.add_space(8.0);
 
     // 1. Channel
-    ui.label(RichText::new(tr.get("entry.channel")).strong());
     let profiles = session.profiles();
     let current = draft.channel.as_deref().and_then(|id| session.profile(id));
     let selected_text = current.map(|p| p.name.get(tr.lang()).to_owned()).unwrap_or_default();
+    let channel_label = ui.label(RichText::new(tr.get("entry.channel")).strong());
     egui::ComboBox::from_id_salt("channel")
         .selected_text(selected_text)
         .width(320.0)
@@ -37,7 +37,9 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
                     out.push(Command::ChooseChannel(p.id.clone()));
                 }
             }
-        });
+        })
+        .response
+        .labelled_by(channel_label.id);
     let Some(profile) = current else { return };
     channel_card(ui, tr, profile);
     ui.add_space(8.0);

@@ -22,19 +22,19 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, edit: &mut Setting
         });
         ui.end_row();
 
-        ui.label(tr.get("settings.hold"));
-        ui.add(egui::Slider::new(&mut edit.hold_s, HOLD_RANGE_S).suffix(" s"));
+        let l = ui.label(tr.get("settings.hold"));
+        ui.add(egui::Slider::new(&mut edit.hold_s, HOLD_RANGE_S).suffix(" s")).labelled_by(l.id);
         ui.end_row();
 
-        ui.label(tr.get("settings.retype"));
+        let l = ui.label(tr.get("settings.retype"));
         let mut yuan = edit.retype_threshold_fen.0 / 100;
-        if ui.add(egui::DragValue::new(&mut yuan).range(0..=1_000_000).prefix("¥")).changed() {
+        if ui.add(egui::DragValue::new(&mut yuan).range(0..=1_000_000).prefix("¥")).labelled_by(l.id).changed() {
             edit.retype_threshold_fen = Fen::from_yuan(yuan);
         }
         ui.end_row();
 
-        ui.label(tr.get("settings.clipboard"));
-        ui.add(egui::Slider::new(&mut edit.clipboard_clear_s, CLIPBOARD_RANGE_S).suffix(" s"));
+        let l = ui.label(tr.get("settings.clipboard"));
+        ui.add(egui::Slider::new(&mut edit.clipboard_clear_s, CLIPBOARD_RANGE_S).suffix(" s")).labelled_by(l.id);
         ui.end_row();
 
         ui.label(tr.get("settings.release_mode"));

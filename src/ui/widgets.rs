@@ -9,7 +9,7 @@ pub const WARN: Color32 = Color32::from_rgb(0xE0, 0x8A, 0x00);
 pub const DANGER: Color32 = Color32::from_rgb(0xD0, 0x30, 0x30);
 pub const OK: Color32 = Color32::from_rgb(0x2E, 0x9E, 0x4F);
 
-pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, lang_fixed: bool, out: &mut Vec<Command>) {
+pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: &mut Vec<Command>) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.heading(tr.get("app.title"));
@@ -28,13 +28,11 @@ pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, lang_
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.add_enabled_ui(!lang_fixed, |ui| {
-                    for lang in Lang::ALL.iter().rev() {
-                        if ui.selectable_label(tr.lang() == *lang, lang.native_name()).clicked() && tr.lang() != *lang {
-                            out.push(Command::SetLanguage(Some(*lang)));
-                        }
+                for lang in Lang::ALL.iter().rev() {
+                    if ui.selectable_label(tr.lang() == *lang, lang.native_name()).clicked() && tr.lang() != *lang {
+                        out.push(Command::SetLanguage(Some(*lang)));
                     }
-                });
+                }
             });
         });
     });

@@ -1,0 +1,101 @@
+//! Shared test rig: the real `App` in a kittest harness, on a temporary
+//! data dir, with a manual clock and an in-memory clipboard.
+#![allow(dead_code)]
+
+use cardguard::core::clock::ManualClock;
+use cardguard::core::session::Paths;
+use cardguard::i18n::Lang;
+use cardguard::ui::clipboard::MemoryClipboard;
+use cardguard::ui::{App, AppConfig};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use std::sync::Arc;
+
+pub struct Rig {
+    pub dir: tempfile::TempDir,
+    pub clock: Arc<ManualClock>,
+    pub clipboard: MemoryClipboard,
+}
+
+impl Rig {
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap(), clock: ManualClock::fixed(), clipboard: MemoryClipboard::default() }
+    }
+
+    pub fn open(&self, lang: Lang) -> Harness<'static, App> {
+        let config = AppConfig {
+            paths: Some(Paths::in_one_dir(self.dir.path())),
+            clock: self.clock.clone(),
+            lang: Some(lang),
+            clipboard: Box::new(self.clipboard.clone()),
+            screenshot_to: None,
+            started: None,
+        };
+        let mut h = Harness::builder().with_size([1000.0, 1100.0]).build_eframe(move |cc| App::new(cc, config));
+        h.run();
+        h
+    }
+
+    pub fn advance_ms(&self, ms: i64) {
+        self.clock.advance_ms(ms);
+    }
+
+    pub fn journal(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("journal.jsonl")).unwrap_or_default()
+    }
+
+    pub fn kinds(&self) -> Vec<String> {
+        self.journal()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// Advances the clock and draws one frame (plus whatever settles).
+pub fn tick(h: &mut Harness<'static, App>, rig: &Rig, ms: i64) {
+    rig.advance_ms(ms);
+    h.step();
+    h.run();
+}
+
+pub fn click(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Whether any widget's label or text contains `text`.
+pub fn has(h: &Harness<'static, App>, text: &str) -> bool {
+    h.query_all_by(|n| n.value().is_some_and(|v| v.contains(text)) || n.label().is_some_and(|l| l.contains(text)))
+        .next()
+        .is_some()
+}
+
+/// Every text on screen, for assertion messages.
+pub fn screen_text(h: &Harness<'static, App>) -> String {
+    h.query_all_by(|_| true)
+        .filter_map(|n| n.value().or_else(|| n.accesskit_node().label()).map(|s| s.to_string()))
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[track_caller]
+pub fn assert_has(h: &Harness<'static, App>, text: &str) {
+    assert!(has(h, text), "expected {text:?} on screen; screen shows: {}", screen_text(h));
+}
+
+pub fn choose_channel(h: &mut Harness<'static, App>, current: &str, wanted: &str) {
+    h.get_by_value(current).click();
+    h.run();
+    h.get_by_label(wanted).click();
+    h.run();
+}
+
+pub fn type_code(h: &mut Harness<'static, App>, text: &str) {
+    let field = h.get_by_label("2. Card code (16 characters)");
+    field.focus();
+    h.run();
+    h.get_by_label("2. Card code (16 characters)").type_text(text);
+    h.run();
+}
