@@ -4,7 +4,11 @@ use clap::Parser;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "cardguard", version, about = "Guards the hand-off of a JD e-card secret to a recycling channel.")]
+#[command(
+    name = "cardguard",
+    version,
+    about = "Guards the hand-off of a JD e-card secret to a recycling channel."
+)]
 pub struct Cli {
     /// Keep everything (journal, settings, channel profiles, key) in DIR.
     #[arg(long, value_name = "DIR")]
@@ -28,7 +32,9 @@ fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
 }
 
 fn parse_size(s: &str) -> Result<(f32, f32), String> {
-    let (w, h) = s.split_once(['x', 'X']).ok_or("expected WxH, e.g. 1000x720")?;
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or("expected WxH, e.g. 1000x720")?;
     let w: f32 = w.trim().parse().map_err(|_| "bad width")?;
     let h: f32 = h.trim().parse().map_err(|_| "bad height")?;
     if !(200.0..=10_000.0).contains(&w) || !(200.0..=10_000.0).contains(&h) {

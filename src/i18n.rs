@@ -34,7 +34,11 @@ impl Lang {
 
     /// Chinese for any `zh*` locale, English otherwise.
     pub fn from_locale(locale: &str) -> Lang {
-        if locale.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
+        if locale.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
     }
 
     pub fn parse(s: &str) -> Option<Lang> {
@@ -47,7 +51,9 @@ impl Lang {
 
     /// The system's language (LANG / LC_* on Linux).
     pub fn system() -> Lang {
-        sys_locale::get_locale().map(|l| Lang::from_locale(&l)).unwrap_or(Lang::En)
+        sys_locale::get_locale()
+            .map(|l| Lang::from_locale(&l))
+            .unwrap_or(Lang::En)
     }
 }
 
@@ -68,7 +74,11 @@ pub struct Texts {
 
 impl Texts {
     pub fn new(lang: Lang) -> Self {
-        Self { lang, zh: parse_table(ZH_JSON), en: parse_table(EN_JSON) }
+        Self {
+            lang,
+            zh: parse_table(ZH_JSON),
+            en: parse_table(EN_JSON),
+        }
     }
 
     pub fn lang(&self) -> Lang {
@@ -113,14 +123,28 @@ mod tests {
         assert!(!zh.is_empty() && !en.is_empty(), "locale files parse");
         let zk: BTreeSet<_> = zh.keys().collect();
         let ek: BTreeSet<_> = en.keys().collect();
-        assert_eq!(zk.difference(&ek).collect::<Vec<_>>(), Vec::<&&String>::new(), "only in zh-CN");
-        assert_eq!(ek.difference(&zk).collect::<Vec<_>>(), Vec::<&&String>::new(), "only in en");
+        assert_eq!(
+            zk.difference(&ek).collect::<Vec<_>>(),
+            Vec::<&&String>::new(),
+            "only in zh-CN"
+        );
+        assert_eq!(
+            ek.difference(&zk).collect::<Vec<_>>(),
+            Vec::<&&String>::new(),
+            "only in en"
+        );
         let holes = |s: &str| -> BTreeSet<String> {
-            s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(h, _)| h.to_owned())).collect()
+            s.split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(h, _)| h.to_owned()))
+                .collect()
         };
         for k in zk {
             assert_eq!(holes(&zh[k]), holes(&en[k]), "placeholders differ for {k}");
-            assert!(!zh[k].trim().is_empty() && !en[k].trim().is_empty(), "empty text for {k}");
+            assert!(
+                !zh[k].trim().is_empty() && !en[k].trim().is_empty(),
+                "empty text for {k}"
+            );
         }
     }
 
@@ -129,7 +153,10 @@ mod tests {
         // Keys are written as tr.get("…") / tr.fmt("…", …) / tr_key!("…") in src/.
         let zh = parse_table(ZH_JSON);
         let mut missing = Vec::new();
-        for path in walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))) {
+        for path in walk(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))) {
             let text = std::fs::read_to_string(&path).unwrap();
             for marker in [".get(\"", ".fmt(\""] {
                 for piece in text.split(marker).skip(1) {
@@ -140,7 +167,10 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys missing from the locale files: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing from the locale files: {missing:#?}"
+        );
     }
 
     fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -163,6 +193,9 @@ mod tests {
         assert_eq!(Lang::from_locale("en-US"), Lang::En);
         assert_eq!(Lang::from_locale("de-DE"), Lang::En);
         let t = Texts::new(Lang::En);
-        assert_eq!(t.fmt("entry.code_too_short", &[("have", &3)]), "3 of 16 characters");
+        assert_eq!(
+            t.fmt("entry.code_too_short", &[("have", &3)]),
+            "3 of 16 characters"
+        );
     }
 }

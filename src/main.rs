@@ -28,7 +28,11 @@ fn main() -> std::process::ExitCode {
         screenshot_to: cli.screenshot,
         started: cli.report_startup.then_some(started),
     };
-    match eframe::run_native("cardguard", options, Box::new(|cc| Ok(Box::new(App::new(cc, config))))) {
+    match eframe::run_native(
+        "cardguard",
+        options,
+        Box::new(|cc| Ok(Box::new(App::new(cc, config)))),
+    ) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("cardguard could not open its window: {e}");

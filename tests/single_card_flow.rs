@@ -10,7 +10,11 @@ use egui_kittest::kittest::Queryable;
 
 const KQM: &str = "Kaquanmao (third party)";
 
-fn enter_kaquanmao_order(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, code: &str, face: &str) {
+fn enter_kaquanmao_order(
+    h: &mut egui_kittest::Harness<'static, cardguard::ui::App>,
+    code: &str,
+    face: &str,
+) {
     choose_channel(h, "JD self-operated (app)", KQM);
     type_code(h, code);
     click(h, face);
@@ -30,12 +34,18 @@ fn type_confirm_hold_undo_release_cancel() {
     // Steps journaled once each, never the code.
     let j = rig.journal();
     assert!(!j.to_uppercase().contains("ABCD"), "secret leaked: {j}");
-    assert_eq!(rig.kinds().iter().filter(|k| *k == "code_entered").count(), 1);
+    assert_eq!(
+        rig.kinds().iter().filter(|k| *k == "code_entered").count(),
+        1
+    );
 
     click(&mut h, "Review →");
     assert_eq!(h.state().screen, Screen::Review);
     assert_has(&h, "Recycling is final.");
-    assert_has(&h, "After submitting you can cancel for 8 min, for a fee of ¥10.00.");
+    assert_has(
+        &h,
+        "After submitting you can cancel for 8 min, for a fee of ¥10.00.",
+    );
 
     // A click right away is swallowed and says why.
     click(&mut h, "Confirm (1)");
@@ -51,14 +61,22 @@ fn type_confirm_hold_undo_release_cancel() {
     tick(&mut h, &rig, 3_000);
     assert_has(&h, "7");
     click(&mut h, "Undo");
-    assert_eq!(h.state().screen, Screen::Review, "undo returns to the review");
+    assert_eq!(
+        h.state().screen,
+        Screen::Review,
+        "undo returns to the review"
+    );
     assert_has(&h, "•••• •••• •••• 7F3K");
 
     tick(&mut h, &rig, 1_200);
     click(&mut h, "Confirm, hold 10 s");
     assert_eq!(h.state().screen, Screen::Hold);
     tick(&mut h, &rig, 9_999);
-    assert_eq!(h.state().screen, Screen::Hold, "nothing leaves before the hold ends");
+    assert_eq!(
+        h.state().screen,
+        Screen::Hold,
+        "nothing leaves before the hold ends"
+    );
     assert!(!rig.kinds().contains(&"released".to_owned()));
     tick(&mut h, &rig, 1);
     assert_eq!(h.state().screen, Screen::Orders);
@@ -71,12 +89,28 @@ fn type_confirm_hold_undo_release_cancel() {
     assert_has(&h, "05:55");
     click(&mut h, "Cancel this order");
     assert_has(&h, "Cancelled. Fee charged: ¥10.00.");
-    assert!(h.query_by_label("Cancel this order").is_none(), "cancel button gone");
-    let order = h.state().session().unwrap().ledger().orders().last().unwrap().clone();
+    assert!(
+        h.query_by_label("Cancel this order").is_none(),
+        "cancel button gone"
+    );
+    let order = h
+        .state()
+        .session()
+        .unwrap()
+        .ledger()
+        .orders()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(order.phase, Phase::Cancelled);
     let j = rig.journal();
     assert!(!j.to_uppercase().contains("ABCD1234"), "secret leaked");
-    assert!(!j.to_uppercase().replace([' ', '-'], "").contains("ABCD1234EFGH7F3K"), "secret leaked");
+    assert!(
+        !j.to_uppercase()
+            .replace([' ', '-'], "")
+            .contains("ABCD1234EFGH7F3K"),
+        "secret leaked"
+    );
 }
 
 #[test]
@@ -93,7 +127,10 @@ fn another_order_runs_out_its_window_then_settles() {
     assert_has(&h, "00:59");
     tick(&mut h, &rig, 59_000);
     assert_has(&h, "Verifying");
-    assert!(h.query_by_label("Cancel this order").is_none(), "cancel disappears with the window");
+    assert!(
+        h.query_by_label("Cancel this order").is_none(),
+        "cancel disappears with the window"
+    );
     tick(&mut h, &rig, 120_000);
     assert_has(&h, "Settled: payout ¥46.00.");
     let kinds = rig.kinds();
@@ -107,11 +144,17 @@ fn zero_window_channel_says_so_before_confirmation() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);
     choose_channel(&mut h, "JD self-operated (app)", "Duidui (third party)");
-    assert_has(&h, "This channel cannot cancel once you submit: the sale is final.");
+    assert_has(
+        &h,
+        "This channel cannot cancel once you submit: the sale is final.",
+    );
     type_code(&mut h, "ABCD1234EFGH5678");
     click(&mut h, "¥100");
     click(&mut h, "Review →");
-    assert_has(&h, "This channel cannot cancel at all once the code is submitted.");
+    assert_has(
+        &h,
+        "This channel cannot cancel at all once the code is submitted.",
+    );
 }
 
 #[test]
@@ -129,7 +172,11 @@ fn restart_continues_the_countdown_and_expired_shows_expired() {
     rig.advance_ms(180_000);
     {
         let h = rig.open(Lang::En);
-        assert_eq!(h.state().screen, Screen::Orders, "opens on the running order");
+        assert_eq!(
+            h.state().screen,
+            Screen::Orders,
+            "opens on the running order"
+        );
         assert_has(&h, "05:00");
         assert_has(&h, "Submitted, in window");
     }
@@ -174,14 +221,21 @@ fn manual_hand_off_clipboard_and_expiry() {
     tick(&mut h, &rig, 1_000);
     click(&mut h, "Confirm, hold 10 s");
     tick(&mut h, &rig, 10_000);
-    assert_eq!(rig.clipboard.text.lock().unwrap().as_deref(), Some("ABCD1234EFGH5678"));
+    assert_eq!(
+        rig.clipboard.text.lock().unwrap().as_deref(),
+        Some("ABCD1234EFGH5678")
+    );
     assert_has(&h, "Released, waiting for your submit");
     assert_has(&h, "The code is on the clipboard for 60 s more.");
     tick(&mut h, &rig, 20_000);
     click(&mut h, "I have submitted it on the platform");
     assert_has(&h, "08:00");
     tick(&mut h, &rig, 40_000);
-    assert_eq!(*rig.clipboard.text.lock().unwrap(), None, "cleared after 60 s");
+    assert_eq!(
+        *rig.clipboard.text.lock().unwrap(),
+        None,
+        "cleared after 60 s"
+    );
     tick(&mut h, &rig, 440_000);
     assert_has(&h, "Expired");
     assert_has(&h, "The cancel window has closed.");
@@ -207,7 +261,10 @@ fn manual_cancel_shows_the_channel_steps() {
     assert_has(&h, "Cancel requested");
     assert_has(&h, "Request cancel");
     tick(&mut h, &rig, 61_000);
-    assert_eq!(rig.clipboard.text.lock().unwrap().as_deref(), Some("shopping list"));
+    assert_eq!(
+        rig.clipboard.text.lock().unwrap().as_deref(),
+        Some("shopping list")
+    );
     assert!(rig.journal().contains("\"still_ours\":false"));
 }
 
@@ -220,7 +277,8 @@ fn chinese_flow_renders() {
     let field = h.get_by_label("2. 卡密（16 位）");
     field.focus();
     h.run();
-    h.get_by_label("2. 卡密（16 位）").type_text("ABCD1234EFGH5678");
+    h.get_by_label("2. 卡密（16 位）")
+        .type_text("ABCD1234EFGH5678");
     h.run();
     click(&mut h, "¥100");
     assert_has(&h, "预计到账 ≈ ¥92.00");

@@ -41,9 +41,13 @@ impl Channel for SimulatedChannel {
     fn cancel(&self, order: &Order, profile: &ChannelProfile, now: DateTime<Utc>) -> Event {
         let open = order.phase == Phase::InWindow && order.window_ends.is_some_and(|w| now < w);
         if open {
-            Event::Cancelled { fee_fen: profile.cancel_fee(order.face_value) }
+            Event::Cancelled {
+                fee_fen: profile.cancel_fee(order.face_value),
+            }
         } else {
-            Event::CancelRefused { reason: "window_closed".into() }
+            Event::CancelRefused {
+                reason: "window_closed".into(),
+            }
         }
     }
 }
@@ -72,9 +76,13 @@ impl Channel for ManualHandoff {
 
     fn cancel(&self, order: &Order, profile: &ChannelProfile, now: DateTime<Utc>) -> Event {
         if order.phase == Phase::InWindow && order.window_ends.is_some_and(|w| now < w) {
-            Event::CancelRequested { fee_fen: profile.cancel_fee(order.face_value) }
+            Event::CancelRequested {
+                fee_fen: profile.cancel_fee(order.face_value),
+            }
         } else {
-            Event::CancelRefused { reason: "window_closed".into() }
+            Event::CancelRefused {
+                reason: "window_closed".into(),
+            }
         }
     }
 }

@@ -42,7 +42,10 @@ impl ManualClock {
         let start = DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
             .map(|d| d.with_timezone(&Utc))
             .unwrap_or_default();
-        Self::new(start, FixedOffset::east_opt(8 * 3600).unwrap_or(FixedOffset::east_opt(0).unwrap()))
+        Self::new(
+            start,
+            FixedOffset::east_opt(8 * 3600).unwrap_or(FixedOffset::east_opt(0).unwrap()),
+        )
     }
 
     pub fn advance(&self, by: chrono::Duration) {

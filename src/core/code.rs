@@ -22,9 +22,21 @@ fn is_invisible(c: char) -> bool {
 /// Separators people put between groups: spaces (ASCII, ideographic,
 /// no-break), tabs and dashes of every width.
 fn is_separator(c: char) -> bool {
-    matches!(c,
-        ' ' | '\t' | '\u{00A0}' | '\u{3000}' | '-' | '\u{2010}' | '\u{2011}' | '\u{2012}'
-        | '\u{2013}' | '\u{2014}' | '\u{2212}' | '\u{FF0D}' | '\u{30FC}')
+    matches!(
+        c,
+        ' ' | '\t'
+            | '\u{00A0}'
+            | '\u{3000}'
+            | '-'
+            | '\u{2010}'
+            | '\u{2011}'
+            | '\u{2012}'
+            | '\u{2013}'
+            | '\u{2014}'
+            | '\u{2212}'
+            | '\u{FF0D}'
+            | '\u{30FC}'
+    )
 }
 
 /// Full-width ASCII forms (U+FF01–U+FF5E) from Chinese IMEs map to ASCII.
@@ -71,7 +83,13 @@ impl Alphabet {
 }
 
 /// Groups of characters people misread for one another.
-const CONFUSABLE_GROUPS: &[&[char]] = &[&['O', '0', 'D', 'Q'], &['I', '1', 'L'], &['S', '5'], &['B', '8'], &['Z', '2']];
+const CONFUSABLE_GROUPS: &[&[char]] = &[
+    &['O', '0', 'D', 'Q'],
+    &['I', '1', 'L'],
+    &['S', '5'],
+    &['B', '8'],
+    &['Z', '2'],
+];
 
 /// A character in the code that could be read as another one the channel also uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,13 +106,26 @@ pub struct Confusable {
 pub enum CodeProblem {
     Empty,
     /// A character that is neither a letter, a digit, a separator nor invisible.
-    InvalidChar { ch: char, position: usize },
+    InvalidChar {
+        ch: char,
+        position: usize,
+    },
     /// A letter/digit that this channel's cards never use.
-    NotInAlphabet { ch: char, position: usize, suggestion: Option<char> },
-    TooShort { have: usize },
-    TooLong { have: usize },
+    NotInAlphabet {
+        ch: char,
+        position: usize,
+        suggestion: Option<char>,
+    },
+    TooShort {
+        have: usize,
+    },
+    TooLong {
+        have: usize,
+    },
     /// The entry holds more than one code: that is batch mode's job.
-    SeveralCodes { count: usize },
+    SeveralCodes {
+        count: usize,
+    },
 }
 
 /// The outcome of checking what is in the code field.
@@ -140,13 +171,19 @@ pub fn check_code(raw: &str, alphabet: &Alphabet) -> CodeCheck {
         }
         let c = c.to_ascii_uppercase();
         if !alphabet.contains(c) && problem.is_none() {
-            problem = Some(CodeProblem::NotInAlphabet { ch: c, position, suggestion: lookalike_in(c, alphabet) });
+            problem = Some(CodeProblem::NotInAlphabet {
+                ch: c,
+                position,
+                suggestion: lookalike_in(c, alphabet),
+            });
         }
         normalized.push(c);
     }
     let have = normalized.len();
     if parts >= 2 || have >= 2 * CODE_LEN {
-        problem = Some(CodeProblem::SeveralCodes { count: parts.max(have / CODE_LEN) });
+        problem = Some(CodeProblem::SeveralCodes {
+            count: parts.max(have / CODE_LEN),
+        });
     } else if problem.is_none() {
         if have == 0 {
             problem = Some(CodeProblem::Empty);
@@ -156,12 +193,23 @@ pub fn check_code(raw: &str, alphabet: &Alphabet) -> CodeCheck {
             problem = Some(CodeProblem::TooLong { have });
         }
     }
-    let confusables = if have <= CODE_LEN { confusables_in(&normalized, alphabet) } else { Vec::new() };
-    CodeCheck { normalized, problem, confusables }
+    let confusables = if have <= CODE_LEN {
+        confusables_in(&normalized, alphabet)
+    } else {
+        Vec::new()
+    };
+    CodeCheck {
+        normalized,
+        problem,
+        confusables,
+    }
 }
 
 fn alnum_count(s: &str) -> usize {
-    s.chars().map(fold_width).filter(char::is_ascii_alphanumeric).count()
+    s.chars()
+        .map(fold_width)
+        .filter(char::is_ascii_alphanumeric)
+        .count()
 }
 
 fn lookalike_in(c: char, alphabet: &Alphabet) -> Option<char> {
@@ -176,8 +224,16 @@ fn confusables_in(code: &str, alphabet: &Alphabet) -> Vec<Confusable> {
         .enumerate()
         .filter_map(|(i, c)| {
             let group = CONFUSABLE_GROUPS.iter().find(|g| g.contains(&c))?;
-            let could_be: Vec<char> = group.iter().copied().filter(|&o| o != c && alphabet.contains(o)).collect();
-            (!could_be.is_empty()).then_some(Confusable { position: i + 1, found: c, could_be })
+            let could_be: Vec<char> = group
+                .iter()
+                .copied()
+                .filter(|&o| o != c && alphabet.contains(o))
+                .collect();
+            (!could_be.is_empty()).then_some(Confusable {
+                position: i + 1,
+                found: c,
+                could_be,
+            })
         })
         .collect()
 }
@@ -202,7 +258,13 @@ pub fn mask(normalized: &str) -> String {
     let masked: String = normalized
         .chars()
         .enumerate()
-        .map(|(i, c)| if n == CODE_LEN && i >= CODE_LEN - 4 { c } else { MASK })
+        .map(|(i, c)| {
+            if n == CODE_LEN && i >= CODE_LEN - 4 {
+                c
+            } else {
+                MASK
+            }
+        })
         .collect();
     group(&masked)
 }
@@ -213,11 +275,26 @@ pub fn mask(normalized: &str) -> String {
 /// One output char per input char, so the text cursor still lines up.
 pub fn mask_raw(raw: &str) -> String {
     let is_code_char = |c: char| fold_width(c).is_ascii_alphanumeric();
-    let positions: Vec<usize> = raw.chars().enumerate().filter(|&(_, c)| is_code_char(c)).map(|(i, _)| i).collect();
-    let reveal_from = if positions.len() == CODE_LEN { positions[CODE_LEN - 4] } else { usize::MAX };
+    let positions: Vec<usize> = raw
+        .chars()
+        .enumerate()
+        .filter(|&(_, c)| is_code_char(c))
+        .map(|(i, _)| i)
+        .collect();
+    let reveal_from = if positions.len() == CODE_LEN {
+        positions[CODE_LEN - 4]
+    } else {
+        usize::MAX
+    };
     raw.chars()
         .enumerate()
-        .map(|(i, c)| if is_code_char(c) && i < reveal_from { MASK } else { c })
+        .map(|(i, c)| {
+            if is_code_char(c) && i < reveal_from {
+                MASK
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -305,7 +382,10 @@ pub fn check_verification(raw: &str) -> Result<VerificationCode, VerificationPro
             continue;
         }
         if !c.is_ascii_digit() {
-            return Err(VerificationProblem::NotDigit { ch: c, position: i + 1 });
+            return Err(VerificationProblem::NotDigit {
+                ch: c,
+                position: i + 1,
+            });
         }
         digits.push(c);
     }
@@ -336,7 +416,12 @@ mod tests {
 
     #[test]
     fn accepts_plain_spaced_dashed_and_lower_case() {
-        for raw in ["ABCD1234EFGH5678", "abcd 1234 efgh 5678", "ABCD-1234-EFGH-5678", " abcd-1234 EFGH5678 "] {
+        for raw in [
+            "ABCD1234EFGH5678",
+            "abcd 1234 efgh 5678",
+            "ABCD-1234-EFGH-5678",
+            " abcd-1234 EFGH5678 ",
+        ] {
             let c = check_code(raw, &full());
             assert_eq!(c.normalized, "ABCD1234EFGH5678", "{raw}");
             assert!(c.secret().is_some(), "{raw}");
@@ -352,7 +437,10 @@ mod tests {
 
     #[test]
     fn strips_zero_width_and_bidi_characters() {
-        let c = check_code("\u{FEFF}AB\u{200B}CD1234\u{200D}EFGH\u{2066}5678\u{00AD}", &full());
+        let c = check_code(
+            "\u{FEFF}AB\u{200B}CD1234\u{200D}EFGH\u{2066}5678\u{00AD}",
+            &full(),
+        );
         assert_eq!(c.normalized, "ABCD1234EFGH5678");
         assert!(c.problem.is_none());
     }
@@ -360,20 +448,47 @@ mod tests {
     #[test]
     fn rejects_other_characters_naming_character_and_position() {
         let c = check_code("ABCD12é4EFGH5678", &full());
-        assert_eq!(c.problem, Some(CodeProblem::InvalidChar { ch: 'é', position: 7 }));
+        assert_eq!(
+            c.problem,
+            Some(CodeProblem::InvalidChar {
+                ch: 'é',
+                position: 7
+            })
+        );
         let c = check_code("AB😀CD", &full());
-        assert_eq!(c.problem, Some(CodeProblem::InvalidChar { ch: '😀', position: 3 }));
+        assert_eq!(
+            c.problem,
+            Some(CodeProblem::InvalidChar {
+                ch: '😀',
+                position: 3
+            })
+        );
         let c = check_code("AB\u{7}C", &full());
-        assert_eq!(c.problem, Some(CodeProblem::InvalidChar { ch: '\u{7}', position: 3 }));
+        assert_eq!(
+            c.problem,
+            Some(CodeProblem::InvalidChar {
+                ch: '\u{7}',
+                position: 3
+            })
+        );
         assert_eq!(describe_char('\u{7}'), "U+0007");
     }
 
     #[test]
     fn reports_length_problems() {
         assert_eq!(check_code("", &full()).problem, Some(CodeProblem::Empty));
-        assert_eq!(check_code(" \u{200B} ", &full()).problem, Some(CodeProblem::Empty));
-        assert_eq!(check_code("ABCD", &full()).problem, Some(CodeProblem::TooShort { have: 4 }));
-        assert_eq!(check_code("ABCD1234EFGH56789", &full()).problem, Some(CodeProblem::TooLong { have: 17 }));
+        assert_eq!(
+            check_code(" \u{200B} ", &full()).problem,
+            Some(CodeProblem::Empty)
+        );
+        assert_eq!(
+            check_code("ABCD", &full()).problem,
+            Some(CodeProblem::TooShort { have: 4 })
+        );
+        assert_eq!(
+            check_code("ABCD1234EFGH56789", &full()).problem,
+            Some(CodeProblem::TooLong { have: 17 })
+        );
     }
 
     #[test]
@@ -392,7 +507,11 @@ mod tests {
         assert_eq!(positions, vec![1, 2, 3, 4, 5, 6, 7, 8]);
         let no_letters = Alphabet::new("0123456789").unwrap();
         let c = check_code("0123456789012345", &no_letters);
-        assert!(c.confusables.iter().all(|x| x.found != '0'), "{:?}", c.confusables);
+        assert!(
+            c.confusables.iter().all(|x| x.found != '0'),
+            "{:?}",
+            c.confusables
+        );
     }
 
     #[test]
@@ -401,7 +520,11 @@ mod tests {
         let c = check_code("ABCD 1234 EFGH 567O", &crockford);
         assert_eq!(
             c.problem,
-            Some(CodeProblem::NotInAlphabet { ch: 'O', position: 19, suggestion: Some('0') })
+            Some(CodeProblem::NotInAlphabet {
+                ch: 'O',
+                position: 19,
+                suggestion: Some('0')
+            })
         );
     }
 
@@ -424,16 +547,34 @@ mod tests {
         assert_eq!(mask_raw("ＡＢ"), "••");
         let raw = "ABCD1234EFGH7F3K0";
         assert_eq!(mask_raw(raw).chars().count(), raw.chars().count());
-        assert!(!mask_raw(raw).contains('7'), "17 characters: reveal nothing");
+        assert!(
+            !mask_raw(raw).contains('7'),
+            "17 characters: reveal nothing"
+        );
     }
 
     #[test]
     fn verification_code_rules() {
         assert!(check_verification("123456").is_ok());
         assert!(check_verification("１２３ ４５６").is_ok());
-        assert_eq!(check_verification("").unwrap_err(), VerificationProblem::Empty);
-        assert_eq!(check_verification("12345").unwrap_err(), VerificationProblem::WrongLength { have: 5 });
-        assert_eq!(check_verification("12a456").unwrap_err(), VerificationProblem::NotDigit { ch: 'a', position: 3 });
-        assert_eq!(format!("{:?}", check_verification("123456").unwrap()), "VerificationCode(••••••)");
+        assert_eq!(
+            check_verification("").unwrap_err(),
+            VerificationProblem::Empty
+        );
+        assert_eq!(
+            check_verification("12345").unwrap_err(),
+            VerificationProblem::WrongLength { have: 5 }
+        );
+        assert_eq!(
+            check_verification("12a456").unwrap_err(),
+            VerificationProblem::NotDigit {
+                ch: 'a',
+                position: 3
+            }
+        );
+        assert_eq!(
+            format!("{:?}", check_verification("123456").unwrap()),
+            "VerificationCode(••••••)"
+        );
     }
 }

@@ -2,7 +2,9 @@
 //! Holds the raw inputs exactly as typed (so nothing is ever lost) and
 //! works out what is missing, what looks risky, and the payout preview.
 
-use super::code::{CardSecret, CodeCheck, VerificationCode, VerificationProblem, check_code, check_verification};
+use super::code::{
+    CardSecret, CodeCheck, VerificationCode, VerificationProblem, check_code, check_verification,
+};
 use super::money::{AmountProblem, Fen, parse_yuan};
 use super::profile::ChannelProfile;
 use zeroize::Zeroizing;
@@ -63,8 +65,9 @@ pub struct DraftCheck {
 impl Draft {
     pub fn check(&self, profile: &ChannelProfile, retype_threshold: Fen) -> DraftCheck {
         let code = check_code(&self.code_raw, &profile.alphabet());
-        let verification =
-            profile.needs_verification_code.then(|| check_verification(&self.verification_raw).map(|_| ()));
+        let verification = profile
+            .needs_verification_code
+            .then(|| check_verification(&self.verification_raw).map(|_| ()));
         let retype = match self.face_value {
             Some(f) if f > retype_threshold => {
                 if self.face_retyped_raw.trim().is_empty() {
@@ -84,7 +87,13 @@ impl Draft {
             && !matches!(verification, Some(Err(_)))
             && self.face_value.is_some()
             && matches!(retype, RetypeState::NotNeeded | RetypeState::Matches);
-        DraftCheck { code, verification, retype, payout, ready }
+        DraftCheck {
+            code,
+            verification,
+            retype,
+            payout,
+            ready,
+        }
     }
 
     pub fn secret(&self, profile: &ChannelProfile) -> Option<CardSecret> {
@@ -108,10 +117,16 @@ mod tests {
     #[test]
     fn ready_needs_code_face_value_and_verification_when_asked() {
         let jd = profile("jd_app");
-        let mut d = Draft { code_raw: Zeroizing::new("abcd-1234-efgh-5678".into()), ..Draft::default() };
+        let mut d = Draft {
+            code_raw: Zeroizing::new("abcd-1234-efgh-5678".into()),
+            ..Draft::default()
+        };
         assert!(!d.check(&jd, Fen(50_000)).ready);
         d.face_value = Some(Fen(10_000));
-        assert!(!d.check(&jd, Fen(50_000)).ready, "JD needs the verification code");
+        assert!(
+            !d.check(&jd, Fen(50_000)).ready,
+            "JD needs the verification code"
+        );
         *d.verification_raw = "１２３４５６".into();
         let c = d.check(&jd, Fen(50_000));
         assert!(c.ready);
@@ -122,13 +137,23 @@ mod tests {
     #[test]
     fn face_value_above_threshold_must_be_retyped() {
         let p = profile("kaquanmao");
-        let mut d = Draft { code_raw: Zeroizing::new("ABCD1234EFGH5678".into()), face_value: Some(Fen(100_000)), ..Draft::default() };
+        let mut d = Draft {
+            code_raw: Zeroizing::new("ABCD1234EFGH5678".into()),
+            face_value: Some(Fen(100_000)),
+            ..Draft::default()
+        };
         assert_eq!(d.check(&p, Fen(50_000)).retype, RetypeState::Missing);
         d.face_retyped_raw = "100".into();
-        assert_eq!(d.check(&p, Fen(50_000)).retype, RetypeState::Mismatch(Fen(10_000)));
+        assert_eq!(
+            d.check(&p, Fen(50_000)).retype,
+            RetypeState::Mismatch(Fen(10_000))
+        );
         assert!(!d.check(&p, Fen(50_000)).ready);
         d.face_retyped_raw = "1x".into();
-        assert!(matches!(d.check(&p, Fen(50_000)).retype, RetypeState::Invalid(_)));
+        assert!(matches!(
+            d.check(&p, Fen(50_000)).retype,
+            RetypeState::Invalid(_)
+        ));
         d.face_retyped_raw = "1,000.00".into();
         assert_eq!(d.check(&p, Fen(50_000)).retype, RetypeState::Matches);
         assert!(d.check(&p, Fen(50_000)).ready);

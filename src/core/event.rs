@@ -148,12 +148,21 @@ mod tests {
 
     #[test]
     fn kind_and_data_round_trip() {
-        let e = Event::FaceValueSet { face_value_fen: Fen(50_000), retyped: true };
+        let e = Event::FaceValueSet {
+            face_value_fen: Fen(50_000),
+            retyped: true,
+        };
         assert_eq!(e.kind(), "face_value_set");
-        assert_eq!(e.data(), serde_json::json!({"face_value_fen": 50000, "retyped": true}));
+        assert_eq!(
+            e.data(),
+            serde_json::json!({"face_value_fen": 50000, "retyped": true})
+        );
         assert_eq!(Event::from_parts(&e.kind(), &e.data()), Some(e));
         assert_eq!(Event::Undone {}.data(), serde_json::json!({}));
-        assert_eq!(Event::from_parts("undone", &serde_json::json!({})), Some(Event::Undone {}));
+        assert_eq!(
+            Event::from_parts("undone", &serde_json::json!({})),
+            Some(Event::Undone {})
+        );
         assert_eq!(Event::from_parts("no_such", &serde_json::json!({})), None);
     }
 }

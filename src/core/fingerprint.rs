@@ -47,7 +47,8 @@ impl FingerprintKey {
 
     /// Lowercase hex HMAC-SHA256 of the normalised code.
     pub fn fingerprint(&self, normalized_code: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
         mac.update(normalized_code.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
@@ -78,9 +79,15 @@ mod tests {
         let (k1, replaced) = FingerprintKey::load_or_create(dir.path()).unwrap();
         assert!(!replaced);
         let (k2, _) = FingerprintKey::load_or_create(dir.path()).unwrap();
-        assert_eq!(k1.fingerprint("ABCD1234EFGH5678"), k2.fingerprint("ABCD1234EFGH5678"));
+        assert_eq!(
+            k1.fingerprint("ABCD1234EFGH5678"),
+            k2.fingerprint("ABCD1234EFGH5678")
+        );
         let other = FingerprintKey::from_bytes([7; 32]);
-        assert_ne!(k1.fingerprint("ABCD1234EFGH5678"), other.fingerprint("ABCD1234EFGH5678"));
+        assert_ne!(
+            k1.fingerprint("ABCD1234EFGH5678"),
+            other.fingerprint("ABCD1234EFGH5678")
+        );
         assert_eq!(k1.fingerprint("X").len(), 64);
     }
 

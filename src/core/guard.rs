@@ -7,14 +7,22 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GuardInput {
     /// The step appeared; `pointer_down` when a button was already held.
-    Shown { pointer_down: bool },
+    Shown {
+        pointer_down: bool,
+    },
     FocusLost,
     FocusGained,
     /// Enter (or Space) on the confirm action.
-    KeyDown { repeat: bool },
-    PointerDown { on_confirm: bool },
+    KeyDown {
+        repeat: bool,
+    },
+    PointerDown {
+        on_confirm: bool,
+    },
     /// A release on the confirm button completes a click.
-    PointerUp { on_confirm: bool },
+    PointerUp {
+        on_confirm: bool,
+    },
     /// The window moved or was resized.
     WindowChanged,
 }
@@ -84,7 +92,12 @@ impl FixedDelayGuard {
     pub const DEFAULT_MS: u64 = 1_000;
 
     pub fn new(delay_ms: u64) -> Self {
-        Self { delay_ms, focused: true, armed_at: Some(delay_ms), press_ok: false }
+        Self {
+            delay_ms,
+            focused: true,
+            armed_at: Some(delay_ms),
+            press_ok: false,
+        }
     }
 
     fn armed(&self, at: u64) -> bool {
@@ -128,7 +141,9 @@ impl ConfirmGuard for FixedDelayGuard {
                 self.press_ok = false;
                 Verdict::Noted
             }
-            GuardInput::KeyDown { repeat: true } => Verdict::Swallowed(Reason::new("guard.key_repeat")),
+            GuardInput::KeyDown { repeat: true } => {
+                Verdict::Swallowed(Reason::new("guard.key_repeat"))
+            }
             GuardInput::KeyDown { repeat: false } => {
                 if self.armed(at) {
                     Verdict::Confirmed
@@ -161,9 +176,17 @@ impl ConfirmGuard for FixedDelayGuard {
         let armed = self.armed(at);
         GuardView {
             armed,
-            arms_in_ms: if armed || !self.focused { None } else { self.armed_at.map(|a| a.saturating_sub(at)) },
+            arms_in_ms: if armed || !self.focused {
+                None
+            } else {
+                self.armed_at.map(|a| a.saturating_sub(at))
+            },
             friction: Friction::None,
-            reasons: if armed { Vec::new() } else { vec![self.not_yet(at)] },
+            reasons: if armed {
+                Vec::new()
+            } else {
+                vec![self.not_yet(at)]
+            },
         }
     }
 
@@ -184,10 +207,21 @@ mod tests {
     #[test]
     fn arms_after_the_delay() {
         let mut g = FixedDelayGuard::default();
-        g.observe(0, GuardInput::Shown { pointer_down: false });
+        g.observe(
+            0,
+            GuardInput::Shown {
+                pointer_down: false,
+            },
+        );
         assert!(!g.view(999).armed);
         assert_eq!(g.view(400).arms_in_ms, Some(600));
-        assert!(matches!(click(&mut g, 200, 260), Verdict::Swallowed(Reason { key: "guard.too_early", .. })));
+        assert!(matches!(
+            click(&mut g, 200, 260),
+            Verdict::Swallowed(Reason {
+                key: "guard.too_early",
+                ..
+            })
+        ));
         assert!(g.view(1_000).armed);
         assert_eq!(click(&mut g, 1_100, 1_180), Verdict::Confirmed);
     }
@@ -205,12 +239,20 @@ mod tests {
     #[test]
     fn focus_loss_disarms_and_focus_restarts_the_full_delay() {
         let mut g = FixedDelayGuard::default();
-        g.observe(0, GuardInput::Shown { pointer_down: false });
+        g.observe(
+            0,
+            GuardInput::Shown {
+                pointer_down: false,
+            },
+        );
         assert!(g.view(1_500).armed);
         g.observe(1_600, GuardInput::FocusLost);
         assert!(!g.view(5_000).armed);
         assert_eq!(g.view(5_000).arms_in_ms, None);
-        assert_eq!(g.observe(5_000, GuardInput::KeyDown { repeat: false }), Verdict::Swallowed(Reason::new("guard.window_unfocused")));
+        assert_eq!(
+            g.observe(5_000, GuardInput::KeyDown { repeat: false }),
+            Verdict::Swallowed(Reason::new("guard.window_unfocused"))
+        );
         g.observe(6_000, GuardInput::FocusGained);
         assert!(!g.view(6_999).armed);
         assert!(g.view(7_000).armed);
@@ -219,17 +261,33 @@ mod tests {
     #[test]
     fn auto_repeat_never_confirms() {
         let mut g = FixedDelayGuard::default();
-        g.observe(0, GuardInput::Shown { pointer_down: false });
+        g.observe(
+            0,
+            GuardInput::Shown {
+                pointer_down: false,
+            },
+        );
         for t in (0..5_000).step_by(33) {
-            assert_ne!(g.observe(t, GuardInput::KeyDown { repeat: true }), Verdict::Confirmed);
+            assert_ne!(
+                g.observe(t, GuardInput::KeyDown { repeat: true }),
+                Verdict::Confirmed
+            );
         }
-        assert_eq!(g.observe(5_000, GuardInput::KeyDown { repeat: false }), Verdict::Confirmed);
+        assert_eq!(
+            g.observe(5_000, GuardInput::KeyDown { repeat: false }),
+            Verdict::Confirmed
+        );
     }
 
     #[test]
     fn window_change_restarts_the_delay() {
         let mut g = FixedDelayGuard::default();
-        g.observe(0, GuardInput::Shown { pointer_down: false });
+        g.observe(
+            0,
+            GuardInput::Shown {
+                pointer_down: false,
+            },
+        );
         g.observe(2_000, GuardInput::WindowChanged);
         assert!(!g.view(2_500).armed);
         assert!(g.view(3_000).armed);

@@ -112,8 +112,14 @@ fn line_hash(body: &str) -> String {
 /// Checks one line's own hash; returns the hash it claims when it matches.
 pub fn check_line_hash(line: &str) -> Result<&str, &'static str> {
     let cut = line.rfind(HASH_MARK).ok_or("no hash field")?;
-    let claimed = line[cut + HASH_MARK.len()..].strip_suffix("\"}").ok_or("line does not end with the hash")?;
-    if claimed.len() != 64 || !claimed.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+    let claimed = line[cut + HASH_MARK.len()..]
+        .strip_suffix("\"}")
+        .ok_or("line does not end with the hash")?;
+    if claimed.len() != 64
+        || !claimed
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
         return Err("hash is not 64 lowercase hex digits");
     }
     if line_hash(&line[..cut]) != claimed {
@@ -132,19 +138,35 @@ impl Journal {
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let lock_path = dir.join(LOCK_FILE);
-        let lock = OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io(&lock_path))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io(&lock_path))?;
         match lock.try_lock() {
             Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(JournalError::Locked(dir.to_path_buf())),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(JournalError::Locked(dir.to_path_buf()));
+            }
             Err(std::fs::TryLockError::Error(e)) => return Err(JournalError::Io(lock_path, e)),
         }
         let path = dir.join(JOURNAL_FILE);
-        let mut file = OpenOptions::new().create(true).read(true).append(true).open(&path).map_err(io(&path))?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(true)
+            .open(&path)
+            .map_err(io(&path))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io(&path))?;
 
         // A crash can leave a last line without its '\n': cut it off.
-        let keep = bytes.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+        let keep = bytes
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map(|i| i + 1)
+            .unwrap_or(0);
         let torn = (keep < bytes.len()).then(|| TornTail {
             dropped_bytes: (bytes.len() - keep) as u64,
             dropped_sha256: sha256_hex(&bytes[keep..]),
@@ -166,18 +188,38 @@ impl Journal {
             lines += 1;
             let parsed = std::str::from_utf8(raw)
                 .map_err(|_| "not UTF-8".to_owned())
-                .and_then(|s| serde_json::from_slice::<Entry>(s.as_bytes()).map_err(|e| e.to_string()));
+                .and_then(|s| {
+                    serde_json::from_slice::<Entry>(s.as_bytes()).map_err(|e| e.to_string())
+                });
             match parsed {
                 Ok(e) => {
                     last_hash = e.hash.clone();
                     entries.push(e);
                 }
-                Err(reason) => damaged.push(DamagedLine { line: i + 1, reason }),
+                Err(reason) => damaged.push(DamagedLine {
+                    line: i + 1,
+                    reason,
+                }),
             }
         }
-        let next_seq = entries.last().map(|e| e.seq + 1).unwrap_or(1).max(lines + 1);
-        let journal = Journal { path, file, next_seq, last_hash, _lock: lock };
-        Ok(Opened { journal, entries, torn, damaged })
+        let next_seq = entries
+            .last()
+            .map(|e| e.seq + 1)
+            .unwrap_or(1)
+            .max(lines + 1);
+        let journal = Journal {
+            path,
+            file,
+            next_seq,
+            last_hash,
+            _lock: lock,
+        };
+        Ok(Opened {
+            journal,
+            entries,
+            torn,
+            damaged,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -204,7 +246,9 @@ impl Journal {
         // One write call per line so a crash tears at most the last line.
         self.file.write_all(line.as_bytes()).map_err(io)?;
         if durable {
-            self.file.sync_data().map_err(|e| JournalError::Io(self.path.clone(), e))?;
+            self.file
+                .sync_data()
+                .map_err(|e| JournalError::Io(self.path.clone(), e))?;
         }
         let entry = Entry {
             seq: self.next_seq,
@@ -238,12 +282,22 @@ pub fn verify_bytes(bytes: &[u8]) -> Result<u64, (u64, String)> {
         n += 1;
         let line = std::str::from_utf8(raw).map_err(|_| (n, "not UTF-8".to_owned()))?;
         let hash = check_line_hash(line).map_err(|r| (n, r.to_owned()))?;
-        let e: Entry = serde_json::from_str(line).map_err(|e| (n, format!("not a journal line: {e}")))?;
+        let e: Entry =
+            serde_json::from_str(line).map_err(|e| (n, format!("not a journal line: {e}")))?;
         if e.seq != n {
-            return Err((n, format!("seq is {} where {n} was expected (missing, inserted or reordered line)", e.seq)));
+            return Err((
+                n,
+                format!(
+                    "seq is {} where {n} was expected (missing, inserted or reordered line)",
+                    e.seq
+                ),
+            ));
         }
         if e.prev != prev {
-            return Err((n, "prev does not match the line before (missing, inserted or reordered line)".into()));
+            return Err((
+                n,
+                "prev does not match the line before (missing, inserted or reordered line)".into(),
+            ));
         }
         prev = hash.to_owned();
     }
@@ -265,14 +319,29 @@ mod tests {
 
     #[test]
     fn line_format_is_exact() {
-        let (line, hash) =
-            render_line(1, ts("2026-11-27T09:15:02.123Z"), cst(), "undone", Some("CG-1"), &json!({}), GENESIS);
+        let (line, hash) = render_line(
+            1,
+            ts("2026-11-27T09:15:02.123Z"),
+            cst(),
+            "undone",
+            Some("CG-1"),
+            &json!({}),
+            GENESIS,
+        );
         let expected_body = format!(
             "{{\"seq\":1,\"ts\":\"2026-11-27T09:15:02.123Z\",\"tz\":\"+08:00\",\"kind\":\"undone\",\"order\":\"CG-1\",\"data\":{{}},\"prev\":\"{GENESIS}\""
         );
         assert_eq!(line, format!("{expected_body},\"hash\":\"{hash}\"}}\n"));
         assert_eq!(hash, sha256_hex(format!("{expected_body}}}").as_bytes()));
-        let (line, _) = render_line(2, ts("2026-11-27T09:15:02Z"), cst(), "app_started", None, &json!({}), &hash);
+        let (line, _) = render_line(
+            2,
+            ts("2026-11-27T09:15:02Z"),
+            cst(),
+            "app_started",
+            None,
+            &json!({}),
+            &hash,
+        );
         assert!(line.contains("\"ts\":\"2026-11-27T09:15:02.000Z\""));
         assert!(line.contains("\"order\":null"));
     }
@@ -282,15 +351,39 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let mut j = Journal::open(dir.path()).unwrap().journal;
-            j.append(ts("2026-11-27T09:00:00Z"), cst(), "a", None, &json!({"x": 1}), false).unwrap();
-            j.append(ts("2026-11-27T09:00:01Z"), cst(), "b", Some("O"), &json!({}), true).unwrap();
+            j.append(
+                ts("2026-11-27T09:00:00Z"),
+                cst(),
+                "a",
+                None,
+                &json!({"x": 1}),
+                false,
+            )
+            .unwrap();
+            j.append(
+                ts("2026-11-27T09:00:01Z"),
+                cst(),
+                "b",
+                Some("O"),
+                &json!({}),
+                true,
+            )
+            .unwrap();
         }
         let o = Journal::open(dir.path()).unwrap();
         assert_eq!(o.entries.len(), 2);
         assert_eq!(o.entries[1].prev, o.entries[0].hash);
         assert!(o.torn.is_none());
         let mut j = o.journal;
-        j.append(ts("2026-11-27T09:00:02Z"), cst(), "c", None, &json!({}), false).unwrap();
+        j.append(
+            ts("2026-11-27T09:00:02Z"),
+            cst(),
+            "c",
+            None,
+            &json!({}),
+            false,
+        )
+        .unwrap();
         drop(j);
         let bytes = std::fs::read(dir.path().join(JOURNAL_FILE)).unwrap();
         assert_eq!(verify_bytes(&bytes), Ok(3));
@@ -301,7 +394,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let mut j = Journal::open(dir.path()).unwrap().journal;
-            j.append(ts("2026-11-27T09:00:00Z"), cst(), "a", None, &json!({}), false).unwrap();
+            j.append(
+                ts("2026-11-27T09:00:00Z"),
+                cst(),
+                "a",
+                None,
+                &json!({}),
+                false,
+            )
+            .unwrap();
         }
         let path = dir.path().join(JOURNAL_FILE);
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
@@ -320,7 +421,10 @@ mod tests {
     fn second_open_is_refused_while_locked() {
         let dir = tempfile::tempdir().unwrap();
         let first = Journal::open(dir.path()).unwrap();
-        assert!(matches!(Journal::open(dir.path()), Err(JournalError::Locked(_))));
+        assert!(matches!(
+            Journal::open(dir.path()),
+            Err(JournalError::Locked(_))
+        ));
         drop(first);
         assert!(Journal::open(dir.path()).is_ok());
     }
@@ -331,7 +435,15 @@ mod tests {
         {
             let mut j = Journal::open(dir.path()).unwrap().journal;
             for k in ["a", "b", "c"] {
-                j.append(ts("2026-11-27T09:00:00Z"), cst(), k, None, &json!({"k": k}), false).unwrap();
+                j.append(
+                    ts("2026-11-27T09:00:00Z"),
+                    cst(),
+                    k,
+                    None,
+                    &json!({"k": k}),
+                    false,
+                )
+                .unwrap();
             }
         }
         let bytes = std::fs::read(dir.path().join(JOURNAL_FILE)).unwrap();

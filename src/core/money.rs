@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
@@ -72,7 +74,12 @@ pub fn parse_yuan(raw: &str) -> Result<Fen, AmountProblem> {
             '.' if !in_frac => in_frac = true,
             '¥' | '￥' | ',' | ' ' | '元' if !in_frac => {}
             '元' => {}
-            _ => return Err(AmountProblem::Invalid { ch: c, position: i + 1 }),
+            _ => {
+                return Err(AmountProblem::Invalid {
+                    ch: c,
+                    position: i + 1,
+                });
+            }
         }
     }
     if !seen_digit {
@@ -113,8 +120,23 @@ mod tests {
         assert_eq!(parse_yuan("0.07"), Ok(Fen(7)));
         assert_eq!(parse_yuan(""), Err(AmountProblem::Empty));
         assert_eq!(parse_yuan("1.234"), Err(AmountProblem::TooManyDecimals));
-        assert_eq!(parse_yuan("5x0"), Err(AmountProblem::Invalid { ch: 'x', position: 2 }));
-        assert_eq!(parse_yuan("1.2.3"), Err(AmountProblem::Invalid { ch: '.', position: 4 }));
-        assert_eq!(parse_yuan("999999999999999999999"), Err(AmountProblem::TooLarge));
+        assert_eq!(
+            parse_yuan("5x0"),
+            Err(AmountProblem::Invalid {
+                ch: 'x',
+                position: 2
+            })
+        );
+        assert_eq!(
+            parse_yuan("1.2.3"),
+            Err(AmountProblem::Invalid {
+                ch: '.',
+                position: 4
+            })
+        );
+        assert_eq!(
+            parse_yuan("999999999999999999999"),
+            Err(AmountProblem::TooLarge)
+        );
     }
 }

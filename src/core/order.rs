@@ -117,11 +117,13 @@ impl Order {
 
     /// Milliseconds left in the cancel window (None outside it).
     pub fn window_left_ms(&self, now: DateTime<Utc>) -> Option<u64> {
-        (self.phase == Phase::InWindow).then(|| super::clock::ms_between(now, self.window_ends.unwrap_or(now)))
+        (self.phase == Phase::InWindow)
+            .then(|| super::clock::ms_between(now, self.window_ends.unwrap_or(now)))
     }
 
     pub fn hold_left_ms(&self, now: DateTime<Utc>) -> Option<u64> {
-        (self.phase == Phase::Holding).then(|| super::clock::ms_between(now, self.hold_until.unwrap_or(now)))
+        (self.phase == Phase::Holding)
+            .then(|| super::clock::ms_between(now, self.hold_until.unwrap_or(now)))
     }
 
     /// The next instant at which this order changes by itself.
@@ -163,7 +165,9 @@ impl Ledger {
 
     /// The order that already released a code with this fingerprint.
     pub fn released_with(&self, fingerprint: &str) -> Option<&str> {
-        self.released_fingerprints.get(fingerprint).map(String::as_str)
+        self.released_fingerprints
+            .get(fingerprint)
+            .map(String::as_str)
     }
 
     /// Applies one journaled event. Events for an order in a state where
@@ -186,7 +190,14 @@ impl Ledger {
                 o.phase = Draft;
                 true
             }
-            (Event::CodeEntered { masked, fingerprint, .. }, Draft | Reviewing) => {
+            (
+                Event::CodeEntered {
+                    masked,
+                    fingerprint,
+                    ..
+                },
+                Draft | Reviewing,
+            ) => {
                 o.masked = masked.clone();
                 o.fingerprint = fingerprint.clone();
                 true
@@ -197,7 +208,15 @@ impl Ledger {
                 true
             }
             (
-                Event::ReviewShown { channel, face_value_fen, payout_fen, masked, fingerprint, cancel_window_ms, release_mode },
+                Event::ReviewShown {
+                    channel,
+                    face_value_fen,
+                    payout_fen,
+                    masked,
+                    fingerprint,
+                    cancel_window_ms,
+                    release_mode,
+                },
                 Draft | Reviewing,
             ) => {
                 o.channel = channel.clone();
@@ -229,16 +248,30 @@ impl Ledger {
                 o.phase = Discarded;
                 true
             }
-            (Event::Released { mode, window_ends, verify_at, clipboard_until }, Holding) => {
+            (
+                Event::Released {
+                    mode,
+                    window_ends,
+                    verify_at,
+                    clipboard_until,
+                },
+                Holding,
+            ) => {
                 o.released_at = Some(at);
                 o.mode = *mode;
-                self.released_fingerprints.entry(o.fingerprint.clone()).or_insert_with(|| o.id.clone());
+                self.released_fingerprints
+                    .entry(o.fingerprint.clone())
+                    .or_insert_with(|| o.id.clone());
                 match mode {
                     ReleaseMode::Simulated => {
                         o.window_started = Some(at);
                         o.window_ends = *window_ends;
                         o.verify_at = *verify_at;
-                        o.phase = if window_ends.is_some_and(|w| w > at) { InWindow } else { Verifying };
+                        o.phase = if window_ends.is_some_and(|w| w > at) {
+                            InWindow
+                        } else {
+                            Verifying
+                        };
                     }
                     ReleaseMode::Manual => {
                         o.clipboard_until = *clipboard_until;
@@ -287,7 +320,8 @@ impl Ledger {
             _ => false,
         };
         if !ok {
-            self.anomalies.push(format!("{}: {} while {:?}", id, event.kind(), o.phase));
+            self.anomalies
+                .push(format!("{}: {} while {:?}", id, event.kind(), o.phase));
         }
     }
 
@@ -305,7 +339,12 @@ impl Ledger {
                 Phase::Verifying => {
                     if let Some(v) = o.verify_at.filter(|&v| v <= now) {
                         out.push((o.id.clone(), Event::Verified { at: v }));
-                        out.push((o.id.clone(), Event::Settled { payout_fen: o.payout }));
+                        out.push((
+                            o.id.clone(),
+                            Event::Settled {
+                                payout_fen: o.payout,
+                            },
+                        ));
                     }
                 }
                 _ => {}
@@ -326,11 +365,19 @@ mod tests {
     use chrono::Duration;
 
     fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z").unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn reviewed(ledger: &mut Ledger, id: &str, mode: ReleaseMode) {
-        ledger.apply(Some(id), t0(), &Event::ChannelChosen { channel: "kaquanmao".into() });
+        ledger.apply(
+            Some(id),
+            t0(),
+            &Event::ChannelChosen {
+                channel: "kaquanmao".into(),
+            },
+        );
         ledger.apply(
             Some(id),
             t0(),
@@ -347,7 +394,14 @@ mod tests {
     }
 
     fn confirm(ledger: &mut Ledger, id: &str) {
-        ledger.apply(Some(id), t0(), &Event::Confirmed { hold_s: 10, hold_until: t0() + Duration::seconds(10) });
+        ledger.apply(
+            Some(id),
+            t0(),
+            &Event::Confirmed {
+                hold_s: 10,
+                hold_until: t0() + Duration::seconds(10),
+            },
+        );
     }
 
     fn release_sim(ledger: &mut Ledger, id: &str, at: DateTime<Utc>) {
@@ -370,7 +424,12 @@ mod tests {
         assert_eq!(l.get("A").unwrap().phase, Phase::Reviewing);
         confirm(&mut l, "A");
         assert_eq!(l.get("A").unwrap().phase, Phase::Holding);
-        assert_eq!(l.get("A").unwrap().hold_left_ms(t0() + Duration::seconds(3)), Some(7_000));
+        assert_eq!(
+            l.get("A")
+                .unwrap()
+                .hold_left_ms(t0() + Duration::seconds(3)),
+            Some(7_000)
+        );
         l.apply(Some("A"), t0(), &Event::Undone {});
         assert_eq!(l.get("A").unwrap().phase, Phase::Reviewing);
         assert!(!l.ever_released());
@@ -393,7 +452,15 @@ mod tests {
         assert!(l.due(r + Duration::minutes(7)).is_empty());
         assert_eq!(l.next_deadline(), Some(r + Duration::minutes(8)));
         let due = l.due(r + Duration::minutes(8));
-        assert_eq!(due, vec![("A".into(), Event::WindowClosed { at: r + Duration::minutes(8) })]);
+        assert_eq!(
+            due,
+            vec![(
+                "A".into(),
+                Event::WindowClosed {
+                    at: r + Duration::minutes(8)
+                }
+            )]
+        );
         for (id, e) in &due {
             l.apply(Some(id), r + Duration::minutes(8), e);
         }
@@ -418,7 +485,13 @@ mod tests {
         assert_eq!(l.anomalies.len(), 1);
         confirm(&mut l, "A");
         release_sim(&mut l, "A", t0());
-        l.apply(Some("A"), t0(), &Event::Cancelled { fee_fen: Fen(1_000) });
+        l.apply(
+            Some("A"),
+            t0(),
+            &Event::Cancelled {
+                fee_fen: Fen(1_000),
+            },
+        );
         let o = l.get("A").unwrap();
         assert_eq!(o.phase, Phase::Cancelled);
         assert_eq!(o.fee_paid, Some(Fen(1_000)));
@@ -443,9 +516,18 @@ mod tests {
         );
         assert_eq!(l.get("M").unwrap().phase, Phase::AwaitingPlatform);
         let s = r + Duration::seconds(30);
-        l.apply(Some("M"), s, &Event::PlatformSubmitted { window_ends: s + Duration::minutes(8) });
+        l.apply(
+            Some("M"),
+            s,
+            &Event::PlatformSubmitted {
+                window_ends: s + Duration::minutes(8),
+            },
+        );
         assert_eq!(l.get("M").unwrap().phase, Phase::InWindow);
-        assert_eq!(l.get("M").unwrap().window_left_ms(s + Duration::minutes(1)), Some(420_000));
+        assert_eq!(
+            l.get("M").unwrap().window_left_ms(s + Duration::minutes(1)),
+            Some(420_000)
+        );
         for (id, e) in l.due(s + Duration::minutes(9)) {
             l.apply(Some(&id), s + Duration::minutes(9), &e);
         }
@@ -460,10 +542,27 @@ mod tests {
         l.apply(
             Some("M"),
             t0(),
-            &Event::Released { mode: ReleaseMode::Manual, window_ends: None, verify_at: None, clipboard_until: None },
+            &Event::Released {
+                mode: ReleaseMode::Manual,
+                window_ends: None,
+                verify_at: None,
+                clipboard_until: None,
+            },
         );
-        l.apply(Some("M"), t0(), &Event::PlatformSubmitted { window_ends: t0() + Duration::minutes(8) });
-        l.apply(Some("M"), t0(), &Event::CancelRequested { fee_fen: Fen(1_000) });
+        l.apply(
+            Some("M"),
+            t0(),
+            &Event::PlatformSubmitted {
+                window_ends: t0() + Duration::minutes(8),
+            },
+        );
+        l.apply(
+            Some("M"),
+            t0(),
+            &Event::CancelRequested {
+                fee_fen: Fen(1_000),
+            },
+        );
         assert_eq!(l.get("M").unwrap().phase, Phase::CancelRequested);
     }
 

@@ -87,12 +87,18 @@ impl ChannelProfile {
     /// short by verification when the channel only cancels unverified orders.
     pub fn effective_window_ms(&self) -> u64 {
         let window = self.cancel_window_s as u64 * 1000;
-        if self.cancel_only_unverified { window.min(self.verification_latency_ms) } else { window }
+        if self.cancel_only_unverified {
+            window.min(self.verification_latency_ms)
+        } else {
+            window
+        }
     }
 
     /// Face value × discount − service fee, never below zero.
     pub fn payout(&self, face: Fen) -> Fen {
-        face.times_bp(self.discount_bp).saturating_sub(Fen(self.service_fee_fen)).max(Fen::ZERO)
+        face.times_bp(self.discount_bp)
+            .saturating_sub(Fen(self.service_fee_fen))
+            .max(Fen::ZERO)
     }
 
     pub fn cancel_fee(&self, face: Fen) -> Fen {
@@ -104,7 +110,10 @@ impl ChannelProfile {
             return Err("empty \"id\"".into());
         }
         if self.discount_bp == 0 || self.discount_bp > 10_000 {
-            return Err(format!("\"discount_bp\" {} is not between 1 and 10000", self.discount_bp));
+            return Err(format!(
+                "\"discount_bp\" {} is not between 1 and 10000",
+                self.discount_bp
+            ));
         }
         if let Fee::Percent { basis_points } = self.cancel_fee
             && basis_points > 10_000
@@ -112,7 +121,9 @@ impl ChannelProfile {
             return Err(format!("cancel fee {basis_points} bp is over 100 %"));
         }
         if let Err(c) = Alphabet::new(&self.alphabet) {
-            return Err(format!("\"alphabet\" has {c:?}, only letters and digits are allowed"));
+            return Err(format!(
+                "\"alphabet\" has {c:?}, only letters and digits are allowed"
+            ));
         }
         if self.denominations_fen.is_empty() || self.denominations_fen.iter().any(|&d| d <= 0) {
             return Err("\"denominations_fen\" must list positive amounts".into());
@@ -139,15 +150,24 @@ pub struct ProfileProblem {
 }
 
 pub fn parse_profiles(text: &str) -> Result<Vec<ChannelProfile>, (Option<usize>, String)> {
-    let file: ProfileFile = serde_json::from_str(text).map_err(|e| (Some(e.line()), e.to_string()))?;
+    let file: ProfileFile =
+        serde_json::from_str(text).map_err(|e| (Some(e.line()), e.to_string()))?;
     if file.channels.is_empty() {
         return Err((None, "no channels listed".into()));
     }
     let mut seen = Vec::new();
     for p in &file.channels {
-        p.validate().map_err(|m| (line_of_id(text, &p.id), format!("channel \"{}\": {m}", p.id)))?;
+        p.validate().map_err(|m| {
+            (
+                line_of_id(text, &p.id),
+                format!("channel \"{}\": {m}", p.id),
+            )
+        })?;
         if seen.contains(&&p.id) {
-            return Err((line_of_id(text, &p.id), format!("channel id \"{}\" appears twice", p.id)));
+            return Err((
+                line_of_id(text, &p.id),
+                format!("channel id \"{}\" appears twice", p.id),
+            ));
         }
         seen.push(&p.id);
     }
@@ -156,7 +176,9 @@ pub fn parse_profiles(text: &str) -> Result<Vec<ChannelProfile>, (Option<usize>,
 
 fn line_of_id(text: &str, id: &str) -> Option<usize> {
     let needle = format!("\"{id}\"");
-    text.lines().position(|l| l.contains("\"id\"") && l.contains(&needle)).map(|i| i + 1)
+    text.lines()
+        .position(|l| l.contains("\"id\"") && l.contains(&needle))
+        .map(|i| i + 1)
 }
 
 pub fn builtin_profiles() -> Vec<ChannelProfile> {
@@ -169,9 +191,16 @@ pub fn builtin_profiles() -> Vec<ChannelProfile> {
 pub fn load_profiles(user_file: &Path) -> (Vec<ChannelProfile>, Option<ProfileProblem>) {
     match std::fs::read(user_file) {
         Ok(bytes) => {
-            let problem = |line, message| ProfileProblem { file: user_file.to_path_buf(), line, message };
+            let problem = |line, message| ProfileProblem {
+                file: user_file.to_path_buf(),
+                line,
+                message,
+            };
             match String::from_utf8(bytes) {
-                Err(e) => (builtin_profiles(), Some(problem(None, format!("not UTF-8 text: {e}")))),
+                Err(e) => (
+                    builtin_profiles(),
+                    Some(problem(None, format!("not UTF-8 text: {e}"))),
+                ),
                 Ok(text) => match parse_profiles(&text) {
                     Ok(p) => (p, None),
                     Err((line, msg)) => (builtin_profiles(), Some(problem(line, msg))),
@@ -185,7 +214,11 @@ pub fn load_profiles(user_file: &Path) -> (Vec<ChannelProfile>, Option<ProfilePr
         }
         Err(e) => (
             builtin_profiles(),
-            Some(ProfileProblem { file: user_file.to_path_buf(), line: None, message: e.to_string() }),
+            Some(ProfileProblem {
+                file: user_file.to_path_buf(),
+                line: None,
+                message: e.to_string(),
+            }),
         ),
     }
 }
@@ -198,7 +231,17 @@ mod tests {
     fn builtins_cover_the_article_channels() {
         let p = parse_profiles(BUILTIN_JSON).expect("built-in profiles parse");
         let ids: Vec<&str> = p.iter().map(|p| p.id.as_str()).collect();
-        assert_eq!(ids, ["jd_app", "jd_web", "kaquanmao", "duidui", "suhuishou", "jd_intl"]);
+        assert_eq!(
+            ids,
+            [
+                "jd_app",
+                "jd_web",
+                "kaquanmao",
+                "duidui",
+                "suhuishou",
+                "jd_intl"
+            ]
+        );
         let kqm = &p[2];
         assert_eq!(kqm.effective_window_ms(), 480_000);
         assert_eq!(kqm.cancel_fee(Fen(50_000)), Fen(5_000));

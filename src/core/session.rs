@@ -26,7 +26,10 @@ pub struct Paths {
 
 impl Paths {
     pub fn in_one_dir(dir: &Path) -> Self {
-        Self { data_dir: dir.to_path_buf(), config_dir: dir.to_path_buf() }
+        Self {
+            data_dir: dir.to_path_buf(),
+            config_dir: dir.to_path_buf(),
+        }
     }
 
     /// The platform's per-user folders (XDG on Linux), or `--data-dir`.
@@ -35,7 +38,10 @@ impl Paths {
             return Some(Self::in_one_dir(d));
         }
         let p = directories::ProjectDirs::from("", "", "cardguard")?;
-        Some(Self { data_dir: p.data_dir().to_path_buf(), config_dir: p.config_dir().to_path_buf() })
+        Some(Self {
+            data_dir: p.data_dir().to_path_buf(),
+            config_dir: p.config_dir().to_path_buf(),
+        })
     }
 
     pub fn settings_file(&self) -> PathBuf {
@@ -106,8 +112,8 @@ impl Session {
             std::fs::create_dir_all(dir).map_err(|e| SessionError::Io(dir.clone(), e))?;
         }
         let opened = Journal::open(&paths.data_dir)?;
-        let (key, replaced) =
-            FingerprintKey::load_or_create(&paths.data_dir).map_err(|e| SessionError::Io(paths.data_dir.clone(), e))?;
+        let (key, replaced) = FingerprintKey::load_or_create(&paths.data_dir)
+            .map_err(|e| SessionError::Io(paths.data_dir.clone(), e))?;
         if replaced {
             notes.push(StartupNote::FingerprintKeyReplaced);
         }
@@ -126,17 +132,42 @@ impl Session {
                 ledger.apply(e.order.as_deref(), e.ts, &ev);
             }
         }
-        let mut s = Session { clock, paths, journal: opened.journal, ledger, profiles, settings, key, startup_notes: notes };
+        let mut s = Session {
+            clock,
+            paths,
+            journal: opened.journal,
+            ledger,
+            profiles,
+            settings,
+            key,
+            startup_notes: notes,
+        };
 
         if let Some(t) = opened.torn {
-            s.record(None, Event::JournalRepaired { dropped_bytes: t.dropped_bytes, dropped_sha256: t.dropped_sha256.clone() })?;
+            s.record(
+                None,
+                Event::JournalRepaired {
+                    dropped_bytes: t.dropped_bytes,
+                    dropped_sha256: t.dropped_sha256.clone(),
+                },
+            )?;
             s.startup_notes.push(StartupNote::TornTailRepaired(t));
         }
-        s.record(None, Event::AppStarted { version: env!("CARGO_PKG_VERSION").into() })?;
+        s.record(
+            None,
+            Event::AppStarted {
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+        )?;
         // The code only ever lived in memory: a hold or draft cut short by a
         // stop can never be sent. Say so in the journal.
         let mut interrupted = Vec::new();
-        let stale: Vec<(String, Phase)> = s.ledger.orders().iter().map(|o| (o.id.clone(), o.phase)).collect();
+        let stale: Vec<(String, Phase)> = s
+            .ledger
+            .orders()
+            .iter()
+            .map(|o| (o.id.clone(), o.phase))
+            .collect();
         for (id, phase) in stale {
             match phase {
                 Phase::Holding => {
@@ -148,7 +179,8 @@ impl Session {
             }
         }
         if !interrupted.is_empty() {
-            s.startup_notes.push(StartupNote::HoldsInterrupted(interrupted));
+            s.startup_notes
+                .push(StartupNote::HoldsInterrupted(interrupted));
         }
         s.catch_up()?;
         Ok(s)
@@ -194,7 +226,14 @@ impl Session {
     pub fn record(&mut self, order: Option<&str>, event: Event) -> Result<(), SessionError> {
         let now = self.clock.now();
         let tz = self.clock.offset_at(now);
-        self.journal.append(now, tz, &event.kind(), order, &event.data(), event.must_be_durable())?;
+        self.journal.append(
+            now,
+            tz,
+            &event.kind(),
+            order,
+            &event.data(),
+            event.must_be_durable(),
+        )?;
         self.ledger.apply(order, now, &event);
         Ok(())
     }
@@ -204,7 +243,11 @@ impl Session {
     pub fn new_order_id(&self) -> String {
         let now = self.clock.now();
         let local = now.with_timezone(&self.clock.offset_at(now));
-        format!("CG-{}-{:04}", local.format("%Y%m%d"), self.journal.next_seq())
+        format!(
+            "CG-{}-{:04}",
+            local.format("%Y%m%d"),
+            self.journal.next_seq()
+        )
     }
 
     pub fn fingerprint(&self, secret: &CardSecret) -> String {
@@ -214,18 +257,31 @@ impl Session {
     pub fn channel(&self) -> Box<dyn Channel> {
         match self.settings.release_mode {
             ReleaseMode::Simulated => Box::new(SimulatedChannel),
-            ReleaseMode::Manual => Box::new(ManualHandoff { clipboard_s: self.settings.clipboard_clear_s }),
+            ReleaseMode::Manual => Box::new(ManualHandoff {
+                clipboard_s: self.settings.clipboard_clear_s,
+            }),
         }
     }
 
     fn order_and_profile(&self, id: &str) -> Result<(Order, ChannelProfile), SessionError> {
-        let o = self.ledger.get(id).ok_or_else(|| SessionError::UnknownOrder(id.into()))?.clone();
-        let p = self.profile(&o.channel).ok_or_else(|| SessionError::UnknownChannel(o.channel.clone()))?.clone();
+        let o = self
+            .ledger
+            .get(id)
+            .ok_or_else(|| SessionError::UnknownOrder(id.into()))?
+            .clone();
+        let p = self
+            .profile(&o.channel)
+            .ok_or_else(|| SessionError::UnknownChannel(o.channel.clone()))?
+            .clone();
         Ok((o, p))
     }
 
     fn expect_phase(o: &Order, phase: Phase) -> Result<(), SessionError> {
-        if o.phase == phase { Ok(()) } else { Err(SessionError::WrongState(o.id.clone(), o.phase)) }
+        if o.phase == phase {
+            Ok(())
+        } else {
+            Err(SessionError::WrongState(o.id.clone(), o.phase))
+        }
     }
 
     /// The second confirmation passed: start the local hold.
@@ -256,7 +312,9 @@ impl Session {
     fn channel_for(&self, mode: ReleaseMode) -> Box<dyn Channel> {
         match mode {
             ReleaseMode::Simulated => Box::new(SimulatedChannel),
-            ReleaseMode::Manual => Box::new(ManualHandoff { clipboard_s: self.settings.clipboard_clear_s }),
+            ReleaseMode::Manual => Box::new(ManualHandoff {
+                clipboard_s: self.settings.clipboard_clear_s,
+            }),
         }
     }
 
@@ -264,7 +322,8 @@ impl Session {
     pub fn platform_submitted(&mut self, id: &str) -> Result<(), SessionError> {
         let (o, p) = self.order_and_profile(id)?;
         Self::expect_phase(&o, Phase::AwaitingPlatform)?;
-        let window_ends = self.clock.now() + chrono::Duration::milliseconds(p.effective_window_ms() as i64);
+        let window_ends =
+            self.clock.now() + chrono::Duration::milliseconds(p.effective_window_ms() as i64);
         self.record(Some(id), Event::PlatformSubmitted { window_ends })
     }
 
@@ -274,7 +333,12 @@ impl Session {
         let now = self.clock.now();
         let outcome = self.channel_for(o.mode).cancel(&o, &p, now);
         if o.mode == ReleaseMode::Simulated && matches!(outcome, Event::Cancelled { .. }) {
-            self.record(Some(id), Event::CancelRequested { fee_fen: p.cancel_fee(o.face_value) })?;
+            self.record(
+                Some(id),
+                Event::CancelRequested {
+                    fee_fen: p.cancel_fee(o.face_value),
+                },
+            )?;
         }
         self.record(Some(id), outcome.clone())?;
         Ok(outcome)
@@ -327,7 +391,10 @@ impl Session {
                 retype_threshold_fen: s.retype_threshold_fen,
                 clipboard_clear_s: s.clipboard_clear_s,
                 release_mode: s.release_mode,
-                language: s.language.map(|l| l.code().to_owned()).unwrap_or_else(|| "system".into()),
+                language: s
+                    .language
+                    .map(|l| l.code().to_owned())
+                    .unwrap_or_else(|| "system".into()),
             };
             self.record(None, ev)?;
         }

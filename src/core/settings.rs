@@ -42,8 +42,12 @@ impl Default for Settings {
 impl Settings {
     /// Brings every value into its allowed range.
     pub fn clamped(mut self) -> Self {
-        self.hold_s = self.hold_s.clamp(*HOLD_RANGE_S.start(), *HOLD_RANGE_S.end());
-        self.clipboard_clear_s = self.clipboard_clear_s.clamp(*CLIPBOARD_RANGE_S.start(), *CLIPBOARD_RANGE_S.end());
+        self.hold_s = self
+            .hold_s
+            .clamp(*HOLD_RANGE_S.start(), *HOLD_RANGE_S.end());
+        self.clipboard_clear_s = self
+            .clipboard_clear_s
+            .clamp(*CLIPBOARD_RANGE_S.start(), *CLIPBOARD_RANGE_S.end());
         self.retype_threshold_fen = self.retype_threshold_fen.max(Fen::ZERO);
         self
     }
@@ -70,7 +74,11 @@ pub fn load_settings(path: &Path) -> (Settings, Option<SettingsProblem>) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Settings::default(), None),
         Err(e) => {
-            let p = SettingsProblem { file: path.to_path_buf(), backup: None, message: e.to_string() };
+            let p = SettingsProblem {
+                file: path.to_path_buf(),
+                backup: None,
+                message: e.to_string(),
+            };
             return (Settings::default(), Some(p));
         }
     };
@@ -97,7 +105,11 @@ mod tests {
     fn round_trip_and_clamp() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join(SETTINGS_FILE);
-        let s = Settings { hold_s: 30, language: Some(Lang::En), ..Settings::default() };
+        let s = Settings {
+            hold_s: 30,
+            language: Some(Lang::En),
+            ..Settings::default()
+        };
         s.save(&f).unwrap();
         assert_eq!(load_settings(&f), (s, None));
         std::fs::write(&f, r#"{"hold_s": 999, "clipboard_clear_s": 1}"#).unwrap();

@@ -53,10 +53,14 @@ pub enum Command {
     ChooseChannel(String),
     ChooseFaceValue(Fen),
     /// The code field changed (`pasted` when by paste).
-    CodeEdited { pasted: bool },
+    CodeEdited {
+        pasted: bool,
+    },
     /// From the entry screen's review button; its rect is kept so the
     /// confirm button is never placed under it.
-    GoToReview { from: Option<egui::Rect> },
+    GoToReview {
+        from: Option<egui::Rect>,
+    },
     BackToEntry,
     Guard(GuardInput),
     Undo,
@@ -86,15 +90,22 @@ pub struct Notice {
 
 impl Notice {
     pub fn new(level: Level, key: &'static str) -> Self {
-        Self { level, key, args: Vec::new() }
+        Self {
+            level,
+            key,
+            args: Vec::new(),
+        }
     }
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         self.args.push((name, value.to_string()));
         self
     }
     pub fn text(&self, tr: &Texts) -> String {
-        let args: Vec<(&str, &dyn std::fmt::Display)> =
-            self.args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+        let args: Vec<(&str, &dyn std::fmt::Display)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+            .collect();
         tr.fmt(self.key, &args)
     }
 }
@@ -172,8 +183,14 @@ impl App {
                 }
             },
         };
-        let settings = session.as_ref().map(|s| s.settings().clone()).unwrap_or_default();
-        let lang = config.lang.or(settings.language).unwrap_or_else(Lang::system);
+        let settings = session
+            .as_ref()
+            .map(|s| s.settings().clone())
+            .unwrap_or_default();
+        let lang = config
+            .lang
+            .or(settings.language)
+            .unwrap_or_else(Lang::system);
         let mut app = Self {
             tr: Texts::new(lang),
             lang_override: config.lang,
@@ -195,9 +212,18 @@ impl App {
         app.draft.channel = settings
             .last_channel
             .filter(|c| app.session.as_ref().is_some_and(|s| s.profile(c).is_some()))
-            .or_else(|| app.session.as_ref().and_then(|s| s.profiles().first()).map(|p| p.id.clone()));
+            .or_else(|| {
+                app.session
+                    .as_ref()
+                    .and_then(|s| s.profiles().first())
+                    .map(|p| p.id.clone())
+            });
         app.report_startup_notes();
-        if app.session.as_ref().is_some_and(|s| s.ledger().orders().iter().any(|o| o.phase.is_released())) {
+        if app
+            .session
+            .as_ref()
+            .is_some_and(|s| s.ledger().orders().iter().any(|o| o.phase.is_released()))
+        {
             app.screen = Screen::Orders;
         }
         app
@@ -209,21 +235,34 @@ impl App {
             let n = match note {
                 StartupNote::Profiles(p) => Notice::new(Level::Warning, "notice.profiles_damaged")
                     .arg("file", p.file.display())
-                    .arg("line", p.line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()))
+                    .arg(
+                        "line",
+                        p.line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()),
+                    )
                     .arg("error", p.message),
                 StartupNote::Settings(p) => Notice::new(Level::Warning, "notice.settings_damaged")
                     .arg("file", p.file.display())
-                    .arg("backup", p.backup.map(|b| b.display().to_string()).unwrap_or_else(|| "-".into()))
+                    .arg(
+                        "backup",
+                        p.backup
+                            .map(|b| b.display().to_string())
+                            .unwrap_or_else(|| "-".into()),
+                    )
                     .arg("error", p.message),
                 StartupNote::TornTailRepaired(t) => {
                     Notice::new(Level::Warning, "notice.torn_tail").arg("bytes", t.dropped_bytes)
                 }
-                StartupNote::DamagedLines(lines) => Notice::new(Level::Error, "notice.damaged_lines")
-                    .arg("count", lines.len())
-                    .arg("line", lines.first().map(|l| l.line).unwrap_or(0)),
-                StartupNote::FingerprintKeyReplaced => Notice::new(Level::Warning, "notice.key_replaced"),
+                StartupNote::DamagedLines(lines) => {
+                    Notice::new(Level::Error, "notice.damaged_lines")
+                        .arg("count", lines.len())
+                        .arg("line", lines.first().map(|l| l.line).unwrap_or(0))
+                }
+                StartupNote::FingerprintKeyReplaced => {
+                    Notice::new(Level::Warning, "notice.key_replaced")
+                }
                 StartupNote::HoldsInterrupted(ids) => {
-                    Notice::new(Level::Info, "notice.holds_interrupted").arg("orders", ids.join(", "))
+                    Notice::new(Level::Info, "notice.holds_interrupted")
+                        .arg("orders", ids.join(", "))
                 }
             };
             self.notices.push(n);
@@ -243,7 +282,8 @@ impl App {
     }
 
     fn error(&mut self, key: &'static str, e: impl std::fmt::Display) {
-        self.notices.push(Notice::new(Level::Error, key).arg("error", e));
+        self.notices
+            .push(Notice::new(Level::Error, key).arg("error", e));
     }
 
     // ---- the frame ------------------------------------------------------
@@ -259,32 +299,60 @@ impl App {
         self.read_window_input(&ctx, &mut commands);
 
         let masked_for_screenshot = self.screenshot_to.is_some();
-        widgets::top_bar(ui, &self.tr, self.screen, self.session.is_some(), &mut commands);
+        widgets::top_bar(
+            ui,
+            &self.tr,
+            self.screen,
+            self.session.is_some(),
+            &mut commands,
+        );
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-                widgets::notices(ui, &self.tr, &self.notices, &mut commands);
-                if let Some(f) = &self.failure {
-                    widgets::failure(ui, &self.tr, f);
-                    return;
-                }
-                let Some(session) = &self.session else { return };
-                let now = session.now();
-                match self.screen {
-                    Screen::Entry => {
-                        if masked_for_screenshot {
-                            self.draft.reveal = false;
-                        }
-                        entry::show(ui, &self.tr, session, &mut self.draft, &mut commands)
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    widgets::notices(ui, &self.tr, &self.notices, &mut commands);
+                    if let Some(f) = &self.failure {
+                        widgets::failure(ui, &self.tr, f);
+                        return;
                     }
-                    Screen::Review => match &self.review {
-                        Some(r) => review::show(ui, &self.tr, session, r, now, &mut commands),
-                        None => commands.push(Command::Navigate(Screen::Entry)),
-                    },
-                    Screen::Hold => hold::show(ui, &self.tr, session, self.draft.order_id.as_deref(), now, &mut commands),
-                    Screen::Orders => orders::show(ui, &self.tr, session, self.focus_order.as_deref(), now, &mut commands),
-                    Screen::Settings => settings::show(ui, &self.tr, session, &mut self.settings_edit, &mut commands),
-                }
-            });
+                    let Some(session) = &self.session else { return };
+                    let now = session.now();
+                    match self.screen {
+                        Screen::Entry => {
+                            if masked_for_screenshot {
+                                self.draft.reveal = false;
+                            }
+                            entry::show(ui, &self.tr, session, &mut self.draft, &mut commands)
+                        }
+                        Screen::Review => match &self.review {
+                            Some(r) => review::show(ui, &self.tr, session, r, now, &mut commands),
+                            None => commands.push(Command::Navigate(Screen::Entry)),
+                        },
+                        Screen::Hold => hold::show(
+                            ui,
+                            &self.tr,
+                            session,
+                            self.draft.order_id.as_deref(),
+                            now,
+                            &mut commands,
+                        ),
+                        Screen::Orders => orders::show(
+                            ui,
+                            &self.tr,
+                            session,
+                            self.focus_order.as_deref(),
+                            now,
+                            &mut commands,
+                        ),
+                        Screen::Settings => settings::show(
+                            ui,
+                            &self.tr,
+                            session,
+                            &mut self.settings_edit,
+                            &mut commands,
+                        ),
+                    }
+                });
         });
 
         for c in commands {
@@ -311,9 +379,18 @@ impl App {
             });
             for e in &i.events {
                 match e {
-                    egui::Event::WindowFocused(false) => commands.push(Command::Guard(GuardInput::FocusLost)),
-                    egui::Event::WindowFocused(true) => commands.push(Command::Guard(GuardInput::FocusGained)),
-                    egui::Event::Key { key: egui::Key::Enter, pressed: true, repeat, .. } if on_review => {
+                    egui::Event::WindowFocused(false) => {
+                        commands.push(Command::Guard(GuardInput::FocusLost))
+                    }
+                    egui::Event::WindowFocused(true) => {
+                        commands.push(Command::Guard(GuardInput::FocusGained))
+                    }
+                    egui::Event::Key {
+                        key: egui::Key::Enter,
+                        pressed: true,
+                        repeat,
+                        ..
+                    } if on_review => {
                         commands.push(Command::Guard(GuardInput::KeyDown { repeat: *repeat }))
                     }
                     _ => {}
@@ -326,7 +403,8 @@ impl App {
             self.last_window_size = Some(size);
         });
         if let Some(n) = refused_paste {
-            self.notices.push(Notice::new(Level::Warning, "notice.paste_too_long").arg("chars", n));
+            self.notices
+                .push(Notice::new(Level::Warning, "notice.paste_too_long").arg("chars", n));
         }
     }
 
@@ -361,17 +439,24 @@ impl App {
             Command::SetLanguage(lang) => {
                 // A choice made in the window wins over --lang from now on.
                 self.lang_override = None;
-                let s = Settings { language: lang, ..session.settings().clone() };
+                let s = Settings {
+                    language: lang,
+                    ..session.settings().clone()
+                };
                 if let Err(e) = session.update_settings(s) {
                     self.error("error.settings_save", e);
                 }
                 self.settings_edit.language = lang;
-                self.tr.set_lang(self.lang_override.or(lang).unwrap_or_else(Lang::system));
+                self.tr
+                    .set_lang(self.lang_override.or(lang).unwrap_or_else(Lang::system));
             }
             Command::ChooseChannel(id) => {
                 if self.draft.channel.as_deref() != Some(&id) {
                     self.draft.channel = Some(id.clone());
-                    let s = Settings { last_channel: Some(id.clone()), ..session.settings().clone() };
+                    let s = Settings {
+                        last_channel: Some(id.clone()),
+                        ..session.settings().clone()
+                    };
                     let _ = session.update_settings(s);
                     self.journal_step(Event::ChannelChosen { channel: id });
                     // The alphabet and verification rules changed: journal code/face again.
@@ -408,28 +493,41 @@ impl App {
                 }
             }
             Command::Cancel(id) => match session.cancel(&id) {
-                Ok(Event::Cancelled { fee_fen }) => {
-                    self.notices.push(Notice::new(Level::Info, "notice.cancelled").arg("order", &id).arg("fee", fee_fen))
-                }
-                Ok(Event::CancelRequested { .. }) => {
-                    self.notices.push(Notice::new(Level::Info, "notice.cancel_requested").arg("order", &id))
-                }
-                Ok(_) => self.notices.push(Notice::new(Level::Warning, "notice.cancel_refused").arg("order", &id)),
+                Ok(Event::Cancelled { fee_fen }) => self.notices.push(
+                    Notice::new(Level::Info, "notice.cancelled")
+                        .arg("order", &id)
+                        .arg("fee", fee_fen),
+                ),
+                Ok(Event::CancelRequested { .. }) => self
+                    .notices
+                    .push(Notice::new(Level::Info, "notice.cancel_requested").arg("order", &id)),
+                Ok(_) => self
+                    .notices
+                    .push(Notice::new(Level::Warning, "notice.cancel_refused").arg("order", &id)),
                 Err(e) => self.error("error.journal_write", e),
             },
             Command::NewOrder => self.new_order(),
             Command::SaveSettings(s) => match session.update_settings(s) {
                 Ok(()) => {
                     self.settings_edit = session.settings().clone();
-                    self.tr.set_lang(self.lang_override.or(self.settings_edit.language).unwrap_or_else(Lang::system));
-                    self.notices.push(Notice::new(Level::Info, "notice.settings_saved"));
+                    self.tr.set_lang(
+                        self.lang_override
+                            .or(self.settings_edit.language)
+                            .unwrap_or_else(Lang::system),
+                    );
+                    self.notices
+                        .push(Notice::new(Level::Info, "notice.settings_saved"));
                 }
                 Err(e) => self.error("error.settings_save", e),
             },
             Command::OpenDataDir => {
                 let dir = session.paths().data_dir.clone();
                 if let Err(e) = open_folder(&dir) {
-                    self.notices.push(Notice::new(Level::Warning, "error.open_folder").arg("path", dir.display()).arg("error", e));
+                    self.notices.push(
+                        Notice::new(Level::Warning, "error.open_folder")
+                            .arg("path", dir.display())
+                            .arg("error", e),
+                    );
                 }
             }
             Command::DismissNotice(i) => {
@@ -442,8 +540,14 @@ impl App {
 
     /// Journals a step of the current draft, giving the draft an order id first.
     fn journal_step(&mut self, event: Event) -> bool {
-        let Some(session) = self.session.as_mut() else { return false };
-        let id = self.draft.order_id.get_or_insert_with(|| session.new_order_id()).clone();
+        let Some(session) = self.session.as_mut() else {
+            return false;
+        };
+        let id = self
+            .draft
+            .order_id
+            .get_or_insert_with(|| session.new_order_id())
+            .clone();
         match session.record(Some(&id), event) {
             Ok(()) => true,
             Err(e) => {
@@ -459,8 +563,18 @@ impl App {
             return;
         }
         let Some(session) = &self.session else { return };
-        let Some(profile) = self.draft.channel.as_deref().and_then(|c| session.profile(c)).cloned() else { return };
-        let check = self.draft.check(&profile, session.settings().retype_threshold_fen);
+        let Some(profile) = self
+            .draft
+            .channel
+            .as_deref()
+            .and_then(|c| session.profile(c))
+            .cloned()
+        else {
+            return;
+        };
+        let check = self
+            .draft
+            .check(&profile, session.settings().retype_threshold_fen);
         let mut steps = Vec::new();
         if let Some(secret) = check.code.secret() {
             let fp = session.fingerprint(&secret);
@@ -479,7 +593,9 @@ impl App {
         let verification_ok = matches!(check.verification, Some(Ok(())));
         if verification_ok && !self.journaled.verification {
             self.journaled.verification = true;
-            steps.push(Event::VerificationCodeEntered { masked: "••••••".into() });
+            steps.push(Event::VerificationCodeEntered {
+                masked: "••••••".into(),
+            });
         } else if !verification_ok {
             self.journaled.verification = false;
         }
@@ -488,7 +604,10 @@ impl App {
             if self.journaled.face != Some(f) || (retyped && !self.journaled.face_retyped) {
                 self.journaled.face = Some(f);
                 self.journaled.face_retyped = retyped;
-                steps.push(Event::FaceValueSet { face_value_fen: f, retyped });
+                steps.push(Event::FaceValueSet {
+                    face_value_fen: f,
+                    retyped,
+                });
             }
         }
         for e in steps {
@@ -499,9 +618,21 @@ impl App {
     fn go_to_review(&mut self, from: Option<egui::Rect>, ctx: &egui::Context) {
         self.journal_entry_steps();
         let Some(session) = &self.session else { return };
-        let Some(profile) = self.draft.channel.as_deref().and_then(|c| session.profile(c)).cloned() else { return };
-        let check = self.draft.check(&profile, session.settings().retype_threshold_fen);
-        let Some(secret) = check.code.secret().filter(|_| check.ready) else { return };
+        let Some(profile) = self
+            .draft
+            .channel
+            .as_deref()
+            .and_then(|c| session.profile(c))
+            .cloned()
+        else {
+            return;
+        };
+        let check = self
+            .draft
+            .check(&profile, session.settings().retype_threshold_fen);
+        let Some(secret) = check.code.secret().filter(|_| check.ready) else {
+            return;
+        };
         let fp = session.fingerprint(&secret);
         if session.ledger().released_with(&fp).is_some() && !self.draft.duplicate_ack {
             return;
@@ -518,7 +649,9 @@ impl App {
         };
         if self.journal_step(event) {
             let id = self.draft.order_id.clone().unwrap_or_default();
-            let pointer = ctx.input(|i| i.pointer.latest_pos()).map(|p| egui::Rect::from_center_size(p, egui::vec2(2.0, 2.0)));
+            let pointer = ctx
+                .input(|i| i.pointer.latest_pos())
+                .map(|p| egui::Rect::from_center_size(p, egui::vec2(2.0, 2.0)));
             let avoid = match (from, pointer) {
                 (Some(a), Some(b)) => Some(a.union(b)),
                 (a, b) => a.or(b),
@@ -532,20 +665,39 @@ impl App {
         let now = session.now();
         // The behaviour-driven guard slots in here (same trait).
         let mut guard: Box<dyn ConfirmGuard> = Box::new(FixedDelayGuard::default());
-        guard.observe(0, GuardInput::Shown { pointer_down: false });
+        guard.observe(
+            0,
+            GuardInput::Shown {
+                pointer_down: false,
+            },
+        );
         let avoid = avoid.or_else(|| self.review.as_ref().and_then(|r| r.avoid));
-        self.review = Some(ReviewStep { order_id: order_id.to_owned(), guard, shown_at: now, avoid, swallowed: None });
+        self.review = Some(ReviewStep {
+            order_id: order_id.to_owned(),
+            guard,
+            shown_at: now,
+            avoid,
+            swallowed: None,
+        });
         self.screen = Screen::Review;
     }
 
     fn guard_input(&mut self, input: GuardInput) {
         let Some(now) = self.now() else { return };
-        let Some(r) = self.review.as_mut().filter(|_| self.screen == Screen::Review) else { return };
+        let Some(r) = self
+            .review
+            .as_mut()
+            .filter(|_| self.screen == Screen::Review)
+        else {
+            return;
+        };
         let at = r.at_ms(now);
         match r.guard.observe(at, input) {
             Verdict::Confirmed => {
                 let id = r.order_id.clone();
-                let Some(session) = self.session.as_mut() else { return };
+                let Some(session) = self.session.as_mut() else {
+                    return;
+                };
                 match session.confirm(&id) {
                     Ok(()) => {
                         self.review = None;
@@ -562,14 +714,19 @@ impl App {
     fn new_order(&mut self) {
         // A draft that never reached the hold is discarded on the journal.
         if let (Some(id), Some(session)) = (self.draft.order_id.clone(), self.session.as_mut())
-            && session.order(&id).is_some_and(|o| matches!(o.phase, Phase::Draft | Phase::Reviewing))
+            && session
+                .order(&id)
+                .is_some_and(|o| matches!(o.phase, Phase::Draft | Phase::Reviewing))
             && let Err(e) = session.record(Some(&id), Event::DraftDiscarded {})
         {
             self.error("error.journal_write", e);
             return;
         }
         let channel = self.draft.channel.clone();
-        self.draft = Draft { channel, ..Draft::default() };
+        self.draft = Draft {
+            channel,
+            ..Draft::default()
+        };
         self.journaled = JournaledSteps::default();
         self.review = None;
         self.screen = Screen::Entry;
@@ -580,7 +737,9 @@ impl App {
     /// Applies everything that fell due: closed windows, verifications,
     /// ended holds (released here, since only we hold the code), clipboard.
     fn tick(&mut self) {
-        let Some(session) = self.session.as_mut() else { return };
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
         let due_holds = match session.catch_up() {
             Ok(d) => d,
             Err(e) => {
@@ -595,9 +754,17 @@ impl App {
     }
 
     fn release(&mut self, id: &str) {
-        let Some(session) = self.session.as_mut() else { return };
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
         let secret = (self.draft.order_id.as_deref() == Some(id))
-            .then(|| self.draft.channel.as_deref().and_then(|c| session.profile(c)).and_then(|p| self.draft.secret(p)))
+            .then(|| {
+                self.draft
+                    .channel
+                    .as_deref()
+                    .and_then(|c| session.profile(c))
+                    .and_then(|p| self.draft.secret(p))
+            })
             .flatten();
         let Some(secret) = secret else {
             // The code is gone from memory: this hold can never be sent.
@@ -607,9 +774,13 @@ impl App {
             return;
         };
         match session.release(id, &secret) {
-            Ok(Event::Released { mode: ReleaseMode::Manual, .. }) => {
+            Ok(Event::Released {
+                mode: ReleaseMode::Manual,
+                ..
+            }) => {
                 if !self.clipboard.set_text(secret.expose()) {
-                    self.notices.push(Notice::new(Level::Warning, "notice.clipboard_unavailable"));
+                    self.notices
+                        .push(Notice::new(Level::Warning, "notice.clipboard_unavailable"));
                 }
                 self.after_release(id);
             }
@@ -625,14 +796,19 @@ impl App {
 
     fn after_release(&mut self, id: &str) {
         let channel = self.draft.channel.clone();
-        self.draft = Draft { channel, ..Draft::default() };
+        self.draft = Draft {
+            channel,
+            ..Draft::default()
+        };
         self.journaled = JournaledSteps::default();
         self.focus_order = Some(id.to_owned());
         self.screen = Screen::Orders;
     }
 
     fn clear_clipboard_if_due(&mut self) {
-        let Some(session) = self.session.as_mut() else { return };
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
         let now = session.now();
         let due: Vec<(String, String)> = session
             .ledger()
@@ -666,7 +842,10 @@ impl App {
         let mut wake: Option<u64> = None;
         let mut at = |ms: u64| wake = Some(wake.map_or(ms, |w| w.min(ms)));
         for o in session.ledger().orders() {
-            for left in [o.hold_left_ms(now), o.window_left_ms(now)].into_iter().flatten() {
+            for left in [o.hold_left_ms(now), o.window_left_ms(now)]
+                .into_iter()
+                .flatten()
+            {
                 at(next_second_change(left));
             }
             if let Some(d) = o.next_deadline() {
@@ -676,7 +855,11 @@ impl App {
                 at(next_second_change(ms_between(now, c)));
             }
         }
-        if let Some(r) = self.review.as_ref().filter(|_| self.screen == Screen::Review) {
+        if let Some(r) = self
+            .review
+            .as_ref()
+            .filter(|_| self.screen == Screen::Review)
+        {
             let v = r.guard.view(r.at_ms(now));
             if let Some(ms) = v.arms_in_ms {
                 at(next_second_change(ms));
@@ -697,7 +880,9 @@ impl App {
             ctx.request_repaint();
             return;
         }
-        let Some(path) = self.screenshot_to.take() else { return };
+        let Some(path) = self.screenshot_to.take() else {
+            return;
+        };
         let ctx2 = ctx.clone();
         ctx.request_screenshot(move |image| {
             match widgets::save_png(&path, &image) {
@@ -727,7 +912,10 @@ fn open_folder(dir: &std::path::Path) -> std::io::Result<()> {
     } else {
         "xdg-open"
     };
-    std::process::Command::new(program).arg(dir).spawn().map(|_| ())
+    std::process::Command::new(program)
+        .arg(dir)
+        .spawn()
+        .map(|_| ())
 }
 
 impl eframe::App for App {

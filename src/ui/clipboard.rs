@@ -24,7 +24,8 @@ impl SystemClipboard {
 
 impl ClipboardPort for SystemClipboard {
     fn set_text(&mut self, text: &str) -> bool {
-        self.get().is_some_and(|c| c.set_text(text.to_owned()).is_ok())
+        self.get()
+            .is_some_and(|c| c.set_text(text.to_owned()).is_ok())
     }
     fn get_text(&mut self) -> Option<String> {
         self.get()?.get_text().ok()

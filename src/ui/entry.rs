@@ -3,7 +3,9 @@
 
 use super::app::Command;
 use super::widgets::{self, DANGER, WARN};
-use crate::core::code::{CODE_LEN, CodeProblem, VerificationProblem, describe_char, group, mask, mask_raw};
+use crate::core::code::{
+    CODE_LEN, CodeProblem, VerificationProblem, describe_char, group, mask, mask_raw,
+};
 use crate::core::draft::{Draft, RetypeState, SMALL_TEST_FEN};
 use crate::core::money::{AmountProblem, Fen};
 use crate::core::profile::{ChannelProfile, Fee, Settlement};
@@ -12,7 +14,13 @@ use crate::i18n::Texts;
 use eframe::egui::{self, RichText, TextBuffer};
 use std::sync::Arc;
 
-pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft, out: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    session: &Session,
+    draft: &mut Draft,
+    out: &mut Vec<Command>,
+) {
     ui.heading(tr.get("entry.title"));
     let first_use = !session.ledger().ever_released();
     if first_use {
@@ -26,14 +34,19 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
     // 1. Channel
     let profiles = session.profiles();
     let current = draft.channel.as_deref().and_then(|id| session.profile(id));
-    let selected_text = current.map(|p| p.name.get(tr.lang()).to_owned()).unwrap_or_default();
+    let selected_text = current
+        .map(|p| p.name.get(tr.lang()).to_owned())
+        .unwrap_or_default();
     let channel_label = ui.label(RichText::new(tr.get("entry.channel")).strong());
     egui::ComboBox::from_id_salt("channel")
         .selected_text(selected_text)
         .width(320.0)
         .show_ui(ui, |ui| {
             for p in profiles {
-                if ui.selectable_label(current.is_some_and(|c| c.id == p.id), p.name.get(tr.lang())).clicked() {
+                if ui
+                    .selectable_label(current.is_some_and(|c| c.id == p.id), p.name.get(tr.lang()))
+                    .clicked()
+                {
                     out.push(Command::ChooseChannel(p.id.clone()));
                 }
             }
@@ -52,7 +65,11 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
     ui.horizontal(|ui| {
         let reveal = draft.reveal;
         let mut layouter = |ui: &egui::Ui, buf: &dyn TextBuffer, _wrap: f32| -> Arc<egui::Galley> {
-            let shown = if reveal { buf.as_str().to_owned() } else { mask_raw(buf.as_str()) };
+            let shown = if reveal {
+                buf.as_str().to_owned()
+            } else {
+                mask_raw(buf.as_str())
+            };
             let job = egui::text::LayoutJob::simple_singleline(
                 shown,
                 egui::FontId::monospace(18.0),
@@ -73,13 +90,27 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
             out.push(Command::CodeEdited { pasted });
             regroup_if_typing_at_end(ui, draft, &edit, before, profile);
         }
-        let toggle = if draft.reveal { tr.get("entry.hide") } else { tr.get("entry.show") };
+        let toggle = if draft.reveal {
+            tr.get("entry.hide")
+        } else {
+            tr.get("entry.show")
+        };
         if ui.button(toggle).clicked() {
             draft.reveal = !draft.reveal;
         }
     });
-    let shown = if draft.reveal { group(&check.code.normalized) } else { mask(&check.code.normalized) };
-    ui.label(RichText::new(format!("{shown}  ({}/{CODE_LEN})", check.code.normalized.len().min(99))).monospace());
+    let shown = if draft.reveal {
+        group(&check.code.normalized)
+    } else {
+        mask(&check.code.normalized)
+    };
+    ui.label(
+        RichText::new(format!(
+            "{shown}  ({}/{CODE_LEN})",
+            check.code.normalized.len().min(99)
+        ))
+        .monospace(),
+    );
     code_messages(ui, tr, &check.code.problem, !draft.code_raw.is_empty());
     if check.code.problem.is_none() && !check.code.confusables.is_empty() {
         let list: Vec<String> = check
@@ -87,20 +118,36 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
             .confusables
             .iter()
             .map(|c| {
-                let alts: String = c.could_be.iter().map(char::to_string).collect::<Vec<_>>().join("/");
-                tr.fmt("entry.confusable_item", &[("pos", &c.position), ("ch", &c.found), ("alts", &alts)])
+                let alts: String = c
+                    .could_be
+                    .iter()
+                    .map(char::to_string)
+                    .collect::<Vec<_>>()
+                    .join("/");
+                tr.fmt(
+                    "entry.confusable_item",
+                    &[("pos", &c.position), ("ch", &c.found), ("alts", &alts)],
+                )
             })
             .collect();
-        ui.label(RichText::new(tr.fmt("entry.confusables", &[("list", &list.join(", "))])).color(WARN));
+        ui.label(
+            RichText::new(tr.fmt("entry.confusables", &[("list", &list.join(", "))])).color(WARN),
+        );
     }
 
     // Duplicate check: by keyed fingerprint, never by the code itself.
     let mut duplicate = false;
     if let Some(secret) = check.code.secret()
-        && let Some(earlier) = session.ledger().released_with(&session.fingerprint(&secret))
+        && let Some(earlier) = session
+            .ledger()
+            .released_with(&session.fingerprint(&secret))
     {
         duplicate = true;
-        ui.label(RichText::new(tr.fmt("entry.duplicate", &[("order", &earlier)])).color(DANGER).strong());
+        ui.label(
+            RichText::new(tr.fmt("entry.duplicate", &[("order", &earlier)]))
+                .color(DANGER)
+                .strong(),
+        );
         ui.checkbox(&mut draft.duplicate_ack, tr.get("entry.duplicate_ack"));
     }
 
@@ -128,7 +175,9 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
                     "entry.verification_not_digit",
                     &[("ch", &describe_char(*ch)), ("pos", position)],
                 ),
-                VerificationProblem::WrongLength { have } => tr.fmt("entry.verification_length", &[("have", have)]),
+                VerificationProblem::WrongLength { have } => {
+                    tr.fmt("entry.verification_length", &[("have", have)])
+                }
             };
             ui.label(RichText::new(msg).color(DANGER));
         }
@@ -140,15 +189,23 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
     ui.horizontal_wrapped(|ui| {
         for &d in &profile.denominations_fen {
             let f = Fen(d);
-            if ui.selectable_label(draft.face_value == Some(f), format!("¥{}", d / 100)).clicked() {
+            if ui
+                .selectable_label(draft.face_value == Some(f), format!("¥{}", d / 100))
+                .clicked()
+            {
                 out.push(Command::ChooseFaceValue(f));
             }
         }
     });
     if check.retype != RetypeState::NotNeeded {
         let label = ui.label(tr.fmt("entry.retype", &[("threshold", &threshold)]));
-        ui.add(egui::TextEdit::singleline(&mut draft.face_retyped_raw).id_salt("retype").char_limit(32).desired_width(120.0))
-            .labelled_by(label.id);
+        ui.add(
+            egui::TextEdit::singleline(&mut draft.face_retyped_raw)
+                .id_salt("retype")
+                .char_limit(32)
+                .desired_width(120.0),
+        )
+        .labelled_by(label.id);
         let msg = match &check.retype {
             RetypeState::Mismatch(t) => Some(tr.fmt("entry.retype_mismatch", &[("typed", t)])),
             RetypeState::Invalid(p) => Some(amount_problem(tr, p)),
@@ -159,17 +216,28 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
         }
     }
     if first_use && draft.face_value.is_some_and(|f| f > SMALL_TEST_FEN) {
-        ui.label(RichText::new(tr.fmt("entry.first_use_big", &[("limit", &SMALL_TEST_FEN)])).color(WARN));
+        ui.label(
+            RichText::new(tr.fmt("entry.first_use_big", &[("limit", &SMALL_TEST_FEN)])).color(WARN),
+        );
     }
 
     // Payout preview
     if let (Some(face), Some(payout)) = (draft.face_value, check.payout) {
         ui.add_space(6.0);
-        let pct = format!("{}.{:02} %", profile.discount_bp / 100, profile.discount_bp % 100);
+        let pct = format!(
+            "{}.{:02} %",
+            profile.discount_bp / 100,
+            profile.discount_bp % 100
+        );
         ui.label(
             RichText::new(tr.fmt(
                 "entry.payout",
-                &[("payout", &payout), ("face", &face), ("rate", &pct), ("fee", &Fen(profile.service_fee_fen))],
+                &[
+                    ("payout", &payout),
+                    ("face", &face),
+                    ("rate", &pct),
+                    ("fee", &Fen(profile.service_fee_fen)),
+                ],
             ))
             .size(16.0)
             .strong(),
@@ -182,7 +250,8 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, draft: &mut Draft,
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
         let b = ui.add_enabled(
             ready,
-            egui::Button::new(RichText::new(tr.get("entry.to_review")).size(16.0)).min_size(egui::vec2(200.0, 40.0)),
+            egui::Button::new(RichText::new(tr.get("entry.to_review")).size(16.0))
+                .min_size(egui::vec2(200.0, 40.0)),
         );
         if b.clicked() {
             out.push(Command::GoToReview { from: Some(b.rect) });
@@ -215,7 +284,11 @@ fn regroup_if_typing_at_end(
         *draft.code_raw = grouped;
         let n = draft.code_raw.chars().count();
         let mut state = edit.state.clone();
-        state.cursor.set_char_range(Some(egui::text::CCursorRange::one(egui::text::CCursor::new(n))));
+        state
+            .cursor
+            .set_char_range(Some(egui::text::CCursorRange::one(
+                egui::text::CCursor::new(n),
+            )));
         state.store(ui.ctx(), edit.response.response.id);
     }
 }
@@ -233,14 +306,27 @@ fn code_messages(ui: &mut egui::Ui, tr: &Texts, problem: &Option<CodeProblem>, t
             return;
         }
         Some(CodeProblem::TooLong { have }) => tr.fmt("entry.code_too_long", &[("have", have)]),
-        Some(CodeProblem::InvalidChar { ch, position }) => {
-            tr.fmt("entry.code_invalid_char", &[("ch", &describe_char(*ch)), ("pos", position)])
-        }
-        Some(CodeProblem::NotInAlphabet { ch, position, suggestion }) => match suggestion {
-            Some(s) => tr.fmt("entry.code_not_in_alphabet_hint", &[("ch", ch), ("pos", position), ("hint", s)]),
-            None => tr.fmt("entry.code_not_in_alphabet", &[("ch", ch), ("pos", position)]),
+        Some(CodeProblem::InvalidChar { ch, position }) => tr.fmt(
+            "entry.code_invalid_char",
+            &[("ch", &describe_char(*ch)), ("pos", position)],
+        ),
+        Some(CodeProblem::NotInAlphabet {
+            ch,
+            position,
+            suggestion,
+        }) => match suggestion {
+            Some(s) => tr.fmt(
+                "entry.code_not_in_alphabet_hint",
+                &[("ch", ch), ("pos", position), ("hint", s)],
+            ),
+            None => tr.fmt(
+                "entry.code_not_in_alphabet",
+                &[("ch", ch), ("pos", position)],
+            ),
         },
-        Some(CodeProblem::SeveralCodes { count }) => tr.fmt("entry.several_codes", &[("count", count)]),
+        Some(CodeProblem::SeveralCodes { count }) => {
+            tr.fmt("entry.several_codes", &[("count", count)])
+        }
     };
     ui.add(egui::Label::new(RichText::new(msg).color(DANGER)).wrap());
 }
@@ -248,9 +334,10 @@ fn code_messages(ui: &mut egui::Ui, tr: &Texts, problem: &Option<CodeProblem>, t
 fn amount_problem(tr: &Texts, p: &AmountProblem) -> String {
     match p {
         AmountProblem::Empty => tr.get("amount.empty").to_owned(),
-        AmountProblem::Invalid { ch, position } => {
-            tr.fmt("amount.invalid", &[("ch", &describe_char(*ch)), ("pos", position)])
-        }
+        AmountProblem::Invalid { ch, position } => tr.fmt(
+            "amount.invalid",
+            &[("ch", &describe_char(*ch)), ("pos", position)],
+        ),
         AmountProblem::TooManyDecimals => tr.get("amount.decimals").to_owned(),
         AmountProblem::TooLarge => tr.get("amount.too_large").to_owned(),
     }
@@ -262,16 +349,24 @@ pub fn channel_card(ui: &mut egui::Ui, tr: &Texts, p: &ChannelProfile) {
         ui.add(egui::Label::new(p.policy.get(tr.lang())).wrap());
         let window = p.effective_window_ms();
         if window == 0 {
-            ui.label(RichText::new(tr.get("channel.no_cancel")).color(DANGER).strong());
+            ui.label(
+                RichText::new(tr.get("channel.no_cancel"))
+                    .color(DANGER)
+                    .strong(),
+            );
         } else {
             let fee = match p.cancel_fee {
                 Fee::None => tr.get("channel.fee_none").to_owned(),
-                Fee::Percent { basis_points } => {
-                    tr.fmt("channel.fee_percent", &[("pct", &format!("{}", basis_points as f64 / 100.0))])
-                }
+                Fee::Percent { basis_points } => tr.fmt(
+                    "channel.fee_percent",
+                    &[("pct", &format!("{}", basis_points as f64 / 100.0))],
+                ),
                 Fee::Fixed { fen } => tr.fmt("channel.fee_fixed", &[("fee", &Fen(fen))]),
             };
-            ui.label(tr.fmt("channel.window", &[("window", &duration_words(tr, window)), ("fee", &fee)]));
+            ui.label(tr.fmt(
+                "channel.window",
+                &[("window", &duration_words(tr, window)), ("fee", &fee)],
+            ));
         }
         let settle = match p.settlement {
             Settlement::T0 => "T+0",

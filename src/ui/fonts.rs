@@ -9,9 +9,16 @@ pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei-gb23
 /// egui's default fonts first (Latin looks as usual), the CJK font as fallback.
 pub fn install(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
-    fonts.font_data.insert("wqy-microhei".into(), Arc::new(egui::FontData::from_static(CJK_FONT)));
+    fonts.font_data.insert(
+        "wqy-microhei".into(),
+        Arc::new(egui::FontData::from_static(CJK_FONT)),
+    );
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts.families.entry(family).or_default().push("wqy-microhei".into());
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("wqy-microhei".into());
     }
     ctx.set_fonts(fonts);
 }

@@ -29,13 +29,32 @@ pub fn show(
         ui.heading(tr.get("hold.title"));
         ui.add(egui::Label::new(tr.get("hold.body")).wrap());
         ui.add_space(12.0);
-        ui.label(RichText::new(left.div_ceil(1000).to_string()).size(72.0).strong().color(widgets::countdown_color(left.min(60_000))));
-        ui.add(egui::ProgressBar::new(left as f32 / (order.hold_s.max(1) as f32 * 1000.0)).desired_width(360.0));
+        ui.label(
+            RichText::new(left.div_ceil(1000).to_string())
+                .size(72.0)
+                .strong()
+                .color(widgets::countdown_color(left.min(60_000))),
+        );
+        ui.add(
+            egui::ProgressBar::new(left as f32 / (order.hold_s.max(1) as f32 * 1000.0))
+                .desired_width(360.0),
+        );
         ui.add_space(8.0);
-        ui.label(RichText::new(format!("{} · {} · {}", order.id, order.masked, widgets::money(order.face_value))).monospace());
+        ui.label(
+            RichText::new(format!(
+                "{} · {} · {}",
+                order.id,
+                order.masked,
+                widgets::money(order.face_value)
+            ))
+            .monospace(),
+        );
         ui.add_space(16.0);
         if ui
-            .add(egui::Button::new(RichText::new(tr.get("hold.undo")).size(20.0)).min_size(egui::vec2(240.0, 56.0)))
+            .add(
+                egui::Button::new(RichText::new(tr.get("hold.undo")).size(20.0))
+                    .min_size(egui::vec2(240.0, 56.0)),
+            )
             .clicked()
         {
             out.push(Command::Undo);

@@ -46,7 +46,9 @@ fn phase_color(p: Phase) -> egui::Color32 {
     match p {
         Phase::InWindow | Phase::Holding | Phase::AwaitingPlatform => WARN,
         Phase::Settled => OK,
-        Phase::Cancelled | Phase::CancelRequested | Phase::Interrupted => egui::Color32::from_rgb(0x30, 0x70, 0xC0),
+        Phase::Cancelled | Phase::CancelRequested | Phase::Interrupted => {
+            egui::Color32::from_rgb(0x30, 0x70, 0xC0)
+        }
         Phase::Expired => DANGER,
         _ => egui::Color32::GRAY,
     }
@@ -62,88 +64,134 @@ fn order_card(
     out: &mut Vec<Command>,
 ) {
     let profile = session.profile(&o.channel);
-    let channel_name = profile.map(|p| p.name.get(tr.lang()).to_owned()).unwrap_or_else(|| o.channel.clone());
-    let stroke = if focused { egui::Stroke::new(2.0, phase_color(o.phase)) } else { ui.visuals().widgets.noninteractive.bg_stroke };
-    egui::Frame::group(ui.style()).stroke(stroke).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(&o.id).monospace().strong());
-            ui.label(RichText::new(tr.get(o.phase.label_key())).color(phase_color(o.phase)).strong());
-            ui.label(&channel_name);
-            ui.label(RichText::new(&o.masked).monospace());
-            ui.label(widgets::money(o.face_value));
+    let channel_name = profile
+        .map(|p| p.name.get(tr.lang()).to_owned())
+        .unwrap_or_else(|| o.channel.clone());
+    let stroke = if focused {
+        egui::Stroke::new(2.0, phase_color(o.phase))
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke
+    };
+    egui::Frame::group(ui.style())
+        .stroke(stroke)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(&o.id).monospace().strong());
+                ui.label(
+                    RichText::new(tr.get(o.phase.label_key()))
+                        .color(phase_color(o.phase))
+                        .strong(),
+                );
+                ui.label(&channel_name);
+                ui.label(RichText::new(&o.masked).monospace());
+                ui.label(widgets::money(o.face_value));
+            });
+            match o.phase {
+                Phase::Holding => {
+                    let left = o.hold_left_ms(now).unwrap_or(0);
+                    ui.label(tr.fmt("orders.holding", &[("s", &left.div_ceil(1000))]));
+                    if ui.button(tr.get("orders.open_hold")).clicked() {
+                        out.push(Command::Navigate(Screen::Hold));
+                    }
+                }
+                Phase::AwaitingPlatform => {
+                    if let Some(c) = o.clipboard_until {
+                        ui.label(tr.fmt(
+                            "orders.clipboard",
+                            &[("s", &ms_between(now, c).div_ceil(1000))],
+                        ));
+                    } else {
+                        ui.label(tr.get("orders.clipboard_cleared"));
+                    }
+                    ui.add(
+                        egui::Label::new(
+                            tr.fmt("orders.submit_on_platform", &[("channel", &channel_name)]),
+                        )
+                        .wrap(),
+                    );
+                    if ui
+                        .add(
+                            egui::Button::new(RichText::new(tr.get("orders.submitted")).size(16.0))
+                                .min_size(egui::vec2(280.0, 36.0)),
+                        )
+                        .clicked()
+                    {
+                        out.push(Command::PlatformSubmitted(o.id.clone()));
+                    }
+                }
+                Phase::InWindow => {
+                    let left = o.window_left_ms(now).unwrap_or(0);
+                    let total = o
+                        .window_ends
+                        .zip(o.window_started)
+                        .map(|(e, s)| ms_between(s, e))
+                        .unwrap_or(left);
+                    ui.label(tr.get("orders.window_left"));
+                    widgets::countdown(ui, left, total, if focused { 48.0 } else { 28.0 });
+                    if let Some(p) = profile {
+                        ui.label(tr.fmt(
+                            "orders.cancel_cost",
+                            &[("fee", &p.cancel_fee(o.face_value))],
+                        ));
+                    }
+                    if ui
+                        .add(
+                            egui::Button::new(
+                                RichText::new(tr.get("orders.cancel"))
+                                    .color(DANGER)
+                                    .size(16.0),
+                            )
+                            .min_size(egui::vec2(200.0, 36.0)),
+                        )
+                        .clicked()
+                    {
+                        out.push(Command::Cancel(o.id.clone()));
+                    }
+                }
+                Phase::Verifying => {
+                    let text = match o.verify_at {
+                        Some(v) => tr.fmt(
+                            "orders.verifying",
+                            &[("in", &duration_words(tr, ms_between(now, v)))],
+                        ),
+                        None => tr.get("orders.verifying_unknown").to_owned(),
+                    };
+                    ui.label(text);
+                    if o.cancel_window_ms == 0 {
+                        ui.label(RichText::new(tr.get("channel.no_cancel")).weak());
+                    }
+                }
+                Phase::Settled => {
+                    ui.label(tr.fmt("orders.settled", &[("payout", &o.payout)]));
+                }
+                Phase::Cancelled => {
+                    ui.label(tr.fmt(
+                        "orders.cancelled",
+                        &[("fee", &o.fee_paid.unwrap_or_default())],
+                    ));
+                }
+                Phase::CancelRequested => {
+                    ui.label(RichText::new(tr.get("orders.cancel_requested")).strong());
+                    if let Some(p) = profile {
+                        ui.add(egui::Label::new(p.cancel_steps.get(tr.lang())).wrap());
+                    }
+                }
+                Phase::Expired => {
+                    ui.label(tr.get("orders.expired"));
+                }
+                Phase::Interrupted => {
+                    ui.label(tr.get("orders.interrupted"));
+                }
+                Phase::Draft | Phase::Reviewing | Phase::Discarded => {}
+            }
+            if let Some(reason) = &o.cancel_refused
+                && !matches!(o.phase, Phase::Cancelled)
+            {
+                ui.label(
+                    RichText::new(tr.fmt("orders.cancel_refused", &[("reason", reason)]))
+                        .color(DANGER),
+                );
+            }
         });
-        match o.phase {
-            Phase::Holding => {
-                let left = o.hold_left_ms(now).unwrap_or(0);
-                ui.label(tr.fmt("orders.holding", &[("s", &left.div_ceil(1000))]));
-                if ui.button(tr.get("orders.open_hold")).clicked() {
-                    out.push(Command::Navigate(Screen::Hold));
-                }
-            }
-            Phase::AwaitingPlatform => {
-                if let Some(c) = o.clipboard_until {
-                    ui.label(tr.fmt("orders.clipboard", &[("s", &ms_between(now, c).div_ceil(1000))]));
-                } else {
-                    ui.label(tr.get("orders.clipboard_cleared"));
-                }
-                ui.add(egui::Label::new(tr.fmt("orders.submit_on_platform", &[("channel", &channel_name)])).wrap());
-                if ui
-                    .add(egui::Button::new(RichText::new(tr.get("orders.submitted")).size(16.0)).min_size(egui::vec2(280.0, 36.0)))
-                    .clicked()
-                {
-                    out.push(Command::PlatformSubmitted(o.id.clone()));
-                }
-            }
-            Phase::InWindow => {
-                let left = o.window_left_ms(now).unwrap_or(0);
-                let total = o.window_ends.zip(o.window_started).map(|(e, s)| ms_between(s, e)).unwrap_or(left);
-                ui.label(tr.get("orders.window_left"));
-                widgets::countdown(ui, left, total, if focused { 48.0 } else { 28.0 });
-                if let Some(p) = profile {
-                    ui.label(tr.fmt("orders.cancel_cost", &[("fee", &p.cancel_fee(o.face_value))]));
-                }
-                if ui
-                    .add(egui::Button::new(RichText::new(tr.get("orders.cancel")).color(DANGER).size(16.0)).min_size(egui::vec2(200.0, 36.0)))
-                    .clicked()
-                {
-                    out.push(Command::Cancel(o.id.clone()));
-                }
-            }
-            Phase::Verifying => {
-                let text = match o.verify_at {
-                    Some(v) => tr.fmt("orders.verifying", &[("in", &duration_words(tr, ms_between(now, v)))]),
-                    None => tr.get("orders.verifying_unknown").to_owned(),
-                };
-                ui.label(text);
-                if o.cancel_window_ms == 0 {
-                    ui.label(RichText::new(tr.get("channel.no_cancel")).weak());
-                }
-            }
-            Phase::Settled => {
-                ui.label(tr.fmt("orders.settled", &[("payout", &o.payout)]));
-            }
-            Phase::Cancelled => {
-                ui.label(tr.fmt("orders.cancelled", &[("fee", &o.fee_paid.unwrap_or_default())]));
-            }
-            Phase::CancelRequested => {
-                ui.label(RichText::new(tr.get("orders.cancel_requested")).strong());
-                if let Some(p) = profile {
-                    ui.add(egui::Label::new(p.cancel_steps.get(tr.lang())).wrap());
-                }
-            }
-            Phase::Expired => {
-                ui.label(tr.get("orders.expired"));
-            }
-            Phase::Interrupted => {
-                ui.label(tr.get("orders.interrupted"));
-            }
-            Phase::Draft | Phase::Reviewing | Phase::Discarded => {}
-        }
-        if let Some(reason) = &o.cancel_refused
-            && !matches!(o.phase, Phase::Cancelled)
-        {
-            ui.label(RichText::new(tr.fmt("orders.cancel_refused", &[("reason", reason)])).color(DANGER));
-        }
-    });
 }

@@ -15,45 +15,82 @@ use eframe::egui::{self, RichText};
 
 pub const CONFIRM_SIZE: egui::Vec2 = egui::vec2(260.0, 44.0);
 
-pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, r: &ReviewStep, now: DateTime<Utc>, out: &mut Vec<Command>) {
-    let Some(order) = session.order(&r.order_id) else { return };
-    let Some(profile) = session.profile(&order.channel) else { return };
+pub fn show(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    session: &Session,
+    r: &ReviewStep,
+    now: DateTime<Utc>,
+    out: &mut Vec<Command>,
+) {
+    let Some(order) = session.order(&r.order_id) else {
+        return;
+    };
+    let Some(profile) = session.profile(&order.channel) else {
+        return;
+    };
     ui.heading(tr.get("review.title"));
     ui.add_space(6.0);
-    egui::Grid::new("review_grid").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
-        widgets::row(ui, tr.get("review.order"), order.id.as_str());
-        widgets::row(ui, tr.get("review.channel"), profile.name.get(tr.lang()));
-        widgets::row(ui, tr.get("review.code"), RichText::new(&order.masked).monospace().size(16.0));
-        widgets::row(ui, tr.get("review.face_value"), RichText::new(widgets::money(order.face_value)).strong());
-        widgets::row(ui, tr.get("review.payout"), RichText::new(widgets::money(order.payout)).strong());
-        widgets::row(ui, tr.get("review.policy"), profile.policy.get(tr.lang()));
-        let mode = match order.mode {
-            ReleaseMode::Simulated => tr.get("mode.simulated"),
-            ReleaseMode::Manual => tr.get("mode.manual"),
-        };
-        widgets::row(ui, tr.get("review.release_mode"), mode);
-        widgets::row(
-            ui,
-            tr.get("review.hold"),
-            tr.fmt("review.hold_value", &[("n", &session.settings().hold_s)]),
-        );
-    });
+    egui::Grid::new("review_grid")
+        .num_columns(2)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            widgets::row(ui, tr.get("review.order"), order.id.as_str());
+            widgets::row(ui, tr.get("review.channel"), profile.name.get(tr.lang()));
+            widgets::row(
+                ui,
+                tr.get("review.code"),
+                RichText::new(&order.masked).monospace().size(16.0),
+            );
+            widgets::row(
+                ui,
+                tr.get("review.face_value"),
+                RichText::new(widgets::money(order.face_value)).strong(),
+            );
+            widgets::row(
+                ui,
+                tr.get("review.payout"),
+                RichText::new(widgets::money(order.payout)).strong(),
+            );
+            widgets::row(ui, tr.get("review.policy"), profile.policy.get(tr.lang()));
+            let mode = match order.mode {
+                ReleaseMode::Simulated => tr.get("mode.simulated"),
+                ReleaseMode::Manual => tr.get("mode.manual"),
+            };
+            widgets::row(ui, tr.get("review.release_mode"), mode);
+            widgets::row(
+                ui,
+                tr.get("review.hold"),
+                tr.fmt("review.hold_value", &[("n", &session.settings().hold_s)]),
+            );
+        });
     ui.add_space(8.0);
-    egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.5, WARN)).show(ui, |ui| {
-        ui.label(RichText::new(tr.get("review.final")).strong().color(WARN));
-        ui.add(egui::Label::new(tr.get("review.not_transfer")).wrap());
-        let window = profile.effective_window_ms();
-        if window == 0 {
-            ui.label(RichText::new(tr.get("review.no_cancel")).strong().color(DANGER));
-        } else {
-            ui.add(egui::Label::new(tr.fmt(
-                "review.window",
-                &[("window", &duration_words(tr, window)), ("fee", &profile.cancel_fee(order.face_value))],
-            ))
-            .wrap());
-        }
-        ui.add(egui::Label::new(RichText::new(tr.get("review.no_spend_trick")).weak()).wrap());
-    });
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, WARN))
+        .show(ui, |ui| {
+            ui.label(RichText::new(tr.get("review.final")).strong().color(WARN));
+            ui.add(egui::Label::new(tr.get("review.not_transfer")).wrap());
+            let window = profile.effective_window_ms();
+            if window == 0 {
+                ui.label(
+                    RichText::new(tr.get("review.no_cancel"))
+                        .strong()
+                        .color(DANGER),
+                );
+            } else {
+                ui.add(
+                    egui::Label::new(tr.fmt(
+                        "review.window",
+                        &[
+                            ("window", &duration_words(tr, window)),
+                            ("fee", &profile.cancel_fee(order.face_value)),
+                        ],
+                    ))
+                    .wrap(),
+                );
+            }
+            ui.add(egui::Label::new(RichText::new(tr.get("review.no_spend_trick")).weak()).wrap());
+        });
     ui.add_space(10.0);
 
     let at = r.at_ms(now);
@@ -65,8 +102,16 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, r: &ReviewStep, no
     } else {
         tr.get("review.confirm_unfocused").to_owned()
     };
-    let fill = if view.armed { egui::Color32::from_rgb(0xC0, 0x40, 0x20) } else { ui.visuals().widgets.inactive.bg_fill };
-    let text_color = if view.armed { egui::Color32::WHITE } else { ui.visuals().weak_text_color() };
+    let fill = if view.armed {
+        egui::Color32::from_rgb(0xC0, 0x40, 0x20)
+    } else {
+        ui.visuals().widgets.inactive.bg_fill
+    };
+    let text_color = if view.armed {
+        egui::Color32::WHITE
+    } else {
+        ui.visuals().weak_text_color()
+    };
 
     // Place the confirm button away from where the previous step's button was.
     let mut rect = egui::Rect::from_min_size(ui.cursor().min, CONFIRM_SIZE);
@@ -77,13 +122,23 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, r: &ReviewStep, no
     }
     let confirm = ui.put(
         rect,
-        egui::Button::new(RichText::new(text).size(16.0).color(text_color)).fill(fill).min_size(CONFIRM_SIZE),
+        egui::Button::new(RichText::new(text).size(16.0).color(text_color))
+            .fill(fill)
+            .min_size(CONFIRM_SIZE),
     );
-    let back_rect = egui::Rect::from_min_size(rect.right_top() + egui::vec2(16.0, 0.0), egui::vec2(160.0, 44.0));
-    let back = ui.put(back_rect, egui::Button::new(tr.get("review.back")).min_size(egui::vec2(160.0, 44.0)));
+    let back_rect = egui::Rect::from_min_size(
+        rect.right_top() + egui::vec2(16.0, 0.0),
+        egui::vec2(160.0, 44.0),
+    );
+    let back = ui.put(
+        back_rect,
+        egui::Button::new(tr.get("review.back")).min_size(egui::vec2(160.0, 44.0)),
+    );
 
     if ui.input(|i| i.pointer.primary_pressed()) {
-        out.push(Command::Guard(GuardInput::PointerDown { on_confirm: confirm.contains_pointer() }));
+        out.push(Command::Guard(GuardInput::PointerDown {
+            on_confirm: confirm.contains_pointer(),
+        }));
     }
     if confirm.clicked_by(egui::PointerButton::Primary) {
         out.push(Command::Guard(GuardInput::PointerUp { on_confirm: true }));
@@ -105,6 +160,8 @@ pub fn show(ui: &mut egui::Ui, tr: &Texts, session: &Session, r: &ReviewStep, no
 }
 
 pub fn reason_text(tr: &Texts, r: &Reason) -> String {
-    let secs = r.ms.map(|m| format!("{:.1}", m as f64 / 1000.0)).unwrap_or_default();
+    let secs =
+        r.ms.map(|m| format!("{:.1}", m as f64 / 1000.0))
+            .unwrap_or_default();
     tr.fmt(r.key, &[("s", &secs)])
 }

@@ -21,7 +21,9 @@ pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: 
                     (Screen::Settings, "nav.settings"),
                 ];
                 for (target, key) in tabs {
-                    let active = screen == target || (target == Screen::Entry && matches!(screen, Screen::Review | Screen::Hold));
+                    let active = screen == target
+                        || (target == Screen::Entry
+                            && matches!(screen, Screen::Review | Screen::Hold));
                     if ui.selectable_label(active, tr.get(key)).clicked() && screen != target {
                         out.push(Command::Navigate(target));
                     }
@@ -29,7 +31,11 @@ pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: 
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 for lang in Lang::ALL.iter().rev() {
-                    if ui.selectable_label(tr.lang() == *lang, lang.native_name()).clicked() && tr.lang() != *lang {
+                    if ui
+                        .selectable_label(tr.lang() == *lang, lang.native_name())
+                        .clicked()
+                        && tr.lang() != *lang
+                    {
                         out.push(Command::SetLanguage(Some(*lang)));
                     }
                 }
@@ -48,20 +54,33 @@ pub fn level_color(level: Level) -> Color32 {
 
 pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &[Notice], out: &mut Vec<Command>) {
     for (i, n) in notices.iter().enumerate() {
-        egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.5, level_color(n.level))).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                if ui.small_button("×").on_hover_text(tr.get("action.dismiss")).clicked() {
-                    out.push(Command::DismissNotice(i));
-                }
-                ui.add(egui::Label::new(RichText::new(n.text(tr)).color(level_color(n.level))).wrap());
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(1.5, level_color(n.level)))
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    if ui
+                        .small_button("×")
+                        .on_hover_text(tr.get("action.dismiss"))
+                        .clicked()
+                    {
+                        out.push(Command::DismissNotice(i));
+                    }
+                    ui.add(
+                        egui::Label::new(RichText::new(n.text(tr)).color(level_color(n.level)))
+                            .wrap(),
+                    );
+                });
             });
-        });
     }
 }
 
 pub fn failure(ui: &mut egui::Ui, tr: &Texts, n: &Notice) {
     ui.add_space(24.0);
-    ui.label(RichText::new(tr.get("error.cannot_start")).heading().color(DANGER));
+    ui.label(
+        RichText::new(tr.get("error.cannot_start"))
+            .heading()
+            .color(DANGER),
+    );
     ui.add_space(8.0);
     ui.add(egui::Label::new(n.text(tr)).wrap());
 }
@@ -84,9 +103,23 @@ pub fn countdown_color(ms_left: u64) -> Color32 {
 /// A big `mm:ss` with a progress bar of the remaining share.
 pub fn countdown(ui: &mut egui::Ui, ms_left: u64, total_ms: u64, size: f32) {
     let color = countdown_color(ms_left);
-    ui.label(RichText::new(mm_ss(ms_left)).size(size).monospace().strong().color(color));
-    let frac = if total_ms == 0 { 0.0 } else { ms_left as f32 / total_ms as f32 };
-    ui.add(egui::ProgressBar::new(frac.clamp(0.0, 1.0)).fill(color).desired_height(10.0));
+    ui.label(
+        RichText::new(mm_ss(ms_left))
+            .size(size)
+            .monospace()
+            .strong()
+            .color(color),
+    );
+    let frac = if total_ms == 0 {
+        0.0
+    } else {
+        ms_left as f32 / total_ms as f32
+    };
+    ui.add(
+        egui::ProgressBar::new(frac.clamp(0.0, 1.0))
+            .fill(color)
+            .desired_height(10.0),
+    );
 }
 
 /// A key/value row for summary grids.
@@ -111,8 +144,14 @@ pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Re
     enc.set_color(png::ColorType::Rgba);
     enc.set_depth(png::BitDepth::Eight);
     let mut writer = enc.write_header().map_err(std::io::Error::other)?;
-    let bytes: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_srgba_unmultiplied()).collect();
-    writer.write_image_data(&bytes).map_err(std::io::Error::other)?;
+    let bytes: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(|p| p.to_srgba_unmultiplied())
+        .collect();
+    writer
+        .write_image_data(&bytes)
+        .map_err(std::io::Error::other)?;
     writer.finish().map_err(std::io::Error::other)
 }
 

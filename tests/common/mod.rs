@@ -19,7 +19,11 @@ pub struct Rig {
 
 impl Rig {
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap(), clock: ManualClock::fixed(), clipboard: MemoryClipboard::default() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            clock: ManualClock::fixed(),
+            clipboard: MemoryClipboard::default(),
+        }
     }
 
     pub fn open(&self, lang: Lang) -> Harness<'static, App> {
@@ -31,7 +35,9 @@ impl Rig {
             screenshot_to: None,
             started: None,
         };
-        let mut h = Harness::builder().with_size([1000.0, 1100.0]).build_eframe(move |cc| App::new(cc, config));
+        let mut h = Harness::builder()
+            .with_size([1000.0, 1100.0])
+            .build_eframe(move |cc| App::new(cc, config));
         h.run();
         h
     }
@@ -47,7 +53,12 @@ impl Rig {
     pub fn kinds(&self) -> Vec<String> {
         self.journal()
             .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"].as_str().unwrap().to_owned())
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect()
     }
 }
@@ -66,15 +77,21 @@ pub fn click(h: &mut Harness<'static, App>, label: &str) {
 
 /// Whether any widget's label or text contains `text`.
 pub fn has(h: &Harness<'static, App>, text: &str) -> bool {
-    h.query_all_by(|n| n.value().is_some_and(|v| v.contains(text)) || n.label().is_some_and(|l| l.contains(text)))
-        .next()
-        .is_some()
+    h.query_all_by(|n| {
+        n.value().is_some_and(|v| v.contains(text)) || n.label().is_some_and(|l| l.contains(text))
+    })
+    .next()
+    .is_some()
 }
 
 /// Every text on screen, for assertion messages.
 pub fn screen_text(h: &Harness<'static, App>) -> String {
     h.query_all_by(|_| true)
-        .filter_map(|n| n.value().or_else(|| n.accesskit_node().label()).map(|s| s.to_string()))
+        .filter_map(|n| {
+            n.value()
+                .or_else(|| n.accesskit_node().label())
+                .map(|s| s.to_string())
+        })
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" | ")
@@ -82,7 +99,11 @@ pub fn screen_text(h: &Harness<'static, App>) -> String {
 
 #[track_caller]
 pub fn assert_has(h: &Harness<'static, App>, text: &str) {
-    assert!(has(h, text), "expected {text:?} on screen; screen shows: {}", screen_text(h));
+    assert!(
+        has(h, text),
+        "expected {text:?} on screen; screen shows: {}",
+        screen_text(h)
+    );
 }
 
 pub fn choose_channel(h: &mut Harness<'static, App>, current: &str, wanted: &str) {
@@ -96,6 +117,7 @@ pub fn type_code(h: &mut Harness<'static, App>, text: &str) {
     let field = h.get_by_label("2. Card code (16 characters)");
     field.focus();
     h.run();
-    h.get_by_label("2. Card code (16 characters)").type_text(text);
+    h.get_by_label("2. Card code (16 characters)")
+        .type_text(text);
     h.run();
 }
