@@ -73,7 +73,11 @@ fn auto_repeated_enter_never_confirms_a_single_enter_does() {
     tick(&mut h, &rig, 100);
     h.key_press(egui::Key::Enter);
     h.run();
-    assert_eq!(h.state().screen, Screen::Hold, "a deliberate Enter confirms once armed");
+    assert_eq!(
+        h.state().screen,
+        Screen::Hold,
+        "a deliberate Enter confirms once armed"
+    );
 }
 
 #[test]
@@ -100,7 +104,10 @@ fn confirm_button_is_not_under_the_review_button() {
         let review_rect = h.get_by_label("Review →").rect();
         click(&mut h, "Review →");
         let confirm_rect = h.get_by_label("Confirm (1)").rect();
-        assert!(!confirm_rect.intersects(review_rect), "width {width}: {confirm_rect:?} overlaps {review_rect:?}");
+        assert!(
+            !confirm_rect.intersects(review_rect),
+            "width {width}: {confirm_rect:?} overlaps {review_rect:?}"
+        );
         assert!(!confirm_rect.contains(review_rect.center()));
         // A double click: its second half lands where Review was. It must not confirm.
         h.get_by_label("Confirm (1)").hover();

@@ -8,12 +8,20 @@ use eframe::egui;
 use std::time::Duration;
 
 fn requested_delay(h: &egui_kittest::Harness<'static, cardguard::ui::App>) -> Duration {
-    h.output().viewport_output.get(&egui::ViewportId::ROOT).map(|v| v.repaint_delay).unwrap_or(Duration::MAX)
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay)
+        .unwrap_or(Duration::MAX)
 }
 
 /// Follows the app's own repaint requests for `span_ms` of simulated time;
 /// returns how many frames it asked for.
-fn frames_requested_over(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, rig: &Rig, span_ms: u64) -> u64 {
+fn frames_requested_over(
+    h: &mut egui_kittest::Harness<'static, cardguard::ui::App>,
+    rig: &Rig,
+    span_ms: u64,
+) -> u64 {
     let mut elapsed = 0u64;
     let mut frames = 0u64;
     loop {
@@ -54,7 +62,10 @@ fn a_running_countdown_repaints_about_once_a_second() {
     // Released; the 8-minute cancel window counts down.
     h.run();
     let window = frames_requested_over(&mut h, &rig, 60_000);
-    assert!((58..=62).contains(&window), "60 s of countdown took {window} repaints");
+    assert!(
+        (58..=62).contains(&window),
+        "60 s of countdown took {window} repaints"
+    );
     // After the window and the verification: settled, nothing moves any more.
     rig.advance_ms(3_600_000);
     h.step();
