@@ -44,7 +44,7 @@ fn type_confirm_hold_undo_release_cancel() {
     assert_has(&h, "Recycling is final.");
     assert_has(
         &h,
-        "After submitting you can cancel for 8 min, for a fee of ¥10.00.",
+        "After submitting you can cancel for 8 min; cancel fee: ¥10.00.",
     );
 
     // A click right away is swallowed and says why.

@@ -83,13 +83,7 @@ impl Alphabet {
 }
 
 /// Groups of characters people misread for one another.
-const CONFUSABLE_GROUPS: &[&[char]] = &[
-    &['O', '0', 'D', 'Q'],
-    &['I', '1', 'L'],
-    &['S', '5'],
-    &['B', '8'],
-    &['Z', '2'],
-];
+const CONFUSABLE_GROUPS: &[&[char]] = &[&['O', '0'], &['I', '1', 'L'], &['S', '5'], &['B', '8']];
 
 /// A character in the code that could be read as another one the channel also uses.
 #[derive(Debug, Clone, PartialEq, Eq)]

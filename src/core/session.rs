@@ -186,8 +186,11 @@ impl Session {
         Ok(s)
     }
 
+    /// Now, to the millisecond: the journal's precision, so deadlines
+    /// computed from it read back exactly.
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        use chrono::SubsecRound;
+        self.clock.now().trunc_subsecs(3)
     }
 
     pub fn clock(&self) -> &SharedClock {
@@ -224,7 +227,7 @@ impl Session {
 
     /// Journals one event, then applies it. Nothing changes if the write fails.
     pub fn record(&mut self, order: Option<&str>, event: Event) -> Result<(), SessionError> {
-        let now = self.clock.now();
+        let now = self.now();
         let tz = self.clock.offset_at(now);
         self.journal.append(
             now,
@@ -241,7 +244,7 @@ impl Session {
     /// A fresh order id: local date plus the journal line that creates it,
     /// unique and increasing without any extra state.
     pub fn new_order_id(&self) -> String {
-        let now = self.clock.now();
+        let now = self.now();
         let local = now.with_timezone(&self.clock.offset_at(now));
         format!(
             "CG-{}-{:04}",
@@ -289,7 +292,7 @@ impl Session {
         let (o, _) = self.order_and_profile(id)?;
         Self::expect_phase(&o, Phase::Reviewing)?;
         let hold_s = self.settings.hold_s;
-        let hold_until = self.clock.now() + chrono::Duration::seconds(hold_s as i64);
+        let hold_until = self.now() + chrono::Duration::seconds(hold_s as i64);
         self.record(Some(id), Event::Confirmed { hold_s, hold_until })
     }
 
@@ -304,7 +307,7 @@ impl Session {
     pub fn release(&mut self, id: &str, _secret: &CardSecret) -> Result<Event, SessionError> {
         let (o, p) = self.order_and_profile(id)?;
         Self::expect_phase(&o, Phase::Holding)?;
-        let ev = self.channel_for(o.mode).release(&o, &p, self.clock.now());
+        let ev = self.channel_for(o.mode).release(&o, &p, self.now());
         self.record(Some(id), ev.clone())?;
         Ok(ev)
     }
@@ -323,14 +326,14 @@ impl Session {
         let (o, p) = self.order_and_profile(id)?;
         Self::expect_phase(&o, Phase::AwaitingPlatform)?;
         let window_ends =
-            self.clock.now() + chrono::Duration::milliseconds(p.effective_window_ms() as i64);
+            self.now() + chrono::Duration::milliseconds(p.effective_window_ms() as i64);
         self.record(Some(id), Event::PlatformSubmitted { window_ends })
     }
 
     /// Asks the order's channel to cancel; journals the request and outcome.
     pub fn cancel(&mut self, id: &str) -> Result<Event, SessionError> {
         let (o, p) = self.order_and_profile(id)?;
-        let now = self.clock.now();
+        let now = self.now();
         let outcome = self.channel_for(o.mode).cancel(&o, &p, now);
         if o.mode == ReleaseMode::Simulated && matches!(outcome, Event::Cancelled { .. }) {
             self.record(
@@ -353,7 +356,7 @@ impl Session {
     pub fn catch_up(&mut self) -> Result<Vec<String>, SessionError> {
         // Bounded: each pass moves at least one order forward.
         for _ in 0..16 {
-            let due = self.ledger.due(self.clock.now());
+            let due = self.ledger.due(self.now());
             if due.is_empty() {
                 break;
             }
@@ -361,7 +364,7 @@ impl Session {
                 self.record(Some(&id), ev)?;
             }
         }
-        let now = self.clock.now();
+        let now = self.now();
         Ok(self
             .ledger
             .orders()

@@ -129,6 +129,7 @@ impl ReviewStep {
 /// Which entry steps were already journaled, so each is journaled once.
 #[derive(Debug, Default, Clone, PartialEq)]
 struct JournaledSteps {
+    channel: Option<String>,
     code_fingerprint: Option<String>,
     verification: bool,
     face: Option<Fen>,
@@ -457,9 +458,10 @@ impl App {
                         last_channel: Some(id.clone()),
                         ..session.settings().clone()
                     };
-                    let _ = session.update_settings(s);
-                    self.journal_step(Event::ChannelChosen { channel: id });
-                    // The alphabet and verification rules changed: journal code/face again.
+                    if let Err(e) = session.update_settings(s) {
+                        self.error("error.settings_save", e);
+                    }
+                    // The alphabet and verification rules changed: journal every step again.
                     self.journaled = JournaledSteps::default();
                 }
             }
@@ -576,6 +578,14 @@ impl App {
             .draft
             .check(&profile, session.settings().retype_threshold_fen);
         let mut steps = Vec::new();
+        // The channel counts as chosen once the person starts on the draft.
+        let started = !self.draft.code_raw.is_empty() || self.draft.face_value.is_some();
+        if started && self.journaled.channel.as_deref() != Some(profile.id.as_str()) {
+            self.journaled.channel = Some(profile.id.clone());
+            steps.push(Event::ChannelChosen {
+                channel: profile.id.clone(),
+            });
+        }
         if let Some(secret) = check.code.secret() {
             let fp = session.fingerprint(&secret);
             if self.journaled.code_fingerprint.as_ref() != Some(&fp) {

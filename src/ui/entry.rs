@@ -4,7 +4,7 @@
 use super::app::Command;
 use super::widgets::{self, DANGER, WARN};
 use crate::core::code::{
-    CODE_LEN, CodeProblem, VerificationProblem, describe_char, group, mask, mask_raw,
+    CODE_LEN, CodeProblem, VerificationProblem, describe_char, group, mask_raw,
 };
 use crate::core::draft::{Draft, RetypeState, SMALL_TEST_FEN};
 use crate::core::money::{AmountProblem, Fen};
@@ -99,10 +99,12 @@ pub fn show(
             draft.reveal = !draft.reveal;
         }
     });
+    // Revealed: the normalised code, grouped. Masked: the field itself
+    // shows the mask, so only the count.
     let shown = if draft.reveal {
         group(&check.code.normalized)
     } else {
-        mask(&check.code.normalized)
+        String::new()
     };
     ui.label(
         RichText::new(format!(

@@ -129,11 +129,14 @@ fn order_card(
                         .unwrap_or(left);
                     ui.label(tr.get("orders.window_left"));
                     widgets::countdown(ui, left, total, if focused { 48.0 } else { 28.0 });
-                    if let Some(p) = profile {
-                        ui.label(tr.fmt(
-                            "orders.cancel_cost",
-                            &[("fee", &p.cancel_fee(o.face_value))],
-                        ));
+                    match profile.map(|p| p.cancel_fee(o.face_value)) {
+                        Some(fee) if fee > crate::core::money::Fen::ZERO => {
+                            ui.label(tr.fmt("orders.cancel_cost", &[("fee", &fee)]));
+                        }
+                        Some(_) => {
+                            ui.label(tr.get("orders.cancel_free"));
+                        }
+                        None => {}
                     }
                     if ui
                         .add(

@@ -83,7 +83,10 @@ pub fn show(
                         "review.window",
                         &[
                             ("window", &duration_words(tr, window)),
-                            ("fee", &profile.cancel_fee(order.face_value)),
+                            (
+                                "fee",
+                                &widgets::fee_text(tr, profile.cancel_fee(order.face_value)),
+                            ),
                         ],
                     ))
                     .wrap(),

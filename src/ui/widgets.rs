@@ -133,6 +133,15 @@ pub fn money(f: Fen) -> String {
     f.to_string()
 }
 
+/// A fee as the person reads it: "free" rather than "¥0.00".
+pub fn fee_text(tr: &Texts, fee: Fen) -> String {
+    if fee > Fen::ZERO {
+        fee.to_string()
+    } else {
+        tr.get("channel.fee_none").to_owned()
+    }
+}
+
 /// Encodes an RGBA screenshot as PNG.
 pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
