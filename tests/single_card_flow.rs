@@ -287,3 +287,34 @@ fn chinese_flow_renders() {
     click(&mut h, "English");
     assert_has(&h, "Recycling is final.");
 }
+
+#[test]
+fn navigating_never_loses_the_draft_or_edits_a_held_order() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    enter_kaquanmao_order(&mut h, "ABCD1234EFGH5678", "¥100");
+    click(&mut h, "Review →");
+    click(&mut h, "Orders");
+    click(&mut h, "New order");
+    assert_eq!(h.state().screen, Screen::Entry);
+    assert_has(&h, "Code complete: 16 characters.");
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 1_000);
+    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Orders");
+    assert_has(&h, "Held on this device: 10 s left.");
+    click(&mut h, "New order");
+    assert_eq!(
+        h.state().screen,
+        Screen::Hold,
+        "a held order cannot be edited"
+    );
+    click(&mut h, "Orders");
+    click(&mut h, "Open undo window");
+    assert_eq!(h.state().screen, Screen::Hold);
+    tick(&mut h, &rig, 10_000);
+    assert_eq!(h.state().screen, Screen::Orders);
+    click(&mut h, "+ New order");
+    assert_eq!(h.state().screen, Screen::Entry);
+    assert_has(&h, "0/16");
+}

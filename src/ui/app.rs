@@ -66,7 +66,6 @@ pub enum Command {
     Undo,
     PlatformSubmitted(String),
     Cancel(String),
-    NewOrder,
     SaveSettings(Settings),
     OpenDataDir,
     DismissNotice(usize),
@@ -432,10 +431,10 @@ impl App {
                 if self.screen == Screen::Review && screen != Screen::Review {
                     self.review = None;
                 }
-                if self.screen == Screen::Hold && screen == Screen::Entry {
-                    // The hold keeps running; the hold screen stays reachable from the orders list.
-                }
                 self.screen = screen;
+                if screen == Screen::Entry {
+                    self.new_order();
+                }
             }
             Command::SetLanguage(lang) => {
                 // A choice made in the window wins over --lang from now on.
@@ -508,7 +507,6 @@ impl App {
                     .push(Notice::new(Level::Warning, "notice.cancel_refused").arg("order", &id)),
                 Err(e) => self.error("error.journal_write", e),
             },
-            Command::NewOrder => self.new_order(),
             Command::SaveSettings(s) => match session.update_settings(s) {
                 Ok(()) => {
                     self.settings_edit = session.settings().clone();
@@ -721,25 +719,18 @@ impl App {
         }
     }
 
+    /// "New order" continues the one draft there is: nothing typed is ever
+    /// thrown away by navigating. While its hold runs, the draft cannot be
+    /// edited (it is what will be sent), so the hold screen shows instead.
     fn new_order(&mut self) {
-        // A draft that never reached the hold is discarded on the journal.
-        if let (Some(id), Some(session)) = (self.draft.order_id.clone(), self.session.as_mut())
-            && session
-                .order(&id)
-                .is_some_and(|o| matches!(o.phase, Phase::Draft | Phase::Reviewing))
-            && let Err(e) = session.record(Some(&id), Event::DraftDiscarded {})
-        {
-            self.error("error.journal_write", e);
-            return;
-        }
-        let channel = self.draft.channel.clone();
-        self.draft = Draft {
-            channel,
-            ..Draft::default()
-        };
-        self.journaled = JournaledSteps::default();
+        let holding = self
+            .draft
+            .order_id
+            .as_deref()
+            .and_then(|id| self.session.as_ref()?.order(id))
+            .is_some_and(|o| o.phase == Phase::Holding);
         self.review = None;
-        self.screen = Screen::Entry;
+        self.screen = if holding { Screen::Hold } else { Screen::Entry };
     }
 
     // ---- time -----------------------------------------------------------

@@ -22,7 +22,7 @@ pub fn show(
     ui.horizontal(|ui| {
         ui.heading(tr.get("orders.title"));
         if ui.button(tr.get("orders.new")).clicked() {
-            out.push(Command::NewOrder);
+            out.push(Command::Navigate(Screen::Entry));
         }
     });
     let visible: Vec<&Order> = session
