@@ -134,10 +134,7 @@ fn a_code_submitted_before_is_flagged_before_review() {
     choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
     type_code(&mut h, "ABCD1234EFGH5678");
     click(&mut h, "¥100");
-    click(&mut h, "Review →");
-    tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
-    tick(&mut h, &rig, 10_000);
+    review_confirm_release(&mut h, &rig);
     let first = h.state().focus_order.clone().unwrap();
     drop(h);
     // Another session: the same code typed differently.

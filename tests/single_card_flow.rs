@@ -163,10 +163,7 @@ fn restart_continues_the_countdown_and_expired_shows_expired() {
     {
         let mut h = rig.open(Lang::En);
         enter_kaquanmao_order(&mut h, "ABCD1234EFGH5678", "¥100");
-        click(&mut h, "Review →");
-        tick(&mut h, &rig, 1_000);
-        click(&mut h, "Confirm, hold 10 s");
-        tick(&mut h, &rig, 10_000);
+        review_confirm_release(&mut h, &rig);
         assert_has(&h, "08:00");
     }
     rig.advance_ms(180_000);
@@ -212,15 +209,9 @@ fn restart_during_the_hold_never_sends() {
 fn manual_hand_off_clipboard_and_expiry() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);
-    click(&mut h, "Settings");
-    click(&mut h, "Manual hand-off (I submit on the real platform)");
-    click(&mut h, "Save");
-    click(&mut h, "New order");
+    use_manual_hand_off(&mut h);
     enter_kaquanmao_order(&mut h, "abcd 1234 efgh 5678", "¥100");
-    click(&mut h, "Review →");
-    tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
-    tick(&mut h, &rig, 10_000);
+    review_confirm_release(&mut h, &rig);
     assert_eq!(
         rig.clipboard.text.lock().unwrap().as_deref(),
         Some("ABCD1234EFGH5678")
@@ -245,15 +236,9 @@ fn manual_hand_off_clipboard_and_expiry() {
 fn manual_cancel_shows_the_channel_steps() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);
-    click(&mut h, "Settings");
-    click(&mut h, "Manual hand-off (I submit on the real platform)");
-    click(&mut h, "Save");
-    click(&mut h, "New order");
+    use_manual_hand_off(&mut h);
     enter_kaquanmao_order(&mut h, "abcd 1234 efgh 5678", "¥100");
-    click(&mut h, "Review →");
-    tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
-    tick(&mut h, &rig, 10_000);
+    review_confirm_release(&mut h, &rig);
     // Someone else's text replaced ours on the clipboard: leave it alone.
     *rig.clipboard.text.lock().unwrap() = Some("shopping list".into());
     click(&mut h, "I have submitted it on the platform");

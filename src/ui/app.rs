@@ -6,11 +6,12 @@ use super::clipboard::ClipboardPort;
 use super::{entry, fonts, hold, orders, review, settings, widgets};
 use crate::core::clock::{SharedClock, ms_between};
 use crate::core::code::{Alphabet, check_code};
-use crate::core::draft::Draft;
+use crate::core::draft::{Draft, DraftCheck};
 use crate::core::event::{Event, ReleaseMode};
 use crate::core::guard::{ConfirmGuard, FixedDelayGuard, GuardInput, Reason, Verdict};
 use crate::core::money::Fen;
 use crate::core::order::Phase;
+use crate::core::profile::ChannelProfile;
 use crate::core::session::{Paths, Session, SessionError, StartupNote};
 use crate::core::settings::Settings;
 use crate::i18n::{Lang, Texts};
@@ -557,24 +558,30 @@ impl App {
         }
     }
 
+    /// The draft's channel profile and the check of its inputs.
+    fn draft_check(&self) -> Option<(ChannelProfile, DraftCheck)> {
+        let session = self.session.as_ref()?;
+        let profile = self
+            .draft
+            .channel
+            .as_deref()
+            .and_then(|c| session.profile(c))?
+            .clone();
+        let check = self
+            .draft
+            .check(&profile, session.settings().retype_threshold_fen);
+        Some((profile, check))
+    }
+
     /// Journals each entry step once, when it becomes valid (never keystrokes).
     fn journal_entry_steps(&mut self) {
         if self.screen != Screen::Entry {
             return;
         }
-        let Some(session) = &self.session else { return };
-        let Some(profile) = self
-            .draft
-            .channel
-            .as_deref()
-            .and_then(|c| session.profile(c))
-            .cloned()
-        else {
+        let Some((profile, check)) = self.draft_check() else {
             return;
         };
-        let check = self
-            .draft
-            .check(&profile, session.settings().retype_threshold_fen);
+        let Some(session) = &self.session else { return };
         let mut steps = Vec::new();
         // The channel counts as chosen once the person starts on the draft.
         let started = !self.draft.code_raw.is_empty() || self.draft.face_value.is_some();
@@ -625,19 +632,10 @@ impl App {
 
     fn go_to_review(&mut self, from: Option<egui::Rect>, ctx: &egui::Context) {
         self.journal_entry_steps();
-        let Some(session) = &self.session else { return };
-        let Some(profile) = self
-            .draft
-            .channel
-            .as_deref()
-            .and_then(|c| session.profile(c))
-            .cloned()
-        else {
+        let Some((profile, check)) = self.draft_check() else {
             return;
         };
-        let check = self
-            .draft
-            .check(&profile, session.settings().retype_threshold_fen);
+        let Some(session) = &self.session else { return };
         let Some(secret) = check.code.secret().filter(|_| check.ready) else {
             return;
         };
@@ -854,6 +852,20 @@ impl App {
             }
             if let Some(c) = o.clipboard_until {
                 at(next_second_change(ms_between(now, c)));
+            }
+            // "Done in ≈ 7 min": refresh once per displayed unit.
+            if let (Phase::Verifying, Some(v)) = (o.phase, o.verify_at) {
+                let left = ms_between(now, v);
+                let unit = match left {
+                    0..120_000 => 1_000,
+                    120_000..7_200_000 => 60_000,
+                    7_200_000..172_800_000 => 3_600_000,
+                    _ => 86_400_000,
+                };
+                at(match left % unit {
+                    0 => unit,
+                    r => r,
+                });
             }
         }
         if let Some(r) = self

@@ -106,13 +106,13 @@ pub fn show(
     } else {
         String::new()
     };
-    ui.label(
-        RichText::new(format!(
-            "{shown}  ({}/{CODE_LEN})",
-            check.code.normalized.len().min(99)
-        ))
-        .monospace(),
-    );
+    let count = format!("{}/{CODE_LEN}", check.code.normalized.len().min(99));
+    let line = if shown.is_empty() {
+        count
+    } else {
+        format!("{shown}  ({count})")
+    };
+    ui.label(RichText::new(line).monospace());
     code_messages(ui, tr, &check.code.problem, !draft.code_raw.is_empty());
     if check.code.problem.is_none() && !check.code.confusables.is_empty() {
         let list: Vec<String> = check

@@ -121,3 +121,20 @@ pub fn type_code(h: &mut Harness<'static, App>, text: &str) {
         .type_text(text);
     h.run();
 }
+
+/// Settings → manual hand-off → Save, then back to a new order.
+pub fn use_manual_hand_off(h: &mut Harness<'static, App>) {
+    click(h, "Settings");
+    click(h, "Manual hand-off (I submit on the real platform)");
+    click(h, "Save");
+    click(h, "New order");
+}
+
+/// From the entry screen with a complete draft: review, wait for the
+/// confirm button to arm, confirm, and let the 10 s hold run out.
+pub fn review_confirm_release(h: &mut Harness<'static, App>, rig: &Rig) {
+    click(h, "Review →");
+    tick(h, rig, 1_000);
+    click(h, "Confirm, hold 10 s");
+    tick(h, rig, 10_000);
+}
