@@ -188,13 +188,10 @@ fn order_card(
                 }
                 Phase::Draft | Phase::Reviewing | Phase::Discarded => {}
             }
-            if let Some(reason) = &o.cancel_refused
-                && !matches!(o.phase, Phase::Cancelled)
-            {
-                ui.label(
-                    RichText::new(tr.fmt("orders.cancel_refused", &[("reason", reason)]))
-                        .color(DANGER),
-                );
+            // The journal keeps the channel's machine reason; the only one
+            // the channels give today is a closed window.
+            if o.cancel_refused.is_some() && !matches!(o.phase, Phase::Cancelled) {
+                ui.label(RichText::new(tr.get("orders.cancel_refused")).color(DANGER));
             }
         });
 }
