@@ -1,12 +1,12 @@
-//! The second confirmation in the real window: focus, auto-repeat, Enter,
-//! and where the confirm button is placed.
+//! The second confirmation in the real window: the behaviour-driven guard's
+//! delay, focus, auto-repeat, Enter, placement, hold- and type-to-confirm.
 
 mod common;
 use cardguard::i18n::Lang;
 use cardguard::ui::Screen;
 use common::*;
 use eframe::egui;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 fn to_review(rig: &Rig) -> egui_kittest::Harness<'static, cardguard::ui::App> {
     let mut h = rig.open(Lang::En);
@@ -18,35 +18,65 @@ fn to_review(rig: &Rig) -> egui_kittest::Harness<'static, cardguard::ui::App> {
     h
 }
 
-fn enter(repeat: bool) -> egui::Event {
+fn key(key: egui::Key, pressed: bool, repeat: bool) -> egui::Event {
     egui::Event::Key {
-        key: egui::Key::Enter,
+        key,
         physical_key: None,
-        pressed: true,
+        pressed,
         repeat,
         modifiers: egui::Modifiers::default(),
     }
 }
 
+fn press_at(
+    h: &mut egui_kittest::Harness<'static, cardguard::ui::App>,
+    pos: egui::Pos2,
+    pressed: bool,
+) {
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Default::default(),
+    });
+    h.run();
+}
+
 #[test]
-fn losing_focus_disarms_and_focus_restarts_the_full_delay() {
+fn a_low_risk_reader_confirms_without_waiting() {
+    let rig = Rig::new();
+    let mut h = to_review(&rig);
+    // Reads for 0.9 s, moves to the button and clicks: already armed.
+    tick(&mut h, &rig, 900);
+    click(&mut h, "Confirm, hold 10 s");
+    assert_eq!(h.state().screen, Screen::Hold);
+    let j = rig.journal();
+    assert!(
+        j.contains("\"kind\":\"guard_decided\""),
+        "decision journaled"
+    );
+    assert!(j.contains("\"friction\":\"none\""));
+}
+
+#[test]
+fn losing_focus_disarms_and_clicks_right_after_focus_returns_are_swallowed() {
     let rig = Rig::new();
     let mut h = to_review(&rig);
     tick(&mut h, &rig, 1_500);
-    assert!(has(&h, "Confirm, hold 10 s"));
+    assert_has(&h, "Confirm, hold 10 s");
     h.event(egui::Event::WindowFocused(false));
     h.run();
     assert_has(&h, "Confirm (window not active)");
     tick(&mut h, &rig, 5_000);
     click(&mut h, "Confirm (window not active)");
     assert_eq!(h.state().screen, Screen::Review);
-    assert_has(&h, "The window was not active.");
+    assert_has(&h, "The window is not active.");
     h.event(egui::Event::WindowFocused(true));
     h.run();
     assert_has(&h, "Confirm (1)");
-    // A click right after focus returns is swallowed too.
     click(&mut h, "Confirm (1)");
     assert_eq!(h.state().screen, Screen::Review);
+    assert_has(&h, "The window just came back into focus");
     tick(&mut h, &rig, 1_000);
     click(&mut h, "Confirm, hold 10 s");
     assert_eq!(h.state().screen, Screen::Hold);
@@ -56,20 +86,16 @@ fn losing_focus_disarms_and_focus_restarts_the_full_delay() {
 fn auto_repeated_enter_never_confirms_a_single_enter_does() {
     let rig = Rig::new();
     let mut h = to_review(&rig);
-    // Held-down Enter from the previous screen: repeats before and after arming.
+    // Enter held down from the previous screen: repeats before and after arming.
     for _ in 0..40 {
-        h.event(enter(true));
+        h.event(key(egui::Key::Enter, true, true));
         rig.advance_ms(50);
         h.step();
     }
     h.run();
     assert_eq!(h.state().screen, Screen::Review);
     assert_has(&h, "A held-down key never confirms.");
-    let mut release = enter(false);
-    if let egui::Event::Key { pressed, .. } = &mut release {
-        *pressed = false;
-    }
-    h.event(release);
+    h.event(key(egui::Key::Enter, false, false));
     tick(&mut h, &rig, 100);
     h.key_press(egui::Key::Enter);
     h.run();
@@ -87,12 +113,34 @@ fn early_enter_is_swallowed() {
     h.key_press(egui::Key::Enter);
     h.run();
     assert_eq!(h.state().screen, Screen::Review);
-    assert_has(&h, "Not yet: the confirm button arms in");
+    assert_has(&h, "too fast to have read it");
 }
 
 #[test]
-fn confirm_button_is_not_under_the_review_button() {
-    // Narrow window: the natural places of the two buttons would overlap.
+fn click_spam_is_swallowed_and_pushes_arming_out() {
+    let rig = Rig::new();
+    let mut h = to_review(&rig);
+    for _ in 0..12 {
+        let label = h
+            .query_all_by(|n| n.label().is_some_and(|l| l.starts_with("Confirm")))
+            .next()
+            .and_then(|n| n.accesskit_node().label())
+            .unwrap()
+            .to_string();
+        h.get_by_label(&label).click();
+        h.run();
+        rig.advance_ms(150);
+        assert_eq!(h.state().screen, Screen::Review, "spam click confirmed");
+    }
+    assert!(rig.journal().matches("confirm_swallowed").count() >= 12);
+    tick(&mut h, &rig, 3_000);
+    click(&mut h, "Confirm, hold 10 s");
+    assert_eq!(h.state().screen, Screen::Hold);
+}
+
+#[test]
+fn buttons_are_not_under_the_review_button() {
+    // Narrow windows: the natural places of the buttons would overlap.
     for width in [1000.0, 520.0, 300.0] {
         let rig = Rig::new();
         let mut h = rig.open(Lang::En);
@@ -103,28 +151,18 @@ fn confirm_button_is_not_under_the_review_button() {
         click(&mut h, "¥100");
         let review_rect = h.get_by_label("Review →").rect();
         click(&mut h, "Review →");
-        let confirm_rect = h.get_by_label("Confirm (1)").rect();
-        assert!(
-            !confirm_rect.intersects(review_rect),
-            "width {width}: {confirm_rect:?} overlaps {review_rect:?}"
-        );
-        assert!(!confirm_rect.contains(review_rect.center()));
-        // A double click: its second half lands where Review was. It must not confirm.
-        h.get_by_label("Confirm (1)").hover();
-        h.event(egui::Event::PointerButton {
-            pos: review_rect.center(),
-            button: egui::PointerButton::Primary,
-            pressed: true,
-            modifiers: Default::default(),
-        });
-        h.event(egui::Event::PointerButton {
-            pos: review_rect.center(),
-            button: egui::PointerButton::Primary,
-            pressed: false,
-            modifiers: Default::default(),
-        });
-        h.run();
-        assert_eq!(h.state().screen, Screen::Review);
+        for label in ["Confirm (1)", "← Back to edit"] {
+            let r = h.get_by_label(label).rect();
+            assert!(
+                !r.intersects(review_rect),
+                "width {width}: {label} {r:?} overlaps {review_rect:?}"
+            );
+        }
+        // A double click: its second half lands where Review was. Nothing happens.
+        tick(&mut h, &rig, 1_000);
+        press_at(&mut h, review_rect.center(), true);
+        press_at(&mut h, review_rect.center(), false);
+        assert_eq!(h.state().screen, Screen::Review, "width {width}");
     }
 }
 
@@ -139,4 +177,82 @@ fn window_resize_restarts_the_delay() {
     assert_has(&h, "Confirm (1)");
     tick(&mut h, &rig, 500);
     assert_has(&h, "Confirm, hold 10 s");
+}
+
+/// ¥1000 on a channel that cannot cancel: the dialog asks for a press-and-hold.
+#[test]
+fn high_risk_needs_press_and_hold_with_visible_progress() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    choose_channel(&mut h, "JD self-operated (app)", "Duidui (third party)");
+    type_code(&mut h, "ABCD1234EFGH5678");
+    click(&mut h, "¥1000");
+    let retype = "Above ¥500.00: type the face value again to confirm it";
+    h.get_by_label(retype).focus();
+    h.run();
+    h.get_by_label(retype).type_text("1000");
+    h.run();
+    click(&mut h, "Review →");
+    assert_has(&h, "Why this confirmation takes extra care:");
+    assert_has(&h, "¥1000.00 is a high face value.");
+    assert_has(&h, "This channel cannot cancel once the code is sent.");
+    tick(&mut h, &rig, 2_000);
+    let button = h.get_by_label("Press and hold to confirm").rect().center();
+    h.get_by_label("Press and hold to confirm").hover();
+    h.run();
+    // Released too early: not confirmed, and it says why.
+    press_at(&mut h, button, true);
+    tick(&mut h, &rig, 700);
+    press_at(&mut h, button, false);
+    assert_eq!(h.state().screen, Screen::Review);
+    assert_has(&h, "Keep the button pressed for 1.5 s to confirm.");
+    // Held long enough.
+    tick(&mut h, &rig, 600);
+    press_at(&mut h, button, true);
+    tick(&mut h, &rig, 1_600);
+    assert_has(&h, "Release to confirm");
+    press_at(&mut h, button, false);
+    assert_eq!(h.state().screen, Screen::Hold);
+    assert!(rig.journal().contains("\"friction\":\"hold\""));
+}
+
+/// A pasted code entered in a second, ¥1000, no cancel, first use: type the last four.
+#[test]
+fn very_high_risk_needs_the_last_four_typed() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    choose_channel(&mut h, "JD self-operated (app)", "Duidui (third party)");
+    h.get_by_label("2. Card code (16 characters)").focus();
+    h.run();
+    h.event(egui::Event::Paste("ABCD1234EFGH5678".into()));
+    h.run();
+    click(&mut h, "¥1000");
+    let retype = "Above ¥500.00: type the face value again to confirm it";
+    h.get_by_label(retype).focus();
+    h.run();
+    h.get_by_label(retype).type_text("1000");
+    h.run();
+    click(&mut h, "Review →");
+    assert_has(&h, "The code was pasted and entered in");
+    assert_has(&h, "Confirm (type the last 4 first)");
+    tick(&mut h, &rig, 3_000);
+    click(&mut h, "Confirm (type the last 4 first)");
+    assert_eq!(h.state().screen, Screen::Review);
+    let field = "Type the last 4 characters of the card code to confirm:";
+    h.get_by_label(field).focus();
+    h.run();
+    h.get_by_label(field).type_text("5679");
+    h.run();
+    assert_has(&h, "Confirm (type the last 4 first)");
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.get_by_label(field).type_text("8");
+    h.run();
+    tick(&mut h, &rig, 1_000);
+    click(&mut h, "Confirm, hold 10 s");
+    assert_eq!(h.state().screen, Screen::Hold);
+    assert!(
+        !rig.journal().contains("5679"),
+        "typed text is never journaled"
+    );
 }

@@ -27,6 +27,8 @@ pub struct Draft {
     pub face_retyped_raw: String,
     /// The person saw that this code was submitted before and goes on anyway.
     pub duplicate_ack: bool,
+    /// When typing into the (empty) code field began: entry speed is a risk signal.
+    pub code_started: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 // Never print what was typed: the code field may hold a whole secret.

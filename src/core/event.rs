@@ -31,6 +31,7 @@ pub enum Event {
         retype_threshold_fen: Fen,
         clipboard_clear_s: u32,
         release_mode: ReleaseMode,
+        sensitivity: String,
         language: String,
     },
     ChannelChosen {
@@ -59,6 +60,21 @@ pub enum Event {
         fingerprint: String,
         cancel_window_ms: u64,
         release_mode: ReleaseMode,
+    },
+    /// The guard's decision when the confirmation step was shown.
+    GuardDecided {
+        level: String,
+        points: u32,
+        arming_ms: u64,
+        friction: String,
+        hold_ms: Option<u64>,
+        reasons: Vec<String>,
+        sensitivity: String,
+    },
+    /// A confirm attempt the guard did not accept, and why.
+    ConfirmSwallowed {
+        at_ms: u64,
+        reason: String,
     },
     /// The second confirmation passed; the order is now held on this device.
     Confirmed {

@@ -229,6 +229,7 @@ impl Ledger {
                 o.phase = Reviewing;
                 true
             }
+            (Event::GuardDecided { .. } | Event::ConfirmSwallowed { .. }, Reviewing) => true,
             (Event::Confirmed { hold_s, hold_until }, Reviewing) => {
                 o.hold_s = *hold_s;
                 o.hold_until = Some(*hold_until);

@@ -385,7 +385,8 @@ impl Session {
             || new.retype_threshold_fen != self.settings.retype_threshold_fen
             || new.clipboard_clear_s != self.settings.clipboard_clear_s
             || new.release_mode != self.settings.release_mode
-            || new.language != self.settings.language;
+            || new.language != self.settings.language
+            || new.sensitivity != self.settings.sensitivity;
         self.settings = new;
         if changed {
             let s = &self.settings;
@@ -394,6 +395,7 @@ impl Session {
                 retype_threshold_fen: s.retype_threshold_fen,
                 clipboard_clear_s: s.clipboard_clear_s,
                 release_mode: s.release_mode,
+                sensitivity: s.sensitivity.name().to_owned(),
                 language: s
                     .language
                     .map(|l| l.code().to_owned())

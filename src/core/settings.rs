@@ -2,6 +2,7 @@
 //! moved aside to `settings.json.bak`, reported, and defaults are used.
 
 use super::event::ReleaseMode;
+use super::guard::Sensitivity;
 use super::money::Fen;
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,8 @@ pub struct Settings {
     pub clipboard_clear_s: u32,
     pub release_mode: ReleaseMode,
     pub last_channel: Option<String>,
+    /// How hard the second confirmation guards.
+    pub sensitivity: Sensitivity,
 }
 
 impl Default for Settings {
@@ -35,6 +38,7 @@ impl Default for Settings {
             clipboard_clear_s: 60,
             release_mode: ReleaseMode::Simulated,
             last_channel: None,
+            sensitivity: Sensitivity::Standard,
         }
     }
 }

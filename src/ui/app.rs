@@ -8,7 +8,9 @@ use crate::core::clock::{SharedClock, ms_between};
 use crate::core::code::{Alphabet, check_code};
 use crate::core::draft::{Draft, DraftCheck};
 use crate::core::event::{Event, ReleaseMode};
-use crate::core::guard::{ConfirmGuard, FixedDelayGuard, GuardInput, Reason, Verdict};
+use crate::core::guard::{
+    BehaviourGuard, ConfirmGuard, Friction, GuardContext, GuardInput, Reason, Target, Verdict,
+};
 use crate::core::money::Fen;
 use crate::core::order::Phase;
 use crate::core::profile::ChannelProfile;
@@ -64,6 +66,9 @@ pub enum Command {
     },
     BackToEntry,
     Guard(GuardInput),
+    /// The type-to-confirm field's text (UI state; the guard only learns
+    /// whether it matches).
+    TypedLast4(String),
     Undo,
     PlatformSubmitted(String),
     Cancel(String),
@@ -118,6 +123,13 @@ pub struct ReviewStep {
     /// Where the previous step's button was: the confirm button avoids it.
     pub avoid: Option<egui::Rect>,
     pub swallowed: Option<(Reason, DateTime<Utc>)>,
+    /// What the pointer was last reported over (moves are sent on change).
+    pub pointer_on: Target,
+    /// When the current press on confirm began (for the hold progress).
+    pub press_started: Option<DateTime<Utc>>,
+    /// The type-to-confirm field.
+    pub typed: String,
+    pub last4: String,
 }
 
 impl ReviewStep {
@@ -387,12 +399,20 @@ impl App {
                         commands.push(Command::Guard(GuardInput::FocusGained))
                     }
                     egui::Event::Key {
-                        key: egui::Key::Enter,
-                        pressed: true,
+                        key,
+                        pressed,
                         repeat,
                         ..
                     } if on_review => {
-                        commands.push(Command::Guard(GuardInput::KeyDown { repeat: *repeat }))
+                        let enter = *key == egui::Key::Enter;
+                        commands.push(Command::Guard(if *pressed {
+                            GuardInput::KeyDown {
+                                enter,
+                                repeat: *repeat,
+                            }
+                        } else {
+                            GuardInput::KeyUp { enter }
+                        }))
                     }
                     _ => {}
                 }
@@ -472,7 +492,15 @@ impl App {
                 }
             }
             Command::CodeEdited { pasted } => {
-                self.draft.code_pasted = pasted;
+                let now = session.now();
+                if self.draft.code_raw.is_empty() {
+                    // Cleared: the next entry starts afresh.
+                    self.draft.code_pasted = false;
+                    self.draft.code_started = None;
+                } else {
+                    self.draft.code_pasted |= pasted;
+                    self.draft.code_started.get_or_insert(now);
+                }
                 self.draft.duplicate_ack = false;
             }
             Command::GoToReview { from } => self.go_to_review(from, ctx),
@@ -481,10 +509,15 @@ impl App {
                 self.screen = Screen::Entry;
             }
             Command::Guard(input) => self.guard_input(input),
+            Command::TypedLast4(text) => {
+                if let Some(r) = self.review.as_mut() {
+                    r.typed = text;
+                }
+            }
             Command::Undo => {
                 if let Some(id) = self.draft.order_id.clone() {
                     match session.undo(&id) {
-                        Ok(()) => self.show_review(&id, None),
+                        Ok(()) => self.show_review(&id, None, false),
                         Err(e) => self.error("error.journal_write", e),
                     }
                 }
@@ -662,30 +695,96 @@ impl App {
                 (Some(a), Some(b)) => Some(a.union(b)),
                 (a, b) => a.or(b),
             };
-            self.show_review(&id, avoid);
+            let pointer_down = ctx.input(|i| i.pointer.primary_down());
+            self.show_review(&id, avoid, pointer_down);
         }
     }
 
-    fn show_review(&mut self, order_id: &str, avoid: Option<egui::Rect>) {
+    fn show_review(&mut self, order_id: &str, avoid: Option<egui::Rect>, pointer_down: bool) {
         let Some(session) = &self.session else { return };
         let now = session.now();
-        // The behaviour-driven guard slots in here (same trait).
-        let mut guard: Box<dyn ConfirmGuard> = Box::new(FixedDelayGuard::default());
+        let Some(context) = self.guard_context(order_id) else {
+            return;
+        };
+        let mut guard = BehaviourGuard::new(&context);
+        // The confirm button is never placed under the pointer (see review.rs).
         guard.observe(
             0,
             GuardInput::Shown {
-                pointer_down: false,
+                pointer_on: Target::Other,
+                pointer_down,
             },
         );
+        let plan = guard.plan().clone();
+        let decided = Event::GuardDecided {
+            level: format!("{:?}", plan.level).to_lowercase(),
+            points: plan.points,
+            arming_ms: plan.travel_dwell_ms,
+            friction: plan.friction.name().to_owned(),
+            hold_ms: match plan.friction {
+                Friction::HoldMs(ms) => Some(ms),
+                _ => None,
+            },
+            reasons: plan.reasons.iter().map(|r| r.key.to_owned()).collect(),
+            sensitivity: context.sensitivity.name().to_owned(),
+        };
+        let last4 = self
+            .draft
+            .channel
+            .as_deref()
+            .and_then(|c| session.profile(c))
+            .and_then(|p| self.draft.secret(p))
+            .map(|s| s.last4().to_owned())
+            .unwrap_or_default();
         let avoid = avoid.or_else(|| self.review.as_ref().and_then(|r| r.avoid));
         self.review = Some(ReviewStep {
             order_id: order_id.to_owned(),
-            guard,
+            guard: Box::new(guard),
             shown_at: now,
             avoid,
             swallowed: None,
+            pointer_on: Target::Other,
+            press_started: None,
+            typed: String::new(),
+            last4,
         });
         self.screen = Screen::Review;
+        self.journal_step(decided);
+    }
+
+    /// Everything the guard weighs about this order, from the ledger, the
+    /// draft and the clock.
+    fn guard_context(&self, order_id: &str) -> Option<GuardContext> {
+        let session = self.session.as_ref()?;
+        let order = session.order(order_id)?;
+        let profile = session.profile(&order.channel)?;
+        let now = session.now();
+        let ten_min_ago = now - chrono::Duration::minutes(10);
+        let recent = session
+            .ledger()
+            .orders()
+            .iter()
+            .filter(|o| o.released_at.is_some_and(|r| r >= ten_min_ago))
+            .count() as u32;
+        let local = now.with_timezone(&session.clock().offset_at(now));
+        Some(GuardContext {
+            face_value_fen: order.face_value.0,
+            cancel_window_s: profile.effective_window_ms().div_ceil(1000),
+            first_use: !session.ledger().ever_released(),
+            recent_releases_10min: recent,
+            code_pasted: self.draft.code_pasted,
+            entry_ms: self
+                .draft
+                .code_started
+                .map(|s| ms_between(s, now))
+                .unwrap_or(u64::MAX),
+            local_hour: chrono::Timelike::hour(&local) as u8,
+            duplicate: session
+                .ledger()
+                .released_with(&order.fingerprint)
+                .is_some_and(|o| o != order_id),
+            sensitivity: session.settings().sensitivity,
+        })
     }
 
     fn guard_input(&mut self, input: GuardInput) {
@@ -698,6 +797,16 @@ impl App {
             return;
         };
         let at = r.at_ms(now);
+        match input {
+            GuardInput::PointerMoved { on } => r.pointer_on = on,
+            GuardInput::PointerDown {
+                on: Target::Confirm,
+            } => r.press_started = Some(now),
+            GuardInput::PointerDown { .. }
+            | GuardInput::PointerUp { .. }
+            | GuardInput::FocusLost => r.press_started = None,
+            _ => {}
+        }
         match r.guard.observe(at, input) {
             Verdict::Confirmed => {
                 let id = r.order_id.clone();
@@ -712,7 +821,14 @@ impl App {
                     Err(e) => self.error("error.not_confirmed", e),
                 }
             }
-            Verdict::Swallowed(reason) => r.swallowed = Some((reason, now)),
+            Verdict::Swallowed(reason) => {
+                let event = Event::ConfirmSwallowed {
+                    at_ms: at,
+                    reason: reason.key.to_owned(),
+                };
+                r.swallowed = Some((reason, now));
+                self.journal_step(event);
+            }
             Verdict::Noted => {}
         }
     }
@@ -788,7 +904,7 @@ impl App {
                 // Fail closed: still held, nothing sent. Back to the review.
                 self.error("error.not_released", e);
                 let id = id.to_owned();
-                self.show_review(&id, None);
+                self.show_review(&id, None, false);
             }
         }
     }
@@ -876,6 +992,10 @@ impl App {
             let v = r.guard.view(r.at_ms(now));
             if let Some(ms) = v.arms_in_ms {
                 at(next_second_change(ms));
+            }
+            // The hold-to-confirm progress is an animation while the press lasts.
+            if r.press_started.is_some() && matches!(v.friction, Friction::HoldMs(_)) {
+                at(16);
             }
             if let Some((_, when)) = &r.swallowed {
                 let shown = ms_between(*when, now);

@@ -7,13 +7,15 @@ use super::entry::duration_words;
 use super::widgets::{self, DANGER, WARN};
 use crate::core::clock::ms_between;
 use crate::core::event::ReleaseMode;
-use crate::core::guard::{GuardInput, Reason};
+use crate::core::guard::eval::describe;
+use crate::core::guard::{Friction, GuardInput, Target};
 use crate::core::session::Session;
 use crate::i18n::Texts;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
 pub const CONFIRM_SIZE: egui::Vec2 = egui::vec2(260.0, 44.0);
+pub const BACK_SIZE: egui::Vec2 = egui::vec2(160.0, 44.0);
 
 pub fn show(
     ui: &mut egui::Ui,
@@ -98,12 +100,52 @@ pub fn show(
 
     let at = r.at_ms(now);
     let view = r.guard.view(at);
-    let text = if view.armed {
-        tr.fmt("review.confirm", &[("n", &session.settings().hold_s)])
-    } else if let Some(ms) = view.arms_in_ms {
-        tr.fmt("review.confirm_in", &[("s", &ms.div_ceil(1000))])
-    } else {
-        tr.get("review.confirm_unfocused").to_owned()
+    let standing = r.guard.decision_reasons();
+    if !standing.is_empty() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new(tr.get("review.extra_care")).strong());
+            for reason in &standing {
+                ui.label(format!("· {}", describe(tr, reason)));
+            }
+        });
+        ui.add_space(6.0);
+    }
+
+    // Type-to-confirm: the code's last four characters, checked as typed.
+    if view.friction == Friction::TypeLast4 {
+        let label = ui.label(tr.get("review.type_last4"));
+        let mut typed = r.typed.clone();
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut typed)
+                    .char_limit(8)
+                    .desired_width(90.0)
+                    .font(egui::TextStyle::Monospace),
+            )
+            .labelled_by(label.id);
+        if edit.changed() {
+            let matches = typed.trim().eq_ignore_ascii_case(&r.last4);
+            out.push(Command::TypedLast4(typed));
+            out.push(Command::Guard(GuardInput::Typed { matches }));
+        }
+        ui.add_space(6.0);
+    }
+
+    let holding = r.press_started.map(|p| ms_between(p, now));
+    let typed_ok = r.typed.trim().eq_ignore_ascii_case(&r.last4);
+    let text = match (view.armed, view.friction, holding) {
+        (true, Friction::HoldMs(hold), Some(held)) if held >= hold => {
+            tr.get("review.release_to_confirm").to_owned()
+        }
+        (true, Friction::HoldMs(_), _) => tr.get("review.hold_to_confirm").to_owned(),
+        (true, _, _) => tr.fmt("review.confirm", &[("n", &session.settings().hold_s)]),
+        (false, Friction::TypeLast4, _) if !typed_ok => {
+            tr.get("review.confirm_type_first").to_owned()
+        }
+        (false, _, _) => match view.arms_in_ms {
+            Some(ms) => tr.fmt("review.confirm_in", &[("s", &ms.div_ceil(1000))]),
+            None => tr.get("review.confirm_unfocused").to_owned(),
+        },
     };
     let fill = if view.armed {
         egui::Color32::from_rgb(0xC0, 0x40, 0x20)
@@ -116,10 +158,15 @@ pub fn show(
         ui.visuals().weak_text_color()
     };
 
-    // Place the confirm button away from where the previous step's button was.
-    let mut rect = egui::Rect::from_min_size(ui.cursor().min, CONFIRM_SIZE);
+    // Place the buttons away from where the previous step's button was, so
+    // the second half of a double click lands on neither.
+    let row = egui::Rect::from_min_size(
+        ui.cursor().min,
+        egui::vec2(CONFIRM_SIZE.x + 16.0 + BACK_SIZE.x, CONFIRM_SIZE.y),
+    );
+    let mut rect = egui::Rect::from_min_size(row.min, CONFIRM_SIZE);
     if let Some(avoid) = r.avoid.map(|a| a.expand(12.0))
-        && rect.intersects(avoid)
+        && row.intersects(avoid)
     {
         rect = rect.translate(egui::vec2(0.0, avoid.max.y - rect.min.y + 12.0));
     }
@@ -129,22 +176,45 @@ pub fn show(
             .fill(fill)
             .min_size(CONFIRM_SIZE),
     );
-    let back_rect = egui::Rect::from_min_size(
-        rect.right_top() + egui::vec2(16.0, 0.0),
-        egui::vec2(160.0, 44.0),
-    );
+    // Hold-to-confirm: visible progress that resets when released early or the pointer leaves.
+    if let (Friction::HoldMs(hold), Some(held)) = (view.friction, holding)
+        && view.armed
+    {
+        let frac = (held as f32 / hold.max(1) as f32).min(1.0);
+        let bar = egui::Rect::from_min_size(
+            rect.left_bottom() - egui::vec2(0.0, 5.0),
+            egui::vec2(rect.width() * frac, 5.0),
+        );
+        ui.painter().rect_filled(bar, 2.0, widgets::OK);
+    }
+    let back_rect = egui::Rect::from_min_size(rect.right_top() + egui::vec2(16.0, 0.0), BACK_SIZE);
     let back = ui.put(
         back_rect,
-        egui::Button::new(tr.get("review.back")).min_size(egui::vec2(160.0, 44.0)),
+        egui::Button::new(tr.get("review.back")).min_size(BACK_SIZE),
     );
 
-    if ui.input(|i| i.pointer.primary_pressed()) {
-        out.push(Command::Guard(GuardInput::PointerDown {
-            on_confirm: confirm.contains_pointer(),
-        }));
+    // Report what the pointer is over (on change), presses and releases.
+    let (hover_pos, pressed, released) = ui.input(|i| {
+        (
+            i.pointer.hover_pos(),
+            i.pointer.primary_pressed(),
+            i.pointer.primary_released(),
+        )
+    });
+    let on = match hover_pos {
+        Some(p) if confirm.rect.contains(p) => Target::Confirm,
+        Some(p) if back.rect.contains(p) => Target::Cancel,
+        Some(_) => Target::Other,
+        None => Target::None,
+    };
+    if on != r.pointer_on {
+        out.push(Command::Guard(GuardInput::PointerMoved { on }));
     }
-    if confirm.clicked_by(egui::PointerButton::Primary) {
-        out.push(Command::Guard(GuardInput::PointerUp { on_confirm: true }));
+    if pressed {
+        out.push(Command::Guard(GuardInput::PointerDown { on }));
+    }
+    if released {
+        out.push(Command::Guard(GuardInput::PointerUp { on }));
     }
     if back.clicked() {
         out.push(Command::BackToEntry);
@@ -154,17 +224,10 @@ pub fn show(
     if let Some((reason, when)) = &r.swallowed
         && ms_between(*when, now) < SWALLOWED_NOTE_MS
     {
-        ui.label(RichText::new(reason_text(tr, reason)).color(DANGER));
+        ui.label(RichText::new(describe(tr, reason)).color(DANGER));
     } else if !view.armed {
-        for reason in &view.reasons {
-            ui.label(RichText::new(reason_text(tr, reason)).weak());
+        for reason in view.reasons.iter().skip(standing.len()) {
+            ui.label(RichText::new(describe(tr, reason)).weak());
         }
     }
-}
-
-pub fn reason_text(tr: &Texts, r: &Reason) -> String {
-    let secs =
-        r.ms.map(|m| format!("{:.1}", m as f64 / 1000.0))
-            .unwrap_or_default();
-    tr.fmt(r.key, &[("s", &secs)])
 }

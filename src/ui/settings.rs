@@ -3,6 +3,7 @@
 
 use super::app::Command;
 use crate::core::event::ReleaseMode;
+use crate::core::guard::Sensitivity;
 use crate::core::money::Fen;
 use crate::core::session::Session;
 use crate::core::settings::{CLIPBOARD_RANGE_S, HOLD_RANGE_S, Settings};
@@ -54,6 +55,18 @@ pub fn show(
             let l = ui.label(tr.get("settings.clipboard"));
             ui.add(egui::Slider::new(&mut edit.clipboard_clear_s, CLIPBOARD_RANGE_S).suffix(" s"))
                 .labelled_by(l.id);
+            ui.end_row();
+
+            ui.label(tr.get("settings.sensitivity"));
+            ui.horizontal(|ui| {
+                for (s, key) in [
+                    (Sensitivity::Relaxed, "settings.sensitivity_relaxed"),
+                    (Sensitivity::Standard, "settings.sensitivity_standard"),
+                    (Sensitivity::Strict, "settings.sensitivity_strict"),
+                ] {
+                    ui.radio_value(&mut edit.sensitivity, s, tr.get(key));
+                }
+            });
             ui.end_row();
 
             ui.label(tr.get("settings.release_mode"));
