@@ -10,6 +10,8 @@ use std::path::PathBuf;
     about = "Guards the hand-off of a JD e-card secret to a recycling channel."
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Keep everything (journal, settings, channel profiles, key) in DIR.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -25,6 +27,45 @@ pub struct Cli {
     /// Print the time from launch to the first frame.
     #[arg(long)]
     pub report_startup: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Replay recorded confirmation traces through the guard; one JSON line per trace.
+    GuardEval {
+        /// JSON-lines trace file, or - for standard input.
+        #[arg(long, value_name = "FILE")]
+        traces: PathBuf,
+        /// Language of the reasons: zh-CN or en.
+        #[arg(long = "reasons-lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
+        reasons_lang: crate::i18n::Lang,
+    },
+}
+
+/// `guard-eval`: reads the traces (a file or stdin) and writes one line per
+/// trace. Only an unreadable input is an error; bad lines are reported inline.
+pub fn guard_eval(traces: &std::path::Path, lang: crate::i18n::Lang) -> std::io::Result<()> {
+    use std::io::{BufRead, Write};
+    let input: Box<dyn BufRead> = if traces.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(std::fs::File::open(traces)?))
+    };
+    let tr = crate::i18n::Texts::new(lang);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in input.split(b'\n') {
+        let line = line?;
+        let text = String::from_utf8_lossy(&line);
+        if text.trim().is_empty() {
+            continue;
+        }
+        writeln!(
+            out,
+            "{}",
+            crate::core::guard::eval::evaluate_line(&text, &tr)
+        )?;
+    }
+    out.flush()
 }
 
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {

@@ -1,6 +1,6 @@
 //! cardguard's entry point: parse the command line, open the window.
 
-use cardguard::cli::Cli;
+use cardguard::cli::{Cli, Command};
 use cardguard::core::clock::SystemClock;
 use cardguard::core::session::Paths;
 use cardguard::ui::clipboard::SystemClipboard;
@@ -11,6 +11,9 @@ use std::sync::Arc;
 fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
+    if let Some(command) = cli.command {
+        return run_command(command);
+    }
     let (w, h) = cli.window_size.unwrap_or((1000.0, 760.0));
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
@@ -38,5 +41,20 @@ fn main() -> std::process::ExitCode {
             eprintln!("cardguard could not open its window: {e}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+fn run_command(command: Command) -> std::process::ExitCode {
+    match command {
+        Command::GuardEval {
+            traces,
+            reasons_lang,
+        } => match cardguard::cli::guard_eval(&traces, reasons_lang) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("guard-eval: {}: {e}", traces.display());
+                std::process::ExitCode::from(2)
+            }
+        },
     }
 }

@@ -112,8 +112,12 @@ pub fn show(
     }
 
     // Type-to-confirm: the code's last four characters, checked as typed.
-    if view.friction == Friction::TypeLast4 {
-        let label = ui.label(tr.get("review.type_last4"));
+    if view.friction != Friction::None {
+        let key = match view.friction {
+            Friction::HoldMs(_) => "review.type_last4_alt",
+            _ => "review.type_last4",
+        };
+        let label = ui.label(tr.get(key));
         let mut typed = r.typed.clone();
         let edit = ui
             .add(

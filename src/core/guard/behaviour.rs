@@ -301,7 +301,10 @@ impl BehaviourGuard {
         if let Some(r) = self.refusal(at, self.pointer_dwell()) {
             return self.swallow(r);
         }
-        if let Friction::HoldMs(hold) = self.plan.friction {
+        // Typing the last four (the keyboard way) also satisfies a hold.
+        if let Friction::HoldMs(hold) = self.plan.friction
+            && !self.typed_ok
+        {
             let held = at - pressed;
             if held < hold {
                 return self.swallow(Reason::with("guard.hold_longer", hold));
@@ -352,22 +355,21 @@ impl ConfirmGuard for BehaviourGuard {
                     return Verdict::Noted;
                 }
                 self.press_at = Some(at);
-                self.press_spoiled = if !self.focused {
-                    Some(Reason::new("guard.window_unfocused"))
-                } else if at < Thresholds::SHOW_COOLDOWN_MS {
-                    Some(Reason::with("guard.too_soon_after_show", at))
-                } else if at < self.blocked_until {
-                    Some(Reason::with(
-                        "guard.just_refocused",
-                        self.blocked_until - at,
-                    ))
-                } else if self
+                // A press counts only if it began while armed (Firefox does the same).
+                let double = self
                     .last_click_at
-                    .is_some_and(|c| at < c + Thresholds::DOUBLE_CLICK_MS)
-                {
-                    Some(Reason::new("guard.double_click"))
-                } else {
-                    None
+                    .is_some_and(|c| at < c + Thresholds::DOUBLE_CLICK_MS);
+                self.press_spoiled = match self.refusal(at, self.pointer_dwell()) {
+                    Some(r) if r.key == "guard.too_early" || r.key == "guard.resting_pointer" => {
+                        Some(if double {
+                            Reason::new("guard.double_click")
+                        } else {
+                            r
+                        })
+                    }
+                    Some(r) => Some(r),
+                    None if double => Some(Reason::new("guard.double_click")),
+                    None => None,
                 };
                 Verdict::Noted
             }
@@ -404,7 +406,9 @@ impl ConfirmGuard for BehaviourGuard {
                 if let Some(r) = self.refusal(at, self.key_dwell()) {
                     return self.swallow(r);
                 }
-                if let Friction::HoldMs(hold) = self.plan.friction {
+                if let Friction::HoldMs(hold) = self.plan.friction
+                    && !self.typed_ok
+                {
                     return self.swallow(Reason::with("guard.hold_needed", hold));
                 }
                 Verdict::Confirmed
@@ -789,17 +793,20 @@ mod tests {
             ),
             Verdict::Swallowed(_)
         ));
+        let mut keyboard = g.clone();
         assert_eq!(click(&mut g, 6_000, 7_600), Verdict::Confirmed);
+        // Enter alone cannot hold; typing the last four stands in for the hold.
+        let enter = GuardInput::KeyDown {
+            enter: true,
+            repeat: false,
+        };
         assert!(matches!(
-            g.observe(
-                9_000,
-                GuardInput::KeyDown {
-                    enter: true,
-                    repeat: false
-                }
-            ),
+            keyboard.observe(9_000, enter),
             Verdict::Swallowed(_)
         ));
+        keyboard.observe(9_100, GuardInput::KeyUp { enter: true });
+        keyboard.observe(9_500, GuardInput::Typed { matches: true });
+        assert_eq!(keyboard.observe(10_000, enter), Verdict::Confirmed);
     }
 
     #[test]

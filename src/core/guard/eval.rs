@@ -233,15 +233,23 @@ pub fn evaluate_line(line: &str, tr: &Texts) -> String {
     };
     let mut guard = BehaviourGuard::new(&trace.context.guard_context());
     let o = replay(&mut guard, &trace);
-    let reasons: Vec<String> = o.reasons.iter().map(|r| describe(tr, r)).collect();
-    json!({
-        "id": trace.id,
-        "confirmed_at": o.confirmed_at,
-        "arming_ms": o.arming_ms,
-        "friction": o.friction,
-        "reasons": reasons,
-    })
-    .to_string()
+    // A struct, not json!(), to keep the documented key order.
+    #[derive(serde::Serialize)]
+    struct Line {
+        id: Value,
+        confirmed_at: Option<u64>,
+        arming_ms: u64,
+        friction: &'static str,
+        reasons: Vec<String>,
+    }
+    let line = Line {
+        id: trace.id,
+        confirmed_at: o.confirmed_at,
+        arming_ms: o.arming_ms,
+        friction: o.friction,
+        reasons: o.reasons.iter().map(|r| describe(tr, r)).collect(),
+    };
+    serde_json::to_string(&line).unwrap_or_default()
 }
 
 #[cfg(test)]
