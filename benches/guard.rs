@@ -1,0 +1,65 @@
+//! Guard decision latency: building the plan for an order, feeding one
+//! input, and asking for the view (what the UI does each frame).
+
+use cardguard::core::guard::{
+    BehaviourGuard, ConfirmGuard, GuardContext, GuardInput, Sensitivity, Target,
+};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn context() -> GuardContext {
+    GuardContext {
+        face_value_fen: 100_000,
+        cancel_window_s: 0,
+        first_use: false,
+        recent_releases_10min: 2,
+        code_pasted: true,
+        entry_ms: 3_000,
+        local_hour: 23,
+        duplicate: false,
+        sensitivity: Sensitivity::Standard,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    c.bench_function("guard: plan for an order (new)", |b| {
+        b.iter(|| BehaviourGuard::new(black_box(&context())))
+    });
+    let mut g = BehaviourGuard::new(&context());
+    g.observe(
+        0,
+        GuardInput::Shown {
+            pointer_on: Target::Other,
+            pointer_down: false,
+        },
+    );
+    g.observe(
+        900,
+        GuardInput::PointerMoved {
+            on: Target::Confirm,
+        },
+    );
+    c.bench_function("guard: observe a click", |b| {
+        b.iter(|| {
+            let mut g = g.clone();
+            g.observe(
+                black_box(2_000),
+                GuardInput::PointerDown {
+                    on: Target::Confirm,
+                },
+            );
+            black_box(g.observe(
+                black_box(2_080),
+                GuardInput::PointerUp {
+                    on: Target::Confirm,
+                },
+            ))
+        })
+    });
+    c.bench_function("guard: view (per frame)", |b| {
+        b.iter(|| black_box(g.view(black_box(1_234))))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
