@@ -242,3 +242,15 @@ fn a_torn_last_line_is_repaired_and_the_repair_journaled() {
     assert!(verify_bytes(rig.journal().as_bytes()).is_ok());
     assert_eq!(h.state().screen, Screen::Entry);
 }
+
+#[test]
+fn look_alike_warnings_do_not_reveal_a_masked_code() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    type_code(&mut h, "WXYZ4321ABCD5678");
+    assert_has(&h, "#8 (press Show to see it)");
+    assert!(!has(&h, "'1'"), "masked warning names a character");
+    assert_has(&h, "#16 '8' (not B)");
+    click(&mut h, "Show");
+    assert_has(&h, "#8 '1' (not I/L)");
+}

@@ -120,6 +120,10 @@ pub fn show(
             .confusables
             .iter()
             .map(|c| {
+                // Masked, name only positions: the warning must not reveal the code.
+                if !draft.reveal && c.position <= CODE_LEN - 4 {
+                    return tr.fmt("entry.confusable_hidden", &[("pos", &c.position)]);
+                }
                 let alts: String = c
                     .could_be
                     .iter()

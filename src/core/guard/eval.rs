@@ -213,6 +213,8 @@ pub fn describe(tr: &Texts, r: &Reason) -> String {
     let value = match r.key {
         "guard.r_high_value" | "guard.r_value" => Fen(n as i64).to_string(),
         "guard.r_burst" | "guard.r_night" => n.to_string(),
+        // Counts down with the button's whole seconds.
+        "guard.too_early" | "guard.resting_pointer" => n.div_ceil(1000).to_string(),
         _ => format!("{:.1}", n as f64 / 1000.0),
     };
     tr.fmt(r.key, &[("n", &value)])
