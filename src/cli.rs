@@ -1,5 +1,6 @@
 //! Command-line options.
 
+use chrono::Offset;
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -13,7 +14,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Keep everything (journal, settings, channel profiles, key) in DIR.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// Interface language: zh-CN or en (default: settings, then system locale).
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
@@ -31,6 +32,11 @@ pub struct Cli {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Check or export the tamper-evident journal.
+    Journal {
+        #[command(subcommand)]
+        action: JournalCommand,
+    },
     /// Replay recorded confirmation traces through the guard; one JSON line per trace.
     GuardEval {
         /// JSON-lines trace file, or - for standard input.
@@ -40,6 +46,107 @@ pub enum Command {
         #[arg(long = "reasons-lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
         reasons_lang: crate::i18n::Lang,
     },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum JournalCommand {
+    /// Verify the hash chain and every screenshot. Exit 0 intact, 1 tampered
+    /// or damaged, 2 unreadable or absent. Never modifies anything.
+    Verify,
+    /// Export one order's evidence bundle into DIR.
+    Export {
+        #[arg(long, value_name = "ID")]
+        order: String,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Append events as fast as possible, printing each acknowledged seq
+    /// (used by the crash-safety test; not for users).
+    #[command(hide = true)]
+    Stress {
+        #[arg(long)]
+        count: u64,
+    },
+}
+
+/// `journal verify`: exit 0 intact, 1 tampered/damaged, 2 unreadable.
+pub fn journal_verify(data_dir: &std::path::Path) -> u8 {
+    use crate::core::evidence::{VerifyError, verify_dir};
+    match verify_dir(data_dir, &mut |_, _| {}) {
+        Ok(i) => {
+            println!(
+                "intact ({} events, {} screenshots)",
+                i.events, i.screenshots
+            );
+            0
+        }
+        Err(VerifyError::Broken(f)) => {
+            println!("tampered or damaged: {f}");
+            1
+        }
+        Err(e @ VerifyError::Unreadable(..)) => {
+            eprintln!("cannot read the journal: {e}");
+            2
+        }
+    }
+}
+
+/// `journal export`: exit 0 written, 1 no such order, 2 unreadable/unwritable.
+pub fn journal_export(data_dir: &std::path::Path, order: &str, out: &std::path::Path) -> u8 {
+    use crate::core::evidence::{ExportError, export_order};
+    match export_order(data_dir, order, out, chrono::Utc::now()) {
+        Ok(m) => {
+            println!(
+                "exported order {} (seq {}–{}, {} files{}) to {}",
+                m.order,
+                m.first_seq,
+                m.last_seq,
+                m.files.len(),
+                if m.journal_intact {
+                    ""
+                } else {
+                    "; WARNING: the journal does not verify"
+                },
+                out.display()
+            );
+            0
+        }
+        Err(e @ ExportError::NoSuchOrder(_)) => {
+            eprintln!("{e}");
+            1
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            2
+        }
+    }
+}
+
+/// `journal stress`: appends `count` events through the real journal,
+/// durably, printing each seq once it is on disk.
+pub fn journal_stress(data_dir: &std::path::Path, count: u64) -> std::io::Result<()> {
+    use crate::core::journal::Journal;
+    use std::io::Write;
+    let mut j = Journal::open(data_dir)
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .journal;
+    let mut out = std::io::stdout().lock();
+    for i in 0..count {
+        let data = serde_json::json!({ "i": i, "pad": "x".repeat((i % 200) as usize) });
+        let e = j
+            .append(
+                chrono::Utc::now(),
+                chrono::FixedOffset::east_opt(0).unwrap_or(chrono::Utc.fix()),
+                "stress",
+                None,
+                &data,
+                true,
+            )
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        writeln!(out, "{}", e.seq)?;
+        out.flush()?;
+    }
+    Ok(())
 }
 
 /// `guard-eval`: reads the traces (a file or stdin) and writes one line per

@@ -12,7 +12,7 @@ fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     if let Some(command) = cli.command {
-        return run_command(command);
+        return run_command(command, cli.data_dir.as_deref());
     }
     let (w, h) = cli.window_size.unwrap_or((1000.0, 760.0));
     let options = eframe::NativeOptions {
@@ -44,8 +44,32 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run_command(command: Command) -> std::process::ExitCode {
+fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::process::ExitCode {
+    use cardguard::cli::JournalCommand;
+    let Some(paths) = Paths::resolve(data_dir) else {
+        eprintln!("no data folder: pass --data-dir DIR");
+        return std::process::ExitCode::from(2);
+    };
     match command {
+        Command::Journal {
+            action: JournalCommand::Verify,
+        } => std::process::ExitCode::from(cardguard::cli::journal_verify(&paths.data_dir)),
+        Command::Journal {
+            action: JournalCommand::Export { order, out },
+        } => std::process::ExitCode::from(cardguard::cli::journal_export(
+            &paths.data_dir,
+            &order,
+            &out,
+        )),
+        Command::Journal {
+            action: JournalCommand::Stress { count },
+        } => match cardguard::cli::journal_stress(&paths.data_dir, count) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::ExitCode::FAILURE
+            }
+        },
         Command::GuardEval {
             traces,
             reasons_lang,

@@ -1,7 +1,7 @@
 //! Bad input anywhere gets a clear message, loses nothing and never panics.
 
 mod common;
-use cardguard::core::journal::verify_bytes;
+use cardguard::core::evidence::verify_bytes;
 use cardguard::i18n::Lang;
 use cardguard::ui::Screen;
 use common::*;

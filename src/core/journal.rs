@@ -265,45 +265,6 @@ impl Journal {
     }
 }
 
-/// Verifies a whole journal's bytes: each line's hash, `prev` links and
-/// `seq` numbering. Returns the number of lines, or the first bad line
-/// (1-based) and why.
-pub fn verify_bytes(bytes: &[u8]) -> Result<u64, (u64, String)> {
-    let mut prev = GENESIS.to_owned();
-    let mut n = 0u64;
-    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-        let line = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        return Err((line, "last line is incomplete (truncated)".into()));
-    }
-    for raw in bytes.split(|&b| b == b'\n') {
-        if raw.is_empty() {
-            continue;
-        }
-        n += 1;
-        let line = std::str::from_utf8(raw).map_err(|_| (n, "not UTF-8".to_owned()))?;
-        let hash = check_line_hash(line).map_err(|r| (n, r.to_owned()))?;
-        let e: Entry =
-            serde_json::from_str(line).map_err(|e| (n, format!("not a journal line: {e}")))?;
-        if e.seq != n {
-            return Err((
-                n,
-                format!(
-                    "seq is {} where {n} was expected (missing, inserted or reordered line)",
-                    e.seq
-                ),
-            ));
-        }
-        if e.prev != prev {
-            return Err((
-                n,
-                "prev does not match the line before (missing, inserted or reordered line)".into(),
-            ));
-        }
-        prev = hash.to_owned();
-    }
-    Ok(n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,7 +347,7 @@ mod tests {
         .unwrap();
         drop(j);
         let bytes = std::fs::read(dir.path().join(JOURNAL_FILE)).unwrap();
-        assert_eq!(verify_bytes(&bytes), Ok(3));
+        assert_eq!(crate::core::evidence::verify_bytes(&bytes), Ok(3));
     }
 
     #[test]
@@ -408,13 +369,16 @@ mod tests {
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(b"{\"seq\":2,\"ts\":\"2026").unwrap();
         drop(f);
-        assert!(verify_bytes(&std::fs::read(&path).unwrap()).is_err());
+        assert!(crate::core::evidence::verify_bytes(&std::fs::read(&path).unwrap()).is_err());
         let o = Journal::open(dir.path()).unwrap();
         let torn = o.torn.expect("torn tail found");
         assert_eq!(torn.dropped_bytes, 19);
         assert_eq!(o.entries.len(), 1);
         assert_eq!(o.journal.next_seq(), 2);
-        assert_eq!(verify_bytes(&std::fs::read(&path).unwrap()), Ok(1));
+        assert_eq!(
+            crate::core::evidence::verify_bytes(&std::fs::read(&path).unwrap()),
+            Ok(1)
+        );
     }
 
     #[test]
@@ -449,11 +413,26 @@ mod tests {
         let bytes = std::fs::read(dir.path().join(JOURNAL_FILE)).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         let edited = text.replacen("\"k\":\"b\"", "\"k\":\"B\"", 1);
-        assert_eq!(verify_bytes(edited.as_bytes()).unwrap_err().0, 2);
+        assert_eq!(
+            crate::core::evidence::verify_bytes(edited.as_bytes())
+                .unwrap_err()
+                .0,
+            2
+        );
         let lines: Vec<&str> = text.lines().collect();
         let swapped = format!("{}\n{}\n{}\n", lines[0], lines[2], lines[1]);
-        assert_eq!(verify_bytes(swapped.as_bytes()).unwrap_err().0, 2);
+        assert_eq!(
+            crate::core::evidence::verify_bytes(swapped.as_bytes())
+                .unwrap_err()
+                .0,
+            2
+        );
         let missing = format!("{}\n{}\n", lines[0], lines[2]);
-        assert_eq!(verify_bytes(missing.as_bytes()).unwrap_err().0, 2);
+        assert_eq!(
+            crate::core::evidence::verify_bytes(missing.as_bytes())
+                .unwrap_err()
+                .0,
+            2
+        );
     }
 }

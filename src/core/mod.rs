@@ -5,6 +5,7 @@ pub mod clock;
 pub mod code;
 pub mod draft;
 pub mod event;
+pub mod evidence;
 pub mod fingerprint;
 pub mod guard;
 pub mod journal;
