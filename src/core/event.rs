@@ -76,6 +76,14 @@ pub enum Event {
         at_ms: u64,
         reason: String,
     },
+    /// An in-app screenshot saved as evidence (path relative to the data dir).
+    ScreenshotTaken {
+        path: String,
+        width: u32,
+        height: u32,
+        sha256: String,
+        step: String,
+    },
     /// The second confirmation passed; the order is now held on this device.
     Confirmed {
         hold_s: u32,

@@ -12,5 +12,6 @@ pub mod journal;
 pub mod money;
 pub mod order;
 pub mod profile;
+pub mod screenshot;
 pub mod session;
 pub mod settings;

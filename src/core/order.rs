@@ -281,6 +281,7 @@ impl Ledger {
                 }
                 true
             }
+            (Event::ScreenshotTaken { .. }, _) => true,
             (Event::ClipboardCleared { .. }, _) => {
                 o.clipboard_until = None;
                 true

@@ -92,6 +92,15 @@ impl From<JournalError> for SessionError {
     }
 }
 
+/// What [`Session::catch_up`] did and what is left to the UI.
+#[derive(Debug, Default)]
+pub struct CatchUp {
+    /// Holds that ran out: releasing them needs the code the UI holds.
+    pub holds_due: Vec<String>,
+    /// Time-driven events just journaled (window closed, verified…).
+    pub applied: Vec<(String, Event)>,
+}
+
 pub struct Session {
     clock: SharedClock,
     paths: Paths,
@@ -353,7 +362,8 @@ impl Session {
 
     /// Journals every time-driven change that is due; returns the ids of
     /// holds that have run out (releasing them needs the UI's secret).
-    pub fn catch_up(&mut self) -> Result<Vec<String>, SessionError> {
+    pub fn catch_up(&mut self) -> Result<CatchUp, SessionError> {
+        let mut applied = Vec::new();
         // Bounded: each pass moves at least one order forward.
         for _ in 0..16 {
             let due = self.ledger.due(self.now());
@@ -361,17 +371,19 @@ impl Session {
                 break;
             }
             for (id, ev) in due {
-                self.record(Some(&id), ev)?;
+                self.record(Some(&id), ev.clone())?;
+                applied.push((id, ev));
             }
         }
         let now = self.now();
-        Ok(self
+        let holds_due = self
             .ledger
             .orders()
             .iter()
             .filter(|o| o.phase == Phase::Holding && o.hold_until.is_some_and(|h| h <= now))
             .map(|o| o.id.clone())
-            .collect())
+            .collect();
+        Ok(CatchUp { holds_due, applied })
     }
 
     pub fn update_settings(&mut self, new: Settings) -> Result<(), SessionError> {

@@ -3,6 +3,7 @@
 //! schedules the next repaint for exactly when the display changes.
 
 use super::clipboard::ClipboardPort;
+use super::shots::Shots;
 use super::{entry, fonts, hold, orders, review, settings, widgets};
 use crate::core::clock::{SharedClock, ms_between};
 use crate::core::code::{Alphabet, check_code};
@@ -66,6 +67,8 @@ pub enum Command {
     },
     BackToEntry,
     Guard(GuardInput),
+    /// The manual "take screenshot" button or Ctrl+Shift+S.
+    TakeScreenshot,
     /// The type-to-confirm field's text (UI state; the guard only learns
     /// whether it matches).
     TypedLast4(String),
@@ -166,6 +169,7 @@ pub struct App {
     screenshot_to: Option<PathBuf>,
     started: Option<Instant>,
     last_window_size: Option<egui::Vec2>,
+    pub shots: Shots,
     /// Frames drawn so far (tests use it to count repaints).
     pub frames: u64,
 }
@@ -220,6 +224,13 @@ impl App {
             screenshot_to: config.screenshot_to,
             started: config.started,
             last_window_size: None,
+            shots: Shots::new(
+                config
+                    .paths
+                    .as_ref()
+                    .map(|p| p.data_dir.clone())
+                    .unwrap_or_default(),
+            ),
             frames: 0,
         };
         app.draft.channel = settings
@@ -311,7 +322,8 @@ impl App {
         let mut commands = Vec::new();
         self.read_window_input(&ctx, &mut commands);
 
-        let masked_for_screenshot = self.screenshot_to.is_some();
+        // A frame that becomes evidence never shows the code unmasked.
+        let masked_for_screenshot = self.shots.begin_frame() || self.screenshot_to.is_some();
         widgets::top_bar(
             ui,
             &self.tr,
@@ -372,6 +384,11 @@ impl App {
             self.apply(c, &ctx);
         }
         self.journal_entry_steps();
+        if let Some(s) = &self.session {
+            let now = s.now();
+            self.shots
+                .end_frame(&ctx, now.with_timezone(&s.clock().offset_at(now)));
+        }
         self.maybe_screenshot(&ctx);
         if let Some(wake) = self.next_wake() {
             ctx.request_repaint_after(wake);
@@ -381,6 +398,13 @@ impl App {
     /// Focus, Enter, window changes and over-long pastes, before widgets see them.
     fn read_window_input(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         let on_review = self.screen == Screen::Review;
+        let shortcut = egui::KeyboardShortcut::new(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::S,
+        );
+        if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+            commands.push(Command::TakeScreenshot);
+        }
         let mut refused_paste = None;
         ctx.input_mut(|i| {
             i.events.retain(|e| match e {
@@ -509,6 +533,13 @@ impl App {
                 self.screen = Screen::Entry;
             }
             Command::Guard(input) => self.guard_input(input),
+            Command::TakeScreenshot => {
+                let order = match self.screen {
+                    Screen::Review | Screen::Hold | Screen::Entry => self.draft.order_id.clone(),
+                    _ => self.focus_order.clone(),
+                };
+                self.shots.request(order, "manual");
+            }
             Command::TypedLast4(text) => {
                 if let Some(r) = self.review.as_mut() {
                     r.typed = text;
@@ -527,7 +558,10 @@ impl App {
                     self.error("error.journal_write", e);
                 }
             }
-            Command::Cancel(id) => match session.cancel(&id) {
+            Command::Cancel(id) => match session
+                .cancel(&id)
+                .inspect(|_| self.shots.request(Some(id.clone()), "cancel_requested"))
+            {
                 Ok(Event::Cancelled { fee_fen }) => self.notices.push(
                     Notice::new(Level::Info, "notice.cancelled")
                         .arg("order", &id)
@@ -750,6 +784,7 @@ impl App {
         });
         self.screen = Screen::Review;
         self.journal_step(decided);
+        self.shots.request(Some(order_id.to_owned()), "review");
     }
 
     /// Everything the guard weighs about this order, from the ledger, the
@@ -817,8 +852,12 @@ impl App {
                     Ok(()) => {
                         self.review = None;
                         self.screen = Screen::Hold;
+                        self.shots.request(Some(id), "confirmed");
                     }
-                    Err(e) => self.error("error.not_confirmed", e),
+                    Err(e) => {
+                        self.error("error.not_confirmed", e);
+                        self.shots.request(Some(id), "confirm_blocked");
+                    }
                 }
             }
             Verdict::Swallowed(reason) => {
@@ -855,16 +894,22 @@ impl App {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        let due_holds = match session.catch_up() {
+        let caught_up = match session.catch_up() {
             Ok(d) => d,
             Err(e) => {
                 self.error("error.journal_write", e);
                 return;
             }
         };
-        for id in due_holds {
+        for (id, event) in &caught_up.applied {
+            if matches!(event, Event::WindowClosed { .. }) {
+                self.shots.request(Some(id.clone()), "window_closed");
+            }
+        }
+        for id in caught_up.holds_due {
             self.release(&id);
         }
+        self.journal_screenshots();
         self.clear_clipboard_if_due();
     }
 
@@ -905,6 +950,7 @@ impl App {
                 self.error("error.not_released", e);
                 let id = id.to_owned();
                 self.show_review(&id, None, false);
+                self.shots.request(Some(id), "release_blocked");
             }
         }
     }
@@ -917,7 +963,37 @@ impl App {
         };
         self.journaled = JournaledSteps::default();
         self.focus_order = Some(id.to_owned());
+        self.shots.request(Some(id.to_owned()), "released");
         self.screen = Screen::Orders;
+    }
+
+    /// Journals screenshots the worker finished (path, size, SHA-256).
+    fn journal_screenshots(&mut self) {
+        for (request, result) in self.shots.finished() {
+            let Some(session) = self.session.as_mut() else {
+                return;
+            };
+            match result {
+                Ok(saved) => {
+                    let event = Event::ScreenshotTaken {
+                        path: saved.path.clone(),
+                        width: saved.width,
+                        height: saved.height,
+                        sha256: saved.sha256,
+                        step: request.step.to_owned(),
+                    };
+                    if let Err(e) = session.record(request.order.as_deref(), event) {
+                        self.error("error.journal_write", e);
+                    } else if request.step == "manual" {
+                        self.notices.push(
+                            Notice::new(Level::Info, "notice.screenshot_saved")
+                                .arg("path", saved.path),
+                        );
+                    }
+                }
+                Err(e) => self.error("error.screenshot", e),
+            }
+        }
     }
 
     fn clear_clipboard_if_due(&mut self) {

@@ -10,6 +10,7 @@ mod hold;
 mod orders;
 mod review;
 mod settings;
+pub mod shots;
 pub mod widgets;
 
 pub use app::{App, AppConfig, Command, Screen};

@@ -30,6 +30,15 @@ pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: 
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ready
+                    && ui
+                        .button(tr.get("action.screenshot"))
+                        .on_hover_text(tr.get("action.screenshot_hint"))
+                        .clicked()
+                {
+                    out.push(Command::TakeScreenshot);
+                }
+                ui.separator();
                 for lang in Lang::ALL.iter().rev() {
                     if ui
                         .selectable_label(tr.lang() == *lang, lang.native_name())

@@ -1,0 +1,122 @@
+//! Saving a screenshot as evidence: PNG under
+//! `screenshots/YYYY-MM/<local time>_<order>_<step>.png` (a suffix when the
+//! name is taken), with its SHA-256 for the journal.
+
+use super::journal::sha256_hex;
+use chrono::{DateTime, FixedOffset};
+use std::path::Path;
+
+/// A saved screenshot, as the journal records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// Relative to the data dir, with `/` separators.
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub sha256: String,
+}
+
+/// Encodes RGBA pixels as PNG.
+pub fn encode_png(rgba: &[u8], width: u32, height: u32) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(rgba.len() / 4);
+    let mut enc = png::Encoder::new(&mut out, width, height);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    // Fast: screenshots are taken while the person waits for nothing.
+    enc.set_compression(png::Compression::Fast);
+    let mut w = enc.write_header().map_err(std::io::Error::other)?;
+    w.write_image_data(rgba).map_err(std::io::Error::other)?;
+    w.finish().map_err(std::io::Error::other)?;
+    Ok(out)
+}
+
+fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect()
+}
+
+/// Encodes, hashes and writes one screenshot; never overwrites a file.
+pub fn save(
+    data_dir: &Path,
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    at: DateTime<FixedOffset>,
+    order: Option<&str>,
+    step: &str,
+) -> std::io::Result<Saved> {
+    let png = encode_png(rgba, width, height)?;
+    let sha256 = sha256_hex(&png);
+    let month = at.format("%Y-%m").to_string();
+    let dir = data_dir.join("screenshots").join(&month);
+    std::fs::create_dir_all(&dir)?;
+    let stem = format!(
+        "{}_{}_{}",
+        at.format("%Y%m%d-%H%M%S"),
+        safe(order.unwrap_or("none")),
+        safe(step)
+    );
+    for n in 1..1000 {
+        let name = if n == 1 {
+            format!("{stem}.png")
+        } else {
+            format!("{stem}-{n}.png")
+        };
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(&name));
+        match file {
+            Ok(mut f) => {
+                use std::io::Write;
+                f.write_all(&png)?;
+                f.sync_data()?;
+                return Ok(Saved {
+                    path: format!("screenshots/{month}/{name}"),
+                    width,
+                    height,
+                    sha256,
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(
+        "too many screenshots with the same name",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_named_files_without_clashes() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = DateTime::parse_from_rfc3339("2026-11-27T17:15:02+08:00").unwrap();
+        let px = vec![200u8; 4 * 8 * 4];
+        let a = save(dir.path(), &px, 8, 4, at, Some("CG-1"), "review").unwrap();
+        let b = save(dir.path(), &px, 8, 4, at, Some("CG-1"), "review").unwrap();
+        assert_eq!(
+            a.path,
+            "screenshots/2026-11/20261127-171502_CG-1_review.png"
+        );
+        assert_eq!(
+            b.path,
+            "screenshots/2026-11/20261127-171502_CG-1_review-2.png"
+        );
+        let bytes = std::fs::read(dir.path().join(&a.path)).unwrap();
+        assert_eq!(sha256_hex(&bytes), a.sha256);
+        assert_eq!((a.width, a.height), (8, 4));
+        assert!(bytes.starts_with(b"\x89PNG"));
+    }
+}

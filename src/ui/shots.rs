@@ -1,0 +1,93 @@
+//! Evidence screenshots: requested by the app at key steps (and by hand),
+//! captured with `ctx.request_screenshot` one frame later (so the new screen
+//! is what is captured, with the code masked), then encoded, hashed and
+//! written on a worker thread so no frame waits for PNG encoding.
+
+use crate::core::screenshot::{Saved, save};
+use chrono::{DateTime, FixedOffset};
+use eframe::egui;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+#[derive(Debug, Clone)]
+pub struct ShotRequest {
+    pub order: Option<String>,
+    pub step: &'static str,
+}
+
+pub type ShotResult = (ShotRequest, std::io::Result<Saved>);
+
+pub struct Shots {
+    data_dir: PathBuf,
+    /// Asked for during this frame: captured at the end of the next one.
+    pending: Vec<ShotRequest>,
+    /// Being drawn now, captured at the end of this frame.
+    this_frame: Vec<ShotRequest>,
+    tx: Sender<ShotResult>,
+    rx: Receiver<ShotResult>,
+}
+
+impl Shots {
+    pub fn new(data_dir: PathBuf) -> Self {
+        let (tx, rx) = channel();
+        Self {
+            data_dir,
+            pending: Vec::new(),
+            this_frame: Vec::new(),
+            tx,
+            rx,
+        }
+    }
+
+    pub fn request(&mut self, order: Option<String>, step: &'static str) {
+        self.pending.push(ShotRequest { order, step });
+    }
+
+    /// Call at the start of a frame; true when this frame will be captured
+    /// (the code must be drawn masked).
+    pub fn begin_frame(&mut self) -> bool {
+        self.this_frame.append(&mut self.pending);
+        !self.this_frame.is_empty()
+    }
+
+    /// Call at the end of a frame: captures it if asked, and makes sure the
+    /// next frame runs when more is pending.
+    pub fn end_frame(&mut self, ctx: &egui::Context, at: DateTime<FixedOffset>) {
+        if !self.this_frame.is_empty() {
+            let requests = std::mem::take(&mut self.this_frame);
+            let (tx, dir, ctx2) = (self.tx.clone(), self.data_dir.clone(), ctx.clone());
+            ctx.request_screenshot(move |image| {
+                // Off the UI thread: PNG encoding takes tens of milliseconds.
+                std::thread::spawn(move || {
+                    let [w, h] = image.size;
+                    let rgba: Vec<u8> = image
+                        .pixels
+                        .iter()
+                        .flat_map(|p| p.to_srgba_unmultiplied())
+                        .collect();
+                    for r in requests {
+                        let saved = save(
+                            &dir,
+                            &rgba,
+                            w as u32,
+                            h as u32,
+                            at,
+                            r.order.as_deref(),
+                            r.step,
+                        );
+                        let _ = tx.send((r, saved));
+                    }
+                    ctx2.request_repaint();
+                });
+            });
+        }
+        if !self.pending.is_empty() {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Screenshots written since the last call.
+    pub fn finished(&mut self) -> Vec<ShotResult> {
+        self.rx.try_iter().collect()
+    }
+}
