@@ -343,12 +343,14 @@ impl App {
                     let Some(session) = &self.session else { return };
                     let now = session.now();
                     match self.screen {
-                        Screen::Entry => {
-                            if masked_for_screenshot {
-                                self.draft.reveal = false;
-                            }
-                            entry::show(ui, &self.tr, session, &mut self.draft, &mut commands)
-                        }
+                        Screen::Entry => entry::show(
+                            ui,
+                            &self.tr,
+                            session,
+                            &mut self.draft,
+                            masked_for_screenshot,
+                            &mut commands,
+                        ),
                         Screen::Review => match &self.review {
                             Some(r) => review::show(ui, &self.tr, session, r, now, &mut commands),
                             None => commands.push(Command::Navigate(Screen::Entry)),

@@ -19,8 +19,11 @@ pub fn show(
     tr: &Texts,
     session: &Session,
     draft: &mut Draft,
+    // This frame becomes a screenshot: mask whatever the person chose.
+    force_mask: bool,
     out: &mut Vec<Command>,
 ) {
+    let reveal = draft.reveal && !force_mask;
     ui.heading(tr.get("entry.title"));
     let first_use = !session.ledger().ever_released();
     if first_use {
@@ -63,7 +66,6 @@ pub fn show(
     // 2. Card code
     let code_label = ui.label(RichText::new(tr.get("entry.code")).strong());
     ui.horizontal(|ui| {
-        let reveal = draft.reveal;
         let mut layouter = |ui: &egui::Ui, buf: &dyn TextBuffer, _wrap: f32| -> Arc<egui::Galley> {
             let shown = if reveal {
                 buf.as_str().to_owned()
@@ -101,7 +103,7 @@ pub fn show(
     });
     // Revealed: the normalised code, grouped. Masked: the field itself
     // shows the mask, so only the count.
-    let shown = if draft.reveal {
+    let shown = if reveal {
         group(&check.code.normalized)
     } else {
         String::new()
@@ -121,7 +123,7 @@ pub fn show(
             .iter()
             .map(|c| {
                 // Masked, name only positions: the warning must not reveal the code.
-                if !draft.reveal && c.position <= CODE_LEN - 4 {
+                if !reveal && c.position <= CODE_LEN - 4 {
                     return tr.fmt("entry.confusable_hidden", &[("pos", &c.position)]);
                 }
                 let alts: String = c
@@ -165,7 +167,7 @@ pub fn show(
             ui.add(
                 egui::TextEdit::singleline(&mut *draft.verification_raw)
                     .id_salt("verification")
-                    .password(!draft.reveal)
+                    .password(!reveal)
                     .hint_text("123456")
                     .char_limit(32)
                     .desired_width(120.0),
