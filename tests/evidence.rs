@@ -78,6 +78,9 @@ fn journal_with_screenshots(dir: &Path) -> Vec<String> {
     shots
 }
 
+/// Damages a copy of the data dir in one way.
+type Tamper = Box<dyn Fn(&Path)>;
+
 fn verify(dir: &Path) -> (i32, String) {
     let out = bin()
         .args(["journal", "verify", "--data-dir"])
@@ -105,7 +108,7 @@ fn every_kind_of_tampering_is_reported_with_its_line() {
     let lines: Vec<&str> = journal.lines().collect();
     let join = |ls: Vec<&str>| ls.iter().map(|l| format!("{l}\n")).collect::<String>();
 
-    let mut cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = Vec::new();
+    let mut cases: Vec<(&str, Tamper, &str)> = Vec::new();
     // Edit one byte of line 5.
     let edited = {
         let mut ls = lines.clone();
