@@ -73,6 +73,8 @@ pub enum Command {
     /// whether it matches).
     TypedLast4(String),
     Undo,
+    /// Try again to release a hold whose release the journal refused.
+    RetryRelease(String),
     PlatformSubmitted(String),
     Cancel(String),
     SaveSettings(Settings),
@@ -170,6 +172,8 @@ pub struct App {
     started: Option<Instant>,
     last_window_size: Option<egui::Vec2>,
     pub shots: Shots,
+    /// A hold whose release the journal refused: not retried until asked.
+    pub release_blocked: Option<String>,
     /// Frames drawn so far (tests use it to count repaints).
     pub frames: u64,
 }
@@ -224,6 +228,7 @@ impl App {
             screenshot_to: config.screenshot_to,
             started: config.started,
             last_window_size: None,
+            release_blocked: None,
             shots: Shots::new(
                 config
                     .paths
@@ -360,6 +365,7 @@ impl App {
                             &self.tr,
                             session,
                             self.draft.order_id.as_deref(),
+                            self.release_blocked.is_some(),
                             now,
                             &mut commands,
                         ),
@@ -535,6 +541,10 @@ impl App {
                 self.screen = Screen::Entry;
             }
             Command::Guard(input) => self.guard_input(input),
+            Command::RetryRelease(id) => {
+                self.release_blocked = None;
+                self.release(&id);
+            }
             Command::TakeScreenshot => {
                 let order = match self.screen {
                     Screen::Review | Screen::Hold | Screen::Entry => self.draft.order_id.clone(),
@@ -909,7 +919,9 @@ impl App {
             }
         }
         for id in caught_up.holds_due {
-            self.release(&id);
+            if self.release_blocked.as_deref() != Some(id.as_str()) {
+                self.release(&id);
+            }
         }
         self.journal_screenshots();
         self.clear_clipboard_if_due();
@@ -948,11 +960,12 @@ impl App {
             }
             Ok(_) => self.after_release(id),
             Err(e) => {
-                // Fail closed: still held, nothing sent. Back to the review.
+                // Fail closed: still held on this device, nothing sent, and no
+                // automatic retry: the person decides (retry or undo).
                 self.error("error.not_released", e);
-                let id = id.to_owned();
-                self.show_review(&id, None, false);
-                self.shots.request(Some(id), "release_blocked");
+                self.release_blocked = Some(id.to_owned());
+                self.screen = Screen::Hold;
+                self.shots.request(Some(id.to_owned()), "release_blocked");
             }
         }
     }

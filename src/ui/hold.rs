@@ -13,6 +13,7 @@ pub fn show(
     tr: &Texts,
     session: &Session,
     order_id: Option<&str>,
+    release_blocked: bool,
     now: DateTime<Utc>,
     out: &mut Vec<Command>,
 ) {
@@ -50,6 +51,17 @@ pub fn show(
             .monospace(),
         );
         ui.add_space(16.0);
+        if release_blocked {
+            ui.label(
+                RichText::new(tr.get("hold.release_blocked"))
+                    .color(widgets::DANGER)
+                    .strong(),
+            );
+            if ui.button(tr.get("hold.retry")).clicked() {
+                out.push(Command::RetryRelease(order.id.clone()));
+            }
+            ui.add_space(8.0);
+        }
         if ui
             .add(
                 egui::Button::new(RichText::new(tr.get("hold.undo")).size(20.0))

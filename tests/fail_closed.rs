@@ -1,0 +1,68 @@
+//! If the journal cannot be written (here: a real file-size limit, so the
+//! OS refuses the write, as on a full disk), the app refuses to confirm or
+//! release, says why, and loses nothing already recorded. Its own test
+//! binary: the limit applies to the whole process.
+
+mod common;
+use cardguard::i18n::Lang;
+use cardguard::ui::Screen;
+use common::*;
+
+fn limit_file_size(bytes: u64) {
+    let lim = libc::rlimit {
+        rlim_cur: bytes as libc::rlim_t,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    // SAFETY: plain syscalls on this process; SIGXFSZ ignored so the write
+    // fails with EFBIG instead of killing the test.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &lim), 0);
+    }
+}
+
+fn unlimit() {
+    limit_file_size(libc::RLIM_INFINITY as u64);
+}
+
+#[test]
+fn an_unwritable_journal_blocks_confirm_and_release() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    type_code(&mut h, "ABCD1234EFGH5678");
+    click(&mut h, "¥100");
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 1_000);
+
+    let before = rig.journal();
+    limit_file_size(before.len() as u64);
+    click(&mut h, "Confirm, hold 10 s");
+    unlimit();
+    assert_eq!(h.state().screen, Screen::Review, "not confirmed");
+    assert_has(&h, "Not confirmed, because the journal could not record it");
+    assert_eq!(
+        rig.journal(),
+        before,
+        "nothing recorded was lost or half-written"
+    );
+
+    tick(&mut h, &rig, 1_000);
+    click(&mut h, "Confirm, hold 10 s");
+    assert_eq!(h.state().screen, Screen::Hold);
+    let before = rig.journal();
+    limit_file_size(before.len() as u64);
+    tick(&mut h, &rig, 10_000);
+    unlimit();
+    assert!(!rig.kinds().contains(&"released".to_owned()));
+    assert_has(&h, "Not released, because the journal could not record it.");
+    assert_has(&h, "Not sent: the journal could not record the release");
+    assert_eq!(h.state().screen, Screen::Hold, "still held on the device");
+    assert_eq!(rig.journal(), before);
+    // Nothing retries by itself; once the disk is fixed, the person retries.
+    tick(&mut h, &rig, 5_000);
+    assert_eq!(rig.journal(), before);
+    click(&mut h, "Retry release");
+    assert!(rig.kinds().contains(&"released".to_owned()));
+    assert_eq!(h.state().screen, Screen::Orders);
+}
