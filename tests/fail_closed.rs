@@ -22,7 +22,7 @@ fn limit_file_size(bytes: u64) {
 }
 
 fn unlimit() {
-    limit_file_size(libc::RLIM_INFINITY as u64);
+    limit_file_size(libc::RLIM_INFINITY);
 }
 
 #[test]
