@@ -101,6 +101,10 @@ impl Texts {
         self.table().get(key).map(String::as_str).unwrap_or(key)
     }
 
+    pub fn has(&self, key: &str) -> bool {
+        self.table().contains_key(key)
+    }
+
     /// The text for `key` with `{name}` placeholders filled in.
     pub fn fmt(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         let mut out = self.get(key).to_owned();

@@ -15,3 +15,4 @@ pub mod profile;
 pub mod screenshot;
 pub mod session;
 pub mod settings;
+pub mod timeline;

@@ -230,6 +230,10 @@ impl Session {
         &self.settings
     }
 
+    pub fn journal_next_seq(&self) -> u64 {
+        self.journal.next_seq()
+    }
+
     pub fn journal_path(&self) -> &Path {
         self.journal.path()
     }

@@ -4,7 +4,7 @@
 
 use super::clipboard::ClipboardPort;
 use super::shots::Shots;
-use super::{entry, fonts, hold, orders, review, settings, widgets};
+use super::{entry, fonts, hold, journal_view, orders, review, settings, widgets};
 use crate::core::clock::{SharedClock, ms_between};
 use crate::core::code::{Alphabet, check_code};
 use crate::core::draft::{Draft, DraftCheck};
@@ -47,6 +47,7 @@ pub enum Screen {
     Review,
     Hold,
     Orders,
+    Journal,
     Settings,
 }
 
@@ -67,6 +68,8 @@ pub enum Command {
     },
     BackToEntry,
     Guard(GuardInput),
+    /// Write an evidence bundle for this order under the data dir.
+    ExportEvidence(String),
     /// The manual "take screenshot" button or Ctrl+Shift+S.
     TakeScreenshot,
     /// The type-to-confirm field's text (UI state; the guard only learns
@@ -172,6 +175,7 @@ pub struct App {
     started: Option<Instant>,
     last_window_size: Option<egui::Vec2>,
     pub shots: Shots,
+    pub journal_view: journal_view::JournalView,
     /// A hold whose release the journal refused: not retried until asked.
     pub release_blocked: Option<String>,
     /// Frames drawn so far (tests use it to count repaints).
@@ -229,6 +233,7 @@ impl App {
             started: config.started,
             last_window_size: None,
             release_blocked: None,
+            journal_view: Default::default(),
             shots: Shots::new(
                 config
                     .paths
@@ -375,6 +380,13 @@ impl App {
                             session,
                             self.focus_order.as_deref(),
                             now,
+                            &mut commands,
+                        ),
+                        Screen::Journal => journal_view::show(
+                            ui,
+                            &self.tr,
+                            session,
+                            &mut self.journal_view,
                             &mut commands,
                         ),
                         Screen::Settings => settings::show(
@@ -544,6 +556,19 @@ impl App {
             Command::RetryRelease(id) => {
                 self.release_blocked = None;
                 self.release(&id);
+            }
+            Command::ExportEvidence(id) => {
+                let now = session.now();
+                let dir = journal_view::export_dir(
+                    &session.paths().data_dir,
+                    &id,
+                    now.with_timezone(&session.clock().offset_at(now)),
+                );
+                let result =
+                    crate::core::evidence::export_order(&session.paths().data_dir, &id, &dir, now)
+                        .map(|_| dir)
+                        .map_err(|e| e.to_string());
+                self.notices.push(journal_view::export_notice(result));
             }
             Command::TakeScreenshot => {
                 let order = match self.screen {

@@ -7,6 +7,7 @@ pub mod clipboard;
 mod entry;
 pub mod fonts;
 mod hold;
+pub mod journal_view;
 mod orders;
 mod review;
 mod settings;

@@ -18,6 +18,7 @@ pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: 
                 let tabs = [
                     (Screen::Entry, "nav.new_order"),
                     (Screen::Orders, "nav.orders"),
+                    (Screen::Journal, "nav.journal"),
                     (Screen::Settings, "nav.settings"),
                 ];
                 for (target, key) in tabs {

@@ -1,0 +1,412 @@
+//! The journal viewer: every event newest first, filterable by order, kind
+//! and date, in plain words; the raw line on demand; screenshot thumbnails
+//! and full-size view; an order's page with "Export evidence"; "Verify"
+//! with progress. The journal is parsed once and then only what was
+//! appended; the list is virtualised (only visible rows are laid out).
+
+use super::app::{Command, Level, Notice};
+use super::widgets::{DANGER, OK};
+use crate::core::evidence::{Intact, Problem, VerifyError, verify_dir};
+use crate::core::session::Session;
+use crate::core::timeline::{Filter, TimelineEntry, filter, load_from, raw_line};
+use crate::i18n::Texts;
+use eframe::egui::{self, RichText};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+
+const ROW_HEIGHT: f32 = 44.0;
+
+enum VerifyRun {
+    Idle,
+    Running {
+        done: Arc<AtomicU64>,
+        total: Arc<AtomicU64>,
+        rx: Receiver<Result<Intact, VerifyError>>,
+    },
+    Done(Result<Intact, VerifyError>),
+}
+
+pub struct JournalView {
+    entries: Vec<TimelineEntry>,
+    offset: u64,
+    loaded_seq: u64,
+    kinds: Vec<String>,
+    filter: Filter,
+    applied: Option<Filter>,
+    shown: Vec<usize>,
+    selected: Option<(usize, String)>,
+    thumbs: HashMap<String, Option<egui::TextureHandle>>,
+    full: Option<String>,
+    verify: VerifyRun,
+}
+
+impl Default for JournalView {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            offset: 0,
+            loaded_seq: 0,
+            kinds: Vec::new(),
+            filter: Filter::default(),
+            applied: None,
+            shown: Vec::new(),
+            selected: None,
+            thumbs: HashMap::new(),
+            full: None,
+            verify: VerifyRun::Idle,
+        }
+    }
+}
+
+impl JournalView {
+    /// Shows one order's page.
+    pub fn open_order(&mut self, order: &str) {
+        self.filter = Filter {
+            order: order.to_owned(),
+            ..Filter::default()
+        };
+    }
+
+    /// Reads what was appended since last time (nothing when unchanged).
+    fn refresh(&mut self, session: &Session) -> Result<(), std::io::Error> {
+        if session.journal_next_seq() == self.loaded_seq + 1 && self.loaded_seq > 0 {
+            return Ok(());
+        }
+        let (more, offset) = load_from(session.journal_path(), self.offset)?;
+        if !more.is_empty() {
+            self.entries.extend(more);
+            self.offset = offset;
+            self.loaded_seq = self.entries.last().map(|e| e.seq).unwrap_or(0);
+            let mut kinds: Vec<String> = self.entries.iter().map(|e| e.kind.clone()).collect();
+            kinds.sort();
+            kinds.dedup();
+            self.kinds = kinds;
+            self.applied = None;
+        }
+        Ok(())
+    }
+
+    fn poll_verify(&mut self) {
+        if let VerifyRun::Running { rx, .. } = &self.verify
+            && let Ok(result) = rx.try_recv()
+        {
+            self.verify = VerifyRun::Done(result);
+        }
+    }
+
+    fn start_verify(&mut self, data_dir: PathBuf, ctx: &egui::Context) {
+        let (done, total) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let (tx, rx) = channel();
+        let (d2, t2, ctx2) = (done.clone(), total.clone(), ctx.clone());
+        std::thread::spawn(move || {
+            let result = verify_dir(&data_dir, &mut |d, t| {
+                d2.store(d, Ordering::Relaxed);
+                t2.store(t, Ordering::Relaxed);
+                ctx2.request_repaint();
+            });
+            let _ = tx.send(result);
+            ctx2.request_repaint();
+        });
+        self.verify = VerifyRun::Running { done, total, rx };
+    }
+}
+
+fn problem_key(p: &Problem) -> &'static str {
+    match p {
+        Problem::Edited => "problem.edited",
+        Problem::Inserted => "problem.inserted",
+        Problem::Missing => "problem.missing",
+        Problem::Reordered => "problem.reordered",
+        Problem::Truncated => "problem.truncated",
+        Problem::ScreenshotChanged(_) => "problem.screenshot_changed",
+        Problem::ScreenshotMissing(_) => "problem.screenshot_missing",
+    }
+}
+
+/// An event in plain words, in the UI language.
+pub fn describe(tr: &Texts, e: &TimelineEntry) -> String {
+    let key = format!("jk.{}", e.kind);
+    let key = if tr.has(&key) {
+        key
+    } else {
+        "jk.unknown".to_owned()
+    };
+    let mut args: Vec<(&str, &dyn std::fmt::Display)> = e
+        .args
+        .iter()
+        .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
+        .collect();
+    args.push(("kind", &e.kind));
+    tr.fmt(&key, &args)
+}
+
+fn load_thumb(ctx: &egui::Context, data_dir: &Path, rel: &str) -> Option<egui::TextureHandle> {
+    if rel.contains("..") {
+        return None;
+    }
+    let file = std::fs::File::open(data_dir.join(rel)).ok()?;
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .ok()?;
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).ok()?;
+    if info.color_type != png::ColorType::Rgba {
+        return None;
+    }
+    let image = egui::ColorImage::from_rgba_unmultiplied(
+        [info.width as usize, info.height as usize],
+        &buf[..info.buffer_size()],
+    );
+    Some(ctx.load_texture(rel, image, egui::TextureOptions::LINEAR))
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    session: &Session,
+    v: &mut JournalView,
+    out: &mut Vec<Command>,
+) {
+    if let Err(e) = v.refresh(session) {
+        ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", &e)])).color(DANGER));
+        return;
+    }
+    v.poll_verify();
+    let data_dir = session.paths().data_dir.clone();
+
+    ui.horizontal(|ui| {
+        ui.heading(tr.get("journal.title"));
+        let running = matches!(v.verify, VerifyRun::Running { .. });
+        if ui
+            .add_enabled(!running, egui::Button::new(tr.get("journal.verify")))
+            .clicked()
+        {
+            v.start_verify(data_dir.clone(), ui.ctx());
+        }
+    });
+    match &v.verify {
+        VerifyRun::Idle => {}
+        VerifyRun::Running { done, total, .. } => {
+            let (d, t) = (
+                done.load(Ordering::Relaxed),
+                total.load(Ordering::Relaxed).max(1),
+            );
+            ui.add(
+                egui::ProgressBar::new(d as f32 / t as f32)
+                    .text(tr.fmt("journal.verifying", &[("done", &d), ("total", &t)])),
+            );
+        }
+        VerifyRun::Done(Ok(i)) => {
+            ui.label(
+                RichText::new(tr.fmt(
+                    "journal.intact",
+                    &[("events", &i.events), ("screenshots", &i.screenshots)],
+                ))
+                .color(OK)
+                .strong(),
+            );
+        }
+        VerifyRun::Done(Err(VerifyError::Broken(f))) => {
+            let problem = tr.get(problem_key(&f.problem));
+            ui.label(
+                RichText::new(tr.fmt(
+                    "journal.broken",
+                    &[
+                        ("line", &f.line),
+                        ("problem", &problem),
+                        ("detail", &f.detail),
+                    ],
+                ))
+                .color(DANGER)
+                .strong(),
+            );
+        }
+        VerifyRun::Done(Err(e)) => {
+            ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", e)])).color(DANGER));
+        }
+    }
+
+    // Filters.
+    ui.horizontal_wrapped(|ui| {
+        let l = ui.label(tr.get("journal.filter_order"));
+        ui.add(egui::TextEdit::singleline(&mut v.filter.order).desired_width(170.0))
+            .labelled_by(l.id);
+        let l = ui.label(tr.get("journal.filter_kind"));
+        let current = v
+            .filter
+            .kind
+            .clone()
+            .unwrap_or_else(|| tr.get("journal.all").to_owned());
+        egui::ComboBox::from_id_salt("kind_filter")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut v.filter.kind, None, tr.get("journal.all"));
+                for k in &v.kinds {
+                    ui.selectable_value(&mut v.filter.kind, Some(k.clone()), k);
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        let l = ui.label(tr.get("journal.filter_date"));
+        ui.add(
+            egui::TextEdit::singleline(&mut v.filter.date)
+                .hint_text("2026-11-27")
+                .desired_width(100.0),
+        )
+        .labelled_by(l.id);
+        if ui.button(tr.get("journal.clear_filters")).clicked() {
+            v.filter = Filter::default();
+        }
+    });
+    if v.applied.as_ref() != Some(&v.filter) {
+        v.shown = filter(&v.entries, &v.filter);
+        v.applied = Some(v.filter.clone());
+    }
+
+    // An order's page: its state and the evidence export.
+    let order_id = v.filter.order.trim().to_owned();
+    if let Some(order) = session.order(&order_id) {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(&order.id).monospace().strong());
+                ui.label(tr.get(order.phase.label_key()));
+                ui.label(RichText::new(&order.masked).monospace());
+                ui.label(order.face_value.to_string());
+                if ui.button(tr.get("journal.export")).clicked() {
+                    out.push(Command::ExportEvidence(order.id.clone()));
+                }
+            });
+        });
+    }
+    ui.label(
+        RichText::new(tr.fmt(
+            "journal.count",
+            &[("shown", &v.shown.len()), ("total", &v.entries.len())],
+        ))
+        .weak(),
+    );
+
+    // The virtualised timeline.
+    let detail_height = if v.selected.is_some() { 120.0 } else { 0.0 };
+    let list_height = (ui.available_height() - detail_height).max(120.0);
+    let ctx = ui.ctx().clone();
+    egui::ScrollArea::vertical()
+        .id_salt("timeline")
+        .max_height(list_height)
+        .auto_shrink([false, false])
+        .show_rows(ui, ROW_HEIGHT, v.shown.len(), |ui, rows| {
+            for row in rows {
+                let i = v.shown[row];
+                let e = &v.entries[i];
+                let shot = (e.kind == crate::core::evidence::SCREENSHOT_EVENT)
+                    .then(|| {
+                        e.args
+                            .iter()
+                            .find(|(k, _)| k == "path")
+                            .map(|(_, p)| p.clone())
+                    })
+                    .flatten();
+                let selected = v.selected.as_ref().is_some_and(|(s, _)| *s == i);
+                let r = ui
+                    .horizontal(|ui| {
+                        ui.set_height(ROW_HEIGHT);
+                        if let Some(path) = &shot {
+                            let tex = v
+                                .thumbs
+                                .entry(path.clone())
+                                .or_insert_with(|| load_thumb(&ctx, &data_dir, path));
+                            match tex {
+                                Some(t) => {
+                                    let img = egui::Image::new(&*t)
+                                        .fit_to_exact_size(egui::vec2(64.0, 40.0))
+                                        .sense(egui::Sense::click());
+                                    if ui
+                                        .add(img)
+                                        .on_hover_text(tr.get("journal.view_full"))
+                                        .clicked()
+                                    {
+                                        v.full = Some(path.clone());
+                                    }
+                                }
+                                None => {
+                                    ui.label(
+                                        RichText::new(tr.get("journal.no_image")).color(DANGER),
+                                    );
+                                }
+                            }
+                        }
+                        ui.label(
+                            RichText::new(format!(
+                                "#{} {}",
+                                e.seq,
+                                e.local.format("%Y-%m-%d %H:%M:%S %:z")
+                            ))
+                            .monospace()
+                            .weak(),
+                        );
+                        if let Some(o) = &e.order
+                            && ui.link(o).clicked()
+                        {
+                            v.filter.order = o.clone();
+                        }
+                        let text = RichText::new(describe(tr, e));
+                        ui.selectable_label(selected, if selected { text.strong() } else { text })
+                    })
+                    .inner;
+                if r.clicked() {
+                    let raw =
+                        raw_line(session.journal_path(), e).unwrap_or_else(|err| err.to_string());
+                    v.selected = if selected { None } else { Some((i, raw)) };
+                }
+            }
+        });
+    if let Some((_, raw)) = &v.selected {
+        ui.separator();
+        ui.label(RichText::new(tr.get("journal.raw")).strong());
+        egui::ScrollArea::vertical()
+            .id_salt("raw")
+            .max_height(90.0)
+            .show(ui, |ui| {
+                ui.add(egui::Label::new(RichText::new(raw).monospace().size(11.0)).wrap());
+            });
+    }
+
+    // Full-size screenshot.
+    if let Some(path) = v.full.clone() {
+        let mut open = true;
+        egui::Window::new(tr.get("journal.screenshot"))
+            .open(&mut open)
+            .default_size([900.0, 600.0])
+            .show(ui.ctx(), |ui| {
+                ui.label(RichText::new(&path).monospace().weak());
+                if let Some(Some(t)) = v.thumbs.get(&path) {
+                    ui.add(egui::Image::new(t).shrink_to_fit());
+                }
+            });
+        if !open {
+            v.full = None;
+        }
+    }
+}
+
+/// Where "Export evidence" puts a bundle: a new folder under the data dir.
+pub fn export_dir(
+    data_dir: &Path,
+    order: &str,
+    at: chrono::DateTime<chrono::FixedOffset>,
+) -> PathBuf {
+    data_dir
+        .join("exports")
+        .join(format!("{order}_{}", at.format("%Y%m%d-%H%M%S")))
+}
+
+/// A notice for the result of an export.
+pub fn export_notice(result: Result<PathBuf, String>) -> Notice {
+    match result {
+        Ok(p) => Notice::new(Level::Info, "notice.exported").arg("path", p.display()),
+        Err(e) => Notice::new(Level::Error, "error.export").arg("error", e),
+    }
+}
