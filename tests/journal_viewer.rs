@@ -45,7 +45,7 @@ fn timeline_filters_raw_line_verify_and_export() {
         &mut h,
         "undone".replace("undone", "channel_chosen").as_str(),
     );
-    assert_has(&h, "Channel chosen: kaquanmao");
+    assert_has(&h, "Channel chosen: Kaquanmao (third party)");
     assert!(!has(&h, "Released (simulated)"));
     click(&mut h, "Clear filters");
     // The order's page, and its export.

@@ -127,18 +127,29 @@ fn problem_key(p: &Problem) -> &'static str {
 }
 
 /// An event in plain words, in the UI language.
-pub fn describe(tr: &Texts, e: &TimelineEntry) -> String {
+pub fn describe(tr: &Texts, session: &Session, e: &TimelineEntry) -> String {
     let key = format!("jk.{}", e.kind);
     let key = if tr.has(&key) {
         key
     } else {
         "jk.unknown".to_owned()
     };
-    let mut args: Vec<(&str, &dyn std::fmt::Display)> = e
+    // Channel ids read better as the channel's name.
+    let channel = e
         .args
         .iter()
-        .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
-        .collect();
+        .find(|(k, _)| k == "channel")
+        .and_then(|(_, id)| session.profile(id))
+        .map(|p| p.name.get(tr.lang()).to_owned());
+    let mut args: Vec<(&str, &dyn std::fmt::Display)> = Vec::new();
+    if let Some(name) = &channel {
+        args.push(("channel", name));
+    }
+    args.extend(
+        e.args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)),
+    );
     args.push(("kind", &e.kind));
     tr.fmt(&key, &args)
 }
@@ -352,7 +363,7 @@ pub fn show(
                         {
                             v.filter.order = o.clone();
                         }
-                        let text = RichText::new(describe(tr, e));
+                        let text = RichText::new(describe(tr, session, e));
                         ui.selectable_label(selected, if selected { text.strong() } else { text })
                     })
                     .inner;
