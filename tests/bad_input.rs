@@ -111,10 +111,7 @@ fn high_face_value_must_be_typed_twice() {
     let label = "Above ¥500.00: type the face value again to confirm it";
     assert_has(&h, label);
     assert!(!review_enabled(&h));
-    h.get_by_label(label).focus();
-    h.run();
-    h.get_by_label(label).type_text("100");
-    h.run();
+    type_into(&mut h, label, "100");
     assert_has(
         &h,
         "You typed ¥100.00, which differs from the face value you chose.",

@@ -188,10 +188,7 @@ fn high_risk_needs_press_and_hold_with_visible_progress() {
     type_code(&mut h, "ABCD1234EFGH5678");
     click(&mut h, "¥1000");
     let retype = "Above ¥500.00: type the face value again to confirm it";
-    h.get_by_label(retype).focus();
-    h.run();
-    h.get_by_label(retype).type_text("1000");
-    h.run();
+    type_into(&mut h, retype, "1000");
     click(&mut h, "Review →");
     assert_has(&h, "Why this confirmation takes extra care:");
     assert_has(&h, "¥1000.00 is a high face value.");
@@ -228,10 +225,7 @@ fn very_high_risk_needs_the_last_four_typed() {
     h.run();
     click(&mut h, "¥1000");
     let retype = "Above ¥500.00: type the face value again to confirm it";
-    h.get_by_label(retype).focus();
-    h.run();
-    h.get_by_label(retype).type_text("1000");
-    h.run();
+    type_into(&mut h, retype, "1000");
     click(&mut h, "Review →");
     assert_has(&h, "The code was pasted and entered in");
     assert_has(&h, "Confirm (type the last 4 first)");
@@ -239,10 +233,7 @@ fn very_high_risk_needs_the_last_four_typed() {
     click(&mut h, "Confirm (type the last 4 first)");
     assert_eq!(h.state().screen, Screen::Review);
     let field = "Type the last 4 characters of the card code to confirm:";
-    h.get_by_label(field).focus();
-    h.run();
-    h.get_by_label(field).type_text("5679");
-    h.run();
+    type_into(&mut h, field, "5679");
     assert_has(&h, "Confirm (type the last 4 first)");
     h.key_press(egui::Key::Backspace);
     h.run();

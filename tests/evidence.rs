@@ -11,7 +11,6 @@ use cardguard::core::screenshot;
 use cardguard::core::session::{Paths, Session};
 use cardguard::i18n::Lang;
 use common::*;
-use egui_kittest::kittest::Queryable;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -224,7 +223,7 @@ fn killed_mid_append_every_acknowledged_event_survives() {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = fastrand::Rng::with_seed(7);
     let mut acked_total = 0u64;
-    for round in 0..12 {
+    for round in 0..30 {
         let mut child = bin()
             .args(["journal", "stress", "--count", "1000000", "--data-dir"])
             .arg(dir.path())
@@ -277,10 +276,7 @@ fn no_secret_reaches_the_data_dir_or_the_bundle() {
     type_code(&mut h, "qrst 2345 uvwx 6789");
     click(&mut h, "Show");
     let field = "Verification code (6 digits)";
-    h.get_by_label(field).focus();
-    h.run();
-    h.get_by_label(field).type_text("864213");
-    h.run();
+    type_into(&mut h, field, "864213");
     click(&mut h, "¥100");
     review_confirm_release(&mut h, &rig);
     let id = h.state().focus_order.clone().unwrap();

@@ -152,26 +152,21 @@ pub fn fee_text(tr: &Texts, fee: Fen) -> String {
     }
 }
 
-/// Encodes an RGBA screenshot as PNG.
+/// Writes an RGBA screenshot as PNG (the `--screenshot` flag).
 pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
     let [w, h] = image.size;
-    let mut enc = png::Encoder::new(file, w as u32, h as u32);
-    enc.set_color(png::ColorType::Rgba);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut writer = enc.write_header().map_err(std::io::Error::other)?;
-    let bytes: Vec<u8> = image
+    let rgba: Vec<u8> = image
         .pixels
         .iter()
         .flat_map(|p| p.to_srgba_unmultiplied())
         .collect();
-    writer
-        .write_image_data(&bytes)
-        .map_err(std::io::Error::other)?;
-    writer.finish().map_err(std::io::Error::other)
+    std::fs::write(
+        path,
+        crate::core::screenshot::encode_png(&rgba, w as u32, h as u32)?,
+    )
 }
 
 #[cfg(test)]

@@ -113,13 +113,16 @@ pub fn choose_channel(h: &mut Harness<'static, App>, current: &str, wanted: &str
     h.run();
 }
 
+/// Focuses the field labelled `label` and types `text` into it.
+pub fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
 pub fn type_code(h: &mut Harness<'static, App>, text: &str) {
-    let field = h.get_by_label("2. Card code (16 characters)");
-    field.focus();
-    h.run();
-    h.get_by_label("2. Card code (16 characters)")
-        .type_text(text);
-    h.run();
+    type_into(h, "2. Card code (16 characters)", text);
 }
 
 /// Settings → manual hand-off → Save, then back to a new order.
