@@ -32,6 +32,11 @@ pub struct Cli {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Batch files (small-business operators).
+    Batch {
+        #[command(subcommand)]
+        action: BatchCommand,
+    },
     /// Check or export the tamper-evident journal.
     Journal {
         #[command(subcommand)]
@@ -46,6 +51,133 @@ pub enum Command {
         #[arg(long = "reasons-lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
         reasons_lang: crate::i18n::Lang,
     },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BatchCommand {
+    /// Import and validate FILE without a window; releases nothing. One JSON
+    /// line per data row, then a totals line. Exit 0 no errors, 1 some row
+    /// has an error, 2 the file cannot be read or decoded.
+    Check {
+        file: PathBuf,
+        /// Channel profile id (default: the last one used, else the first).
+        #[arg(long)]
+        channel: Option<String>,
+        /// Language of the reasons: zh-CN or en (default: system).
+        #[arg(long = "reasons-lang", value_parser = parse_lang)]
+        reasons_lang: Option<crate::i18n::Lang>,
+    },
+}
+
+/// `batch check`: the same import and validation as the app, read-only.
+pub fn batch_check(
+    paths: &crate::core::session::Paths,
+    file: &std::path::Path,
+    channel: Option<&str>,
+    lang: crate::i18n::Lang,
+) -> u8 {
+    use crate::core::batch::{ImportError, Status, import};
+    use crate::core::profile::read_profiles;
+    use std::io::Write;
+    let tr = crate::i18n::Texts::new(lang);
+    let fail = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| {
+        eprintln!("{}", tr.fmt(key, args));
+        2
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                "batch.unreadable",
+                &[("file", &file.display()), ("error", &e)],
+            );
+        }
+    };
+    let mut batch = match import(&bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            let key = match e {
+                ImportError::Empty => "batch.empty",
+                ImportError::TooLarge { .. } => "batch.too_large",
+                ImportError::Binary => "batch.binary",
+                ImportError::UnknownEncoding => "batch.unknown_encoding",
+                ImportError::TooManyRows { .. } => "batch.too_many_rows",
+                ImportError::Csv(_) => "batch.bad_csv",
+            };
+            return fail(key, &[("file", &file.display())]);
+        }
+    };
+    let (profiles, _) = read_profiles(&paths.profiles_file());
+    let settings = crate::core::settings::load_settings_read_only(&paths.settings_file());
+    let wanted = channel.map(str::to_owned).or(settings.last_channel);
+    let Some(profile) = wanted
+        .as_deref()
+        .and_then(|id| profiles.iter().find(|p| p.id == id))
+        .or(if channel.is_some() {
+            None
+        } else {
+            profiles.first()
+        })
+    else {
+        return fail(
+            "batch.unknown_channel",
+            &[("channel", &channel.unwrap_or("?"))],
+        );
+    };
+    let ledger = crate::core::session::read_ledger(&paths.data_dir).unwrap_or_default();
+    let key =
+        crate::core::fingerprint::FingerprintKey::load(&paths.data_dir).unwrap_or_else(|| {
+            // No key yet means no earlier orders: any key finds in-batch duplicates.
+            let mut k = [0u8; 32];
+            let _ = getrandom::fill(&mut k);
+            crate::core::fingerprint::FingerprintKey::from_bytes(k)
+        });
+    batch.validate(profile, &key, &ledger);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for r in &batch.rows {
+        let reasons: Vec<String> = r
+            .reasons
+            .iter()
+            .map(|x| {
+                let args: Vec<(&str, &dyn std::fmt::Display)> = x
+                    .args
+                    .iter()
+                    .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+                    .collect();
+                tr.fmt(x.key, &args)
+            })
+            .collect();
+        // A struct keeps the documented key order.
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            row: usize,
+            code: &'a str,
+            face_value_fen: Option<i64>,
+            status: &'static str,
+            reasons: Vec<String>,
+        }
+        let line = Row {
+            row: r.row,
+            code: &r.masked,
+            face_value_fen: r.face_value.map(|f| f.0),
+            status: r.status.name(),
+            reasons,
+        };
+        let _ = writeln!(out, "{}", serde_json::to_string(&line).unwrap_or_default());
+    }
+    let t = batch.totals(profile);
+    let totals = serde_json::json!({ "totals": {
+        "rows": t.rows, "ok": t.ok, "warnings": t.warnings, "errors": t.errors,
+        "face_value_fen": t.face_value.0, "payout_fen": t.payout.0, "fees_fen": t.service_fees.0,
+        "channel": profile.id,
+    }});
+    let _ = writeln!(out, "{totals}");
+    let _ = out.flush();
+    if batch.rows.iter().any(|r| r.status == Status::Error) {
+        1
+    } else {
+        0
+    }
 }
 
 #[derive(Debug, clap::Subcommand)]

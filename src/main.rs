@@ -51,6 +51,19 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
         return std::process::ExitCode::from(2);
     };
     match command {
+        Command::Batch {
+            action:
+                cardguard::cli::BatchCommand::Check {
+                    file,
+                    channel,
+                    reasons_lang,
+                },
+        } => std::process::ExitCode::from(cardguard::cli::batch_check(
+            &paths,
+            &file,
+            channel.as_deref(),
+            reasons_lang.unwrap_or_else(cardguard::i18n::Lang::system),
+        )),
         Command::Journal {
             action: JournalCommand::Verify,
         } => std::process::ExitCode::from(cardguard::cli::journal_verify(&paths.data_dir)),

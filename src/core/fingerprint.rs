@@ -45,6 +45,14 @@ impl FingerprintKey {
         Ok((Self(key), replaced))
     }
 
+    /// Reads the key without creating one (read-only checks).
+    pub fn load(dir: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(dir.join(KEY_FILE)).ok()?;
+        let mut key = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut key).ok()?;
+        Some(Self(key))
+    }
+
     /// Lowercase hex HMAC-SHA256 of the normalised code.
     pub fn fingerprint(&self, normalized_code: &str) -> String {
         let mut mac =

@@ -1,5 +1,6 @@
 //! The pure core: no egui in here. Time always comes from a [`clock::Clock`].
 
+pub mod batch;
 pub mod channel;
 pub mod clock;
 pub mod code;

@@ -188,6 +188,14 @@ pub fn builtin_profiles() -> Vec<ChannelProfile> {
 
 /// Loads the user's profile file, creating it from the built-ins when absent.
 /// A damaged file is left untouched and reported; the built-ins are used.
+/// Reads the user's profile file without creating it (read-only checks).
+pub fn read_profiles(user_file: &Path) -> (Vec<ChannelProfile>, Option<ProfileProblem>) {
+    if !user_file.exists() {
+        return (builtin_profiles(), None);
+    }
+    load_profiles(user_file)
+}
+
 pub fn load_profiles(user_file: &Path) -> (Vec<ChannelProfile>, Option<ProfileProblem>) {
     match std::fs::read(user_file) {
         Ok(bytes) => {

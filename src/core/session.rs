@@ -92,6 +92,34 @@ impl From<JournalError> for SessionError {
     }
 }
 
+/// Rebuilds order state from journal entries. Kinds this version does not
+/// know (written by a newer one) are skipped.
+pub fn replay(entries: &[super::journal::Entry]) -> Ledger {
+    let mut ledger = Ledger::default();
+    for e in entries {
+        if let Some(ev) = Event::from_parts(&e.kind, &e.data) {
+            ledger.apply(e.order.as_deref(), e.ts, &ev);
+        }
+    }
+    ledger
+}
+
+/// The ledger of a data dir, read without locking or writing anything
+/// (for checks that must not touch a running app's files).
+pub fn read_ledger(data_dir: &Path) -> std::io::Result<Ledger> {
+    let path = data_dir.join(super::journal::JOURNAL_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::default()),
+        Err(e) => return Err(e),
+    };
+    let entries: Vec<super::journal::Entry> = bytes
+        .split(|&b| b == b'\n')
+        .filter_map(|l| serde_json::from_slice(l).ok())
+        .collect();
+    Ok(replay(&entries))
+}
+
 /// What [`Session::catch_up`] did and what is left to the UI.
 #[derive(Debug, Default)]
 pub struct CatchUp {
@@ -134,13 +162,7 @@ impl Session {
             notes.push(StartupNote::DamagedLines(opened.damaged.clone()));
         }
 
-        let mut ledger = Ledger::default();
-        for e in &opened.entries {
-            // Kinds this version does not know (written by a newer one) are skipped.
-            if let Some(ev) = Event::from_parts(&e.kind, &e.data) {
-                ledger.apply(e.order.as_deref(), e.ts, &ev);
-            }
-        }
+        let ledger = replay(&opened.entries);
         let mut s = Session {
             clock,
             paths,

@@ -73,6 +73,15 @@ pub struct SettingsProblem {
     pub message: String,
 }
 
+/// Reads settings without moving a damaged file aside (read-only checks).
+pub fn load_settings_read_only(path: &Path) -> Settings {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Settings>(&b).ok())
+        .map(Settings::clamped)
+        .unwrap_or_default()
+}
+
 pub fn load_settings(path: &Path) -> (Settings, Option<SettingsProblem>) {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
