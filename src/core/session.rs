@@ -288,6 +288,10 @@ impl Session {
         )
     }
 
+    pub fn fingerprint_key(&self) -> &FingerprintKey {
+        &self.key
+    }
+
     pub fn fingerprint(&self, secret: &CardSecret) -> String {
         self.key.fingerprint(secret.expose())
     }

@@ -47,6 +47,7 @@ pub enum Screen {
     Review,
     Hold,
     Orders,
+    Batch,
     Journal,
     Settings,
 }
@@ -68,6 +69,14 @@ pub enum Command {
     },
     BackToEntry,
     Guard(GuardInput),
+    BatchChannel(String),
+    BatchImportFile(String),
+    BatchImportPaste,
+    /// Import a file dropped on the window.
+    BatchImportDropped(std::path::PathBuf),
+    BatchDrop(usize),
+    BatchFix(usize),
+    BatchApplyFix,
     /// Write an evidence bundle for this order under the data dir.
     ExportEvidence(String),
     /// The manual "take screenshot" button or Ctrl+Shift+S.
@@ -176,6 +185,7 @@ pub struct App {
     last_window_size: Option<egui::Vec2>,
     pub shots: Shots,
     pub journal_view: journal_view::JournalView,
+    pub batch_view: super::batch::BatchView,
     /// A hold whose release the journal refused: not retried until asked.
     pub release_blocked: Option<String>,
     /// Frames drawn so far (tests use it to count repaints).
@@ -234,6 +244,7 @@ impl App {
             last_window_size: None,
             release_blocked: None,
             journal_view: Default::default(),
+            batch_view: Default::default(),
             shots: Shots::new(
                 config
                     .paths
@@ -382,6 +393,14 @@ impl App {
                             now,
                             &mut commands,
                         ),
+                        Screen::Batch => super::batch::show(
+                            ui,
+                            &self.tr,
+                            session,
+                            &mut self.batch_view,
+                            masked_for_screenshot,
+                            &mut commands,
+                        ),
                         Screen::Journal => journal_view::show(
                             ui,
                             &self.tr,
@@ -424,6 +443,10 @@ impl App {
         );
         if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
             commands.push(Command::TakeScreenshot);
+        }
+        // A file dropped on the window is a batch to check.
+        for f in ctx.input(|i| i.raw.dropped_files.clone()) {
+            commands.push(Command::BatchImportDropped(f.path().to_path_buf()));
         }
         let mut refused_paste = None;
         ctx.input_mut(|i| {
@@ -556,6 +579,58 @@ impl App {
             Command::RetryRelease(id) => {
                 self.release_blocked = None;
                 self.release(&id);
+            }
+            Command::BatchChannel(id) => {
+                self.batch_view.channel = Some(id);
+                self.batch_view.revalidate(session);
+            }
+            Command::BatchImportFile(path) => {
+                let result = std::fs::read(&path)
+                    .map_err(|e| {
+                        Notice::new(Level::Error, "batch.unreadable")
+                            .arg("file", &path)
+                            .arg("error", e)
+                    })
+                    .and_then(|bytes| self.batch_view.load(&bytes, &path, session));
+                if let Err(n) = result {
+                    self.notices.push(n);
+                }
+            }
+            Command::BatchImportDropped(path) => {
+                self.screen = Screen::Batch;
+                self.batch_view.path = path.display().to_string();
+                self.apply(Command::BatchImportFile(path.display().to_string()), ctx);
+            }
+            Command::BatchImportPaste => {
+                let text = self.batch_view.paste.clone();
+                if let Err(n) = self.batch_view.load(text.as_bytes(), "-", session) {
+                    self.notices.push(n);
+                }
+            }
+            Command::BatchDrop(row) => {
+                if let Some(b) = &mut self.batch_view.batch {
+                    b.drop_row(row);
+                }
+                self.batch_view.revalidate(session);
+            }
+            Command::BatchFix(row) => {
+                let found = self
+                    .batch_view
+                    .batch
+                    .as_ref()
+                    .and_then(|b| b.rows.iter().find(|r| r.row == row));
+                self.batch_view.fixing =
+                    found.map(|r| (row, r.code_raw.clone(), r.face_raw.clone()));
+            }
+            Command::BatchApplyFix => {
+                if let (Some((row, code, face)), Some(b)) =
+                    (self.batch_view.fixing.take(), &mut self.batch_view.batch)
+                    && let Some(r) = b.rows.iter_mut().find(|r| r.row == row)
+                {
+                    r.code_raw = code;
+                    r.face_raw = face;
+                }
+                self.batch_view.revalidate(session);
             }
             Command::ExportEvidence(id) => {
                 let now = session.now();

@@ -3,6 +3,7 @@
 //! `crate::core`.
 
 pub mod app;
+pub mod batch;
 pub mod clipboard;
 mod entry;
 pub mod fonts;

@@ -18,6 +18,7 @@ pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: 
                 let tabs = [
                     (Screen::Entry, "nav.new_order"),
                     (Screen::Orders, "nav.orders"),
+                    (Screen::Batch, "nav.batch"),
                     (Screen::Journal, "nav.journal"),
                     (Screen::Settings, "nav.settings"),
                 ];

@@ -106,6 +106,11 @@ pub fn assert_has(h: &Harness<'static, App>, text: &str) {
     );
 }
 
+/// Picks a channel in whichever channel box is on screen.
+pub fn choose_channel_in(h: &mut Harness<'static, App>, current: &str, wanted: &str) {
+    choose_channel(h, current, wanted);
+}
+
 pub fn choose_channel(h: &mut Harness<'static, App>, current: &str, wanted: &str) {
     h.get_by_value(current).click();
     h.run();

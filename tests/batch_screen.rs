@@ -1,0 +1,65 @@
+//! The batch screen: import (UTF-8, UTF-8 with BOM, GBK), fix and drop
+//! rows, totals; bad files change nothing.
+
+mod common;
+use cardguard::i18n::Lang;
+use common::*;
+use egui_kittest::kittest::Queryable;
+
+fn import_file(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, path: &std::path::Path) {
+    h.state_mut().batch_view.path.clear();
+    type_into(h, "File", &path.display().to_string());
+    click(h, "Import file");
+}
+
+#[test]
+fn import_fix_drop_and_totals() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Batch");
+    choose_channel_in(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    let (gbk, _, _) = encoding_rs::GBK.encode("卡密,面值\nABCD-1234-EFGH-5678,100\nSHORT1,50\nABCD1234EFGH5678,100\nWXYZ4321ABCD5679,75\n");
+    let file = rig.dir.path().join("gbk.csv");
+    std::fs::write(&file, &gbk).unwrap();
+    import_file(&mut h, &file);
+    assert_has(&h, "4 rows: 1 ok, 1 warnings, 2 errors");
+    assert_has(&h, "6 characters: a card code has 16.");
+    assert_has(&h, "Same code as row 2 of this batch.");
+    assert_has(&h, "Fix or drop the rows with errors.");
+    // Fix row 3 in place, drop row 4.
+    click(&mut h, "Fix 3");
+    // Select what is in the field and type over it.
+    h.get_by_label("Card code").focus();
+    h.run();
+    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
+    h.run();
+    h.get_by_label("Card code").type_text("QQQQ1111RRRR2222");
+    h.run();
+    click(&mut h, "Apply");
+    assert_has(&h, "4 rows: 2 ok, 1 warnings, 1 errors");
+    click(&mut h, "Drop 4");
+    assert_has(
+        &h,
+        "3 rows: 2 ok, 1 warnings, 0 errors · face value ¥225.00 · payout ¥207.00",
+    );
+    assert_has(&h, "Every row is valid.");
+
+    // A bad file changes nothing.
+    let bad = rig.dir.path().join("bad.bin");
+    std::fs::write(&bad, b"\x00\x01PK\x03\x04").unwrap();
+    import_file(&mut h, &bad);
+    assert_has(&h, "is not a text file");
+    assert_has(&h, "3 rows: 2 ok");
+}
+
+#[test]
+fn pasted_rows_with_a_bom_and_tabs() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Batch");
+    choose_channel_in(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    h.state_mut().batch_view.paste =
+        zeroize::Zeroizing::new("\u{FEFF}card\tface value\nabcd1234efgh5678\t100\n".into());
+    click(&mut h, "Check pasted rows");
+    assert_has(&h, "1 rows: 1 ok, 0 warnings, 0 errors");
+}
