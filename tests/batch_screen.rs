@@ -53,6 +53,25 @@ fn import_fix_drop_and_totals() {
 }
 
 #[test]
+fn a_long_paste_of_rows_is_accepted_on_the_batch_screen() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Batch");
+    choose_channel_in(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    let mut rows = String::new();
+    for i in 0..400 {
+        rows += &format!("ABCD1234EFGH{i:04},100\n");
+    }
+    assert!(rows.len() > 4_096);
+    h.get_by_label("Or paste rows:").focus();
+    h.run();
+    h.event(eframe::egui::Event::Paste(rows));
+    h.run();
+    click(&mut h, "Check pasted rows");
+    assert_has(&h, "400 rows: 400 ok");
+}
+
+#[test]
 fn pasted_rows_with_a_bom_and_tabs() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);

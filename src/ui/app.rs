@@ -27,6 +27,8 @@ use std::time::{Duration, Instant};
 pub const SWALLOWED_NOTE_MS: u64 = 3_000;
 /// A paste longer than this is refused before it reaches a text field.
 pub const MAX_PASTE_CHARS: usize = 4_096;
+/// On the batch screen a paste is a list of rows: allow far more.
+pub const MAX_BATCH_PASTE_CHARS: usize = 2 * 1024 * 1024;
 
 pub struct AppConfig {
     /// None when no per-user folder could be found and no `--data-dir` given.
@@ -449,9 +451,14 @@ impl App {
             commands.push(Command::BatchImportDropped(f.path().to_path_buf()));
         }
         let mut refused_paste = None;
+        let limit = if self.screen == Screen::Batch {
+            MAX_BATCH_PASTE_CHARS
+        } else {
+            MAX_PASTE_CHARS
+        };
         ctx.input_mut(|i| {
             i.events.retain(|e| match e {
-                egui::Event::Paste(text) if text.chars().count() > MAX_PASTE_CHARS => {
+                egui::Event::Paste(text) if text.chars().count() > limit => {
                     refused_paste = Some(text.chars().count());
                     false
                 }
