@@ -138,14 +138,7 @@ pub fn batch_check(
         let reasons: Vec<String> = r
             .reasons
             .iter()
-            .map(|x| {
-                let args: Vec<(&str, &dyn std::fmt::Display)> = x
-                    .args
-                    .iter()
-                    .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
-                    .collect();
-                tr.fmt(x.key, &args)
-            })
+            .map(|x| tr.fmt_pairs(x.key, &x.args))
             .collect();
         // A struct keeps the documented key order.
         #[derive(serde::Serialize)]

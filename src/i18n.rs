@@ -105,6 +105,19 @@ impl Texts {
         self.table().contains_key(key)
     }
 
+    /// Like [`Texts::fmt`], for arguments held as (name, value) pairs.
+    pub fn fmt_pairs<K: AsRef<str>, V: std::fmt::Display>(
+        &self,
+        key: &str,
+        args: &[(K, V)],
+    ) -> String {
+        let args: Vec<(&str, &dyn std::fmt::Display)> = args
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v as &dyn std::fmt::Display))
+            .collect();
+        self.fmt(key, &args)
+    }
+
     /// The text for `key` with `{name}` placeholders filled in.
     pub fn fmt(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         let mut out = self.get(key).to_owned();

@@ -125,12 +125,7 @@ impl Notice {
         self
     }
     pub fn text(&self, tr: &Texts) -> String {
-        let args: Vec<(&str, &dyn std::fmt::Display)> = self
-            .args
-            .iter()
-            .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
-            .collect();
-        tr.fmt(self.key, &args)
+        tr.fmt_pairs(self.key, &self.args)
     }
 }
 

@@ -60,11 +60,7 @@ impl Shots {
                 // Off the UI thread: PNG encoding takes tens of milliseconds.
                 std::thread::spawn(move || {
                     let [w, h] = image.size;
-                    let rgba: Vec<u8> = image
-                        .pixels
-                        .iter()
-                        .flat_map(|p| p.to_srgba_unmultiplied())
-                        .collect();
+                    let rgba = super::widgets::rgba_bytes(&image);
                     for r in requests {
                         let saved = save(
                             &dir,
