@@ -28,6 +28,10 @@ pub struct Cli {
     /// Print the time from launch to the first frame.
     #[arg(long)]
     pub report_startup: bool,
+    /// Demo mode: a separate data folder (DATA/demo), the simulated channel
+    /// only, sample cards and faster time (×1, ×10, ×60).
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, clap::Subcommand)]

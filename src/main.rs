@@ -23,9 +23,26 @@ fn main() -> std::process::ExitCode {
             .with_min_inner_size([480.0, 400.0]),
         ..Default::default()
     };
+    // Demo mode: its own folder inside the data dir, never the real journal,
+    // and a clock that can run faster.
+    let demo = cli
+        .demo
+        .then(|| cardguard::core::clock::ScaledClock::new(Arc::new(SystemClock)));
+    let paths = Paths::resolve(cli.data_dir.as_deref()).map(|p| {
+        if cli.demo {
+            Paths::in_one_dir(&p.data_dir.join("demo"))
+        } else {
+            p
+        }
+    });
+    let clock: cardguard::core::clock::SharedClock = match &demo {
+        Some(d) => d.clone(),
+        None => Arc::new(SystemClock),
+    };
     let config = AppConfig {
-        paths: Paths::resolve(cli.data_dir.as_deref()),
-        clock: Arc::new(SystemClock),
+        paths,
+        clock,
+        demo,
         lang: cli.lang,
         clipboard: Box::new(SystemClipboard::default()),
         screenshot_to: cli.screenshot,

@@ -201,6 +201,7 @@ fn an_unusable_data_dir_gives_a_message_not_a_panic() {
         clipboard: Box::new(rig.clipboard.clone()),
         screenshot_to: None,
         started: None,
+        demo: None,
     };
     let mut h = egui_kittest::Harness::builder()
         .with_size([900.0, 700.0])

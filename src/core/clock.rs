@@ -76,3 +76,69 @@ impl Clock for ManualClock {
 pub fn ms_between(a: DateTime<Utc>, b: DateTime<Utc>) -> u64 {
     (b - a).num_milliseconds().max(0) as u64
 }
+
+/// Demo time: runs `factor` times faster than its base clock, so a
+/// 15-minute cancel window can be shown in seconds. Changing the factor
+/// keeps the current (virtual) time and speeds up from there.
+#[derive(Debug)]
+pub struct ScaledClock {
+    base: SharedClock,
+    state: Mutex<(DateTime<Utc>, DateTime<Utc>, u32)>,
+}
+
+impl ScaledClock {
+    pub fn new(base: SharedClock) -> Arc<Self> {
+        let now = base.now();
+        Arc::new(Self {
+            base,
+            state: Mutex::new((now, now, 1)),
+        })
+    }
+
+    pub fn factor(&self) -> u32 {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).2
+    }
+
+    pub fn set_factor(&self, factor: u32) {
+        let virtual_now = self.now();
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        *s = (self.base.now(), virtual_now, factor.max(1));
+    }
+}
+
+impl Clock for ScaledClock {
+    fn now(&self) -> DateTime<Utc> {
+        let (anchor_real, anchor_virtual, factor) =
+            *self.state.lock().unwrap_or_else(|p| p.into_inner());
+        anchor_virtual + (self.base.now() - anchor_real) * factor as i32
+    }
+    fn offset_at(&self, at: DateTime<Utc>) -> FixedOffset {
+        self.base.offset_at(at)
+    }
+}
+
+impl std::fmt::Debug for dyn Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaled_clock_speeds_up_from_now() {
+        let base = ManualClock::fixed();
+        let start = base.now();
+        let demo = ScaledClock::new(base.clone());
+        base.advance_ms(1_000);
+        assert_eq!(demo.now() - start, chrono::Duration::seconds(1));
+        demo.set_factor(60);
+        base.advance_ms(10_000);
+        assert_eq!(demo.now() - start, chrono::Duration::seconds(601));
+        demo.set_factor(1);
+        base.advance_ms(1_000);
+        assert_eq!(demo.now() - start, chrono::Duration::seconds(602));
+    }
+}

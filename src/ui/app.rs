@@ -5,7 +5,7 @@
 use super::clipboard::ClipboardPort;
 use super::shots::Shots;
 use super::{entry, fonts, hold, journal_view, orders, review, settings, widgets};
-use crate::core::clock::{SharedClock, ms_between};
+use crate::core::clock::{ScaledClock, SharedClock, ms_between};
 use crate::core::code::{Alphabet, check_code};
 use crate::core::draft::{Draft, DraftCheck};
 use crate::core::event::{Event, ReleaseMode};
@@ -21,6 +21,7 @@ use crate::i18n::{Lang, Texts};
 use chrono::{DateTime, Utc};
 use eframe::egui;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long the "why was my click ignored" note stays up.
@@ -41,6 +42,8 @@ pub struct AppConfig {
     pub screenshot_to: Option<PathBuf>,
     /// `--report-startup`: print the time to the first frame.
     pub started: Option<Instant>,
+    /// `--demo`: the accelerated clock (the same one as `clock`).
+    pub demo: Option<Arc<ScaledClock>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +82,10 @@ pub enum Command {
     BatchDrop(usize),
     BatchFix(usize),
     BatchApplyFix,
+    DemoSpeed(u32),
+    DemoSampleCard,
+    /// Wipe the demo data dir (only in demo mode) and start afresh.
+    DemoReset,
     /// Write an evidence bundle for this order under the data dir.
     ExportEvidence(String),
     /// The manual "take screenshot" button or Ctrl+Shift+S.
@@ -181,6 +188,9 @@ pub struct App {
     started: Option<Instant>,
     last_window_size: Option<egui::Vec2>,
     pub shots: Shots,
+    pub demo: Option<Arc<ScaledClock>>,
+    clock: SharedClock,
+    paths: Option<Paths>,
     pub journal_view: journal_view::JournalView,
     pub batch_view: super::batch::BatchView,
     /// A hold whose release the journal refused: not retried until asked.
@@ -195,25 +205,38 @@ impl App {
         Self::with_config(config)
     }
 
-    fn with_config(config: AppConfig) -> Self {
-        let mut failure = None;
-        let session = match &config.paths {
-            None => {
-                failure = Some(Notice::new(Level::Error, "error.no_data_dir"));
-                None
+    /// Opens the data dir; on failure, the notice the app shows instead.
+    fn open_session(
+        paths: Option<&Paths>,
+        clock: &SharedClock,
+        demo: bool,
+    ) -> Result<Session, Notice> {
+        let Some(paths) = paths else {
+            return Err(Notice::new(Level::Error, "error.no_data_dir"));
+        };
+        let mut s = Session::open(paths.clone(), clock.clone()).map_err(|e| match &e {
+            SessionError::Journal(crate::core::journal::JournalError::Locked(p)) => {
+                Notice::new(Level::Error, "error.locked").arg("path", p.display())
             }
-            Some(paths) => match Session::open(paths.clone(), config.clock.clone()) {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    failure = Some(match &e {
-                        SessionError::Journal(crate::core::journal::JournalError::Locked(p)) => {
-                            Notice::new(Level::Error, "error.locked").arg("path", p.display())
-                        }
-                        other => Notice::new(Level::Error, "error.open_failed").arg("error", other),
-                    });
-                    None
-                }
-            },
+            other => Notice::new(Level::Error, "error.open_failed").arg("error", other),
+        })?;
+        if demo && s.settings().release_mode != ReleaseMode::Simulated {
+            // Demo mode only ever uses the simulated channel.
+            let settings = Settings {
+                release_mode: ReleaseMode::Simulated,
+                ..s.settings().clone()
+            };
+            let _ = s.update_settings(settings);
+        }
+        Ok(s)
+    }
+
+    fn with_config(config: AppConfig) -> Self {
+        let opened =
+            Self::open_session(config.paths.as_ref(), &config.clock, config.demo.is_some());
+        let (session, failure) = match opened {
+            Ok(s) => (Some(s), None),
+            Err(n) => (None, Some(n)),
         };
         let settings = session
             .as_ref()
@@ -241,6 +264,9 @@ impl App {
             last_window_size: None,
             release_blocked: None,
             journal_view: Default::default(),
+            demo: config.demo.clone(),
+            clock: config.clock.clone(),
+            paths: config.paths.clone(),
             batch_view: Default::default(),
             shots: Shots::new(
                 config
@@ -349,6 +375,9 @@ impl App {
             self.session.is_some(),
             &mut commands,
         );
+        if let Some(d) = &self.demo {
+            widgets::demo_banner(ui, &self.tr, d.factor(), &mut commands);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
@@ -582,6 +611,20 @@ impl App {
                 self.release_blocked = None;
                 self.release(&id);
             }
+            Command::DemoSpeed(factor) => {
+                if let Some(d) = &self.demo {
+                    d.set_factor(factor);
+                }
+            }
+            Command::DemoSampleCard => {
+                // Obviously fake: DEMO-0000-0000-NNNN, a new one each time.
+                let n = session.ledger().orders().len() + 1;
+                *self.draft.code_raw = format!("DEMO-0000-0000-{:04}", n % 10_000);
+                self.draft.code_started = Some(session.now());
+                self.draft.code_pasted = false;
+                self.screen = Screen::Entry;
+            }
+            Command::DemoReset => self.reset_demo(),
             Command::BatchChannel(id) => {
                 self.batch_view.channel = Some(id);
                 self.batch_view.revalidate(session);
@@ -689,19 +732,13 @@ impl App {
                     .push(Notice::new(Level::Warning, "notice.cancel_refused").arg("order", &id)),
                 Err(e) => self.error("error.journal_write", e),
             },
-            Command::SaveSettings(s) => match session.update_settings(s) {
-                Ok(()) => {
-                    self.settings_edit = session.settings().clone();
-                    self.tr.set_lang(
-                        self.lang_override
-                            .or(self.settings_edit.language)
-                            .unwrap_or_else(Lang::system),
-                    );
-                    self.notices
-                        .push(Notice::new(Level::Info, "notice.settings_saved"));
+            Command::SaveSettings(mut s) => {
+                if self.demo.is_some() {
+                    // Demo mode only ever uses the simulated channel.
+                    s.release_mode = ReleaseMode::Simulated;
                 }
-                Err(e) => self.error("error.settings_save", e),
-            },
+                self.save_settings(s)
+            }
             Command::OpenDataDir => {
                 let dir = session.paths().data_dir.clone();
                 if let Err(e) = open_folder(&dir) {
@@ -1084,6 +1121,59 @@ impl App {
         self.screen = Screen::Orders;
     }
 
+    fn save_settings(&mut self, new: Settings) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        match session.update_settings(new) {
+            Ok(()) => {
+                self.settings_edit = session.settings().clone();
+                let lang = self
+                    .lang_override
+                    .or(self.settings_edit.language)
+                    .unwrap_or_else(Lang::system);
+                self.tr.set_lang(lang);
+                self.notices
+                    .push(Notice::new(Level::Info, "notice.settings_saved"));
+            }
+            Err(e) => self.error("error.settings_save", e),
+        }
+    }
+
+    /// Demo mode only: closes the demo data dir, deletes it, opens it afresh.
+    fn reset_demo(&mut self) {
+        if self.demo.is_none() {
+            return;
+        }
+        let Some(paths) = self.paths.clone() else {
+            return;
+        };
+        self.session = None; // releases the lock
+        if let Err(e) = std::fs::remove_dir_all(&paths.data_dir)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            self.error("error.demo_reset", e);
+        }
+        match Self::open_session(Some(&paths), &self.clock, true) {
+            Ok(s) => self.session = Some(s),
+            Err(n) => self.failure = Some(n),
+        }
+        self.draft = Draft {
+            channel: self.draft.channel.clone(),
+            ..Draft::default()
+        };
+        self.journaled = JournaledSteps::default();
+        self.review = None;
+        self.release_blocked = None;
+        self.focus_order = None;
+        self.journal_view = Default::default();
+        self.batch_view = Default::default();
+        self.notices.clear();
+        self.screen = Screen::Entry;
+        self.notices
+            .push(Notice::new(Level::Info, "notice.demo_reset"));
+    }
+
     /// Journals screenshots the worker finished (path, size, SHA-256).
     fn journal_screenshots(&mut self) {
         for (request, result) in self.shots.finished() {
@@ -1197,7 +1287,9 @@ impl App {
                 }
             }
         }
-        wake.map(Duration::from_millis)
+        // Demo time runs `factor` times faster than the wall clock.
+        let factor = self.demo.as_ref().map_or(1, |d| d.factor()).max(1) as u64;
+        wake.map(|ms| Duration::from_millis((ms / factor).max(1)))
     }
 
     fn maybe_screenshot(&mut self, ctx: &egui::Context) {

@@ -55,6 +55,33 @@ pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: 
     });
 }
 
+/// The persistent demo banner: speed of demo time, sample card, reset.
+pub fn demo_banner(ui: &mut egui::Ui, tr: &Texts, factor: u32, out: &mut Vec<Command>) {
+    egui::Panel::top("demo_banner").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(tr.get("demo.banner"))
+                    .strong()
+                    .color(Color32::WHITE)
+                    .background_color(DANGER),
+            );
+            ui.label(tr.get("demo.speed"));
+            for f in [1u32, 10, 60] {
+                if ui.selectable_label(factor == f, format!("×{f}")).clicked() && factor != f {
+                    out.push(Command::DemoSpeed(f));
+                }
+            }
+            ui.separator();
+            if ui.button(tr.get("demo.sample_card")).clicked() {
+                out.push(Command::DemoSampleCard);
+            }
+            if ui.button(tr.get("demo.reset")).clicked() {
+                out.push(Command::DemoReset);
+            }
+        });
+    });
+}
+
 pub fn level_color(level: Level) -> Color32 {
     match level {
         Level::Info => Color32::from_rgb(0x30, 0x70, 0xC0),

@@ -34,6 +34,7 @@ impl Rig {
             clipboard: Box::new(self.clipboard.clone()),
             screenshot_to: None,
             started: None,
+            demo: None,
         };
         let mut h = Harness::builder()
             .with_size([1000.0, 1100.0])

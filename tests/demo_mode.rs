@@ -1,0 +1,68 @@
+//! Demo mode: its own folder, a persistent banner, sample cards, faster
+//! time, and a reset that wipes only demo data.
+
+mod common;
+use cardguard::core::clock::{ManualClock, ScaledClock, SharedClock};
+use cardguard::core::session::Paths;
+use cardguard::i18n::Lang;
+use cardguard::ui::{App, AppConfig, Screen};
+use common::*;
+use std::sync::Arc;
+
+fn open_demo(rig: &Rig, demo: Arc<ScaledClock>) -> egui_kittest::Harness<'static, App> {
+    let clock: SharedClock = demo.clone();
+    let config = AppConfig {
+        paths: Some(Paths::in_one_dir(&rig.dir.path().join("demo"))),
+        clock,
+        lang: Some(Lang::En),
+        clipboard: Box::new(rig.clipboard.clone()),
+        screenshot_to: None,
+        started: None,
+        demo: Some(demo),
+    };
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([1000.0, 1100.0])
+        .build_eframe(move |cc| App::new(cc, config));
+    h.run();
+    h
+}
+
+#[test]
+fn demo_time_runs_faster_and_reset_wipes_only_demo_data() {
+    let rig = Rig::new();
+    let real_journal = rig.dir.path().join("journal.jsonl");
+    std::fs::write(&real_journal, "not touched by the demo\n").unwrap();
+    let base = ManualClock::fixed();
+    let demo = ScaledClock::new(base.clone());
+    let mut h = open_demo(&rig, demo.clone());
+    assert_has(&h, "DEMO");
+    choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    click(&mut h, "Fill a sample card");
+    assert_has(&h, "Code complete: 16 characters.");
+    click(&mut h, "¥100");
+    click(&mut h, "Review →");
+    base.advance_ms(1_000);
+    h.step();
+    h.run();
+    click(&mut h, "Confirm, hold 10 s");
+    base.advance_ms(10_000);
+    h.step();
+    h.run();
+    assert_has(&h, "08:00");
+    // ×60: eight demo minutes pass in eight real seconds.
+    click(&mut h, "×60");
+    base.advance_ms(8_000);
+    h.step();
+    h.run();
+    assert_has(&h, "Verifying");
+    assert!(rig.dir.path().join("demo/journal.jsonl").exists());
+
+    click(&mut h, "Reset demo data");
+    assert_has(&h, "Demo data reset");
+    assert_eq!(h.state().screen, Screen::Entry);
+    assert!(h.state().session().unwrap().ledger().orders().is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&real_journal).unwrap(),
+        "not touched by the demo\n"
+    );
+}
