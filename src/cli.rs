@@ -80,7 +80,7 @@ pub fn batch_check(
     channel: Option<&str>,
     lang: crate::i18n::Lang,
 ) -> u8 {
-    use crate::core::batch::{ImportError, Status, import};
+    use crate::core::batch::{Status, import};
     use crate::core::profile::read_profiles;
     use std::io::Write;
     let tr = crate::i18n::Texts::new(lang);
@@ -99,17 +99,7 @@ pub fn batch_check(
     };
     let mut batch = match import(&bytes) {
         Ok(b) => b,
-        Err(e) => {
-            let key = match e {
-                ImportError::Empty => "batch.empty",
-                ImportError::TooLarge { .. } => "batch.too_large",
-                ImportError::Binary => "batch.binary",
-                ImportError::UnknownEncoding => "batch.unknown_encoding",
-                ImportError::TooManyRows { .. } => "batch.too_many_rows",
-                ImportError::Csv(_) => "batch.bad_csv",
-            };
-            return fail(key, &[("file", &file.display())]);
-        }
+        Err(e) => return fail(e.key(), &[("file", &file.display())]),
     };
     let (profiles, _) = read_profiles(&paths.profiles_file());
     let settings = crate::core::settings::load_settings_read_only(&paths.settings_file());

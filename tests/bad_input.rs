@@ -128,9 +128,7 @@ fn high_face_value_must_be_typed_twice() {
 fn a_code_submitted_before_is_flagged_before_review() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);
-    choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
-    type_code(&mut h, "ABCD1234EFGH5678");
-    click(&mut h, "¥100");
+    enter_small_order(&mut h);
     review_confirm_release(&mut h, &rig);
     let first = h.state().focus_order.clone().unwrap();
     drop(h);

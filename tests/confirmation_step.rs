@@ -10,9 +10,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 fn to_review(rig: &Rig) -> egui_kittest::Harness<'static, cardguard::ui::App> {
     let mut h = rig.open(Lang::En);
-    choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
-    type_code(&mut h, "ABCD1234EFGH5678");
-    click(&mut h, "¥100");
+    enter_small_order(&mut h);
     click(&mut h, "Review →");
     assert_eq!(h.state().screen, Screen::Review);
     h
@@ -146,9 +144,7 @@ fn buttons_are_not_under_the_review_button() {
         let mut h = rig.open(Lang::En);
         h.set_size(egui::vec2(width, 1100.0));
         h.run();
-        choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
-        type_code(&mut h, "ABCD1234EFGH5678");
-        click(&mut h, "¥100");
+        enter_small_order(&mut h);
         let review_rect = h.get_by_label("Review →").rect();
         click(&mut h, "Review →");
         for label in ["Confirm (1)", "← Back to edit"] {

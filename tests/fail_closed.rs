@@ -29,9 +29,7 @@ fn unlimit() {
 fn an_unwritable_journal_blocks_confirm_and_release() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);
-    choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
-    type_code(&mut h, "ABCD1234EFGH5678");
-    click(&mut h, "¥100");
+    enter_small_order(&mut h);
     click(&mut h, "Review →");
     tick(&mut h, &rig, 1_000);
 

@@ -24,9 +24,7 @@ fn settle_until(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, text
 fn timeline_filters_raw_line_verify_and_export() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);
-    choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
-    type_code(&mut h, "ABCD1234EFGH5678");
-    click(&mut h, "¥100");
+    enter_small_order(&mut h);
     review_confirm_release(&mut h, &rig);
     let id = h.state().focus_order.clone().unwrap();
     click(&mut h, "Journal");

@@ -49,9 +49,7 @@ fn idle_entry_screen_requests_no_repaint() {
 fn a_running_countdown_repaints_about_once_a_second() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);
-    choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
-    type_code(&mut h, "ABCD1234EFGH5678");
-    click(&mut h, "¥100");
+    enter_small_order(&mut h);
     click(&mut h, "Review →");
     // Waiting for the confirm button to arm: ~1 repaint for its one second.
     let arming = frames_requested_over(&mut h, &rig, 2_000);

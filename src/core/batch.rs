@@ -33,6 +33,20 @@ pub enum ImportError {
     Csv(String),
 }
 
+impl ImportError {
+    /// The i18n key of the message (its `{file}` placeholder names the source).
+    pub fn key(&self) -> &'static str {
+        match self {
+            ImportError::Empty => "batch.empty",
+            ImportError::TooLarge { .. } => "batch.too_large",
+            ImportError::Binary => "batch.binary",
+            ImportError::UnknownEncoding => "batch.unknown_encoding",
+            ImportError::TooManyRows { .. } => "batch.too_many_rows",
+            ImportError::Csv(_) => "batch.bad_csv",
+        }
+    }
+}
+
 /// Which encoding the text was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {

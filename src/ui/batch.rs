@@ -5,7 +5,7 @@
 
 use super::app::{Command, Level, Notice};
 use super::widgets::{DANGER, OK, WARN};
-use crate::core::batch::{Batch, ImportError, Status, import};
+use crate::core::batch::{Batch, Status, import};
 use crate::core::session::Session;
 use crate::i18n::Texts;
 use eframe::egui::{self, RichText};
@@ -25,23 +25,12 @@ pub struct BatchView {
     pub fixing: Option<(usize, zeroize::Zeroizing<String>, String)>,
 }
 
-pub fn import_error_key(e: &ImportError) -> &'static str {
-    match e {
-        ImportError::Empty => "batch.empty",
-        ImportError::TooLarge { .. } => "batch.too_large",
-        ImportError::Binary => "batch.binary",
-        ImportError::UnknownEncoding => "batch.unknown_encoding",
-        ImportError::TooManyRows { .. } => "batch.too_many_rows",
-        ImportError::Csv(_) => "batch.bad_csv",
-    }
-}
-
 impl BatchView {
     /// Imports bytes (a file or pasted text) and validates every row.
     /// A bad file changes nothing: the previous batch stays.
     pub fn load(&mut self, bytes: &[u8], source: &str, session: &Session) -> Result<(), Notice> {
-        let batch = import(bytes)
-            .map_err(|e| Notice::new(Level::Error, import_error_key(&e)).arg("file", source))?;
+        let batch =
+            import(bytes).map_err(|e| Notice::new(Level::Error, e.key()).arg("file", source))?;
         self.batch = Some(batch);
         self.fixing = None;
         self.revalidate(session);

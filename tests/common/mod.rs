@@ -147,3 +147,10 @@ pub fn review_confirm_release(h: &mut Harness<'static, App>, rig: &Rig) {
     click(h, "Confirm, hold 10 s");
     tick(h, rig, 10_000);
 }
+
+/// The usual test order: Kaquanmao (8-min window, 10 % fee), a fixed code, ¥100.
+pub fn enter_small_order(h: &mut Harness<'static, App>) {
+    choose_channel(h, "JD self-operated (app)", "Kaquanmao (third party)");
+    type_code(h, "ABCD1234EFGH5678");
+    click(h, "¥100");
+}
