@@ -17,6 +17,7 @@ fn context() -> GuardContext {
         entry_ms: 3_000,
         local_hour: 23,
         duplicate: false,
+        batch_count: 0,
         sensitivity: Sensitivity::Standard,
     }
 }

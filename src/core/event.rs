@@ -33,6 +33,14 @@ pub enum Event {
         release_mode: ReleaseMode,
         sensitivity: String,
         language: String,
+        #[serde(default)]
+        batch_limit_fen: Fen,
+        #[serde(default)]
+        daily_limit_fen: Fen,
+        #[serde(default)]
+        channel_daily_cap_fen: Fen,
+        #[serde(default)]
+        channel_caps: std::collections::BTreeMap<String, Fen>,
     },
     ChannelChosen {
         channel: String,
@@ -60,6 +68,9 @@ pub enum Event {
         fingerprint: String,
         cancel_window_ms: u64,
         release_mode: ReleaseMode,
+        /// Set when the order is one card of a batch release.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        batch: Option<String>,
     },
     /// The guard's decision when the confirmation step was shown.
     GuardDecided {
@@ -129,6 +140,70 @@ pub enum Event {
     Settled {
         payout_fen: Fen,
     },
+    // ---- batches (journaled without an order; `batch` names the batch) ----
+    /// A file or paste was imported and checked (never any code in here).
+    BatchImported {
+        batch: String,
+        source: String,
+        encoding: String,
+        rows: usize,
+        errors: usize,
+        warnings: usize,
+    },
+    /// The operator acknowledged crossing a threshold from settings.
+    LimitAcknowledged {
+        batch: String,
+        /// `batch_total`, `daily_total` or `channel_daily`.
+        limit: String,
+        /// What the total becomes with this batch, and the threshold.
+        amount_fen: Fen,
+        limit_fen: Fen,
+        channel: String,
+    },
+    /// The batch passed the second confirmation: held on this device until
+    /// `hold_until`, then released one order after another.
+    BatchConfirmed {
+        batch: String,
+        channel: String,
+        count: usize,
+        face_value_fen: Fen,
+        payout_fen: Fen,
+        hold_s: u32,
+        hold_until: DateTime<Utc>,
+        /// Release only the smallest card first, then pause (a test).
+        test_first: bool,
+    },
+    BatchUndone {
+        batch: String,
+    },
+    BatchPaused {
+        batch: String,
+        /// `operator`, `test_card`, `error` or `cancel_all`.
+        reason: String,
+    },
+    BatchResumed {
+        batch: String,
+    },
+    /// "Cancel all still cancellable": what it did, in total.
+    BatchCancelAll {
+        batch: String,
+        cancelled: usize,
+        refused: usize,
+        requested: usize,
+        fees_fen: Fen,
+    },
+    BatchFinished {
+        batch: String,
+        released: usize,
+        not_sent: usize,
+    },
+    /// The app stopped mid-batch: the codes not yet released were only in
+    /// memory and were never sent.
+    BatchInterrupted {
+        batch: String,
+        released: usize,
+        not_sent: usize,
+    },
 }
 
 impl Event {
@@ -157,6 +232,8 @@ impl Event {
         matches!(
             self,
             Event::Confirmed { .. }
+                | Event::BatchConfirmed { .. }
+                | Event::LimitAcknowledged { .. }
                 | Event::Released { .. }
                 | Event::PlatformSubmitted { .. }
                 | Event::CancelRequested { .. }

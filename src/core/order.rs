@@ -88,6 +88,8 @@ pub struct Order {
     pub verify_at: Option<DateTime<Utc>>,
     pub fee_paid: Option<Fen>,
     pub cancel_refused: Option<String>,
+    /// The batch this order was released in, if any.
+    pub batch: Option<String>,
 }
 
 impl Order {
@@ -112,6 +114,7 @@ impl Order {
             verify_at: None,
             fee_paid: None,
             cancel_refused: None,
+            batch: None,
         }
     }
 
@@ -139,11 +142,37 @@ impl Order {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchState {
+    /// Imported and checked; nothing confirmed.
+    Imported,
+    /// Confirmed: held, then releasing (or paused).
+    Running,
+    Undone,
+    Finished,
+    /// The app stopped mid-batch; the rest was never sent.
+    Interrupted,
+}
+
+/// A batch as the journal tells it (its orders carry its id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchRecord {
+    pub id: String,
+    pub channel: String,
+    pub count: usize,
+    pub state: BatchState,
+    pub paused: bool,
+    pub hold_until: Option<DateTime<Utc>>,
+    /// Acknowledged thresholds: (limit, amount it was acknowledged for).
+    pub acks: Vec<(String, Fen)>,
+}
+
 /// All orders, rebuilt from the journal.
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
     orders: Vec<Order>,
     index: HashMap<String, usize>,
+    batches: Vec<BatchRecord>,
     /// fingerprint → first order that released it.
     released_fingerprints: HashMap<String, String>,
     /// Events that did not fit the order's state (kept for the journal viewer).
@@ -170,10 +199,107 @@ impl Ledger {
             .map(String::as_str)
     }
 
+    pub fn batches(&self) -> &[BatchRecord] {
+        &self.batches
+    }
+
+    pub fn batch(&self, id: &str) -> Option<&BatchRecord> {
+        self.batches.iter().find(|b| b.id == id)
+    }
+
+    /// Orders released in this batch so far, in release order.
+    pub fn batch_orders(&self, batch: &str) -> impl Iterator<Item = &Order> {
+        self.orders
+            .iter()
+            .filter(move |o| o.batch.as_deref() == Some(batch))
+    }
+
+    /// Face value released in `[from, to)` (cancelled orders returned the
+    /// card and do not count), optionally on one channel only.
+    pub fn released_total(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        channel: Option<&str>,
+    ) -> Fen {
+        Fen(self
+            .orders
+            .iter()
+            .filter(|o| o.released_at.is_some_and(|r| r >= from && r < to))
+            .filter(|o| o.phase != Phase::Cancelled)
+            .filter(|o| channel.is_none_or(|c| o.channel == c))
+            .map(|o| o.face_value.0)
+            .sum())
+    }
+
+    /// Whether any order was ever released on this channel.
+    pub fn channel_used(&self, channel: &str) -> bool {
+        self.orders
+            .iter()
+            .any(|o| o.channel == channel && o.released_at.is_some())
+    }
+
+    fn apply_batch(&mut self, event: &Event) {
+        let id = match event {
+            Event::BatchImported { batch, .. }
+            | Event::LimitAcknowledged { batch, .. }
+            | Event::BatchConfirmed { batch, .. }
+            | Event::BatchUndone { batch }
+            | Event::BatchPaused { batch, .. }
+            | Event::BatchResumed { batch }
+            | Event::BatchCancelAll { batch, .. }
+            | Event::BatchFinished { batch, .. }
+            | Event::BatchInterrupted { batch, .. } => batch,
+            _ => return,
+        };
+        let b = match self.batches.iter_mut().position(|b| &b.id == id) {
+            Some(i) => &mut self.batches[i],
+            None => {
+                self.batches.push(BatchRecord {
+                    id: id.clone(),
+                    channel: String::new(),
+                    count: 0,
+                    state: BatchState::Imported,
+                    paused: false,
+                    hold_until: None,
+                    acks: Vec::new(),
+                });
+                self.batches.last_mut().expect("just pushed")
+            }
+        };
+        match event {
+            Event::BatchImported { rows, .. } => b.count = *rows,
+            Event::LimitAcknowledged {
+                limit, amount_fen, ..
+            } => b.acks.push((limit.clone(), *amount_fen)),
+            Event::BatchConfirmed {
+                channel,
+                count,
+                hold_until,
+                ..
+            } => {
+                b.channel = channel.clone();
+                b.count = *count;
+                b.hold_until = Some(*hold_until);
+                b.state = BatchState::Running;
+                b.paused = false;
+            }
+            Event::BatchUndone { .. } => b.state = BatchState::Undone,
+            Event::BatchPaused { .. } => b.paused = true,
+            Event::BatchResumed { .. } => b.paused = false,
+            Event::BatchFinished { .. } => b.state = BatchState::Finished,
+            Event::BatchInterrupted { .. } => b.state = BatchState::Interrupted,
+            _ => {}
+        }
+    }
+
     /// Applies one journaled event. Events for an order in a state where
     /// they make no sense are recorded as anomalies and change nothing.
     pub fn apply(&mut self, order_id: Option<&str>, at: DateTime<Utc>, event: &Event) {
-        let Some(id) = order_id else { return };
+        let Some(id) = order_id else {
+            self.apply_batch(event);
+            return;
+        };
         let idx = match self.index.get(id) {
             Some(&i) => i,
             None => {
@@ -216,9 +342,11 @@ impl Ledger {
                     fingerprint,
                     cancel_window_ms,
                     release_mode,
+                    batch,
                 },
                 Draft | Reviewing,
             ) => {
+                o.batch = batch.clone();
                 o.channel = channel.clone();
                 o.face_value = *face_value_fen;
                 o.payout = *payout_fen;
@@ -391,6 +519,7 @@ mod tests {
                 fingerprint: "fp1".into(),
                 cancel_window_ms: 480_000,
                 release_mode: mode,
+                batch: None,
             },
         );
     }

@@ -9,7 +9,7 @@ use super::code::CardSecret;
 use super::event::{Event, ReleaseMode};
 use super::fingerprint::FingerprintKey;
 use super::journal::{DamagedLine, Journal, JournalError, TornTail};
-use super::order::{Ledger, Order, Phase};
+use super::order::{BatchState, Ledger, Order, Phase};
 use super::profile::{ChannelProfile, ProfileProblem, load_profiles};
 use super::settings::{SETTINGS_FILE, Settings, SettingsProblem, load_settings};
 use chrono::{DateTime, Utc};
@@ -62,6 +62,11 @@ pub enum StartupNote {
     DamagedLines(Vec<DamagedLine>),
     FingerprintKeyReplaced,
     HoldsInterrupted(Vec<String>),
+    BatchInterrupted {
+        batch: String,
+        released: usize,
+        not_sent: usize,
+    },
 }
 
 #[derive(Debug)]
@@ -212,6 +217,30 @@ impl Session {
         if !interrupted.is_empty() {
             s.startup_notes
                 .push(StartupNote::HoldsInterrupted(interrupted));
+        }
+        // Likewise a batch cut short: the codes not yet released are gone.
+        let running: Vec<(String, usize)> = s
+            .ledger
+            .batches()
+            .iter()
+            .filter(|b| b.state == BatchState::Running)
+            .map(|b| (b.id.clone(), b.count))
+            .collect();
+        for (batch, count) in running {
+            let released = s.ledger.batch_orders(&batch).count();
+            s.record(
+                None,
+                Event::BatchInterrupted {
+                    batch: batch.clone(),
+                    released,
+                    not_sent: count.saturating_sub(released),
+                },
+            )?;
+            s.startup_notes.push(StartupNote::BatchInterrupted {
+                batch,
+                released,
+                not_sent: count.saturating_sub(released),
+            });
         }
         s.catch_up()?;
         Ok(s)
@@ -428,7 +457,11 @@ impl Session {
             || new.clipboard_clear_s != self.settings.clipboard_clear_s
             || new.release_mode != self.settings.release_mode
             || new.language != self.settings.language
-            || new.sensitivity != self.settings.sensitivity;
+            || new.sensitivity != self.settings.sensitivity
+            || new.batch_limit_fen != self.settings.batch_limit_fen
+            || new.daily_limit_fen != self.settings.daily_limit_fen
+            || new.channel_daily_cap_fen != self.settings.channel_daily_cap_fen
+            || new.channel_caps != self.settings.channel_caps;
         self.settings = new;
         if changed {
             let s = &self.settings;
@@ -438,6 +471,10 @@ impl Session {
                 clipboard_clear_s: s.clipboard_clear_s,
                 release_mode: s.release_mode,
                 sensitivity: s.sensitivity.name().to_owned(),
+                batch_limit_fen: s.batch_limit_fen,
+                daily_limit_fen: s.daily_limit_fen,
+                channel_daily_cap_fen: s.channel_daily_cap_fen,
+                channel_caps: s.channel_caps.clone(),
                 language: s
                     .language
                     .map(|l| l.code().to_owned())

@@ -27,6 +27,14 @@ pub struct Settings {
     pub last_channel: Option<String>,
     /// How hard the second confirmation guards.
     pub sensitivity: Sensitivity,
+    /// Batch thresholds (0 = none): one batch's total, the day's total
+    /// across all releases, and each channel's daily cap. Crossing one
+    /// needs an acknowledgement that is journaled.
+    pub batch_limit_fen: Fen,
+    pub daily_limit_fen: Fen,
+    pub channel_daily_cap_fen: Fen,
+    /// Per-channel caps that differ from `channel_daily_cap_fen`.
+    pub channel_caps: std::collections::BTreeMap<String, Fen>,
 }
 
 impl Default for Settings {
@@ -39,6 +47,10 @@ impl Default for Settings {
             release_mode: ReleaseMode::Simulated,
             last_channel: None,
             sensitivity: Sensitivity::Standard,
+            batch_limit_fen: Fen(500_000),
+            daily_limit_fen: Fen(2_000_000),
+            channel_daily_cap_fen: Fen(1_000_000),
+            channel_caps: Default::default(),
         }
     }
 }
@@ -53,7 +65,23 @@ impl Settings {
             .clipboard_clear_s
             .clamp(*CLIPBOARD_RANGE_S.start(), *CLIPBOARD_RANGE_S.end());
         self.retype_threshold_fen = self.retype_threshold_fen.max(Fen::ZERO);
+        for f in [
+            &mut self.batch_limit_fen,
+            &mut self.daily_limit_fen,
+            &mut self.channel_daily_cap_fen,
+        ] {
+            *f = (*f).max(Fen::ZERO);
+        }
+        self.channel_caps.retain(|_, f| f.0 >= 0);
         self
+    }
+
+    /// This channel's daily cap (0 = none).
+    pub fn channel_cap(&self, channel: &str) -> Fen {
+        self.channel_caps
+            .get(channel)
+            .copied()
+            .unwrap_or(self.channel_daily_cap_fen)
     }
 
     pub fn save(&self, path: &Path) -> std::io::Result<()> {

@@ -332,6 +332,14 @@ impl App {
                     Notice::new(Level::Info, "notice.holds_interrupted")
                         .arg("orders", ids.join(", "))
                 }
+                StartupNote::BatchInterrupted {
+                    batch,
+                    released,
+                    not_sent,
+                } => Notice::new(Level::Warning, "notice.batch_interrupted")
+                    .arg("batch", batch)
+                    .arg("released", released)
+                    .arg("not_sent", not_sent),
             };
             self.notices.push(n);
         }
@@ -870,6 +878,7 @@ impl App {
             fingerprint: fp,
             cancel_window_ms: profile.effective_window_ms(),
             release_mode: session.settings().release_mode,
+            batch: None,
         };
         if self.journal_step(event) {
             let id = self.draft.order_id.clone().unwrap_or_default();
@@ -970,6 +979,7 @@ impl App {
                 .released_with(&order.fingerprint)
                 .is_some_and(|o| o != order_id),
             sensitivity: session.settings().sensitivity,
+            batch_count: 0,
         })
     }
 

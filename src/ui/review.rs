@@ -143,7 +143,7 @@ pub fn show(
         }
         (true, Friction::HoldMs(_), _) => tr.get("review.hold_to_confirm").to_owned(),
         (true, _, _) => tr.fmt("review.confirm", &[("n", &session.settings().hold_s)]),
-        (false, Friction::TypeLast4, _) if !typed_ok => {
+        (false, Friction::TypeToConfirm, _) if !typed_ok => {
             tr.get("review.confirm_type_first").to_owned()
         }
         (false, _, _) => match view.arms_in_ms {

@@ -77,6 +77,9 @@ pub struct GuardContext {
     pub local_hour: u8,
     pub duplicate: bool,
     pub sensitivity: Sensitivity,
+    /// Releasing a batch: how many orders (0 for a single card). Then
+    /// `face_value_fen` is the batch total.
+    pub batch_count: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -115,6 +118,8 @@ impl Thresholds {
     pub const FAST_ENTRY_MS: u64 = 5_000;
     /// Night: local hours [0, 6).
     pub const NIGHT_END_HOUR: u8 = 6;
+    /// A batch of this many orders or more adds a risk point.
+    pub const BATCH_COUNT: u32 = 5;
 }
 
 /// The decision taken when the step is shown.
@@ -163,6 +168,9 @@ impl Plan {
         if ctx.duplicate {
             add(2, Reason::new("guard.r_duplicate"));
         }
+        if ctx.batch_count >= Thresholds::BATCH_COUNT {
+            add(1, Reason::with("guard.r_batch", ctx.batch_count as u64));
+        }
         let [m, h, v] = ctx.sensitivity.level_points();
         let level = match points {
             p if p >= v => RiskLevel::VeryHigh,
@@ -175,8 +183,11 @@ impl Plan {
         let travel = scale(Thresholds::TRAVEL_DWELL_MS[level as usize]);
         let friction = match level {
             RiskLevel::Low | RiskLevel::Medium => Friction::None,
+            // A batch at high risk: type its total (a hold is too easy to
+            // do without reading the amount).
+            RiskLevel::High if ctx.batch_count > 0 => Friction::TypeToConfirm,
             RiskLevel::High => Friction::HoldMs(scale(Thresholds::HOLD_MS)),
-            RiskLevel::VeryHigh => Friction::TypeLast4,
+            RiskLevel::VeryHigh => Friction::TypeToConfirm,
         };
         Plan {
             level,
@@ -269,7 +280,7 @@ impl BehaviourGuard {
                 self.blocked_until - at,
             ));
         }
-        if self.plan.friction == Friction::TypeLast4 && !self.typed_ok {
+        if self.plan.friction == Friction::TypeToConfirm && !self.typed_ok {
             return Some(Reason::new("guard.type_first"));
         }
         let earliest = self.earliest(dwell);
@@ -500,6 +511,7 @@ mod tests {
             entry_ms: 20_000,
             local_hour: 14,
             duplicate: false,
+            batch_count: 0,
             sensitivity: Sensitivity::Standard,
         }
     }
@@ -735,8 +747,31 @@ mod tests {
         let p = Plan::for_context(&very);
         assert_eq!(
             (p.level, p.friction),
-            (RiskLevel::VeryHigh, Friction::TypeLast4)
+            (RiskLevel::VeryHigh, Friction::TypeToConfirm)
         );
+    }
+
+    #[test]
+    fn a_high_risk_batch_asks_to_type_its_total_not_to_hold() {
+        let batch = GuardContext {
+            face_value_fen: 800_000,
+            first_use: true,
+            batch_count: 40,
+            ..low()
+        };
+        let p = Plan::for_context(&batch);
+        assert_eq!(
+            (p.level, p.friction),
+            (RiskLevel::High, Friction::TypeToConfirm)
+        );
+        assert!(p.reasons.iter().any(|r| r.key == "guard.r_batch"));
+        // The same risk on one card is a hold.
+        let single = Plan::for_context(&GuardContext {
+            batch_count: 0,
+            recent_releases_10min: 2,
+            ..batch
+        });
+        assert_eq!(single.friction, Friction::HoldMs(1_500));
     }
 
     #[test]

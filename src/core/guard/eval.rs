@@ -54,6 +54,7 @@ impl TraceContext {
             entry_ms: self.entry_ms,
             local_hour: self.local_hour.min(23),
             duplicate: self.duplicate,
+            batch_count: 0,
             sensitivity: self.sensitivity,
         }
     }
@@ -212,7 +213,7 @@ pub fn describe(tr: &Texts, r: &Reason) -> String {
     let n = r.n.unwrap_or(0);
     let value = match r.key {
         "guard.r_high_value" | "guard.r_value" => Fen(n as i64).to_string(),
-        "guard.r_burst" | "guard.r_night" => n.to_string(),
+        "guard.r_burst" | "guard.r_night" | "guard.r_batch" => n.to_string(),
         // Counts down with the button's whole seconds.
         "guard.too_early" | "guard.resting_pointer" => n.div_ceil(1000).to_string(),
         _ => format!("{:.1}", n as f64 / 1000.0),

@@ -68,8 +68,8 @@ pub enum Friction {
     None,
     /// Press and hold the confirm button this long.
     HoldMs(u64),
-    /// Type the last four characters of the code.
-    TypeLast4,
+    /// Type to confirm: the code's last four characters, or a batch's total.
+    TypeToConfirm,
 }
 
 impl Friction {
@@ -77,7 +77,7 @@ impl Friction {
         match self {
             Friction::None => "none",
             Friction::HoldMs(_) => "hold",
-            Friction::TypeLast4 => "type",
+            Friction::TypeToConfirm => "type",
         }
     }
 }

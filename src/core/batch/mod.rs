@@ -5,11 +5,15 @@
 //! validation as single entry, plus duplicate checks inside the batch and
 //! against every earlier order (by keyed fingerprint).
 
-use super::code::{CodeProblem, VerificationProblem, check_code, check_verification, mask};
-use super::fingerprint::FingerprintKey;
-use super::money::{AmountProblem, Fen, parse_yuan};
-use super::order::Ledger;
-use super::profile::ChannelProfile;
+pub mod limits;
+pub mod results;
+pub mod run;
+
+use crate::core::code::{CodeProblem, VerificationProblem, check_code, check_verification, mask};
+use crate::core::fingerprint::FingerprintKey;
+use crate::core::money::{AmountProblem, Fen, parse_yuan};
+use crate::core::order::Ledger;
+use crate::core::profile::ChannelProfile;
 use std::collections::HashMap;
 
 /// Files larger than this are refused before decoding.
@@ -328,7 +332,7 @@ impl Batch {
                 Some(CodeProblem::InvalidChar { ch, position })
                 | Some(CodeProblem::NotInAlphabet { ch, position, .. }) => r.reasons.push(
                     RowReason::error("batch.code_char")
-                        .arg("ch", super::code::describe_char(*ch))
+                        .arg("ch", crate::core::code::describe_char(*ch))
                         .arg("pos", position),
                 ),
                 Some(CodeProblem::SeveralCodes { count }) => r
