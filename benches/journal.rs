@@ -45,6 +45,7 @@ fn write_journal(dir: &std::path::Path, n: u64) {
                     .into(),
                 cancel_window_ms: 480_000,
                 release_mode: cardguard::core::event::ReleaseMode::Simulated,
+                batch: None,
             },
             3 => Event::Confirmed {
                 hold_s: 10,

@@ -29,11 +29,12 @@ fn import_fix_drop_and_totals() {
     // Fix row 3 in place, drop row 4.
     click(&mut h, "Fix 3");
     // Select what is in the field and type over it.
-    h.get_by_label("Card code").focus();
+    h.get_by_label("Corrected card code").focus();
     h.run();
     h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
     h.run();
-    h.get_by_label("Card code").type_text("QQQQ1111RRRR2222");
+    h.get_by_label("Corrected card code")
+        .type_text("QQQQ1111RRRR2222");
     h.run();
     click(&mut h, "Apply");
     assert_has(&h, "4 rows: 2 ok, 1 warnings, 1 errors");
@@ -42,7 +43,7 @@ fn import_fix_drop_and_totals() {
         &h,
         "3 rows: 2 ok, 1 warnings, 0 errors · face value ¥225.00 · payout ¥207.00",
     );
-    assert_has(&h, "Every row is valid.");
+    assert_has(&h, "Review and release 3 cards (¥225.00)");
 
     // A bad file changes nothing.
     let bad = rig.dir.path().join("bad.bin");

@@ -81,11 +81,16 @@ pub enum Event {
         hold_ms: Option<u64>,
         reasons: Vec<String>,
         sensitivity: String,
+        /// Set when confirming a batch (journaled without an order).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        batch: Option<String>,
     },
     /// A confirm attempt the guard did not accept, and why.
     ConfirmSwallowed {
         at_ms: u64,
         reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        batch: Option<String>,
     },
     /// An in-app screenshot saved as evidence (path relative to the data dir).
     ScreenshotTaken {

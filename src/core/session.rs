@@ -317,6 +317,11 @@ impl Session {
         )
     }
 
+    /// A batch id, made like an order id: `B-<local date>-<journal seq>`.
+    pub fn new_batch_id(&self) -> String {
+        self.new_order_id().replacen("CG-", "B-", 1)
+    }
+
     pub fn fingerprint_key(&self) -> &FingerprintKey {
         &self.key
     }

@@ -2,6 +2,7 @@
 //! [`Command`]s while the screens draw, applies them once per frame and
 //! schedules the next repaint for exactly when the display changes.
 
+use super::batch::BatchCommand;
 use super::clipboard::ClipboardPort;
 use super::shots::Shots;
 use super::{entry, fonts, hold, journal_view, orders, review, settings, widgets};
@@ -53,6 +54,8 @@ pub enum Screen {
     Hold,
     Orders,
     Batch,
+    /// A batch's summary and its guarded confirmation.
+    BatchReview,
     Journal,
     Settings,
 }
@@ -74,14 +77,8 @@ pub enum Command {
     },
     BackToEntry,
     Guard(GuardInput),
-    BatchChannel(String),
-    BatchImportFile(String),
-    BatchImportPaste,
-    /// Import a file dropped on the window.
-    BatchImportDropped(std::path::PathBuf),
-    BatchDrop(usize),
-    BatchFix(usize),
-    BatchApplyFix,
+    /// Everything on the batch screens (see `batch.rs`).
+    Batch(BatchCommand),
     DemoSpeed(u32),
     DemoSampleCard,
     /// Wipe the demo data dir (only in demo mode) and start afresh.
@@ -136,9 +133,43 @@ impl Notice {
     }
 }
 
+/// What the confirmation step confirms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Order(String),
+    Batch(String),
+}
+
+impl Subject {
+    pub fn order(&self) -> Option<&str> {
+        match self {
+            Subject::Order(id) => Some(id),
+            Subject::Batch(_) => None,
+        }
+    }
+}
+
+/// What type-to-confirm asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeToConfirm {
+    /// The code's last four characters (any case).
+    Last4(String),
+    /// A batch's total face value, in yuan as the person writes it.
+    Total(Fen),
+}
+
+impl TypeToConfirm {
+    pub fn matches(&self, typed: &str) -> bool {
+        match self {
+            TypeToConfirm::Last4(l) => !l.is_empty() && typed.trim().eq_ignore_ascii_case(l),
+            TypeToConfirm::Total(t) => crate::core::money::parse_yuan(typed).is_ok_and(|f| f == *t),
+        }
+    }
+}
+
 /// The confirmation step in progress.
 pub struct ReviewStep {
-    pub order_id: String,
+    pub subject: Subject,
     pub guard: Box<dyn ConfirmGuard>,
     pub shown_at: DateTime<Utc>,
     /// Where the previous step's button was: the confirm button avoids it.
@@ -150,7 +181,7 @@ pub struct ReviewStep {
     pub press_started: Option<DateTime<Utc>>,
     /// The type-to-confirm field.
     pub typed: String,
-    pub last4: String,
+    pub expected: TypeToConfirm,
 }
 
 impl ReviewStep {
@@ -172,7 +203,7 @@ struct JournaledSteps {
 pub struct App {
     pub tr: Texts,
     lang_override: Option<Lang>,
-    session: Option<Session>,
+    pub(crate) session: Option<Session>,
     /// Why the data dir could not be opened (the app then shows only this).
     failure: Option<Notice>,
     pub screen: Screen,
@@ -180,7 +211,7 @@ pub struct App {
     journaled: JournaledSteps,
     pub review: Option<ReviewStep>,
     pub notices: Vec<Notice>,
-    clipboard: Box<dyn ClipboardPort>,
+    pub(crate) clipboard: Box<dyn ClipboardPort>,
     pub settings_edit: Settings,
     /// The order the orders screen scrolls to and highlights.
     pub focus_order: Option<String>,
@@ -357,7 +388,7 @@ impl App {
         self.session.as_ref().map(Session::now)
     }
 
-    fn error(&mut self, key: &'static str, e: impl std::fmt::Display) {
+    pub(crate) fn error(&mut self, key: &'static str, e: impl std::fmt::Display) {
         self.notices
             .push(Notice::new(Level::Error, key).arg("error", e));
     }
@@ -433,8 +464,21 @@ impl App {
                             session,
                             &mut self.batch_view,
                             masked_for_screenshot,
+                            now,
                             &mut commands,
                         ),
+                        Screen::BatchReview => match &self.review {
+                            Some(r) => super::batch_release::review(
+                                ui,
+                                &self.tr,
+                                session,
+                                &self.batch_view,
+                                r,
+                                now,
+                                &mut commands,
+                            ),
+                            None => commands.push(Command::Navigate(Screen::Batch)),
+                        },
                         Screen::Journal => journal_view::show(
                             ui,
                             &self.tr,
@@ -470,7 +514,7 @@ impl App {
 
     /// Focus, Enter, window changes and over-long pastes, before widgets see them.
     fn read_window_input(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
-        let on_review = self.screen == Screen::Review;
+        let on_review = matches!(self.screen, Screen::Review | Screen::BatchReview);
         let shortcut = egui::KeyboardShortcut::new(
             egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
             egui::Key::S,
@@ -480,7 +524,9 @@ impl App {
         }
         // A file dropped on the window is a batch to check.
         for f in ctx.input(|i| i.raw.dropped_files.clone()) {
-            commands.push(Command::BatchImportDropped(f.path().to_path_buf()));
+            commands.push(Command::Batch(BatchCommand::ImportDropped(
+                f.path().to_path_buf(),
+            )));
         }
         let mut refused_paste = None;
         let limit = if self.screen == Screen::Batch {
@@ -555,7 +601,9 @@ impl App {
                     self.settings_edit = session.settings().clone();
                 }
                 // Leaving the review by navigation is the same as going back.
-                if self.screen == Screen::Review && screen != Screen::Review {
+                if matches!(self.screen, Screen::Review | Screen::BatchReview)
+                    && screen != self.screen
+                {
                     self.review = None;
                 }
                 self.screen = screen;
@@ -633,58 +681,7 @@ impl App {
                 self.screen = Screen::Entry;
             }
             Command::DemoReset => self.reset_demo(),
-            Command::BatchChannel(id) => {
-                self.batch_view.channel = Some(id);
-                self.batch_view.revalidate(session);
-            }
-            Command::BatchImportFile(path) => {
-                let result = std::fs::read(&path)
-                    .map_err(|e| {
-                        Notice::new(Level::Error, "batch.unreadable")
-                            .arg("file", &path)
-                            .arg("error", e)
-                    })
-                    .and_then(|bytes| self.batch_view.load(&bytes, &path, session));
-                if let Err(n) = result {
-                    self.notices.push(n);
-                }
-            }
-            Command::BatchImportDropped(path) => {
-                self.screen = Screen::Batch;
-                self.batch_view.path = path.display().to_string();
-                self.apply(Command::BatchImportFile(path.display().to_string()), ctx);
-            }
-            Command::BatchImportPaste => {
-                let text = self.batch_view.paste.clone();
-                if let Err(n) = self.batch_view.load(text.as_bytes(), "-", session) {
-                    self.notices.push(n);
-                }
-            }
-            Command::BatchDrop(row) => {
-                if let Some(b) = &mut self.batch_view.batch {
-                    b.drop_row(row);
-                }
-                self.batch_view.revalidate(session);
-            }
-            Command::BatchFix(row) => {
-                let found = self
-                    .batch_view
-                    .batch
-                    .as_ref()
-                    .and_then(|b| b.rows.iter().find(|r| r.row == row));
-                self.batch_view.fixing =
-                    found.map(|r| (row, r.code_raw.clone(), r.face_raw.clone()));
-            }
-            Command::BatchApplyFix => {
-                if let (Some((row, code, face)), Some(b)) =
-                    (self.batch_view.fixing.take(), &mut self.batch_view.batch)
-                    && let Some(r) = b.rows.iter_mut().find(|r| r.row == row)
-                {
-                    r.code_raw = code;
-                    r.face_raw = face;
-                }
-                self.batch_view.revalidate(session);
-            }
+            Command::Batch(c) => super::batch::apply(self, c, ctx),
             Command::ExportEvidence(id) => {
                 let now = session.now();
                 let dir = journal_view::export_dir(
@@ -882,14 +879,7 @@ impl App {
         };
         if self.journal_step(event) {
             let id = self.draft.order_id.clone().unwrap_or_default();
-            let pointer = ctx
-                .input(|i| i.pointer.latest_pos())
-                .map(|p| egui::Rect::from_center_size(p, egui::vec2(2.0, 2.0)));
-            let avoid = match (from, pointer) {
-                (Some(a), Some(b)) => Some(a.union(b)),
-                (a, b) => a.or(b),
-            };
-            let pointer_down = ctx.input(|i| i.pointer.primary_down());
+            let (avoid, pointer_down) = avoid_rect(from, ctx);
             self.show_review(&id, avoid, pointer_down);
         }
     }
@@ -921,6 +911,7 @@ impl App {
             },
             reasons: plan.reasons.iter().map(|r| r.key.to_owned()).collect(),
             sensitivity: context.sensitivity.name().to_owned(),
+            batch: None,
         };
         let last4 = self
             .draft
@@ -932,7 +923,7 @@ impl App {
             .unwrap_or_default();
         let avoid = avoid.or_else(|| self.review.as_ref().and_then(|r| r.avoid));
         self.review = Some(ReviewStep {
-            order_id: order_id.to_owned(),
+            subject: Subject::Order(order_id.to_owned()),
             guard: Box::new(guard),
             shown_at: now,
             avoid,
@@ -940,7 +931,7 @@ impl App {
             pointer_on: Target::Other,
             press_started: None,
             typed: String::new(),
-            last4,
+            expected: TypeToConfirm::Last4(last4),
         });
         self.screen = Screen::Review;
         self.journal_step(decided);
@@ -985,11 +976,8 @@ impl App {
 
     fn guard_input(&mut self, input: GuardInput) {
         let Some(now) = self.now() else { return };
-        let Some(r) = self
-            .review
-            .as_mut()
-            .filter(|_| self.screen == Screen::Review)
-        else {
+        let on_review = matches!(self.screen, Screen::Review | Screen::BatchReview);
+        let Some(r) = self.review.as_mut().filter(|_| on_review) else {
             return;
         };
         let at = r.at_ms(now);
@@ -1005,7 +993,10 @@ impl App {
         }
         match r.guard.observe(at, input) {
             Verdict::Confirmed => {
-                let id = r.order_id.clone();
+                let id = match r.subject.clone() {
+                    Subject::Order(id) => id,
+                    Subject::Batch(batch) => return self.start_batch_run(&batch),
+                };
                 let Some(session) = self.session.as_mut() else {
                     return;
                 };
@@ -1022,14 +1013,44 @@ impl App {
                 }
             }
             Verdict::Swallowed(reason) => {
+                let batch = match &r.subject {
+                    Subject::Batch(b) => Some(b.clone()),
+                    Subject::Order(_) => None,
+                };
                 let event = Event::ConfirmSwallowed {
                     at_ms: at,
                     reason: reason.key.to_owned(),
+                    batch: batch.clone(),
                 };
                 r.swallowed = Some((reason, now));
-                self.journal_step(event);
+                if batch.is_some() {
+                    self.record_batch_event(event);
+                } else {
+                    self.journal_step(event);
+                }
             }
             Verdict::Noted => {}
+        }
+    }
+
+    /// The batch passed its confirmation: hold it, then release it.
+    fn start_batch_run(&mut self, batch: &str) {
+        self.review = None;
+        self.screen = Screen::Batch;
+        super::batch::start_run(self, batch);
+    }
+
+    /// Journals a batch-level event (no order); a refused write is shown.
+    pub(crate) fn record_batch_event(&mut self, event: Event) -> bool {
+        let Some(session) = self.session.as_mut() else {
+            return false;
+        };
+        match session.record(None, event) {
+            Ok(()) => true,
+            Err(e) => {
+                self.error("error.journal_write", e);
+                false
+            }
         }
     }
 
@@ -1068,10 +1089,17 @@ impl App {
             }
         }
         for id in caught_up.holds_due {
-            if self.release_blocked.as_deref() != Some(id.as_str()) {
+            // A batch's orders are released by its run, which holds their codes.
+            let in_batch = self
+                .session
+                .as_ref()
+                .and_then(|s| s.order(&id))
+                .is_some_and(|o| o.batch.is_some());
+            if !in_batch && self.release_blocked.as_deref() != Some(id.as_str()) {
                 self.release(&id);
             }
         }
+        super::batch::advance_run(self);
         self.journal_screenshots();
         self.clear_clipboard_if_due();
     }
@@ -1280,7 +1308,7 @@ impl App {
         if let Some(r) = self
             .review
             .as_ref()
-            .filter(|_| self.screen == Screen::Review)
+            .filter(|_| matches!(self.screen, Screen::Review | Screen::BatchReview))
         {
             let v = r.guard.view(r.at_ms(now));
             if let Some(ms) = v.arms_in_ms {
@@ -1296,6 +1324,10 @@ impl App {
                     at(SWALLOWED_NOTE_MS - shown);
                 }
             }
+        }
+        if let Some(d) = self.batch_view.run.as_ref().and_then(|r| r.next_deadline()) {
+            let left = ms_between(now, d);
+            at(next_second_change(left).min(left.max(1)));
         }
         // Demo time runs `factor` times faster than the wall clock.
         let factor = self.demo.as_ref().map_or(1, |d| d.factor()).max(1) as u64;
@@ -1321,6 +1353,19 @@ impl App {
             ctx2.request_repaint();
         });
     }
+}
+
+/// Where the next step's confirm button must not be (the previous button
+/// and the pointer), and whether a button is held down right now.
+pub fn avoid_rect(from: Option<egui::Rect>, ctx: &egui::Context) -> (Option<egui::Rect>, bool) {
+    let pointer = ctx
+        .input(|i| i.pointer.latest_pos())
+        .map(|p| egui::Rect::from_center_size(p, egui::vec2(2.0, 2.0)));
+    let avoid = match (from, pointer) {
+        (Some(a), Some(b)) => Some(a.union(b)),
+        (a, b) => a.or(b),
+    };
+    (avoid, ctx.input(|i| i.pointer.primary_down()))
 }
 
 /// Milliseconds until a seconds display of `left_ms` (rounded up) changes.

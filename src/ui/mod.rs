@@ -4,8 +4,10 @@
 
 pub mod app;
 pub mod batch;
+pub mod batch_release;
 pub mod clipboard;
 mod entry;
+pub mod file_picker;
 pub mod fonts;
 mod hold;
 pub mod journal_view;

@@ -2,7 +2,7 @@
 //! under the previous step's button, shows when it arms, and every click it
 //! does not accept says why.
 
-use super::app::{Command, ReviewStep, SWALLOWED_NOTE_MS};
+use super::app::{Command, ReviewStep, SWALLOWED_NOTE_MS, TypeToConfirm};
 use super::entry::duration_words;
 use super::widgets::{self, DANGER, WARN};
 use crate::core::clock::ms_between;
@@ -25,7 +25,7 @@ pub fn show(
     now: DateTime<Utc>,
     out: &mut Vec<Command>,
 ) {
-    let Some(order) = session.order(&r.order_id) else {
+    let Some(order) = r.subject.order().and_then(|id| session.order(id)) else {
         return;
     };
     let Some(profile) = session.profile(&order.channel) else {
@@ -97,7 +97,21 @@ pub fn show(
             ui.add(egui::Label::new(RichText::new(tr.get("review.no_spend_trick")).weak()).wrap());
         });
     ui.add_space(10.0);
+    let armed = tr.fmt("review.confirm", &[("n", &session.settings().hold_s)]);
+    confirm_area(ui, tr, r, now, &armed, out);
+}
 
+/// The guarded confirm step shared by single orders and batches: the
+/// standing reasons, type-to-confirm when asked, the confirm button placed
+/// away from the previous step's button, Back, and why a click was ignored.
+pub fn confirm_area(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    r: &ReviewStep,
+    now: DateTime<Utc>,
+    armed_text: &str,
+    out: &mut Vec<Command>,
+) {
     let at = r.at_ms(now);
     let view = r.guard.view(at);
     let standing = r.guard.decision_reasons();
@@ -113,8 +127,9 @@ pub fn show(
 
     // Type-to-confirm: the code's last four characters, checked as typed.
     if view.friction != Friction::None {
-        let key = match view.friction {
-            Friction::HoldMs(_) => "review.type_last4_alt",
+        let key = match (&r.expected, view.friction) {
+            (TypeToConfirm::Total(_), _) => "review.type_total",
+            (_, Friction::HoldMs(_)) => "review.type_last4_alt",
             _ => "review.type_last4",
         };
         let label = ui.label(tr.get(key));
@@ -122,13 +137,13 @@ pub fn show(
         let edit = ui
             .add(
                 egui::TextEdit::singleline(&mut typed)
-                    .char_limit(8)
-                    .desired_width(90.0)
+                    .char_limit(16)
+                    .desired_width(120.0)
                     .font(egui::TextStyle::Monospace),
             )
             .labelled_by(label.id);
         if edit.changed() {
-            let matches = typed.trim().eq_ignore_ascii_case(&r.last4);
+            let matches = r.expected.matches(&typed);
             out.push(Command::TypedLast4(typed));
             out.push(Command::Guard(GuardInput::Typed { matches }));
         }
@@ -136,16 +151,19 @@ pub fn show(
     }
 
     let holding = r.press_started.map(|p| ms_between(p, now));
-    let typed_ok = r.typed.trim().eq_ignore_ascii_case(&r.last4);
+    let typed_ok = r.expected.matches(&r.typed);
     let text = match (view.armed, view.friction, holding) {
         (true, Friction::HoldMs(hold), Some(held)) if held >= hold => {
             tr.get("review.release_to_confirm").to_owned()
         }
         (true, Friction::HoldMs(_), _) => tr.get("review.hold_to_confirm").to_owned(),
-        (true, _, _) => tr.fmt("review.confirm", &[("n", &session.settings().hold_s)]),
-        (false, Friction::TypeToConfirm, _) if !typed_ok => {
-            tr.get("review.confirm_type_first").to_owned()
-        }
+        (true, _, _) => armed_text.to_owned(),
+        (false, Friction::TypeToConfirm, _) if !typed_ok => tr
+            .get(match r.expected {
+                TypeToConfirm::Total(_) => "review.confirm_type_total_first",
+                TypeToConfirm::Last4(_) => "review.confirm_type_first",
+            })
+            .to_owned(),
         (false, _, _) => match view.arms_in_ms {
             Some(ms) => tr.fmt("review.confirm_in", &[("s", &ms.div_ceil(1000))]),
             None => tr.get("review.confirm_unfocused").to_owned(),

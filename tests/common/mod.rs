@@ -154,3 +154,37 @@ pub fn enter_small_order(h: &mut Harness<'static, App>) {
     type_code(h, "ABCD1234EFGH5678");
     click(h, "¥100");
 }
+
+/// Clicks the one widget whose label starts with `prefix` (for labels that
+/// carry amounts or an ellipsis).
+pub fn click_starting(h: &mut Harness<'static, App>, prefix: &str) {
+    let label: String = h
+        .query_all_by(|n| n.label().is_some_and(|l| l.starts_with(prefix)))
+        .filter_map(|n| n.accesskit_node().label().map(|l| l.to_string()))
+        .next()
+        .unwrap_or_else(|| {
+            panic!(
+                "no widget starts with {prefix:?}; screen: {}",
+                screen_text(h)
+            )
+        });
+    click(h, &label);
+}
+
+/// Writes a batch file into the rig's folder and imports it on the batch screen.
+pub fn import_batch(h: &mut Harness<'static, App>, rig: &Rig, name: &str, bytes: &[u8]) {
+    let file = rig.dir.path().join(name);
+    std::fs::write(&file, bytes).unwrap();
+    h.state_mut().batch_view.path.clear();
+    type_into(h, "File", &file.display().to_string());
+    click(h, "Import file");
+}
+
+/// `n` valid rows of `face` yuan each, as a CSV with an English header.
+pub fn batch_csv(n: usize, face: u32) -> Vec<u8> {
+    let mut s = String::from("card,face value\n");
+    for i in 0..n {
+        s += &format!("BTCH{i:04}ZZZZ{:04},{face}\n", 9999 - i);
+    }
+    s.into_bytes()
+}

@@ -148,9 +148,27 @@ mod tests {
         let cst = FixedOffset::east_opt(8 * 3600).unwrap();
         let mut ledger = Ledger::default();
         // 23:30 local yesterday: not today. 00:30 local today: today.
-        released(&mut ledger, "a", "kaquanmao", 900_000, at("2026-11-26T15:30:00Z"));
-        released(&mut ledger, "b", "kaquanmao", 500_000, at("2026-11-26T16:30:00Z"));
-        released(&mut ledger, "c", "suhuishou", 500_000, at("2026-11-27T01:00:00Z"));
+        released(
+            &mut ledger,
+            "a",
+            "kaquanmao",
+            900_000,
+            at("2026-11-26T15:30:00Z"),
+        );
+        released(
+            &mut ledger,
+            "b",
+            "kaquanmao",
+            500_000,
+            at("2026-11-26T16:30:00Z"),
+        );
+        released(
+            &mut ledger,
+            "c",
+            "suhuishou",
+            500_000,
+            at("2026-11-27T01:00:00Z"),
+        );
         let now = at("2026-11-27T02:00:00Z");
         let s = Settings::default(); // 5 000 / 20 000 / 10 000 yuan
         let c = crossings(&s, &ledger, "kaquanmao", Fen(200_000), now, cst);

@@ -67,10 +67,14 @@ pub struct RunItem {
 /// What "cancel all still cancellable" did to one order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CancelOutcome {
-    Cancelled { fee: Fen },
+    Cancelled {
+        fee: Fen,
+    },
     /// Manual hand-off: asked on the platform; its outcome is the platform's.
     Requested,
-    Refused { reason: String },
+    Refused {
+        reason: String,
+    },
     /// Its window had closed (or the channel has none): nothing to do.
     NotCancellable,
 }
@@ -251,11 +255,15 @@ impl BatchRun {
         if self.phase != RunPhase::Releasing || now < self.next_release {
             return Ok(Vec::new());
         }
-        let waiting_on_platform = self.items.iter().filter_map(|i| i.order.as_deref()).any(|o| {
-            session
-                .order(o)
-                .is_some_and(|o| o.phase == Phase::AwaitingPlatform)
-        });
+        let waiting_on_platform = self
+            .items
+            .iter()
+            .filter_map(|i| i.order.as_deref())
+            .any(|o| {
+                session
+                    .order(o)
+                    .is_some_and(|o| o.phase == Phase::AwaitingPlatform)
+            });
         if waiting_on_platform {
             return Ok(Vec::new());
         }
@@ -318,11 +326,11 @@ impl BatchRun {
             return Err(SessionError::UnknownOrder(format!("row {}", item.row)));
         };
         // A retry after a refused write continues the order already created.
-        let order = match item.order.clone().filter(|o| {
-            session
-                .order(o)
-                .is_some_and(|o| o.phase == Phase::Holding)
-        }) {
+        let order = match item
+            .order
+            .clone()
+            .filter(|o| session.order(o).is_some_and(|o| o.phase == Phase::Holding))
+        {
             Some(o) => o,
             None => {
                 let order = session.new_order_id();
@@ -451,10 +459,9 @@ mod tests {
     }
 
     fn batch(session: &Session, channel: &str) -> Batch {
-        let mut b = import(
-            b"card,face\nAAAA1111BBBB2222,100\nCCCC3333DDDD4444,50\nEEEE5555FFFF6666,200\n",
-        )
-        .unwrap();
+        let mut b =
+            import(b"card,face\nAAAA1111BBBB2222,100\nCCCC3333DDDD4444,50\nEEEE5555FFFF6666,200\n")
+                .unwrap();
         b.validate(
             session.profile(channel).unwrap(),
             session.fingerprint_key(),
@@ -494,7 +501,11 @@ mod tests {
         assert_eq!((run.released(), run.phase), (3, RunPhase::Finished));
         assert_eq!(run.cancellable(&s), (3, Fen(1_500)));
         run.cancel_all(&mut s).unwrap();
-        let fees: Vec<CancelOutcome> = run.cancel_report.iter().map(|l| l.outcome.clone()).collect();
+        let fees: Vec<CancelOutcome> = run
+            .cancel_report
+            .iter()
+            .map(|l| l.outcome.clone())
+            .collect();
         assert_eq!(fees, vec![CancelOutcome::Cancelled { fee: Fen(500) }; 3]);
         assert!(
             s.ledger()
@@ -513,7 +524,11 @@ mod tests {
         let mut run = BatchRun::confirm(&mut s, "B-2", "kaquanmao", &b, true).unwrap();
         run_for(&mut run, &mut s, &clock, 12_000);
         assert_eq!(run.phase, RunPhase::Paused(PauseReason::TestCard));
-        let sent: Vec<Fen> = s.ledger().batch_orders("B-2").map(|o| o.face_value).collect();
+        let sent: Vec<Fen> = s
+            .ledger()
+            .batch_orders("B-2")
+            .map(|o| o.face_value)
+            .collect();
         assert_eq!(sent, vec![Fen(5_000)]);
     }
 

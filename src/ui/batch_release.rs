@@ -1,0 +1,349 @@
+//! Releasing a batch: its review with the guarded confirmation (the batch
+//! as context: total, count, cancellability), then the run: the batch's
+//! hold with Undo, progress while orders go out one after another, Pause
+//! and Resume, a per-order countdown panel with Cancel, "cancel all still
+//! cancellable" with what each cost, and the results export.
+
+use super::app::{Command, ReviewStep, Screen};
+use super::batch::{BatchCommand, BatchView};
+use super::entry::duration_words;
+use super::widgets::{self, DANGER, OK, WARN};
+use crate::core::batch::run::{BatchRun, CancelOutcome, PauseReason, RunPhase};
+use crate::core::clock::ms_between;
+use crate::core::order::Phase;
+use crate::core::session::Session;
+use crate::i18n::Texts;
+use chrono::{DateTime, Utc};
+use eframe::egui::{self, RichText};
+
+const ROW_HEIGHT: f32 = 28.0;
+
+pub fn review(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    session: &Session,
+    v: &BatchView,
+    r: &ReviewStep,
+    now: DateTime<Utc>,
+    out: &mut Vec<Command>,
+) {
+    let (Some(t), Some(profile)) = (
+        v.totals(session),
+        v.channel.as_deref().and_then(|c| session.profile(c)),
+    ) else {
+        out.push(Command::Navigate(Screen::Batch));
+        return;
+    };
+    let count = t.ok + t.warnings;
+    ui.heading(tr.get("batch_review.title"));
+    ui.add_space(6.0);
+    egui::Grid::new("batch_review_grid")
+        .num_columns(2)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            widgets::row(ui, tr.get("review.channel"), profile.name.get(tr.lang()));
+            widgets::row(
+                ui,
+                tr.get("batch_review.count"),
+                RichText::new(count.to_string()).strong(),
+            );
+            widgets::row(
+                ui,
+                tr.get("batch_review.total"),
+                RichText::new(widgets::money(t.face_value))
+                    .strong()
+                    .size(18.0),
+            );
+            widgets::row(
+                ui,
+                tr.get("review.payout"),
+                RichText::new(widgets::money(t.payout)).strong(),
+            );
+            widgets::row(ui, tr.get("review.policy"), profile.policy.get(tr.lang()));
+            widgets::row(
+                ui,
+                tr.get("review.hold"),
+                tr.fmt(
+                    "batch_review.hold_value",
+                    &[("n", &session.settings().hold_s)],
+                ),
+            );
+            if v.test_first(session) {
+                widgets::row(
+                    ui,
+                    tr.get("batch_review.test"),
+                    tr.get("batch_review.test_on"),
+                );
+            }
+        });
+    ui.add_space(8.0);
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, WARN))
+        .show(ui, |ui| {
+            ui.label(RichText::new(tr.get("review.final")).strong().color(WARN));
+            let window = profile.effective_window_ms();
+            if window == 0 {
+                ui.label(
+                    RichText::new(tr.get("batch_review.no_cancel"))
+                        .strong()
+                        .color(DANGER),
+                );
+            } else {
+                let fees = crate::core::money::Fen(
+                    v.batch
+                        .as_ref()
+                        .map(|b| {
+                            b.rows
+                                .iter()
+                                .filter_map(|r| r.face_value)
+                                .map(|f| profile.cancel_fee(f).0)
+                                .sum()
+                        })
+                        .unwrap_or(0),
+                );
+                ui.add(
+                    egui::Label::new(tr.fmt(
+                        "batch_review.window",
+                        &[
+                            ("window", &duration_words(tr, window)),
+                            ("fees", &widgets::fee_text(tr, fees)),
+                        ],
+                    ))
+                    .wrap(),
+                );
+            }
+        });
+    ui.add_space(10.0);
+    let armed = tr.fmt("batch_review.confirm", &[("count", &count)]);
+    super::review::confirm_area(ui, tr, r, now, &armed, out);
+}
+
+fn pause_key(p: PauseReason) -> &'static str {
+    match p {
+        PauseReason::Operator => "batch_run.paused",
+        PauseReason::TestCard => "batch_run.paused_test",
+        PauseReason::Error => "batch_run.paused_error",
+        PauseReason::CancelAll => "batch_run.paused_cancel_all",
+    }
+}
+
+pub fn run_panel(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    session: &Session,
+    run: &BatchRun,
+    now: DateTime<Utc>,
+    out: &mut Vec<Command>,
+) {
+    let cmd = |c| Command::Batch(c);
+    let channel = session
+        .profile(&run.channel)
+        .map(|p| p.name.get(tr.lang()).to_owned())
+        .unwrap_or_else(|| run.channel.clone());
+    ui.heading(tr.fmt(
+        "batch_run.title",
+        &[("batch", &run.id), ("channel", &channel)],
+    ));
+    let total = run.items.len();
+    let released = run.released();
+    match run.phase {
+        RunPhase::Holding => {
+            let left = ms_between(now, run.hold_until);
+            ui.label(tr.get("batch_run.holding"));
+            ui.label(
+                RichText::new(left.div_ceil(1000).to_string())
+                    .size(48.0)
+                    .strong()
+                    .color(widgets::countdown_color(left.min(60_000))),
+            );
+            if ui
+                .add(
+                    egui::Button::new(RichText::new(tr.get("batch_run.undo")).size(18.0))
+                        .min_size(egui::vec2(240.0, 48.0)),
+                )
+                .clicked()
+            {
+                out.push(cmd(BatchCommand::Undo));
+            }
+        }
+        RunPhase::Undone => {
+            ui.label(RichText::new(tr.get("batch_run.undone")).strong().color(OK));
+        }
+        phase => {
+            ui.add(
+                egui::ProgressBar::new(released as f32 / total.max(1) as f32)
+                    .text(tr.fmt(
+                        "batch_run.progress",
+                        &[("released", &released), ("total", &total)],
+                    ))
+                    .desired_width(480.0),
+            );
+            ui.horizontal(|ui| match phase {
+                RunPhase::Releasing => {
+                    ui.label(tr.get("batch_run.releasing"));
+                    if ui.button(tr.get("batch_run.pause")).clicked() {
+                        out.push(cmd(BatchCommand::Pause));
+                    }
+                }
+                RunPhase::Paused(why) => {
+                    ui.label(
+                        RichText::new(tr.fmt(pause_key(why), &[("left", &run.waiting())]))
+                            .color(WARN)
+                            .strong(),
+                    );
+                    if ui.button(tr.get("batch_run.resume")).clicked() {
+                        out.push(cmd(BatchCommand::Resume));
+                    }
+                }
+                _ => {
+                    ui.label(
+                        RichText::new(tr.fmt("batch_run.finished", &[("count", &released)]))
+                            .color(OK),
+                    );
+                }
+            });
+        }
+    }
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        let (n, fees) = run.cancellable(session);
+        if ui
+            .add_enabled(
+                n > 0,
+                egui::Button::new(tr.fmt(
+                    "batch_run.cancel_all",
+                    &[("count", &n), ("fees", &widgets::fee_text(tr, fees))],
+                )),
+            )
+            .clicked()
+        {
+            out.push(cmd(BatchCommand::CancelAll));
+        }
+        if ui
+            .add_enabled(released > 0, egui::Button::new(tr.get("batch_run.export")))
+            .clicked()
+        {
+            out.push(cmd(BatchCommand::ExportResults));
+        }
+        if matches!(run.phase, RunPhase::Finished | RunPhase::Undone)
+            && ui.button(tr.get("batch_run.close")).clicked()
+        {
+            out.push(cmd(BatchCommand::Close));
+        }
+    });
+    if !run.cancel_report.is_empty() {
+        cancel_report(ui, tr, run);
+    }
+    ui.separator();
+    order_panel(ui, tr, session, run, now, out);
+}
+
+/// What "cancel all" did, one line per order, with the total cost.
+fn cancel_report(ui: &mut egui::Ui, tr: &Texts, run: &BatchRun) {
+    ui.add_space(6.0);
+    ui.label(RichText::new(tr.get("batch_run.report")).strong());
+    let mut fees = 0;
+    egui::Grid::new("cancel_report")
+        .num_columns(4)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for l in &run.cancel_report {
+                ui.label(RichText::new(&l.order).monospace());
+                ui.label(RichText::new(&l.masked).monospace());
+                ui.label(widgets::money(l.face_value));
+                let text = match &l.outcome {
+                    CancelOutcome::Cancelled { fee } => {
+                        fees += fee.0;
+                        tr.fmt(
+                            "batch_run.r_cancelled",
+                            &[("fee", &widgets::fee_text(tr, *fee))],
+                        )
+                    }
+                    CancelOutcome::Requested => tr.get("batch_run.r_requested").to_owned(),
+                    CancelOutcome::Refused { reason } => {
+                        tr.fmt("batch_run.r_refused", &[("reason", reason)])
+                    }
+                    CancelOutcome::NotCancellable => tr.get("batch_run.r_too_late").to_owned(),
+                };
+                ui.label(text);
+                ui.end_row();
+            }
+        });
+    ui.label(tr.fmt(
+        "batch_run.report_total",
+        &[("fees", &crate::core::money::Fen(fees))],
+    ));
+}
+
+/// Every card of the batch: state, the live cancel-window countdown and a
+/// Cancel button while it is open (virtualised: 10 000 rows scroll smoothly).
+fn order_panel(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    session: &Session,
+    run: &BatchRun,
+    now: DateTime<Utc>,
+    out: &mut Vec<Command>,
+) {
+    egui::ScrollArea::vertical()
+        .id_salt("batch_orders")
+        .max_height(360.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, ROW_HEIGHT, run.items.len(), |ui, range| {
+            for item in &run.items[range] {
+                let order = item.order.as_deref().and_then(|o| session.order(o));
+                ui.horizontal(|ui| {
+                    ui.set_height(ROW_HEIGHT);
+                    ui.add_sized(
+                        [48.0, ROW_HEIGHT],
+                        egui::Label::new(RichText::new(item.row.to_string()).monospace().weak()),
+                    );
+                    ui.add_sized(
+                        [170.0, ROW_HEIGHT],
+                        egui::Label::new(RichText::new(&item.masked).monospace()),
+                    );
+                    ui.add_sized(
+                        [80.0, ROW_HEIGHT],
+                        egui::Label::new(widgets::money(item.face_value)),
+                    );
+                    let Some(o) = order else {
+                        let key = if run.phase == RunPhase::Undone {
+                            "batch_run.not_sent"
+                        } else {
+                            "batch_run.waiting"
+                        };
+                        ui.label(RichText::new(tr.get(key)).weak());
+                        return;
+                    };
+                    ui.label(RichText::new(&o.id).monospace().weak());
+                    ui.label(tr.get(o.phase.label_key()));
+                    if let Some(left) = o.window_left_ms(now) {
+                        ui.label(
+                            RichText::new(widgets::mm_ss(left))
+                                .monospace()
+                                .strong()
+                                .color(widgets::countdown_color(left)),
+                        );
+                        let fee = session
+                            .profile(&o.channel)
+                            .map(|p| p.cancel_fee(o.face_value))
+                            .unwrap_or_default();
+                        if ui
+                            .small_button(tr.fmt(
+                                "batch_run.cancel_one",
+                                &[("order", &o.id), ("fee", &widgets::fee_text(tr, fee))],
+                            ))
+                            .clicked()
+                        {
+                            out.push(Command::Cancel(o.id.clone()));
+                        }
+                    }
+                    if o.phase == Phase::AwaitingPlatform
+                        && ui.small_button(tr.get("orders.submitted")).clicked()
+                    {
+                        out.push(Command::PlatformSubmitted(o.id.clone()));
+                    }
+                });
+            }
+        });
+}
