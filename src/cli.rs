@@ -88,14 +88,9 @@ pub fn batch_check(
         eprintln!("{}", tr.fmt(key, args));
         2
     };
-    let bytes = match std::fs::read(file) {
+    let bytes = match crate::core::batch::read_file(file) {
         Ok(b) => b,
-        Err(e) => {
-            return fail(
-                "batch.unreadable",
-                &[("file", &file.display()), ("error", &e)],
-            );
-        }
+        Err(e) => return fail(e.key(), &[("file", &file.display()), ("error", &e)]),
     };
     let mut batch = match import(&bytes) {
         Ok(b) => b,

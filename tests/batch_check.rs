@@ -78,6 +78,20 @@ fn bad_files_exit_2_with_a_message_and_ragged_rows_are_rows() {
     let (code, _, err) = check(&data, &dir.path().join("absent.csv"), &[]);
     assert_eq!(code, 2);
     assert!(err.contains("Cannot read"), "{err}");
+    // 100 MB (sparse: refused from its size, never read).
+    let huge = dir.path().join("huge.csv");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(100 * 1024 * 1024)
+        .unwrap();
+    let (code, _, err) = check(&data, &huge, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("too large"), "{err}");
+    let unknown = dir.path().join("latin.csv");
+    std::fs::write(&unknown, [0xFF, 0x80, 0x80, 0xFF, 0x30, b'\n']).unwrap();
+    let (code, _, err) = check(&data, &unknown, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("neither UTF-8"), "{err}");
     let ragged = dir.path().join("r.csv");
     std::fs::write(
         &ragged,

@@ -83,3 +83,83 @@ fn pasted_rows_with_a_bom_and_tabs() {
     click(&mut h, "Check pasted rows");
     assert_has(&h, "1 rows: 1 ok, 0 warnings, 0 errors");
 }
+
+#[test]
+fn bad_files_give_a_clear_message_and_change_nothing() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Batch");
+    choose_channel_in(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    import_batch(&mut h, &rig, "good.csv", &batch_csv(2, 100));
+    assert_has(&h, "2 rows: 2 ok");
+    let imported = rig
+        .kinds()
+        .iter()
+        .filter(|k| *k == "batch_imported")
+        .count();
+    let huge = rig.dir.path().join("huge.csv");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(100 * 1024 * 1024)
+        .unwrap();
+    let cases: [(&str, Option<&[u8]>, &str); 5] = [
+        ("empty.csv", Some(b""), "holds no rows"),
+        (
+            "zip.csv",
+            Some(b"PK\x03\x04\x00\x00binary"),
+            "is not a text file",
+        ),
+        (
+            "latin.csv",
+            Some(&[0xFF, 0x80, 0x80, 0xFF, 0x30]),
+            "neither UTF-8",
+        ),
+        ("huge.csv", None, "too large for a batch"),
+        ("absent.csv", None, "Cannot read"),
+    ];
+    for (name, bytes, message) in cases {
+        let path = rig.dir.path().join(name);
+        if let Some(b) = bytes {
+            std::fs::write(&path, b).unwrap();
+        }
+        h.state_mut().notices.clear();
+        h.state_mut().batch_view.path = path.display().to_string();
+        h.run();
+        click(&mut h, "Import file");
+        assert_has(&h, message);
+        assert_has(&h, "2 rows: 2 ok");
+    }
+    // A folder is not a file.
+    h.state_mut().batch_view.path = rig.dir.path().display().to_string();
+    h.run();
+    click(&mut h, "Import file");
+    assert_has(&h, "is a folder, not a file");
+    let after = rig
+        .kinds()
+        .iter()
+        .filter(|k| *k == "batch_imported")
+        .count();
+    assert_eq!(after, imported, "nothing was imported");
+}
+
+#[test]
+fn the_file_browser_lists_batch_files_and_imports_the_chosen_one() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Batch");
+    choose_channel_in(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    let folder = rig.dir.path().join("exports-from-excel");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("cards.csv"), batch_csv(3, 100)).unwrap();
+    std::fs::write(folder.join("photo.png"), b"not a batch").unwrap();
+    // Start in the rig's folder: the path field names a file there.
+    h.state_mut().batch_view.path = rig.dir.path().join("x.csv").display().to_string();
+    click(&mut h, "Browse…");
+    click(&mut h, "exports-from-excel/");
+    assert!(!has(&h, "photo.png"), "only CSV/TSV/TXT by default");
+    click(&mut h, "Show all files");
+    assert_has(&h, "photo.png");
+    click(&mut h, "cards.csv");
+    assert_has(&h, "3 rows: 3 ok");
+    assert!(!has(&h, "photo.png"), "the browser closed");
+}

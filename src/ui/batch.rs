@@ -376,21 +376,13 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
     }
 }
 
-/// Reads a file for import, refusing anything too large before reading it.
+/// Reads a file for import (too large or a folder: refused before reading).
 fn read_limited(path: &str) -> Result<Vec<u8>, Notice> {
-    let unreadable = |e: std::io::Error| {
-        Notice::new(Level::Error, "batch.unreadable")
+    crate::core::batch::read_file(std::path::Path::new(path)).map_err(|e| {
+        Notice::new(Level::Error, e.key())
             .arg("file", path)
-            .arg("error", e)
-    };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if meta.is_dir() {
-        return Err(Notice::new(Level::Error, "batch.is_folder").arg("file", path));
-    }
-    if meta.len() > crate::core::batch::MAX_BYTES as u64 {
-        return Err(Notice::new(Level::Error, "batch.too_large").arg("file", path));
-    }
-    std::fs::read(path).map_err(unreadable)
+            .arg("error", &e)
+    })
 }
 
 /// Runs one step of the batch run; a refused journal write is shown.

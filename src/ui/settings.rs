@@ -1,5 +1,6 @@
-//! Settings: language, hold window, re-type threshold, clipboard time,
-//! release mode, and where the data lives.
+//! Settings: language, hold window, re-type threshold, batch thresholds
+//! (batch, daily, per channel), clipboard time, release mode, and where
+//! the data lives.
 
 use super::app::Command;
 use crate::core::event::ReleaseMode;
@@ -37,20 +38,26 @@ pub fn show(
                 .labelled_by(l.id);
             ui.end_row();
 
-            let l = ui.label(tr.get("settings.retype"));
-            let mut yuan = edit.retype_threshold_fen.0 / 100;
-            if ui
-                .add(
-                    egui::DragValue::new(&mut yuan)
-                        .range(0..=1_000_000)
-                        .prefix("¥"),
-                )
-                .labelled_by(l.id)
-                .changed()
-            {
-                edit.retype_threshold_fen = Fen::from_yuan(yuan);
-            }
-            ui.end_row();
+            yuan_row(
+                ui,
+                tr.get("settings.retype"),
+                &mut edit.retype_threshold_fen,
+            );
+            yuan_row(
+                ui,
+                tr.get("settings.batch_limit"),
+                &mut edit.batch_limit_fen,
+            );
+            yuan_row(
+                ui,
+                tr.get("settings.daily_limit"),
+                &mut edit.daily_limit_fen,
+            );
+            yuan_row(
+                ui,
+                tr.get("settings.channel_cap"),
+                &mut edit.channel_daily_cap_fen,
+            );
 
             let l = ui.label(tr.get("settings.clipboard"));
             ui.add(egui::Slider::new(&mut edit.clipboard_clear_s, CLIPBOARD_RANGE_S).suffix(" s"))
@@ -97,6 +104,35 @@ pub fn show(
             ui.label(RichText::new(session.paths().config_dir.display().to_string()).monospace());
             ui.end_row();
         });
+    ui.label(RichText::new(tr.get("settings.limits_hint")).weak());
+    // Per-channel caps: empty follows the default cap above.
+    egui::CollapsingHeader::new(tr.get("settings.channel_caps"))
+        .id_salt("channel_caps")
+        .show(ui, |ui| {
+            egui::Grid::new("channel_caps_grid")
+                .num_columns(2)
+                .spacing([16.0, 6.0])
+                .show(ui, |ui| {
+                    for p in session.profiles() {
+                        let l = ui.label(p.name.get(tr.lang()));
+                        let mut own = edit.channel_caps.contains_key(&p.id);
+                        ui.horizontal(|ui| {
+                            if ui.checkbox(&mut own, tr.get("settings.own_cap")).changed() {
+                                if own {
+                                    edit.channel_caps
+                                        .insert(p.id.clone(), edit.channel_daily_cap_fen);
+                                } else {
+                                    edit.channel_caps.remove(&p.id);
+                                }
+                            }
+                            if let Some(cap) = edit.channel_caps.get_mut(&p.id) {
+                                yuan_field(ui, cap).labelled_by(l.id);
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+        });
     ui.add_space(6.0);
     ui.label(RichText::new(tr.get("settings.profiles_hint")).weak());
     ui.add_space(10.0);
@@ -115,4 +151,24 @@ pub fn show(
             *edit = session.settings().clone();
         }
     });
+}
+
+/// A whole-yuan amount field (0 = none, where the setting allows it).
+fn yuan_field(ui: &mut egui::Ui, fen: &mut Fen) -> egui::Response {
+    let mut yuan = fen.0 / 100;
+    let r = ui.add(
+        egui::DragValue::new(&mut yuan)
+            .range(0..=100_000_000)
+            .prefix("¥"),
+    );
+    if r.changed() {
+        *fen = Fen::from_yuan(yuan);
+    }
+    r
+}
+
+fn yuan_row(ui: &mut egui::Ui, label: &str, fen: &mut Fen) {
+    let l = ui.label(label);
+    yuan_field(ui, fen).labelled_by(l.id);
+    ui.end_row();
 }

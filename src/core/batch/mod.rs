@@ -51,6 +51,48 @@ impl ImportError {
     }
 }
 
+/// Why a batch file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    IsFolder,
+    TooLarge { bytes: u64 },
+}
+
+impl ReadError {
+    /// The i18n key of the message (`{file}`, and `{error}` for I/O).
+    pub fn key(&self) -> &'static str {
+        match self {
+            ReadError::Io(_) => "batch.unreadable",
+            ReadError::IsFolder => "batch.is_folder",
+            ReadError::TooLarge { .. } => "batch.too_large",
+        }
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => e.fmt(f),
+            ReadError::IsFolder => f.write_str("is a folder"),
+            ReadError::TooLarge { bytes } => write!(f, "{bytes} bytes"),
+        }
+    }
+}
+
+/// Reads a batch file, refusing a folder or anything over [`MAX_BYTES`]
+/// before reading a byte of it (a 100 MB file costs nothing).
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::IsFolder);
+    }
+    if meta.len() > MAX_BYTES as u64 {
+        return Err(ReadError::TooLarge { bytes: meta.len() });
+    }
+    std::fs::read(path).map_err(ReadError::Io)
+}
+
 /// Which encoding the text was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
