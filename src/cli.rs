@@ -46,6 +46,21 @@ pub enum Command {
         #[command(subcommand)]
         action: JournalCommand,
     },
+    /// Run a demo script through the core with no window (the built-in
+    /// walkthrough unless --script is given); one line per step. Exit 0 when
+    /// every step did what it expects and the journal verifies, 1 if not,
+    /// 2 when the script cannot be read.
+    Demo {
+        /// Required for now: the windowed walkthrough is in the app (--demo).
+        #[arg(long)]
+        headless: bool,
+        /// A script file in the walkthrough format (assets/demo/walkthrough.json).
+        #[arg(long, value_name = "FILE")]
+        script: Option<PathBuf>,
+        /// Language of the step lines: zh-CN or en.
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
+        lang: crate::i18n::Lang,
+    },
     /// Replay recorded confirmation traces through the guard; one JSON line per trace.
     GuardEval {
         /// JSON-lines trace file, or - for standard input.
@@ -303,4 +318,71 @@ fn parse_size(s: &str) -> Result<(f32, f32), String> {
         return Err("size must be between 200 and 10000".into());
     }
     Ok((w, h))
+}
+
+/// `demo --headless`: runs a script through the core, one line per step.
+pub fn demo_headless(
+    data_dir: &std::path::Path,
+    script: Option<&std::path::Path>,
+    lang: crate::i18n::Lang,
+) -> u8 {
+    use crate::core::demo::{self, headless::Runner};
+    let tr = crate::i18n::Texts::new(lang);
+    let script = match script {
+        None => demo::builtin(),
+        Some(file) => {
+            let parsed = std::fs::read_to_string(file)
+                .map_err(|e| e.to_string())
+                .and_then(|t| demo::parse(&t).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!(
+                        "{}",
+                        tr.fmt(
+                            "demo_run.bad_script",
+                            &[("file", &file.display()), ("error", &e)]
+                        )
+                    );
+                    return 2;
+                }
+            }
+        }
+    };
+    let now = chrono::Utc::now();
+    let offset = chrono::Local::now().offset().fix();
+    let clock = crate::core::clock::ManualClock::new(now, offset);
+    let paths = crate::core::session::Paths::in_one_dir(data_dir);
+    let runner = match Runner::open(paths, clock, tr.clone()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}", tr.fmt("error.open_failed", &[("error", &e)]));
+            return 2;
+        }
+    };
+    println!("{}", script.title.get(lang));
+    let total = script.steps.len();
+    let outcome = runner.run(&script, &mut |r| println!("{}", r.line(total)));
+    let ok = outcome
+        .reports
+        .iter()
+        .filter(|r| r.problem.is_none())
+        .count();
+    let journal = match &outcome.journal {
+        Ok(n) => tr.fmt("demo_run.verified", &[("events", n)]),
+        Err(e) => e.clone(),
+    };
+    println!(
+        "{}",
+        tr.fmt(
+            "demo_run.done",
+            &[
+                ("ok", &ok),
+                ("total", &total),
+                ("journal", &journal),
+                ("dir", &data_dir.display()),
+            ],
+        )
+    );
+    if outcome.ok() { 0 } else { 1 }
 }

@@ -100,6 +100,28 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
                 std::process::ExitCode::FAILURE
             }
         },
+        Command::Demo {
+            headless,
+            script,
+            lang,
+        } => {
+            if !headless {
+                eprintln!(
+                    "the walkthrough plays in the window: cardguard --demo; headless: demo --headless"
+                );
+                return std::process::ExitCode::from(2);
+            }
+            // Never the real journal: its own folder unless --data-dir says where.
+            let dir = match data_dir {
+                Some(d) => d.to_path_buf(),
+                None => paths.data_dir.join("demo-headless"),
+            };
+            std::process::ExitCode::from(cardguard::cli::demo_headless(
+                &dir,
+                script.as_deref(),
+                lang,
+            ))
+        }
         Command::GuardEval {
             traces,
             reasons_lang,

@@ -335,6 +335,45 @@ impl std::fmt::Display for ExportError {
 
 pub const SEGMENT_FILE: &str = "journal-segment.jsonl";
 
+/// What checking an exported bundle found intact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleIntact {
+    pub events: u64,
+    pub files: usize,
+}
+
+/// Checks an evidence bundle as a complaint handler would: every file
+/// listed in `manifest.json` has its SHA-256, the segment is an unbroken
+/// chain from `first_prev`/`first_seq` to `last_hash`. The first problem,
+/// in words, otherwise.
+pub fn verify_bundle(dir: &Path) -> Result<BundleIntact, String> {
+    let read = |name: &str| std::fs::read(dir.join(name)).map_err(|e| format!("{name}: {e}"));
+    let manifest: serde_json::Value = serde_json::from_slice(&read("manifest.json")?)
+        .map_err(|e| format!("manifest.json: {e}"))?;
+    let files = manifest["files"].as_array().cloned().unwrap_or_default();
+    for f in &files {
+        let name = f["name"].as_str().unwrap_or_default();
+        if name.contains("..") || Path::new(name).is_absolute() {
+            return Err(format!("{name}: path leaves the bundle"));
+        }
+        if sha256_hex(&read(name)?) != f["sha256"].as_str().unwrap_or_default() {
+            return Err(format!("{name} was changed"));
+        }
+    }
+    let segment = read(SEGMENT_FILE)?;
+    let first_prev = manifest["first_prev"].as_str().unwrap_or_default();
+    let first_seq = manifest["first_seq"].as_u64().unwrap_or(0);
+    let (events, last, _) =
+        verify_chain(&segment, first_prev, first_seq, &mut |_, _| {}).map_err(|f| f.to_string())?;
+    if last != manifest["last_hash"].as_str().unwrap_or_default() {
+        return Err("the segment does not end where the manifest says".into());
+    }
+    Ok(BundleIntact {
+        events,
+        files: files.len(),
+    })
+}
+
 /// Writes an evidence bundle for one order into `out`: the journal lines
 /// from the order's first to its last event (byte for byte, everything in
 /// between included), its screenshots, `manifest.json` and `README.txt`.

@@ -4,6 +4,7 @@ pub mod batch;
 pub mod channel;
 pub mod clock;
 pub mod code;
+pub mod demo;
 pub mod draft;
 pub mod event;
 pub mod evidence;

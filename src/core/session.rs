@@ -8,6 +8,7 @@ use super::clock::SharedClock;
 use super::code::CardSecret;
 use super::event::{Event, ReleaseMode};
 use super::fingerprint::FingerprintKey;
+use super::guard::GuardContext;
 use super::journal::{DamagedLine, Journal, JournalError, TornTail};
 use super::order::{BatchState, Ledger, Order, Phase};
 use super::profile::{ChannelProfile, ProfileProblem, load_profiles};
@@ -358,6 +359,49 @@ impl Session {
         } else {
             Err(SessionError::WrongState(o.id.clone(), o.phase))
         }
+    }
+
+    /// Orders released in the last ten minutes (a burst is a risk).
+    pub fn recent_releases(&self) -> u32 {
+        let since = self.now() - chrono::Duration::minutes(10);
+        self.ledger
+            .orders()
+            .iter()
+            .filter(|o| o.released_at.is_some_and(|r| r >= since))
+            .count() as u32
+    }
+
+    /// The local hour now (night is a risk).
+    pub fn local_hour(&self) -> u8 {
+        let now = self.now();
+        chrono::Timelike::hour(&now.with_timezone(&self.clock.offset_at(now))) as u8
+    }
+
+    /// Everything the guard weighs about an order on review: its value and
+    /// channel, first use, bursts, night, a fast paste, a duplicate.
+    pub fn guard_context(
+        &self,
+        order_id: &str,
+        code_pasted: bool,
+        entry_ms: u64,
+    ) -> Option<GuardContext> {
+        let order = self.order(order_id)?;
+        let profile = self.profile(&order.channel)?;
+        Some(GuardContext {
+            face_value_fen: order.face_value.0,
+            cancel_window_s: profile.effective_window_ms().div_ceil(1000),
+            first_use: !self.ledger.ever_released(),
+            recent_releases_10min: self.recent_releases(),
+            code_pasted,
+            entry_ms,
+            local_hour: self.local_hour(),
+            duplicate: self
+                .ledger
+                .released_with(&order.fingerprint)
+                .is_some_and(|o| o != order_id),
+            sensitivity: self.settings.sensitivity,
+            batch_count: 0,
+        })
     }
 
     /// The second confirmation passed: start the local hold.

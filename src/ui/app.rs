@@ -938,40 +938,15 @@ impl App {
         self.shots.request(Some(order_id.to_owned()), "review");
     }
 
-    /// Everything the guard weighs about this order, from the ledger, the
-    /// draft and the clock.
+    /// Everything the guard weighs about this order (see `Session::guard_context`).
     fn guard_context(&self, order_id: &str) -> Option<GuardContext> {
         let session = self.session.as_ref()?;
-        let order = session.order(order_id)?;
-        let profile = session.profile(&order.channel)?;
-        let now = session.now();
-        let ten_min_ago = now - chrono::Duration::minutes(10);
-        let recent = session
-            .ledger()
-            .orders()
-            .iter()
-            .filter(|o| o.released_at.is_some_and(|r| r >= ten_min_ago))
-            .count() as u32;
-        let local = now.with_timezone(&session.clock().offset_at(now));
-        Some(GuardContext {
-            face_value_fen: order.face_value.0,
-            cancel_window_s: profile.effective_window_ms().div_ceil(1000),
-            first_use: !session.ledger().ever_released(),
-            recent_releases_10min: recent,
-            code_pasted: self.draft.code_pasted,
-            entry_ms: self
-                .draft
-                .code_started
-                .map(|s| ms_between(s, now))
-                .unwrap_or(u64::MAX),
-            local_hour: chrono::Timelike::hour(&local) as u8,
-            duplicate: session
-                .ledger()
-                .released_with(&order.fingerprint)
-                .is_some_and(|o| o != order_id),
-            sensitivity: session.settings().sensitivity,
-            batch_count: 0,
-        })
+        let entry_ms = self
+            .draft
+            .code_started
+            .map(|s| ms_between(s, session.now()))
+            .unwrap_or(u64::MAX);
+        session.guard_context(order_id, self.draft.code_pasted, entry_ms)
     }
 
     fn guard_input(&mut self, input: GuardInput) {

@@ -413,21 +413,14 @@ fn review(app: &mut App, from: Option<egui::Rect>, ctx: &egui::Context) {
         return;
     };
     let now = session.now();
-    let ten_min_ago = now - chrono::Duration::minutes(10);
-    let local = now.with_timezone(&session.clock().offset_at(now));
     let context = GuardContext {
         face_value_fen: t.face_value.0,
         cancel_window_s: profile.effective_window_ms().div_ceil(1000),
         first_use: !session.ledger().channel_used(&profile.id),
-        recent_releases_10min: session
-            .ledger()
-            .orders()
-            .iter()
-            .filter(|o| o.released_at.is_some_and(|r| r >= ten_min_ago))
-            .count() as u32,
+        recent_releases_10min: session.recent_releases(),
         code_pasted: false,
         entry_ms: u64::MAX,
-        local_hour: chrono::Timelike::hour(&local) as u8,
+        local_hour: session.local_hour(),
         duplicate: false,
         sensitivity: session.settings().sensitivity,
         batch_count: (t.ok + t.warnings) as u32,
