@@ -66,3 +66,39 @@ fn demo_time_runs_faster_and_reset_wipes_only_demo_data() {
         "not touched by the demo\n"
     );
 }
+
+#[test]
+fn the_walkthrough_plays_in_the_window_with_captions() {
+    let rig = Rig::new();
+    let base = ManualClock::fixed();
+    let demo = ScaledClock::new(base.clone());
+    let mut h = open_demo(&rig, demo.clone());
+    click(&mut h, "▶ Play walkthrough");
+    assert_has(&h, "Walkthrough · step 1 of 17");
+    assert_has(&h, "This is demo mode: its own data folder");
+    let mut seen_reflex_caption = false;
+    let mut seen_why = false;
+    for _ in 0..2_000 {
+        base.advance_ms(100);
+        h.step();
+        h.run();
+        seen_reflex_caption |= has(&h, "Out of habit, Confirm is double-clicked");
+        seen_why |= has(&h, "too fast to have read it") || has(&h, "second half of a double click");
+        if has(&h, "Walkthrough finished.") {
+            break;
+        }
+    }
+    assert_has(&h, "Walkthrough finished.");
+    assert!(
+        seen_reflex_caption && seen_why,
+        "the reflex was shown being caught"
+    );
+    assert!(!has(&h, "The walkthrough stopped"), "{}", screen_text(&h));
+    assert_has(&h, "evidence bundle intact");
+    let journal =
+        std::fs::read_to_string(rig.dir.path().join("demo").join("journal.jsonl")).unwrap();
+    for kind in ["confirm_swallowed", "undone", "cancelled", "window_closed"] {
+        assert!(journal.contains(&format!("\"kind\":\"{kind}\"")), "{kind}");
+    }
+    assert!(!journal.contains("DEMO00000000"));
+}

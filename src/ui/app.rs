@@ -81,6 +81,21 @@ pub enum Command {
     Batch(BatchCommand),
     DemoSpeed(u32),
     DemoSampleCard,
+    /// Start / stop the scripted walkthrough (demo mode only).
+    DemoPlay,
+    DemoStop,
+    /// The walkthrough fills the entry form (an obviously fake card).
+    DemoFillCard {
+        card: String,
+        face: Fen,
+    },
+    /// The walkthrough shows the review again (a fresh confirmation step).
+    DemoShowReviewAgain,
+    /// The walkthrough's own input on the confirmation step.
+    DemoGuard(GuardInput),
+    DemoShowJournal(String),
+    /// Verify the journal and the last exported bundle, and say so.
+    DemoVerify,
     /// Wipe the demo data dir (only in demo mode) and start afresh.
     DemoReset,
     /// Write an evidence bundle for this order under the data dir.
@@ -226,6 +241,10 @@ pub struct App {
     pub batch_view: super::batch::BatchView,
     /// A hold whose release the journal refused: not retried until asked.
     pub release_blocked: Option<String>,
+    /// The scripted walkthrough, while it plays.
+    pub demo_player: Option<super::demo_player::DemoPlayer>,
+    /// The last evidence bundle written (the walkthrough verifies it).
+    pub last_export: Option<PathBuf>,
     /// Frames drawn so far (tests use it to count repaints).
     pub frames: u64,
 }
@@ -294,6 +313,8 @@ impl App {
             started: config.started,
             last_window_size: None,
             release_blocked: None,
+            demo_player: None,
+            last_export: None,
             journal_view: Default::default(),
             demo: config.demo.clone(),
             clock: config.clock.clone(),
@@ -402,7 +423,7 @@ impl App {
             println!("first frame after {} ms", t.elapsed().as_millis());
         }
         self.tick();
-        let mut commands = Vec::new();
+        let mut commands = super::demo_player::drive(self);
         self.read_window_input(&ctx, &mut commands);
 
         // A frame that becomes evidence never shows the code unmasked.
@@ -415,7 +436,11 @@ impl App {
             &mut commands,
         );
         if let Some(d) = &self.demo {
-            widgets::demo_banner(ui, &self.tr, d.factor(), &mut commands);
+            let playing = self.demo_player.is_some();
+            widgets::demo_banner(ui, &self.tr, d.factor(), playing, &mut commands);
+        }
+        if let Some(p) = &self.demo_player {
+            super::demo_player::caption_bar(ui, &self.tr, p, &mut commands);
         }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
@@ -501,6 +526,8 @@ impl App {
             self.apply(c, &ctx);
         }
         self.journal_entry_steps();
+        super::demo_player::track_order(self);
+        super::demo_player::check_finished_step(self);
         if let Some(s) = &self.session {
             let now = s.now();
             self.shots
@@ -662,7 +689,10 @@ impl App {
                 self.review = None;
                 self.screen = Screen::Entry;
             }
-            Command::Guard(input) => self.guard_input(input),
+            // While the walkthrough plays, the script is the only hand on
+            // the confirmation step (the presenter's pointer is not).
+            Command::Guard(_) if self.demo_player.is_some() => {}
+            Command::Guard(input) | Command::DemoGuard(input) => self.guard_input(input),
             Command::RetryRelease(id) => {
                 self.release_blocked = None;
                 self.release(&id);
@@ -680,7 +710,61 @@ impl App {
                 self.draft.code_pasted = false;
                 self.screen = Screen::Entry;
             }
-            Command::DemoReset => self.reset_demo(),
+            Command::DemoReset => {
+                self.demo_player = None;
+                self.reset_demo()
+            }
+            Command::DemoPlay => {
+                if let Some(d) = &self.demo {
+                    let script = crate::core::demo::builtin();
+                    self.demo_player = Some(super::demo_player::DemoPlayer::new(
+                        script,
+                        session.now(),
+                        d.factor(),
+                    ));
+                }
+            }
+            Command::DemoStop => self.demo_player = None,
+            Command::DemoFillCard { card, face } => {
+                *self.draft.code_raw = card;
+                self.draft.code_pasted = false;
+                // As if typed by hand over a few seconds (not a fast paste).
+                self.draft.code_started = Some(session.now() - chrono::Duration::seconds(12));
+                self.draft.face_value = Some(face);
+                self.draft.face_retyped_raw = format!("{}", face.0 / 100);
+                self.draft.duplicate_ack = false;
+            }
+            Command::DemoShowReviewAgain => {
+                if let (Screen::Review, Some(id)) = (self.screen, self.draft.order_id.clone()) {
+                    self.show_review(&id, None, false);
+                }
+            }
+            Command::DemoShowJournal(id) => {
+                self.screen = Screen::Journal;
+                self.journal_view.filter.order = id;
+            }
+            Command::DemoVerify => {
+                let data_dir = session.paths().data_dir.clone();
+                let journal = crate::core::evidence::verify_dir(&data_dir, &mut |_, _| {});
+                let bundle = self
+                    .last_export
+                    .as_deref()
+                    .map(crate::core::evidence::verify_bundle);
+                let n = match (journal, bundle) {
+                    (Ok(j), Some(Ok(b))) => Notice::new(Level::Info, "demo.verified_both")
+                        .arg("events", j.events)
+                        .arg("bundle_events", b.events)
+                        .arg("files", b.files),
+                    (Ok(j), None) => {
+                        Notice::new(Level::Info, "demo.verified").arg("events", j.events)
+                    }
+                    (Err(e), _) => Notice::new(Level::Error, "demo.verify_failed").arg("error", e),
+                    (_, Some(Err(e))) => {
+                        Notice::new(Level::Error, "demo.verify_failed").arg("error", e)
+                    }
+                };
+                self.notices.push(n);
+            }
             Command::Batch(c) => super::batch::apply(self, c, ctx),
             Command::ExportEvidence(id) => {
                 let now = session.now();
@@ -693,6 +777,7 @@ impl App {
                     crate::core::evidence::export_order(&session.paths().data_dir, &id, &dir, now)
                         .map(|_| dir)
                         .map_err(|e| e.to_string());
+                self.last_export = result.as_ref().ok().cloned();
                 self.notices.push(journal_view::export_notice(result));
             }
             Command::TakeScreenshot => {
@@ -884,7 +969,12 @@ impl App {
         }
     }
 
-    fn show_review(&mut self, order_id: &str, avoid: Option<egui::Rect>, pointer_down: bool) {
+    pub(crate) fn show_review(
+        &mut self,
+        order_id: &str,
+        avoid: Option<egui::Rect>,
+        pointer_down: bool,
+    ) {
         let Some(session) = &self.session else { return };
         let now = session.now();
         let Some(context) = self.guard_context(order_id) else {
@@ -1303,6 +1393,15 @@ impl App {
         if let Some(d) = self.batch_view.run.as_ref().and_then(|r| r.next_deadline()) {
             let left = ms_between(now, d);
             at(next_second_change(left).min(left.max(1)));
+        }
+        if let Some(p) = &self.demo_player {
+            if let Some(d) = p.next_deadline() {
+                at(ms_between(now, d).max(1));
+            }
+            if p.confirming() {
+                // A scripted confirm moves in small steps.
+                at(50);
+            }
         }
         // Demo time runs `factor` times faster than the wall clock.
         let factor = self.demo.as_ref().map_or(1, |d| d.factor()).max(1) as u64;

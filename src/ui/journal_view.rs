@@ -34,7 +34,7 @@ pub struct JournalView {
     offset: u64,
     loaded_seq: u64,
     kinds: Vec<String>,
-    filter: Filter,
+    pub(crate) filter: Filter,
     applied: Option<Filter>,
     shown: Vec<usize>,
     selected: Option<(usize, String)>,

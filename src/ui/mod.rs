@@ -6,6 +6,7 @@ pub mod app;
 pub mod batch;
 pub mod batch_release;
 pub mod clipboard;
+pub mod demo_player;
 mod entry;
 pub mod file_picker;
 pub mod fonts;

@@ -56,7 +56,13 @@ pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: 
 }
 
 /// The persistent demo banner: speed of demo time, sample card, reset.
-pub fn demo_banner(ui: &mut egui::Ui, tr: &Texts, factor: u32, out: &mut Vec<Command>) {
+pub fn demo_banner(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    factor: u32,
+    playing: bool,
+    out: &mut Vec<Command>,
+) {
     egui::Panel::top("demo_banner").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.label(
@@ -77,6 +83,10 @@ pub fn demo_banner(ui: &mut egui::Ui, tr: &Texts, factor: u32, out: &mut Vec<Com
             }
             if ui.button(tr.get("demo.reset")).clicked() {
                 out.push(Command::DemoReset);
+            }
+            ui.separator();
+            if !playing && ui.button(tr.get("demo.walkthrough_play")).clicked() {
+                out.push(Command::DemoPlay);
             }
         });
     });

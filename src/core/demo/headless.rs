@@ -439,33 +439,10 @@ impl Runner {
 
     /// The step's expectations, checked against the ledger.
     fn check(&self, step: &Step) -> Option<String> {
-        let e = &step.expect;
         let order = self
             .current
             .as_ref()
             .and_then(|c| self.session.order(&c.id));
-        if let Some(want) = &e.phase {
-            let have = order
-                .map(|o| o.phase.label_key().trim_start_matches("phase."))
-                .unwrap_or("none");
-            if have != want {
-                return Some(format!("expected phase {want}, found {have}"));
-            }
-        }
-        if let Some(want) = e.fee_fen {
-            let have = order.and_then(|o| o.fee_paid).map(|f| f.0);
-            if have != Some(want) {
-                return Some(format!("expected fee {want} fen, found {have:?}"));
-            }
-        }
-        if let Some(want) = e.swallowed_at_least
-            && self.swallowed < want
-        {
-            return Some(format!(
-                "expected at least {want} ignored clicks, found {}",
-                self.swallowed
-            ));
-        }
-        None
+        super::unmet(&step.expect, order, Some(self.swallowed))
     }
 }

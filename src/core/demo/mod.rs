@@ -91,6 +91,37 @@ pub struct Expect {
     pub swallowed_at_least: Option<u32>,
 }
 
+/// What a step expected and did not find (None when all holds). `swallowed`
+/// is None where it was not counted.
+pub fn unmet(
+    e: &Expect,
+    order: Option<&super::order::Order>,
+    swallowed: Option<u32>,
+) -> Option<String> {
+    if let Some(want) = &e.phase {
+        let have = order
+            .map(|o| o.phase.label_key().trim_start_matches("phase."))
+            .unwrap_or("none");
+        if have != want {
+            return Some(format!("expected phase {want}, found {have}"));
+        }
+    }
+    if let Some(want) = e.fee_fen {
+        let have = order.and_then(|o| o.fee_paid).map(|f| f.0);
+        if have != Some(want) {
+            return Some(format!("expected fee {want} fen, found {have:?}"));
+        }
+    }
+    if let (Some(want), Some(have)) = (e.swallowed_at_least, swallowed)
+        && have < want
+    {
+        return Some(format!(
+            "expected at least {want} ignored clicks, found {have}"
+        ));
+    }
+    None
+}
+
 #[derive(Debug)]
 pub enum ScriptError {
     Json(serde_json::Error),
