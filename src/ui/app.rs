@@ -424,6 +424,10 @@ impl App {
         }
         self.tick();
         let mut commands = super::demo_player::drive(self);
+        if !commands.is_empty() {
+            // The walkthrough acted: show its result now, not at the next deadline.
+            ctx.request_repaint();
+        }
         self.read_window_input(&ctx, &mut commands);
 
         // A frame that becomes evidence never shows the code unmasked.

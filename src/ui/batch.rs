@@ -222,18 +222,31 @@ impl BatchView {
                 status_ok && (needle.is_empty() || row_matches(r, &needle, tr))
             })
             .collect();
-        let key = |r: &BatchRow| match self.sort {
-            SortKey::Row => (r.row as i64, String::new()),
-            SortKey::Code => (0, r.masked.chars().rev().collect()),
-            SortKey::Face => (r.face_value.map_or(-1, |f| f.0), String::new()),
-            SortKey::Status => (r.status as i64, String::new()),
+        // Masked codes show only their last characters: sort on those.
+        let tail = |r: &BatchRow| r.masked.rsplit(' ').next().unwrap_or("").to_owned();
+        let number = |r: &BatchRow| match self.sort {
+            SortKey::Row | SortKey::Code => r.row as i64,
+            SortKey::Face => r.face_value.map_or(-1, |f| f.0),
+            SortKey::Status => r.status as i64,
         };
-        shown.sort_by(|&a, &b2| {
-            let o = key(&b.rows[a])
-                .cmp(&key(&b.rows[b2]))
-                .then(b.rows[a].row.cmp(&b.rows[b2].row));
-            if self.sort_descending { o.reverse() } else { o }
-        });
+        // Keys computed once, not per comparison (10 000 rows every frame).
+        let mut keyed: Vec<(String, i64, usize, usize)> = shown
+            .iter()
+            .map(|&i| {
+                let r = &b.rows[i];
+                let t = if self.sort == SortKey::Code {
+                    tail(r)
+                } else {
+                    String::new()
+                };
+                (t, number(r), r.row, i)
+            })
+            .collect();
+        keyed.sort_unstable();
+        if self.sort_descending {
+            keyed.reverse();
+        }
+        shown = keyed.into_iter().map(|k| k.3).collect();
         shown
     }
 }
@@ -302,8 +315,10 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
         },
         BatchCommand::ImportPaste => {
             let text = v.paste.clone();
-            if let Err(n) = v.load(text.as_bytes(), "-", session) {
-                app.notices.push(n);
+            match v.load(text.as_bytes(), "-", session) {
+                // The rows hold the codes now: no second copy in the field.
+                Ok(()) => v.paste = Default::default(),
+                Err(n) => app.notices.push(n),
             }
         }
         BatchCommand::Drop(row) => {
@@ -416,7 +431,7 @@ fn review(app: &mut App, from: Option<egui::Rect>, ctx: &egui::Context) {
     let context = GuardContext {
         face_value_fen: t.face_value.0,
         cancel_window_s: profile.effective_window_ms().div_ceil(1000),
-        first_use: !session.ledger().channel_used(&profile.id),
+        first_use: !session.ledger().ever_released(),
         recent_releases_10min: session.recent_releases(),
         code_pasted: false,
         entry_ms: u64::MAX,
@@ -621,14 +636,21 @@ pub fn show(
     ui.label(RichText::new(tr.get("batch.drop_hint")).weak());
     let l = ui.label(tr.get("batch.paste"));
     ui.checkbox(&mut v.reveal_paste, tr.get("batch.show_paste"));
-    ui.add(
-        egui::TextEdit::multiline(&mut *v.paste)
-            .password(!v.reveal_paste || force_mask)
-            .desired_rows(3)
-            .desired_width(f32::INFINITY)
-            .hint_text("卡密,面值\nABCD-1234-EFGH-5678,100"),
-    )
-    .labelled_by(l.id);
+    // A pasted list of thousands of rows scrolls inside its box instead of
+    // pushing the rest of the screen away.
+    egui::ScrollArea::vertical()
+        .id_salt("batch_paste")
+        .max_height(120.0)
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(&mut *v.paste)
+                    .password(!v.reveal_paste || force_mask)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("卡密,面值\nABCD-1234-EFGH-5678,100"),
+            )
+            .labelled_by(l.id);
+        });
     if ui
         .add_enabled(
             !v.paste.trim().is_empty(),

@@ -246,10 +246,20 @@ pub fn confirm_area(
     if let Some((reason, when)) = &r.swallowed
         && ms_between(*when, now) < SWALLOWED_NOTE_MS
     {
-        ui.label(RichText::new(describe(tr, reason)).color(DANGER));
+        ui.label(RichText::new(say(tr, r, reason)).color(DANGER));
     } else if !view.armed {
         for reason in view.reasons.iter().skip(standing.len()) {
-            ui.label(RichText::new(describe(tr, reason)).weak());
+            ui.label(RichText::new(say(tr, r, reason)).weak());
         }
+    }
+}
+
+/// A guard reason in words; "type first" names what to type for a batch.
+fn say(tr: &Texts, r: &ReviewStep, reason: &crate::core::guard::Reason) -> String {
+    match (&r.expected, reason.key) {
+        (TypeToConfirm::Total(_), "guard.type_first") => {
+            tr.get("guard.type_total_first").to_owned()
+        }
+        _ => describe(tr, reason),
     }
 }
