@@ -80,8 +80,8 @@ fn the_walkthrough_plays_in_the_window_with_captions() {
     let mut seen_why = false;
     for _ in 0..2_000 {
         base.advance_ms(100);
-        h.step();
-        h.run();
+        // The player asks for a repaint whenever it acts: a few frames each time.
+        h.run_steps(3);
         seen_reflex_caption |= has(&h, "Out of habit, Confirm is double-clicked");
         seen_why |= has(&h, "too fast to have read it") || has(&h, "second half of a double click");
         if has(&h, "Walkthrough finished.") {
