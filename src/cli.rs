@@ -386,3 +386,54 @@ pub fn demo_headless(
     );
     if outcome.ok() { 0 } else { 1 }
 }
+
+/// The arguments to start this program again in (or out of) demo mode:
+/// the same options (data folder, language, window size) minus one-shot
+/// ones, with `--demo` added or removed.
+pub fn relaunch_args(args: &[std::ffi::OsString], demo: bool) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::new();
+    let mut it = args.iter().skip(1);
+    while let Some(a) = it.next() {
+        match a.to_str() {
+            Some("--demo" | "--report-startup") => {}
+            Some("--screenshot") => {
+                it.next();
+            }
+            Some(s) if s.starts_with("--screenshot=") => {}
+            _ => out.push(a.clone()),
+        }
+    }
+    if demo {
+        out.push("--demo".into());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relaunch_keeps_the_options_and_flips_demo() {
+        let args: Vec<std::ffi::OsString> = [
+            "cardguard",
+            "--data-dir",
+            "/d",
+            "--screenshot",
+            "x.png",
+            "--lang",
+            "en",
+            "--demo",
+        ]
+        .iter()
+        .map(Into::into)
+        .collect();
+        let off: Vec<String> = relaunch_args(&args, false)
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(off, ["--data-dir", "/d", "--lang", "en"]);
+        let on = relaunch_args(&args[..3], true);
+        assert_eq!(on, ["--data-dir", "/d", "--demo"]);
+    }
+}

@@ -81,6 +81,8 @@ pub enum Command {
     Batch(BatchCommand),
     DemoSpeed(u32),
     DemoSampleCard,
+    /// Start the app again in demo mode (true) or out of it (false).
+    SwitchDemo(bool),
     /// Start / stop the scripted walkthrough (demo mode only).
     DemoPlay,
     DemoStop,
@@ -520,6 +522,7 @@ impl App {
                             &self.tr,
                             session,
                             &mut self.settings_edit,
+                            self.demo.is_some(),
                             &mut commands,
                         ),
                     }
@@ -729,6 +732,33 @@ impl App {
                 }
             }
             Command::DemoStop => self.demo_player = None,
+            Command::SwitchDemo(on) => {
+                // A hold or a batch in progress lives only in this process.
+                let busy = self.batch_view.run.as_ref().is_some_and(|r| {
+                    !matches!(
+                        r.phase,
+                        crate::core::batch::run::RunPhase::Finished
+                            | crate::core::batch::run::RunPhase::Undone
+                    )
+                }) || session
+                    .ledger()
+                    .orders()
+                    .iter()
+                    .any(|o| o.phase == Phase::Holding);
+                if busy {
+                    self.notices
+                        .push(Notice::new(Level::Warning, "demo.switch_busy"));
+                    return;
+                }
+                // A separate process: the demo can never touch the real journal.
+                let args = crate::cli::relaunch_args(&std::env::args_os().collect::<Vec<_>>(), on);
+                match std::env::current_exe()
+                    .and_then(|exe| std::process::Command::new(exe).args(args).spawn())
+                {
+                    Ok(_) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+                    Err(e) => self.error("demo.switch_failed", e),
+                }
+            }
             Command::DemoFillCard { card, face } => {
                 *self.draft.code_raw = card;
                 self.draft.code_pasted = false;

@@ -16,6 +16,7 @@ pub fn show(
     tr: &Texts,
     session: &Session,
     edit: &mut Settings,
+    demo: bool,
     out: &mut Vec<Command>,
 ) {
     ui.heading(tr.get("settings.title"));
@@ -98,6 +99,17 @@ pub fn show(
                     out.push(Command::OpenDataDir);
                 }
             });
+            ui.end_row();
+
+            ui.label(tr.get("settings.demo"));
+            let (key, to_demo) = if demo {
+                ("demo.leave", false)
+            } else {
+                ("settings.open_demo", true)
+            };
+            if ui.button(tr.get(key)).clicked() {
+                out.push(Command::SwitchDemo(to_demo));
+            }
             ui.end_row();
 
             ui.label(tr.get("settings.config_dir"));

@@ -88,6 +88,9 @@ pub fn demo_banner(
             if !playing && ui.button(tr.get("demo.walkthrough_play")).clicked() {
                 out.push(Command::DemoPlay);
             }
+            if ui.button(tr.get("demo.leave")).clicked() {
+                out.push(Command::SwitchDemo(false));
+            }
         });
     });
 }
