@@ -163,3 +163,28 @@ fn the_file_browser_lists_batch_files_and_imports_the_chosen_one() {
     assert_has(&h, "3 rows: 3 ok");
     assert!(!has(&h, "photo.png"), "the browser closed");
 }
+
+#[test]
+fn utf8_files_with_and_without_a_bom() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Batch");
+    choose_channel_in(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    import_batch(
+        &mut h,
+        &rig,
+        "plain.csv",
+        "卡密;面值\nABCD-1234-EFGH-5678;100\n".as_bytes(),
+    );
+    assert_has(&h, "1 rows: 1 ok");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(
+        "card,face value\r\nabcd 1234 efgh 5679,50\r\nWXYZ4321ABCD5678,100\r\n".as_bytes(),
+    );
+    import_batch(&mut h, &rig, "bom.csv", &bom);
+    assert_has(&h, "2 rows: 2 ok");
+    let journal = rig.journal();
+    assert!(
+        journal.contains(r#""encoding":"utf8bom""#) && journal.contains(r#""encoding":"utf8""#)
+    );
+}

@@ -516,6 +516,30 @@ mod tests {
     }
 
     #[test]
+    fn a_manual_hand_off_waits_for_each_code_to_be_submitted() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::fixed();
+        let mut s = open(dir.path(), &clock);
+        let manual = crate::core::settings::Settings {
+            release_mode: crate::core::event::ReleaseMode::Manual,
+            ..s.settings().clone()
+        };
+        s.update_settings(manual).unwrap();
+        let b = batch(&s, "kaquanmao");
+        let mut run = BatchRun::confirm(&mut s, "B-5", "kaquanmao", &b, false).unwrap();
+        clock.advance_ms(10_000);
+        let out = run.advance(&mut s).unwrap();
+        assert_eq!(out.len(), 1);
+        assert!(out[0].2.0.is_some(), "the code goes to the clipboard");
+        run_for(&mut run, &mut s, &clock, 5_000);
+        assert_eq!(run.released(), 1, "one code on the clipboard at a time");
+        let first = out[0].0.clone();
+        s.platform_submitted(&first).unwrap();
+        run_for(&mut run, &mut s, &clock, 250);
+        assert_eq!(run.released(), 2);
+    }
+
+    #[test]
     fn test_first_sends_the_smallest_card_then_pauses() {
         let dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::fixed();
