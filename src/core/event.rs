@@ -232,6 +232,27 @@ impl Event {
         serde_json::from_value(serde_json::json!({ "kind": kind, "data": data })).ok()
     }
 
+    /// The guard's decision as journaled when a confirmation step shows.
+    pub fn guard_decided(
+        plan: &super::guard::behaviour::Plan,
+        sensitivity: super::guard::Sensitivity,
+        batch: Option<String>,
+    ) -> Event {
+        Event::GuardDecided {
+            level: format!("{:?}", plan.level).to_lowercase(),
+            points: plan.points,
+            arming_ms: plan.travel_dwell_ms,
+            friction: plan.friction.name().to_owned(),
+            hold_ms: match plan.friction {
+                super::guard::Friction::HoldMs(ms) => Some(ms),
+                _ => None,
+            },
+            reasons: plan.reasons.iter().map(|r| r.key.to_owned()).collect(),
+            sensitivity: sensitivity.name().to_owned(),
+            batch,
+        }
+    }
+
     /// Events that must be on disk (fdatasync) before the UI moves on.
     pub fn must_be_durable(&self) -> bool {
         matches!(

@@ -202,6 +202,27 @@ pub struct ReviewStep {
 }
 
 impl ReviewStep {
+    /// A confirmation step that has just appeared.
+    pub fn new(
+        subject: Subject,
+        guard: BehaviourGuard,
+        shown_at: DateTime<Utc>,
+        avoid: Option<egui::Rect>,
+        expected: TypeToConfirm,
+    ) -> Self {
+        Self {
+            subject,
+            guard: Box::new(guard),
+            shown_at,
+            avoid,
+            swallowed: None,
+            pointer_on: Target::Other,
+            press_started: None,
+            typed: String::new(),
+            expected,
+        }
+    }
+
     pub fn at_ms(&self, now: DateTime<Utc>) -> u64 {
         ms_between(self.shown_at, now)
     }
@@ -1014,29 +1035,8 @@ impl App {
         let Some(context) = self.guard_context(order_id) else {
             return;
         };
-        let mut guard = BehaviourGuard::new(&context);
-        // The confirm button is never placed under the pointer (see review.rs).
-        guard.observe(
-            0,
-            GuardInput::Shown {
-                pointer_on: Target::Other,
-                pointer_down,
-            },
-        );
-        let plan = guard.plan().clone();
-        let decided = Event::GuardDecided {
-            level: format!("{:?}", plan.level).to_lowercase(),
-            points: plan.points,
-            arming_ms: plan.travel_dwell_ms,
-            friction: plan.friction.name().to_owned(),
-            hold_ms: match plan.friction {
-                Friction::HoldMs(ms) => Some(ms),
-                _ => None,
-            },
-            reasons: plan.reasons.iter().map(|r| r.key.to_owned()).collect(),
-            sensitivity: context.sensitivity.name().to_owned(),
-            batch: None,
-        };
+        let guard = BehaviourGuard::shown(&context, pointer_down);
+        let decided = Event::guard_decided(guard.plan(), context.sensitivity, None);
         let last4 = self
             .draft
             .channel
@@ -1046,17 +1046,13 @@ impl App {
             .map(|s| s.last4().to_owned())
             .unwrap_or_default();
         let avoid = avoid.or_else(|| self.review.as_ref().and_then(|r| r.avoid));
-        self.review = Some(ReviewStep {
-            subject: Subject::Order(order_id.to_owned()),
-            guard: Box::new(guard),
-            shown_at: now,
+        self.review = Some(ReviewStep::new(
+            Subject::Order(order_id.to_owned()),
+            guard,
+            now,
             avoid,
-            swallowed: None,
-            pointer_on: Target::Other,
-            press_started: None,
-            typed: String::new(),
-            expected: TypeToConfirm::Last4(last4),
-        });
+            TypeToConfirm::Last4(last4),
+        ));
         self.screen = Screen::Review;
         self.journal_step(decided);
         self.shots.request(Some(order_id.to_owned()), "review");

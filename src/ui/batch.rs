@@ -12,9 +12,7 @@ use crate::core::batch::limits::{Crossing, LimitKind, covered, crossings};
 use crate::core::batch::run::{BatchRun, PauseReason, RunPhase};
 use crate::core::batch::{Batch, BatchRow, Status, import};
 use crate::core::event::Event;
-use crate::core::guard::{
-    BehaviourGuard, ConfirmGuard, Friction, GuardContext, GuardInput, Target,
-};
+use crate::core::guard::{BehaviourGuard, GuardContext};
 use crate::core::money::Fen;
 use crate::core::session::Session;
 use crate::i18n::Texts;
@@ -441,42 +439,18 @@ fn review(app: &mut App, from: Option<egui::Rect>, ctx: &egui::Context) {
         batch_count: (t.ok + t.warnings) as u32,
     };
     let (avoid, pointer_down) = super::app::avoid_rect(from, ctx);
-    let mut guard = BehaviourGuard::new(&context);
-    guard.observe(
-        0,
-        GuardInput::Shown {
-            pointer_on: Target::Other,
-            pointer_down,
-        },
-    );
-    let plan = guard.plan().clone();
-    let decided = Event::GuardDecided {
-        level: format!("{:?}", plan.level).to_lowercase(),
-        points: plan.points,
-        arming_ms: plan.travel_dwell_ms,
-        friction: plan.friction.name().to_owned(),
-        hold_ms: match plan.friction {
-            Friction::HoldMs(ms) => Some(ms),
-            _ => None,
-        },
-        reasons: plan.reasons.iter().map(|r| r.key.to_owned()).collect(),
-        sensitivity: context.sensitivity.name().to_owned(),
-        batch: Some(id.clone()),
-    };
+    let guard = BehaviourGuard::shown(&context, pointer_down);
+    let decided = Event::guard_decided(guard.plan(), context.sensitivity, Some(id.clone()));
     if !app.record_batch_event(decided) {
         return;
     }
-    app.review = Some(ReviewStep {
-        subject: Subject::Batch(id.clone()),
-        guard: Box::new(guard),
-        shown_at: now,
+    app.review = Some(ReviewStep::new(
+        Subject::Batch(id.clone()),
+        guard,
+        now,
         avoid,
-        swallowed: None,
-        pointer_on: Target::Other,
-        press_started: None,
-        typed: String::new(),
-        expected: TypeToConfirm::Total(t.face_value),
-    });
+        TypeToConfirm::Total(t.face_value),
+    ));
     app.screen = Screen::BatchReview;
     app.shots.request(None, "batch_review");
 }

@@ -8,7 +8,7 @@ use crate::core::clock::{Clock, ManualClock, ms_between};
 use crate::core::code::{CardSecret, check_code};
 use crate::core::event::{Event, ReleaseMode};
 use crate::core::evidence::{export_order, verify_bundle, verify_dir};
-use crate::core::guard::{BehaviourGuard, ConfirmGuard, GuardInput, Target, Verdict};
+use crate::core::guard::{BehaviourGuard, ConfirmGuard, GuardInput, Verdict};
 use crate::core::money::Fen;
 use crate::core::session::{Paths, Session, SessionError};
 use crate::core::settings::Settings;
@@ -281,30 +281,11 @@ impl Runner {
             .session
             .guard_context(&id, false, TYPED_ENTRY_MS)
             .ok_or("no such order")?;
-        let mut guard = BehaviourGuard::new(&ctx);
-        guard.observe(
-            0,
-            GuardInput::Shown {
-                pointer_on: Target::Other,
-                pointer_down: false,
-            },
-        );
+        let guard = BehaviourGuard::shown(&ctx, false);
         let plan = guard.plan().clone();
         self.record(
             Some(&id),
-            Event::GuardDecided {
-                level: format!("{:?}", plan.level).to_lowercase(),
-                points: plan.points,
-                arming_ms: plan.travel_dwell_ms,
-                friction: plan.friction.name().to_owned(),
-                hold_ms: match plan.friction {
-                    crate::core::guard::Friction::HoldMs(ms) => Some(ms),
-                    _ => None,
-                },
-                reasons: plan.reasons.iter().map(|r| r.key.to_owned()).collect(),
-                sensitivity: ctx.sensitivity.name().to_owned(),
-                batch: None,
-            },
+            Event::guard_decided(&plan, ctx.sensitivity, None),
         )?;
         self.review = Some(Review {
             guard,

@@ -242,6 +242,21 @@ impl BehaviourGuard {
         }
     }
 
+    /// A guard for a confirmation step that has just appeared. The confirm
+    /// button is never placed under the pointer, so it starts elsewhere;
+    /// `pointer_down` when a button was already held as it appeared.
+    pub fn shown(ctx: &GuardContext, pointer_down: bool) -> Self {
+        let mut g = Self::new(ctx);
+        g.observe(
+            0,
+            GuardInput::Shown {
+                pointer_on: Target::Other,
+                pointer_down,
+            },
+        );
+        g
+    }
+
     pub fn plan(&self) -> &Plan {
         &self.plan
     }
