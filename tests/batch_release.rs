@@ -114,6 +114,10 @@ fn release_with_the_clock_advanced_then_cancel_all_and_export() {
     assert!(lines[0].starts_with("Row,Order,Card code (masked),Face value (yuan),State"));
     assert!(lines[1].contains("•••• •••• •••• 9999") && lines[1].contains("Cancelled"));
     assert!(lines[1].contains(",100.00,") && lines[1].contains(",5.00,"));
+    // The journal tab tells the batch in plain words.
+    click(&mut h, "Journal");
+    assert_has(&h, "confirmed: 3 cards, ¥300.00, held on this device for 10 s");
+    assert_has(&h, "cancel all — 3 cancelled");
     for i in 0..3 {
         let secret = format!("BTCH{i:04}ZZZZ");
         assert!(!text.contains(&secret) && !rig.journal().contains(&secret));
