@@ -82,6 +82,57 @@ fn screen_frame(c: &mut Criterion, csv: &str) {
     h.state_mut().batch_view.search = "a".into();
     g.bench_function("one frame, 10 000 rows searched", |b| b.iter(|| h.step()));
     g.finish();
+    orders_frame(c);
+}
+
+/// The orders screen after a 1 000-card batch (countdowns on screen).
+fn orders_frame(c: &mut Criterion) {
+    use cardguard::core::batch::run::BatchRun;
+    use cardguard::core::clock::ManualClock;
+    use cardguard::core::session::{Paths, Session};
+    use cardguard::ui::clipboard::MemoryClipboard;
+    use cardguard::ui::{App, AppConfig, Screen};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::fixed();
+    {
+        let mut s = Session::open(Paths::in_one_dir(dir.path()), clock.clone()).unwrap();
+        let mut csv = String::from("card,face\n");
+        for i in 0..1_000 {
+            csv += &format!("ORDR{i:04}AAAA{:04},100\n", 9999 - i);
+        }
+        let mut b = import(csv.as_bytes()).unwrap();
+        let p = s.profile("kaquanmao").unwrap().clone();
+        b.validate(&p, s.fingerprint_key(), s.ledger());
+        let mut run = BatchRun::confirm(&mut s, "B-bench", "kaquanmao", &b, false).unwrap();
+        clock.advance_ms(10_000);
+        for _ in 0..1_000 {
+            run.advance(&mut s).unwrap();
+            clock.advance_ms(250);
+            run.advance(&mut s).unwrap();
+            clock.advance_ms(250);
+            s.catch_up().unwrap();
+            clock.advance_ms(500);
+        }
+        assert_eq!(run.released(), 1_000);
+    }
+    let config = AppConfig {
+        paths: Some(Paths::in_one_dir(dir.path())),
+        clock,
+        lang: Some(cardguard::i18n::Lang::En),
+        clipboard: Box::new(MemoryClipboard::default()),
+        screenshot_to: None,
+        started: None,
+        demo: None,
+    };
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([1200.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, config));
+    h.run_steps(3);
+    h.state_mut().screen = Screen::Orders;
+    let mut g = c.benchmark_group("orders screen");
+    g.sample_size(10);
+    g.bench_function("one frame, 1 000 orders", |b| b.iter(|| h.step()));
+    g.finish();
 }
 
 criterion_group!(benches, bench);

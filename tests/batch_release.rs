@@ -116,7 +116,10 @@ fn release_with_the_clock_advanced_then_cancel_all_and_export() {
     assert!(lines[1].contains(",100.00,") && lines[1].contains(",5.00,"));
     // The journal tab tells the batch in plain words.
     click(&mut h, "Journal");
-    assert_has(&h, "confirmed: 3 cards, ¥300.00, held on this device for 10 s");
+    assert_has(
+        &h,
+        "confirmed: 3 cards, ¥300.00, held on this device for 10 s",
+    );
     assert_has(&h, "cancel all — 3 cancelled");
     for i in 0..3 {
         let secret = format!("BTCH{i:04}ZZZZ");
@@ -217,4 +220,33 @@ fn a_high_risk_batch_asks_to_type_its_total() {
     click(&mut h, "Release 40 cards");
     assert_eq!(kinds_count(&rig, "batch_confirmed"), 1);
     assert!(kinds_count(&rig, "confirm_swallowed") >= 1);
+}
+
+#[test]
+fn a_long_order_history_is_paged() {
+    use cardguard::core::batch::{import, run::BatchRun};
+    use cardguard::core::session::{Paths, Session};
+    let rig = Rig::new();
+    {
+        let mut s = Session::open(Paths::in_one_dir(rig.dir.path()), rig.clock.clone()).unwrap();
+        let mut b = import(&batch_csv(60, 100)).unwrap();
+        let p = s.profile("kaquanmao").unwrap().clone();
+        b.validate(&p, s.fingerprint_key(), s.ledger());
+        let mut run = BatchRun::confirm(&mut s, "B-long", "kaquanmao", &b, false).unwrap();
+        rig.advance_ms(10_000);
+        for _ in 0..60 {
+            run.advance(&mut s).unwrap();
+            rig.advance_ms(1_000);
+        }
+        assert_eq!(run.released(), 60);
+    }
+    // With orders released, the app opens on the orders screen.
+    let mut h = rig.open(Lang::En);
+    assert_has(&h, "Showing 50 of 60 orders");
+    // At the bottom of a long page: scroll to it as a person would.
+    h.get_by_label("Show 10 more").scroll_to_me();
+    h.run();
+    click(&mut h, "Show 10 more");
+    assert!(!has(&h, "Showing 50 of 60"));
+    assert_has(&h, "•••• •••• •••• 9940");
 }

@@ -268,6 +268,8 @@ pub struct App {
     pub demo_player: Option<super::demo_player::DemoPlayer>,
     /// The last evidence bundle written (the walkthrough verifies it).
     pub last_export: Option<PathBuf>,
+    /// How many orders the orders screen draws (it pages long histories).
+    pub orders_shown: usize,
     /// Frames drawn so far (tests use it to count repaints).
     pub frames: u64,
 }
@@ -338,6 +340,7 @@ impl App {
             release_blocked: None,
             demo_player: None,
             last_export: None,
+            orders_shown: orders::PAGE,
             journal_view: Default::default(),
             demo: config.demo.clone(),
             clock: config.clock.clone(),
@@ -507,6 +510,7 @@ impl App {
                             &self.tr,
                             session,
                             self.focus_order.as_deref(),
+                            &mut self.orders_shown,
                             now,
                             &mut commands,
                         ),

