@@ -182,10 +182,18 @@ pub enum JournalCommand {
     /// Verify the hash chain and every screenshot. Exit 0 intact, 1 tampered
     /// or damaged, 2 unreadable or absent. Never modifies anything.
     Verify,
-    /// Export one order's evidence bundle into DIR.
+    /// Export one order's (or one batch's) evidence bundle into DIR.
     Export {
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "batch",
+            conflicts_with = "batch"
+        )]
+        order: Option<String>,
+        /// A batch id (B-…): the batch's events and all its orders.
         #[arg(long, value_name = "ID")]
-        order: String,
+        batch: Option<String>,
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
@@ -221,12 +229,23 @@ pub fn journal_verify(data_dir: &std::path::Path) -> u8 {
 }
 
 /// `journal export`: exit 0 written, 1 no such order, 2 unreadable/unwritable.
-pub fn journal_export(data_dir: &std::path::Path, order: &str, out: &std::path::Path) -> u8 {
-    use crate::core::evidence::{ExportError, export_order};
-    match export_order(data_dir, order, out, chrono::Utc::now()) {
+pub fn journal_export(
+    data_dir: &std::path::Path,
+    order: Option<&str>,
+    batch: Option<&str>,
+    out: &std::path::Path,
+) -> u8 {
+    use crate::core::evidence::{ExportError, export_batch, export_order};
+    let now = chrono::Utc::now();
+    let (what, result) = match (order, batch) {
+        (Some(o), _) => ("order", export_order(data_dir, o, out, now)),
+        (None, Some(b)) => ("batch", export_batch(data_dir, b, out, now)),
+        (None, None) => return 2,
+    };
+    match result {
         Ok(m) => {
             println!(
-                "exported order {} (seq {}–{}, {} files{}) to {}",
+                "exported {what} {} (seq {}–{}, {} files{}) to {}",
                 m.order,
                 m.first_seq,
                 m.last_seq,

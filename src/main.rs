@@ -85,10 +85,11 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
             action: JournalCommand::Verify,
         } => std::process::ExitCode::from(cardguard::cli::journal_verify(&paths.data_dir)),
         Command::Journal {
-            action: JournalCommand::Export { order, out },
+            action: JournalCommand::Export { order, batch, out },
         } => std::process::ExitCode::from(cardguard::cli::journal_export(
             &paths.data_dir,
-            &order,
+            order.as_deref(),
+            batch.as_deref(),
             &out,
         )),
         Command::Journal {

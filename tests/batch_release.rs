@@ -114,6 +114,30 @@ fn release_with_the_clock_advanced_then_cancel_all_and_export() {
     assert!(lines[0].starts_with("Row,Order,Card code (masked),Face value (yuan),State"));
     assert!(lines[1].contains("•••• •••• •••• 9999") && lines[1].contains("Cancelled"));
     assert!(lines[1].contains(",100.00,") && lines[1].contains(",5.00,"));
+    // The batch's evidence: one bundle with its events and all its orders.
+    click(&mut h, "Export batch evidence");
+    let bundle = h.state().last_export.clone().expect("exported");
+    let intact = cardguard::core::evidence::verify_bundle(&bundle).expect("bundle verifies");
+    let segment = std::fs::read_to_string(bundle.join("journal-segment.jsonl")).unwrap();
+    assert_eq!(segment.matches(r#""kind":"released""#).count(), 3);
+    assert!(segment.contains("batch_imported") && segment.contains("batch_cancel_all"));
+    assert_eq!(intact.events as usize, segment.lines().count());
+    let batch_id = h.state().batch_view.run.as_ref().unwrap().id.clone();
+    let out_dir = rig.dir.path().join("cli-bundle");
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_cardguard"))
+        .args(["journal", "export", "--batch", &batch_id, "--out"])
+        .arg(&out_dir)
+        .arg("--data-dir")
+        .arg(rig.dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert!(cardguard::core::evidence::verify_bundle(&out_dir).is_ok());
+
     // The journal tab tells the batch in plain words.
     click(&mut h, "Journal");
     assert_has(

@@ -304,6 +304,7 @@ pub struct ManifestFile {
 #[derive(Debug, Serialize)]
 pub struct Manifest {
     pub format: &'static str,
+    /// The order id, or the batch id for a batch bundle.
     pub order: String,
     pub exported_at: String,
     pub first_seq: u64,
@@ -327,7 +328,7 @@ impl std::fmt::Display for ExportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ExportError::Unreadable(p, e) => write!(f, "{}: {e}", p.display()),
-            ExportError::NoSuchOrder(id) => write!(f, "no order {id} in the journal"),
+            ExportError::NoSuchOrder(id) => write!(f, "no order or batch {id} in the journal"),
             ExportError::Write(p, e) => write!(f, "{}: {e}", p.display()),
         }
     }
@@ -383,25 +384,86 @@ pub fn export_order(
     out: &Path,
     now: DateTime<Utc>,
 ) -> Result<Manifest, ExportError> {
+    let needle = order_needle(order);
+    export_matching(
+        data_dir,
+        order,
+        &|line: &str| line.contains(&needle),
+        &|s: &ScreenshotRef| s.order.as_deref() == Some(order),
+        out,
+        now,
+    )
+}
+
+fn order_needle(order: &str) -> String {
+    format!(
+        "\"order\":{}",
+        serde_json::to_string(order).unwrap_or_default()
+    )
+}
+
+/// The same for a whole batch: from its import to its last event, every
+/// order released in it, and the batch's own screenshots (review,
+/// confirmation, pauses, cancel-all, finish).
+pub fn export_batch(
+    data_dir: &Path,
+    batch: &str,
+    out: &Path,
+    now: DateTime<Utc>,
+) -> Result<Manifest, ExportError> {
+    let path = data_dir.join(JOURNAL_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| ExportError::Unreadable(path, e))?;
+    let batch_needle = format!(
+        "\"batch\":{}",
+        serde_json::to_string(batch).unwrap_or_default()
+    );
+    // The batch's orders: each has a `review_shown` naming the batch.
+    let orders: Vec<String> = text
+        .lines()
+        .filter(|l| l.contains(&batch_needle) && l.contains("\"kind\":\"review_shown\""))
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["order"].as_str().map(str::to_owned))
+        .collect();
+    let needles: Vec<String> = orders.iter().map(|o| order_needle(o)).collect();
+    export_matching(
+        data_dir,
+        batch,
+        &|line: &str| line.contains(&batch_needle) || needles.iter().any(|n| line.contains(n)),
+        &|s: &ScreenshotRef| match &s.order {
+            Some(o) => orders.contains(o),
+            None => s.path.contains("_none_batch_"),
+        },
+        out,
+        now,
+    )
+}
+
+/// Writes the bundle for the lines `ours` picks (first to last, all lines
+/// in between included so the chain is unbroken) and the screenshots
+/// `shot_ours` picks among those lines.
+fn export_matching(
+    data_dir: &Path,
+    subject: &str,
+    ours: &dyn Fn(&str) -> bool,
+    shot_ours: &dyn Fn(&ScreenshotRef) -> bool,
+    out: &Path,
+    now: DateTime<Utc>,
+) -> Result<Manifest, ExportError> {
     let path = data_dir.join(JOURNAL_FILE);
     let bytes = std::fs::read(&path).map_err(|e| ExportError::Unreadable(path.clone(), e))?;
     let journal_intact = verify_chain(&bytes, GENESIS, 1, &mut |_, _| {}).is_ok();
-    let needle = format!(
-        "\"order\":{}",
-        serde_json::to_string(order).unwrap_or_default()
-    );
     let mut first = None;
     let mut last = None;
     let mut offset = 0usize;
     for raw in bytes.split_inclusive(|&b| b == b'\n') {
-        if raw.ends_with(b"\n") && std::str::from_utf8(raw).is_ok_and(|l| l.contains(&needle)) {
+        if raw.ends_with(b"\n") && std::str::from_utf8(raw).is_ok_and(ours) {
             first.get_or_insert(offset);
             last = Some(offset + raw.len());
         }
         offset += raw.len();
     }
     let (Some(start), Some(end)) = (first, last) else {
-        return Err(ExportError::NoSuchOrder(order.to_owned()));
+        return Err(ExportError::NoSuchOrder(subject.to_owned()));
     };
     let segment = &bytes[start..end];
     let seg_lines: Vec<&str> = std::str::from_utf8(segment).unwrap_or("").lines().collect();
@@ -423,9 +485,7 @@ pub fn export_order(
     };
     put(SEGMENT_FILE.into(), segment)?;
     for (i, line) in seg_lines.iter().enumerate() {
-        let Some(s) =
-            screenshot_ref(i as u64 + 1, line).filter(|s| s.order.as_deref() == Some(order))
-        else {
+        let Some(s) = screenshot_ref(i as u64 + 1, line).filter(shot_ours) else {
             continue;
         };
         if s.path.contains("..") {
@@ -443,7 +503,7 @@ pub fn export_order(
     }
     let manifest = Manifest {
         format: "cardguard-evidence-1",
-        order: order.to_owned(),
+        order: subject.to_owned(),
         exported_at: now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
         first_seq: head.as_ref().map(|f| f.seq).unwrap_or(0),
         last_seq: tail.as_ref().map(|f| f.seq).unwrap_or(0),

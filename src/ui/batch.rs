@@ -44,6 +44,8 @@ pub enum BatchCommand {
     Resume,
     CancelAll,
     ExportResults,
+    /// The batch's evidence bundle (its events, every order, screenshots).
+    ExportEvidence,
     /// Put a finished (or undone) batch away and start a new one.
     Close,
 }
@@ -373,6 +375,23 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
             app.shots.request(id, "batch_cancel_all");
         }
         BatchCommand::ExportResults => export_results(app),
+        BatchCommand::ExportEvidence => {
+            let Some(id) = v.run.as_ref().map(|r| r.id.clone()) else {
+                return;
+            };
+            let now = session.now();
+            let dir = super::journal_view::export_dir(
+                &session.paths().data_dir,
+                &id,
+                now.with_timezone(&session.clock().offset_at(now)),
+            );
+            let result =
+                crate::core::evidence::export_batch(&session.paths().data_dir, &id, &dir, now)
+                    .map(|_| dir)
+                    .map_err(|e| e.to_string());
+            app.last_export = result.as_ref().ok().cloned();
+            app.notices.push(super::journal_view::export_notice(result));
+        }
         BatchCommand::Close => {
             let done = v
                 .run

@@ -225,6 +225,9 @@ pub fn run_panel(
         {
             out.push(cmd(BatchCommand::ExportResults));
         }
+        if ui.button(tr.get("batch_run.evidence")).clicked() {
+            out.push(cmd(BatchCommand::ExportEvidence));
+        }
         if matches!(run.phase, RunPhase::Finished | RunPhase::Undone)
             && ui.button(tr.get("batch_run.close")).clicked()
         {
