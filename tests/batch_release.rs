@@ -274,3 +274,31 @@ fn a_long_order_history_is_paged() {
     assert!(!has(&h, "Showing 50 of 60"));
     assert_has(&h, "•••• •••• •••• 9940");
 }
+
+#[test]
+fn the_batch_flow_in_chinese() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::Zh);
+    click(&mut h, "批量");
+    choose_channel_in(&mut h, "京东自营（App）", "卡券猫（第三方）");
+    let (gbk, _, _) =
+        encoding_rs::GBK.encode("卡密,面值\nAAAA1111BBBB0001,100\nAAAA1111BBBB0002,50\n");
+    let file = rig.dir.path().join("批量.csv");
+    std::fs::write(&file, &gbk).unwrap();
+    h.state_mut().batch_view.path = file.display().to_string();
+    h.run();
+    click(&mut h, "导入文件");
+    assert_has(&h, "这是该渠道的第一个批次");
+    click_starting(&mut h, "核对并放行 2 张卡");
+    assert_has(&h, "核对批次");
+    tick(&mut h, &rig, 1_000);
+    click(&mut h, "放行 2 张卡");
+    assert_has(&h, "已在本机暂存，尚未发送任何卡密");
+    tick(&mut h, &rig, 10_000);
+    assert_has(&h, "测试卡已放行");
+    click(&mut h, "继续");
+    tick(&mut h, &rig, 1_000);
+    assert_has(&h, "2 张卡已全部放行");
+    click_starting(&mut h, "取消所有仍可取消的订单");
+    assert_has(&h, "取消费用合计：¥15.00");
+}
