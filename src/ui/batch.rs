@@ -13,7 +13,6 @@ use crate::core::batch::run::{BatchRun, PauseReason, RunPhase};
 use crate::core::batch::{Batch, BatchRow, Status, import};
 use crate::core::event::Event;
 use crate::core::guard::{BehaviourGuard, GuardContext};
-use crate::core::money::Fen;
 use crate::core::session::Session;
 use crate::i18n::Texts;
 use chrono::{DateTime, Utc};
@@ -759,10 +758,21 @@ fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Command
                         Status::Warning => (WARN, "batch.status_warning"),
                         Status::Error => (DANGER, "batch.status_error"),
                     };
-                    ui.add_sized(
+                    let reasons: Vec<String> = r
+                        .reasons
+                        .iter()
+                        .map(|x| tr.fmt_pairs(x.key, &x.args))
+                        .collect();
+                    let reasons = reasons.join(" ");
+                    // In a narrow window the reasons column is cut off: the
+                    // status says them on hover too.
+                    let status = ui.add_sized(
                         [60.0, ROW_HEIGHT],
                         egui::Label::new(RichText::new(tr.get(key)).color(color)),
                     );
+                    if !reasons.is_empty() {
+                        status.on_hover_text(&reasons);
+                    }
                     if ui
                         .small_button(tr.fmt("batch.fix", &[("row", &r.row)]))
                         .clicked()
@@ -775,12 +785,7 @@ fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Command
                     {
                         out.push(Command::Batch(BatchCommand::Drop(r.row)));
                     }
-                    let reasons: Vec<String> = r
-                        .reasons
-                        .iter()
-                        .map(|x| tr.fmt_pairs(x.key, &x.args))
-                        .collect();
-                    ui.label(RichText::new(reasons.join(" ")).color(color));
+                    ui.label(RichText::new(reasons).color(color));
                 });
             }
         });
@@ -868,29 +873,28 @@ fn release_box(
     let first_on_channel = v
         .profile(session)
         .is_some_and(|p| !session.ledger().channel_used(&p.id));
-    let smallest = v
-        .batch
-        .as_ref()
-        .and_then(|b| {
-            b.rows
-                .iter()
-                .filter(|r| r.status != Status::Error)
-                .filter_map(|r| r.face_value)
-                .min()
-        })
-        .unwrap_or(Fen::ZERO);
-    if first_on_channel {
-        ui.label(RichText::new(tr.get("batch.first_on_channel")).color(WARN));
-    }
-    let mut test_first = v.test_first(session);
-    if ui
-        .checkbox(
-            &mut test_first,
-            tr.fmt("batch.test_first", &[("face", &smallest)]),
-        )
-        .changed()
-    {
-        v.test_first = Some(test_first);
+    let smallest = v.batch.as_ref().and_then(|b| {
+        b.rows
+            .iter()
+            .filter(|r| r.status != Status::Error)
+            .filter_map(|r| r.face_value)
+            .min()
+    });
+    // Only when there is a valid card to test with.
+    if let Some(smallest) = smallest {
+        if first_on_channel {
+            ui.label(RichText::new(tr.get("batch.first_on_channel")).color(WARN));
+        }
+        let mut test_first = v.test_first(session);
+        if ui
+            .checkbox(
+                &mut test_first,
+                tr.fmt("batch.test_first", &[("face", &smallest)]),
+            )
+            .changed()
+        {
+            v.test_first = Some(test_first);
+        }
     }
     ui.add_space(6.0);
     match v.not_ready(session) {

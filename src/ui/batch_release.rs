@@ -16,7 +16,9 @@ use crate::i18n::Texts;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
-const ROW_HEIGHT: f32 = 28.0;
+/// One card in the per-order panel: two lines.
+const ROW_HEIGHT: f32 = 48.0;
+const LINE: f32 = 20.0;
 
 pub fn review(
     ui: &mut egui::Ui,
@@ -288,6 +290,8 @@ fn order_panel(
     now: DateTime<Utc>,
     out: &mut Vec<Command>,
 ) {
+    // Two lines per card (what it is; where it stands) so the countdown and
+    // Cancel stay visible in a narrow window.
     egui::ScrollArea::vertical()
         .id_salt("batch_orders")
         .max_height(360.0)
@@ -295,58 +299,80 @@ fn order_panel(
         .show_rows(ui, ROW_HEIGHT, run.items.len(), |ui, range| {
             for item in &run.items[range] {
                 let order = item.order.as_deref().and_then(|o| session.order(o));
-                ui.horizontal(|ui| {
+                ui.allocate_ui(egui::vec2(ui.available_width(), ROW_HEIGHT), |ui| {
                     ui.set_height(ROW_HEIGHT);
-                    ui.add_sized(
-                        [48.0, ROW_HEIGHT],
-                        egui::Label::new(RichText::new(item.row.to_string()).monospace().weak()),
-                    );
-                    ui.add_sized(
-                        [170.0, ROW_HEIGHT],
-                        egui::Label::new(RichText::new(&item.masked).monospace()),
-                    );
-                    ui.add_sized(
-                        [80.0, ROW_HEIGHT],
-                        egui::Label::new(widgets::money(item.face_value)),
-                    );
-                    let Some(o) = order else {
-                        let key = if run.phase == RunPhase::Undone {
-                            "batch_run.not_sent"
-                        } else {
-                            "batch_run.waiting"
-                        };
-                        ui.label(RichText::new(tr.get(key)).weak());
-                        return;
-                    };
-                    ui.label(RichText::new(&o.id).monospace().weak());
-                    ui.label(tr.get(o.phase.label_key()));
-                    if let Some(left) = o.window_left_ms(now) {
-                        ui.label(
-                            RichText::new(widgets::mm_ss(left))
-                                .monospace()
-                                .strong()
-                                .color(widgets::countdown_color(left)),
-                        );
-                        let fee = session
-                            .profile(&o.channel)
-                            .map(|p| p.cancel_fee(o.face_value))
-                            .unwrap_or_default();
-                        if ui
-                            .small_button(tr.fmt(
-                                "batch_run.cancel_one",
-                                &[("order", &o.id), ("fee", &widgets::fee_text(tr, fee))],
-                            ))
-                            .clicked()
-                        {
-                            out.push(Command::Cancel(o.id.clone()));
-                        }
-                    }
-                    if o.phase == Phase::AwaitingPlatform
-                        && ui.small_button(tr.get("orders.submitted")).clicked()
-                    {
-                        out.push(Command::PlatformSubmitted(o.id.clone()));
-                    }
+                    ui.vertical(|ui| {
+                        ui.horizontal(|ui| {
+                            ui.add_sized(
+                                [48.0, LINE],
+                                egui::Label::new(
+                                    RichText::new(item.row.to_string()).monospace().weak(),
+                                ),
+                            );
+                            ui.add_sized(
+                                [170.0, LINE],
+                                egui::Label::new(RichText::new(&item.masked).monospace()),
+                            );
+                            ui.add_sized(
+                                [80.0, LINE],
+                                egui::Label::new(widgets::money(item.face_value)),
+                            );
+                            if let Some(o) = order {
+                                ui.label(RichText::new(&o.id).monospace().weak());
+                            }
+                        });
+                        ui.horizontal(|ui| {
+                            ui.add_space(56.0);
+                            order_state(ui, tr, session, run, order, now, out);
+                        });
+                    });
                 });
             }
         });
+}
+
+/// The second line of a card: state, the live countdown, what can be done.
+fn order_state(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    session: &Session,
+    run: &BatchRun,
+    order: Option<&crate::core::order::Order>,
+    now: DateTime<Utc>,
+    out: &mut Vec<Command>,
+) {
+    let Some(o) = order else {
+        let key = if run.phase == RunPhase::Undone {
+            "batch_run.not_sent"
+        } else {
+            "batch_run.waiting"
+        };
+        ui.label(RichText::new(tr.get(key)).weak());
+        return;
+    };
+    ui.label(tr.get(o.phase.label_key()));
+    if let Some(left) = o.window_left_ms(now) {
+        ui.label(
+            RichText::new(widgets::mm_ss(left))
+                .monospace()
+                .strong()
+                .color(widgets::countdown_color(left)),
+        );
+        let fee = session
+            .profile(&o.channel)
+            .map(|p| p.cancel_fee(o.face_value))
+            .unwrap_or_default();
+        if ui
+            .small_button(tr.fmt(
+                "batch_run.cancel_one",
+                &[("order", &o.id), ("fee", &widgets::fee_text(tr, fee))],
+            ))
+            .clicked()
+        {
+            out.push(Command::Cancel(o.id.clone()));
+        }
+    }
+    if o.phase == Phase::AwaitingPlatform && ui.small_button(tr.get("orders.submitted")).clicked() {
+        out.push(Command::PlatformSubmitted(o.id.clone()));
+    }
 }
