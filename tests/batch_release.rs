@@ -144,6 +144,12 @@ fn release_with_the_clock_advanced_then_cancel_all_and_export() {
         &h,
         "confirmed: 3 cards, ¥300.00, held on this device for 10 s",
     );
+    // The order filter finds a batch's own events by its id too.
+    let started = format!("cardguard {} started", env!("CARGO_PKG_VERSION"));
+    assert_has(&h, &started);
+    type_into(&mut h, "Order", &batch_id);
+    assert_has(&h, &format!("Batch {batch_id} imported from three.csv"));
+    assert!(!has(&h, &started), "events of no batch are filtered out");
     assert_has(&h, "cancel all — 3 cancelled");
     for i in 0..3 {
         let secret = format!("BTCH{i:04}ZZZZ");

@@ -90,7 +90,7 @@ pub fn raw_line(path: &Path, e: &TimelineEntry) -> std::io::Result<String> {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
-    /// Part of an order id.
+    /// Part of an order id, or of a batch id (batch events have no order).
     pub order: String,
     pub kind: Option<String>,
     /// A local date prefix: `2026-11-27`, `2026-11`.
@@ -105,7 +105,12 @@ pub fn filter(entries: &[TimelineEntry], f: &Filter) -> Vec<usize> {
         .rev()
         .filter(|&i| {
             let e = &entries[i];
-            (order.is_empty() || e.order.as_deref().is_some_and(|o| o.contains(order)))
+            let batch = || {
+                e.args
+                    .iter()
+                    .any(|(k, v)| k == "batch" && v.contains(order))
+            };
+            (order.is_empty() || e.order.as_deref().is_some_and(|o| o.contains(order)) || batch())
                 && f.kind.as_deref().is_none_or(|k| e.kind == k)
                 && (date.is_empty() || e.local.format("%Y-%m-%d").to_string().starts_with(date))
         })
