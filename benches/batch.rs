@@ -47,24 +47,11 @@ fn bench(c: &mut Criterion) {
 /// code, filtered, virtualised): the CPU cost of scrolling it.
 fn screen_frame(c: &mut Criterion, csv: &str) {
     use cardguard::core::clock::ManualClock;
-    use cardguard::core::session::Paths;
+    use cardguard::ui::Screen;
     use cardguard::ui::batch::SortKey;
-    use cardguard::ui::clipboard::MemoryClipboard;
-    use cardguard::ui::{App, AppConfig, Screen};
     use egui_kittest::kittest::Queryable;
     let dir = tempfile::tempdir().unwrap();
-    let config = AppConfig {
-        paths: Some(Paths::in_one_dir(dir.path())),
-        clock: ManualClock::fixed(),
-        lang: Some(cardguard::i18n::Lang::Zh),
-        clipboard: Box::new(MemoryClipboard::default()),
-        screenshot_to: None,
-        started: None,
-        demo: None,
-    };
-    let mut h = egui_kittest::Harness::builder()
-        .with_size([1200.0, 800.0])
-        .build_eframe(move |cc| App::new(cc, config));
+    let mut h = app(dir.path(), ManualClock::fixed(), cardguard::i18n::Lang::Zh);
     h.run();
     h.state_mut().screen = Screen::Batch;
     h.state_mut().batch_view.paste = zeroize::Zeroizing::new(csv.to_owned());
@@ -90,8 +77,7 @@ fn orders_frame(c: &mut Criterion) {
     use cardguard::core::batch::run::BatchRun;
     use cardguard::core::clock::ManualClock;
     use cardguard::core::session::{Paths, Session};
-    use cardguard::ui::clipboard::MemoryClipboard;
-    use cardguard::ui::{App, AppConfig, Screen};
+    use cardguard::ui::Screen;
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::fixed();
     {
@@ -115,24 +101,36 @@ fn orders_frame(c: &mut Criterion) {
         }
         assert_eq!(run.released(), 1_000);
     }
-    let config = AppConfig {
-        paths: Some(Paths::in_one_dir(dir.path())),
-        clock,
-        lang: Some(cardguard::i18n::Lang::En),
-        clipboard: Box::new(MemoryClipboard::default()),
-        screenshot_to: None,
-        started: None,
-        demo: None,
-    };
-    let mut h = egui_kittest::Harness::builder()
-        .with_size([1200.0, 800.0])
-        .build_eframe(move |cc| App::new(cc, config));
+    let mut h = app(dir.path(), clock, cardguard::i18n::Lang::En);
     h.run_steps(3);
     h.state_mut().screen = Screen::Orders;
     let mut g = c.benchmark_group("orders screen");
     g.sample_size(10);
     g.bench_function("one frame, 1 000 orders", |b| b.iter(|| h.step()));
     g.finish();
+}
+
+/// The real app in a kittest harness (no GPU) on `dir`.
+fn app(
+    dir: &std::path::Path,
+    clock: std::sync::Arc<cardguard::core::clock::ManualClock>,
+    lang: cardguard::i18n::Lang,
+) -> egui_kittest::Harness<'static, cardguard::ui::App> {
+    use cardguard::core::session::Paths;
+    use cardguard::ui::clipboard::MemoryClipboard;
+    use cardguard::ui::{App, AppConfig};
+    let config = AppConfig {
+        paths: Some(Paths::in_one_dir(dir)),
+        clock,
+        lang: Some(lang),
+        clipboard: Box::new(MemoryClipboard::default()),
+        screenshot_to: None,
+        started: None,
+        demo: None,
+    };
+    egui_kittest::Harness::builder()
+        .with_size([1200.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, config))
 }
 
 criterion_group!(benches, bench);

@@ -7,19 +7,6 @@ mod common;
 use cardguard::i18n::Lang;
 use common::*;
 
-fn limit_file_size(bytes: u64) {
-    let lim = libc::rlimit {
-        rlim_cur: bytes as libc::rlim_t,
-        rlim_max: libc::RLIM_INFINITY,
-    };
-    // SAFETY: plain syscalls on this process; SIGXFSZ ignored so the write
-    // fails with EFBIG instead of killing the test.
-    unsafe {
-        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &lim), 0);
-    }
-}
-
 #[test]
 fn an_unwritable_journal_pauses_a_batch_and_sends_nothing_more() {
     let rig = Rig::new();

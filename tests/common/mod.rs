@@ -188,3 +188,19 @@ pub fn batch_csv(n: usize, face: u32) -> Vec<u8> {
     }
     s.into_bytes()
 }
+
+/// A real file-size limit on this whole process (as a full disk would
+/// refuse writes); `libc::RLIM_INFINITY` lifts it. Only for test binaries
+/// of their own: the limit applies to every thread.
+pub fn limit_file_size(bytes: u64) {
+    let lim = libc::rlimit {
+        rlim_cur: bytes as libc::rlim_t,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    // SAFETY: plain syscalls on this process; SIGXFSZ ignored so the write
+    // fails with EFBIG instead of killing the test.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &lim), 0);
+    }
+}
