@@ -175,10 +175,6 @@ impl BatchRun {
         self.items.len() - self.released()
     }
 
-    pub fn total(&self) -> Fen {
-        Fen(self.items.iter().map(|i| i.face_value.0).sum())
-    }
-
     /// Undo inside the hold: nothing was sent; the codes are dropped.
     pub fn undo(&mut self, session: &mut Session) -> Result<(), SessionError> {
         if self.phase != RunPhase::Holding {
