@@ -387,6 +387,7 @@ pub fn export_order(
     let needle = order_needle(order);
     export_matching(
         data_dir,
+        &read_journal(data_dir)?,
         order,
         &|line: &str| line.contains(&needle),
         &|s: &ScreenshotRef| s.order.as_deref() == Some(order),
@@ -411,8 +412,8 @@ pub fn export_batch(
     out: &Path,
     now: DateTime<Utc>,
 ) -> Result<Manifest, ExportError> {
-    let path = data_dir.join(JOURNAL_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| ExportError::Unreadable(path, e))?;
+    let bytes = read_journal(data_dir)?;
+    let text = String::from_utf8_lossy(&bytes);
     let batch_needle = format!(
         "\"batch\":{}",
         serde_json::to_string(batch).unwrap_or_default()
@@ -427,6 +428,7 @@ pub fn export_batch(
     let needles: Vec<String> = orders.iter().map(|o| order_needle(o)).collect();
     export_matching(
         data_dir,
+        &bytes,
         batch,
         &|line: &str| line.contains(&batch_needle) || needles.iter().any(|n| line.contains(n)),
         &|s: &ScreenshotRef| match &s.order {
@@ -438,20 +440,24 @@ pub fn export_batch(
     )
 }
 
-/// Writes the bundle for the lines `ours` picks (first to last, all lines
-/// in between included so the chain is unbroken) and the screenshots
-/// `shot_ours` picks among those lines.
+fn read_journal(data_dir: &Path) -> Result<Vec<u8>, ExportError> {
+    let path = data_dir.join(JOURNAL_FILE);
+    std::fs::read(&path).map_err(|e| ExportError::Unreadable(path, e))
+}
+
+/// Writes the bundle for the journal lines `ours` picks in `bytes` (first
+/// to last, all lines in between included so the chain is unbroken) and
+/// the screenshots `shot_ours` picks among those lines.
 fn export_matching(
     data_dir: &Path,
+    bytes: &[u8],
     subject: &str,
     ours: &dyn Fn(&str) -> bool,
     shot_ours: &dyn Fn(&ScreenshotRef) -> bool,
     out: &Path,
     now: DateTime<Utc>,
 ) -> Result<Manifest, ExportError> {
-    let path = data_dir.join(JOURNAL_FILE);
-    let bytes = std::fs::read(&path).map_err(|e| ExportError::Unreadable(path.clone(), e))?;
-    let journal_intact = verify_chain(&bytes, GENESIS, 1, &mut |_, _| {}).is_ok();
+    let journal_intact = verify_chain(bytes, GENESIS, 1, &mut |_, _| {}).is_ok();
     let mut first = None;
     let mut last = None;
     let mut offset = 0usize;

@@ -10,9 +10,10 @@ use super::file_picker::FilePicker;
 use super::widgets::{DANGER, OK, WARN};
 use crate::core::batch::limits::{Crossing, LimitKind, covered, crossings};
 use crate::core::batch::run::{BatchRun, PauseReason, RunPhase};
-use crate::core::batch::{Batch, BatchRow, Status, import};
+use crate::core::batch::{Batch, BatchRow, Status, Totals, import};
 use crate::core::event::Event;
 use crate::core::guard::{BehaviourGuard, GuardContext};
+use crate::core::money::Fen;
 use crate::core::session::Session;
 use crate::i18n::Texts;
 use chrono::{DateTime, Utc};
@@ -155,8 +156,14 @@ impl BatchView {
 
     /// The thresholds this batch crosses now, each with whether it is acknowledged.
     pub fn crossings(&self, session: &Session) -> Vec<(Crossing, bool)> {
-        let (Some(id), Some(t), Some(p)) = (&self.id, self.totals(session), self.profile(session))
-        else {
+        self.totals(session)
+            .map(|t| self.crossings_for(session, t.face_value))
+            .unwrap_or_default()
+    }
+
+    /// The same, for totals already computed this frame.
+    fn crossings_for(&self, session: &Session, total: Fen) -> Vec<(Crossing, bool)> {
+        let (Some(id), Some(p)) = (&self.id, self.profile(session)) else {
             return Vec::new();
         };
         let now = session.now();
@@ -169,7 +176,7 @@ impl BatchView {
             session.settings(),
             session.ledger(),
             &p.id,
-            t.face_value,
+            total,
             now,
             session.clock().offset_at(now),
         )
@@ -192,15 +199,7 @@ impl BatchView {
     /// Why the batch cannot go to review yet (an i18n key), if it cannot.
     pub fn not_ready(&self, session: &Session) -> Option<&'static str> {
         let t = self.totals(session)?;
-        if t.rows == 0 {
-            Some("batch.not_ready_empty")
-        } else if t.errors > 0 {
-            Some("batch.not_ready")
-        } else if self.crossings(session).iter().any(|(_, ok)| !ok) {
-            Some("batch.not_ready_ack")
-        } else {
-            None
-        }
+        readiness(&t, &self.crossings_for(session, t.face_value))
     }
 
     /// The rows to show, filtered and sorted.
@@ -247,6 +246,19 @@ impl BatchView {
         }
         shown = keyed.into_iter().map(|k| k.3).collect();
         shown
+    }
+}
+
+/// Why a batch with these totals and crossings cannot go to review, if it cannot.
+fn readiness(t: &Totals, crossings: &[(Crossing, bool)]) -> Option<&'static str> {
+    if t.rows == 0 {
+        Some("batch.not_ready_empty")
+    } else if t.errors > 0 {
+        Some("batch.not_ready")
+    } else if crossings.iter().any(|(_, ok)| !ok) {
+        Some("batch.not_ready_ack")
+    } else {
+        None
     }
 }
 
@@ -512,9 +524,9 @@ pub fn advance_run(app: &mut App) {
                         .push(Notice::new(Level::Warning, "notice.clipboard_unavailable"));
                 }
             }
-            let now = run.phase;
-            if now != was && matches!(now, RunPhase::Finished | RunPhase::Paused(_)) {
-                let step = if now == RunPhase::Finished {
+            let phase = run.phase;
+            if phase != was && matches!(phase, RunPhase::Finished | RunPhase::Paused(_)) {
+                let step = if phase == RunPhase::Finished {
                     "batch_finished"
                 } else {
                     "batch_paused"
@@ -834,14 +846,18 @@ fn release_box(
     out: &mut Vec<Command>,
 ) {
     ui.add_space(6.0);
-    for (c, acked) in v.crossings(session) {
+    // Computed once a frame: each scans the rows or the ledger.
+    let crossings = v.crossings_for(session, t.face_value);
+    let profile = v.profile(session);
+    let channel = profile
+        .map(|p| p.name.get(tr.lang()).to_owned())
+        .unwrap_or_default();
+    let first_on_channel = profile.is_some_and(|p| !session.ledger().channel_used(&p.id));
+    for (c, acked) in &crossings {
+        let (c, acked) = (c, *acked);
         egui::Frame::group(ui.style())
             .stroke(egui::Stroke::new(1.5, WARN))
             .show(ui, |ui| {
-                let channel = session
-                    .profile(v.channel.as_deref().unwrap_or_default())
-                    .map(|p| p.name.get(tr.lang()).to_owned())
-                    .unwrap_or_default();
                 ui.add(
                     egui::Label::new(
                         RichText::new(tr.fmt(
@@ -870,9 +886,6 @@ fn release_box(
                 }
             });
     }
-    let first_on_channel = v
-        .profile(session)
-        .is_some_and(|p| !session.ledger().channel_used(&p.id));
     let smallest = v.batch.as_ref().and_then(|b| {
         b.rows
             .iter()
@@ -885,7 +898,7 @@ fn release_box(
         if first_on_channel {
             ui.label(RichText::new(tr.get("batch.first_on_channel")).color(WARN));
         }
-        let mut test_first = v.test_first(session);
+        let mut test_first = v.test_first.unwrap_or(first_on_channel);
         if ui
             .checkbox(
                 &mut test_first,
@@ -897,7 +910,7 @@ fn release_box(
         }
     }
     ui.add_space(6.0);
-    match v.not_ready(session) {
+    match readiness(t, &crossings) {
         Some(key) => {
             ui.label(RichText::new(tr.get(key)).color(WARN));
         }
