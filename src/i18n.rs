@@ -128,6 +128,18 @@ impl Texts {
     }
 }
 
+/// A byte count in the units people use (language-neutral: "20 MB").
+pub fn bytes_words(n: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if n >= MB && n % MB == 0 {
+        format!("{} MB", n / MB)
+    } else if n >= 1024 && n % 1024 == 0 {
+        format!("{} KB", n / 1024)
+    } else {
+        format!("{n} B")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ pub mod journal;
 pub mod money;
 pub mod order;
 pub mod profile;
+pub mod safe_file;
 pub mod screenshot;
 pub mod session;
 pub mod settings;

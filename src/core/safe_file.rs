@@ -1,0 +1,618 @@
+//! Every file the app reads or writes goes through here, so the rules live
+//! in one place:
+//! - files in the data dir (journal, lock, key, settings, profiles,
+//!   screenshots, exports) are never reached through a symlink and must be
+//!   regular files; they are created 0600 and their folders 0700 whatever the
+//!   umask;
+//! - every read is bounded: a regular file only (a FIFO or device is refused
+//!   before a byte is read, and opening never blocks), at most `cap` bytes.
+//!
+//! The checks are made on the opened handle (`fstat`), not on the path
+//! before opening, so a file swapped in between cannot slip through.
+
+use std::fs::{File, OpenOptions};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// Why a file was refused or could not be used. Each has a message key
+/// (`file.<code>`) so the UI can say it in the person's language.
+#[derive(Debug)]
+pub enum FileError {
+    /// A symlink where the app keeps its own file.
+    Symlink(PathBuf),
+    /// A FIFO, device, socket or folder where a file was expected.
+    NotRegular(PathBuf, &'static str),
+    /// Larger than the app will read for this purpose.
+    TooLarge(PathBuf, u64),
+    NotFound(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl FileError {
+    /// The i18n key of the lead sentence (`file.symlink`, …).
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            FileError::Symlink(_) => "file.symlink",
+            FileError::NotRegular(..) => "file.not_regular",
+            FileError::TooLarge(..) => "file.too_large",
+            FileError::NotFound(_) => "file.not_found",
+            FileError::Io(..) => "file.io",
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        match self {
+            FileError::Symlink(p)
+            | FileError::NotRegular(p, _)
+            | FileError::TooLarge(p, _)
+            | FileError::NotFound(p)
+            | FileError::Io(p, _) => p,
+        }
+    }
+
+    /// What kind of thing was found (`fifo`, `device`, …) for NotRegular.
+    pub fn found_kind(&self) -> Option<&'static str> {
+        match self {
+            FileError::NotRegular(_, k) => Some(*k),
+            _ => None,
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, FileError::NotFound(_))
+    }
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::Symlink(p) => write!(
+                f,
+                "{} is a symbolic link; cardguard does not follow links for its own files",
+                p.display()
+            ),
+            FileError::NotRegular(p, k) => {
+                write!(
+                    f,
+                    "{} is a {}, not a regular file",
+                    p.display(),
+                    kind_words(k)
+                )
+            }
+            FileError::TooLarge(p, cap) => {
+                write!(f, "{} is larger than {cap} bytes", p.display())
+            }
+            FileError::NotFound(p) => write!(f, "{} does not exist", p.display()),
+            FileError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+impl From<FileError> for std::io::Error {
+    fn from(e: FileError) -> Self {
+        match e {
+            FileError::Io(_, io) => io,
+            FileError::NotFound(_) => std::io::Error::new(std::io::ErrorKind::NotFound, e),
+            other => std::io::Error::other(other.to_string()),
+        }
+    }
+}
+
+/// Whether the last path component may be a symlink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    /// The app's own files: a symlink is refused.
+    Refuse,
+    /// A file the person chose (a batch file, a script): a link is followed,
+    /// the target must still be a regular file.
+    Follow,
+}
+
+fn kind_of(ft: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "fifo";
+        }
+        if ft.is_char_device() || ft.is_block_device() {
+            return "device";
+        }
+        if ft.is_socket() {
+            return "socket";
+        }
+    }
+    if ft.is_dir() {
+        return "folder";
+    }
+    if ft.is_symlink() {
+        return "symlink";
+    }
+    "special"
+}
+
+/// English words for a [`kind_of`] code (the UI uses `file.kind.<code>`).
+fn kind_words(code: &str) -> &'static str {
+    match code {
+        "fifo" => "FIFO (named pipe)",
+        "device" => "device",
+        "socket" => "socket",
+        "folder" => "folder",
+        "symlink" => "symbolic link",
+        "outside" => "outside",
+        _ => "special file",
+    }
+}
+
+/// Says a file error in the person's language: lead sentence, then the OS's
+/// own words only where there are no others (`file.io`).
+pub fn describe(e: &FileError, tr: &crate::i18n::Texts) -> String {
+    let path = e.path().display().to_string();
+    let kind = e
+        .found_kind()
+        .map(|k| tr.get(&format!("file.kind.{k}")).to_owned())
+        .unwrap_or_default();
+    let cap = match e {
+        FileError::TooLarge(_, cap) => crate::i18n::bytes_words(*cap),
+        _ => String::new(),
+    };
+    let detail = match e {
+        FileError::Io(_, io) => io.to_string(),
+        _ => String::new(),
+    };
+    tr.fmt(
+        e.message_key(),
+        &[
+            ("path", &path),
+            ("kind", &kind),
+            ("cap", &cap),
+            ("detail", &detail),
+        ],
+    )
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> FileError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return FileError::NotFound(path.to_path_buf());
+    }
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        // O_NOFOLLOW on a symlink.
+        return FileError::Symlink(path.to_path_buf());
+    }
+    FileError::Io(path.to_path_buf(), e)
+}
+
+fn open_flags(opts: &mut OpenOptions, links: Links) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: opening a FIFO for reading must not wait for a writer;
+        // it is refused right after by the fstat check.
+        let mut flags = libc::O_NONBLOCK | libc::O_CLOEXEC;
+        if links == Links::Refuse {
+            flags |= libc::O_NOFOLLOW;
+        }
+        opts.custom_flags(flags);
+    }
+    #[cfg(not(unix))]
+    let _ = (opts, links);
+}
+
+/// Refuses anything but a regular file, checked on the open handle.
+fn require_regular(path: &Path, file: &File) -> Result<std::fs::Metadata, FileError> {
+    let meta = file.metadata().map_err(|e| io_err(path, e))?;
+    if !meta.file_type().is_file() {
+        return Err(FileError::NotRegular(
+            path.to_path_buf(),
+            kind_of(meta.file_type()),
+        ));
+    }
+    #[cfg(unix)]
+    {
+        // Back to blocking mode for ordinary reads and writes.
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a file descriptor we own; no memory is passed.
+        unsafe {
+            let fl = libc::fcntl(fd, libc::F_GETFL);
+            if fl >= 0 {
+                libc::fcntl(fd, libc::F_SETFL, fl & !libc::O_NONBLOCK);
+            }
+        }
+    }
+    Ok(meta)
+}
+
+/// Before opening a path that is refused as a link: on platforms without
+/// O_NOFOLLOW this is the only check; on Unix it gives a clearer error.
+fn refuse_link(path: &Path) -> Result<(), FileError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(FileError::Symlink(path.to_path_buf())),
+        _ => Ok(()),
+    }
+}
+
+/// Opens a regular file for reading (never blocks on a FIFO).
+pub fn open_read(path: &Path, links: Links) -> Result<(File, u64), FileError> {
+    if links == Links::Refuse {
+        refuse_link(path)?;
+    }
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    open_flags(&mut opts, links);
+    let file = opts.open(path).map_err(|e| io_err(path, e))?;
+    let meta = require_regular(path, &file)?;
+    Ok((file, meta.len()))
+}
+
+/// Reads a whole regular file of at most `cap` bytes.
+pub fn read_capped(path: &Path, cap: u64, links: Links) -> Result<Vec<u8>, FileError> {
+    let (file, len) = open_read(path, links)?;
+    if len > cap {
+        return Err(FileError::TooLarge(path.to_path_buf(), cap));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // The size may have changed since fstat: `take` still bounds the read.
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_err(path, e))?;
+    if bytes.len() as u64 > cap {
+        return Err(FileError::TooLarge(path.to_path_buf(), cap));
+    }
+    Ok(bytes)
+}
+
+/// Like [`read_capped`] but `Ok(None)` when the file does not exist.
+pub fn read_capped_opt(path: &Path, cap: u64, links: Links) -> Result<Option<Vec<u8>>, FileError> {
+    match read_capped(path, cap, links) {
+        Ok(b) => Ok(Some(b)),
+        Err(FileError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, file: &File, mode: u32) -> Result<(), FileError> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+        .map_err(|e| io_err(path, e))
+}
+
+/// Whether a file or folder can be read by others than its owner.
+pub fn is_loose(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o077 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+/// Opens (creating 0600) one of the app's own files for appending and
+/// reading: no symlink, regular file only; an existing file readable by
+/// others is tightened to 0600. Returns the file and whether it was loose.
+pub fn open_private_append(path: &Path) -> Result<(File, bool), FileError> {
+    open_private(path, true)
+}
+
+/// Opens (creating 0600) one of the app's own files for writing without
+/// truncating (the lock file). Same rules as [`open_private_append`].
+pub fn open_private_rw(path: &Path) -> Result<(File, bool), FileError> {
+    open_private(path, false)
+}
+
+fn open_private(path: &Path, append: bool) -> Result<(File, bool), FileError> {
+    refuse_link(path)?;
+    let mut opts = OpenOptions::new();
+    opts.read(true).create(true);
+    if append {
+        opts.append(true);
+    } else {
+        opts.write(true).truncate(false);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    open_flags(&mut opts, Links::Refuse);
+    let file = opts.open(path).map_err(|e| io_err(path, e))?;
+    let meta = require_regular(path, &file)?;
+    let loose = is_loose(&meta);
+    #[cfg(unix)]
+    if loose || {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o600 != 0o600
+    } {
+        // The umask may have taken bits away or left others' bits on.
+        set_mode(path, &file, 0o600)?;
+    }
+    Ok((file, loose))
+}
+
+/// Creates a new file 0600 (fails if anything exists at `path`, a symlink
+/// included: it is never followed).
+pub fn create_new_private(path: &Path) -> Result<File, FileError> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    open_flags(&mut opts, Links::Refuse);
+    let file = opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            FileError::Io(path.to_path_buf(), e)
+        } else {
+            io_err(path, e)
+        }
+    })?;
+    #[cfg(unix)]
+    set_mode(path, &file, 0o600)?;
+    Ok(file)
+}
+
+/// Replaces one of the app's own files in one step (write a new temporary
+/// file, sync, rename). A symlink or non-regular file at `path` is refused
+/// and left as it is.
+pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    use std::io::Write;
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => return Err(FileError::Symlink(path.to_path_buf())),
+        Ok(m) if !m.file_type().is_file() => {
+            return Err(FileError::NotRegular(
+                path.to_path_buf(),
+                kind_of(m.file_type()),
+            ));
+        }
+        _ => {}
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut nonce = [0u8; 6];
+    getrandom::fill(&mut nonce)
+        .map_err(|e| FileError::Io(path.into(), std::io::Error::other(e.to_string())))?;
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", hex::encode(nonce)));
+    let result = (|| {
+        let mut f = create_new_private(&tmp)?;
+        f.write_all(bytes).map_err(|e| io_err(&tmp, e))?;
+        f.sync_all().map_err(|e| io_err(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Makes sure `dir` exists as a real folder: created 0700 when missing.
+/// An existing folder is used as it is (it may be one the person chose);
+/// the returned flag says whether others can read it.
+pub fn ensure_dir(dir: &Path) -> Result<bool, FileError> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(is_loose(&m)),
+        Ok(m) => {
+            return Err(FileError::NotRegular(
+                dir.to_path_buf(),
+                kind_of(m.file_type()),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(dir, e)),
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(|e| io_err(dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| io_err(dir, e))?;
+    }
+    Ok(false)
+}
+
+/// Makes `base/rel` exist as folders 0700 without following a symlink at
+/// any level below `base` (`rel` must be relative with plain components).
+pub fn ensure_subdir(base: &Path, rel: &Path) -> Result<PathBuf, FileError> {
+    let mut at = base.to_path_buf();
+    for c in rel.components() {
+        let Component::Normal(name) = c else {
+            return Err(FileError::NotRegular(base.join(rel), "outside"));
+        };
+        at.push(name);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => return Err(FileError::Symlink(at)),
+            Ok(m) if m.is_dir() => continue,
+            Ok(m) => return Err(FileError::NotRegular(at, kind_of(m.file_type()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut b = std::fs::DirBuilder::new();
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::DirBuilderExt;
+                    b.mode(0o700);
+                }
+                match b.create(&at) {
+                    Ok(()) => {}
+                    // Made by a concurrent writer: checked on the next pass.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(io_err(&at, e)),
+                }
+                let m = std::fs::symlink_metadata(&at).map_err(|e| io_err(&at, e))?;
+                if !m.is_dir() {
+                    return Err(FileError::NotRegular(at, kind_of(m.file_type())));
+                }
+            }
+            Err(e) => return Err(io_err(&at, e)),
+        }
+    }
+    Ok(at)
+}
+
+/// Resolves a relative path written in the journal (e.g. a screenshot's)
+/// to a file inside `base/under`: plain components only (no absolute path,
+/// no `..`), starting with `under`, and no symlink at any level. `None`
+/// when the path does not qualify.
+pub fn contained(base: &Path, under: &str, rel: &str) -> Option<PathBuf> {
+    let p = Path::new(rel);
+    let mut comps = p.components();
+    if comps.next() != Some(Component::Normal(under.as_ref())) {
+        return None;
+    }
+    if rel.contains('\\') || !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    // `a/./b` and `a//b` resolve the same but are not what the writer makes.
+    let canonical: Vec<_> = p
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    if canonical.join("/") != rel {
+        return None;
+    }
+    let mut at = base.to_path_buf();
+    for c in p.components() {
+        at.push(c);
+        let m = std::fs::symlink_metadata(&at).ok()?;
+        if m.file_type().is_symlink() {
+            return None;
+        }
+    }
+    Some(at)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("f");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string for the duration of the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        for links in [Links::Follow, Links::Refuse] {
+            let e = read_capped(&fifo, 10, links).unwrap_err();
+            assert_eq!(e.message_key(), "file.not_regular", "{e}");
+            assert_eq!(e.found_kind(), Some("fifo"));
+        }
+    }
+
+    #[test]
+    fn devices_and_folders_are_refused_and_reads_are_capped() {
+        let e = read_capped(Path::new("/dev/zero"), 1 << 20, Links::Follow).unwrap_err();
+        assert_eq!(e.found_kind(), Some("device"));
+        let d = tempfile::tempdir().unwrap();
+        assert_eq!(
+            read_capped(d.path(), 10, Links::Follow)
+                .unwrap_err()
+                .found_kind(),
+            Some("folder")
+        );
+        let f = d.path().join("big");
+        std::fs::write(&f, [0u8; 11]).unwrap();
+        assert!(matches!(
+            read_capped(&f, 10, Links::Follow),
+            Err(FileError::TooLarge(_, 10))
+        ));
+        assert_eq!(read_capped(&f, 11, Links::Follow).unwrap().len(), 11);
+    }
+
+    #[test]
+    fn own_files_are_never_reached_through_a_link() {
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("elsewhere");
+        std::fs::write(&target, b"keep me").unwrap();
+        let link = d.path().join("journal.jsonl");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(matches!(
+            read_capped(&link, 100, Links::Refuse),
+            Err(FileError::Symlink(_))
+        ));
+        assert!(matches!(
+            open_private_append(&link),
+            Err(FileError::Symlink(_))
+        ));
+        assert!(matches!(
+            write_private_atomic(&link, b"x"),
+            Err(FileError::Symlink(_))
+        ));
+        assert!(create_new_private(&link).is_err());
+        assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
+        // A chosen input may be a link to a regular file.
+        assert_eq!(read_capped(&link, 100, Links::Follow).unwrap(), b"keep me");
+    }
+
+    #[test]
+    fn files_are_0600_and_folders_0700_whatever_the_umask() {
+        let d = tempfile::tempdir().unwrap();
+        // SAFETY: umask only changes this process's creation mask.
+        let old = unsafe { libc::umask(0o000) };
+        let dir = d.path().join("data");
+        ensure_dir(&dir).unwrap();
+        let sub = ensure_subdir(&dir, Path::new("screenshots/2026-11")).unwrap();
+        let (_, _) = open_private_append(&dir.join("journal.jsonl")).unwrap();
+        write_private_atomic(&dir.join("settings.json"), b"{}").unwrap();
+        unsafe { libc::umask(old) };
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&sub), 0o700);
+        assert_eq!(mode(&dir.join("screenshots")), 0o700);
+        assert_eq!(mode(&dir.join("journal.jsonl")), 0o600);
+        assert_eq!(mode(&dir.join("settings.json")), 0o600);
+
+        let loose = dir.join("loose");
+        std::fs::write(&loose, b"").unwrap();
+        std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let (_, was_loose) = open_private_append(&loose).unwrap();
+        assert!(was_loose);
+        assert_eq!(mode(&loose), 0o600);
+    }
+
+    #[test]
+    fn subfolders_refuse_links_and_journal_paths_stay_inside() {
+        let d = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(out.path(), d.path().join("screenshots")).unwrap();
+        assert!(matches!(
+            ensure_subdir(d.path(), Path::new("screenshots/2026-11")),
+            Err(FileError::Symlink(_))
+        ));
+        assert!(contained(d.path(), "screenshots", "screenshots/a.png").is_none());
+        std::fs::remove_file(d.path().join("screenshots")).unwrap();
+        std::fs::create_dir(d.path().join("screenshots")).unwrap();
+        std::fs::write(d.path().join("screenshots/a.png"), b"").unwrap();
+        assert!(contained(d.path(), "screenshots", "screenshots/a.png").is_some());
+        for bad in [
+            "/etc/passwd",
+            "screenshots/../journal.jsonl",
+            "../x",
+            "other/a.png",
+            "screenshots/./a.png",
+            "screenshots\\a.png",
+            "",
+        ] {
+            assert!(contained(d.path(), "screenshots", bad).is_none(), "{bad}");
+        }
+    }
+}
