@@ -1,8 +1,10 @@
 //! Keyed fingerprints of card codes (HMAC-SHA256 under a random per-install
 //! key) so duplicates can be found without ever storing a code.
 
+use super::safe_file::{self, FileError, Links};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use std::io::Write;
 use std::path::Path;
 
 pub const KEY_FILE: &str = "fingerprint.key";
@@ -22,35 +24,43 @@ impl FingerprintKey {
     }
 
     /// Reads the key from `dir`, creating a random one on first use. A
-    /// damaged key file is moved aside (`.bak`) and replaced; the returned
-    /// flag says so, since earlier fingerprints then no longer match.
-    pub fn load_or_create(dir: &Path) -> std::io::Result<(Self, bool)> {
+    /// damaged key file is moved aside (`.bak`) and replaced; a key file
+    /// others could read is made private (0600). A symlink or anything but
+    /// a regular file is refused and left as it is.
+    pub fn load_or_create(dir: &Path) -> Result<(Self, KeyState), FileError> {
         let path = dir.join(KEY_FILE);
-        let mut replaced = false;
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let mut key = [0u8; 32];
-                if hex::decode_to_slice(text.trim(), &mut key).is_ok() {
-                    return Ok((Self(key), false));
+        let mut state = KeyState::Kept;
+        match safe_file::open_read(&path, Links::Refuse) {
+            Ok((file, _)) => {
+                let loose = file.metadata().map(|m| safe_file::is_loose(&m));
+                if let Some(key) = read_key(&path)? {
+                    if loose.unwrap_or(false) {
+                        tighten(&path, &file)?;
+                        state = KeyState::Tightened;
+                    }
+                    return Ok((Self(key), state));
                 }
-                std::fs::rename(&path, dir.join(format!("{KEY_FILE}.bak")))?;
-                replaced = true;
+                drop(file);
+                std::fs::rename(&path, dir.join(format!("{KEY_FILE}.bak")))
+                    .map_err(|e| FileError::Io(path.clone(), e))?;
+                state = KeyState::Replaced;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if e.is_not_found() => {}
             Err(e) => return Err(e),
         }
         let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
-        write_private(&path, hex::encode(key).as_bytes())?;
-        Ok((Self(key), replaced))
+        getrandom::fill(&mut key)
+            .map_err(|e| FileError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
+        let mut f = safe_file::create_new_private(&path)?;
+        f.write_all(hex::encode(key).as_bytes())
+            .and_then(|()| f.sync_all())
+            .map_err(|e| FileError::Io(path.clone(), e))?;
+        Ok((Self(key), state))
     }
 
     /// Reads the key without creating one (read-only checks).
     pub fn load(dir: &Path) -> Option<Self> {
-        let text = std::fs::read_to_string(dir.join(KEY_FILE)).ok()?;
-        let mut key = [0u8; 32];
-        hex::decode_to_slice(text.trim(), &mut key).ok()?;
-        Some(Self(key))
+        read_key(&dir.join(KEY_FILE)).ok().flatten().map(Self)
     }
 
     /// Lowercase hex HMAC-SHA256 of the normalised code.
@@ -62,19 +72,44 @@ impl FingerprintKey {
     }
 }
 
-/// Writes a file readable by its owner only (on Unix).
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
+/// What loading the key had to do (each is told to the person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState {
+    Kept,
+    /// The file was damaged: moved aside, a new key made (earlier
+    /// fingerprints no longer match).
+    Replaced,
+    /// Others could read the file: it is now 0600.
+    Tightened,
+}
+
+// 64 hex digits and a newline; anything much larger is not a key file.
+const KEY_FILE_CAP: u64 = 1024;
+
+/// `Ok(None)` for a file that holds no key (damaged).
+fn read_key(path: &Path) -> Result<Option<[u8; 32]>, FileError> {
+    let bytes = match safe_file::read_capped(path, KEY_FILE_CAP, Links::Refuse) {
+        Ok(b) => b,
+        Err(FileError::TooLarge(..)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut key = [0u8; 32];
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(hex::decode_to_slice(text.trim(), &mut key)
+        .is_ok()
+        .then_some(key))
+}
+
+fn tighten(path: &Path, file: &std::fs::File) -> Result<(), FileError> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| FileError::Io(path.to_path_buf(), e))?;
     }
-    let mut f = opts.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    #[cfg(not(unix))]
+    let _ = (path, file);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -84,8 +119,8 @@ mod tests {
     #[test]
     fn key_persists_and_fingerprints_are_keyed() {
         let dir = tempfile::tempdir().unwrap();
-        let (k1, replaced) = FingerprintKey::load_or_create(dir.path()).unwrap();
-        assert!(!replaced);
+        let (k1, state) = FingerprintKey::load_or_create(dir.path()).unwrap();
+        assert_eq!(state, KeyState::Kept);
         let (k2, _) = FingerprintKey::load_or_create(dir.path()).unwrap();
         assert_eq!(
             k1.fingerprint("ABCD1234EFGH5678"),
@@ -103,8 +138,38 @@ mod tests {
     fn damaged_key_is_replaced_and_reported() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(KEY_FILE), "garbage").unwrap();
-        let (_, replaced) = FingerprintKey::load_or_create(dir.path()).unwrap();
-        assert!(replaced);
+        let (_, state) = FingerprintKey::load_or_create(dir.path()).unwrap();
+        assert_eq!(state, KeyState::Replaced);
         assert!(dir.path().join("fingerprint.key.bak").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_loose_key_is_made_private_and_a_linked_one_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (k1, _) = FingerprintKey::load_or_create(dir.path()).unwrap();
+        let path = dir.path().join(KEY_FILE);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let (k2, state) = FingerprintKey::load_or_create(dir.path()).unwrap();
+        assert_eq!(state, KeyState::Tightened);
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(k1.fingerprint("A"), k2.fingerprint("A"));
+
+        let other = tempfile::tempdir().unwrap();
+        let link_dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&path, link_dir.path().join(KEY_FILE)).unwrap();
+        let e = FingerprintKey::load_or_create(link_dir.path()).unwrap_err();
+        assert_eq!(e.message_key(), "file.symlink");
+        assert!(FingerprintKey::load(link_dir.path()).is_none());
+        // A FIFO is refused at once, not waited on.
+        let fifo = other.path().join(KEY_FILE);
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string for the duration of the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = FingerprintKey::load_or_create(other.path()).unwrap_err();
+        assert_eq!(e.message_key(), "file.not_regular");
     }
 }

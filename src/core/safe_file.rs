@@ -58,6 +58,14 @@ impl FileError {
         }
     }
 
+    /// The OS's own words, for `file.io` only (the other kinds say it all).
+    pub fn detail(&self) -> String {
+        match self {
+            FileError::Io(_, io) => io.to_string(),
+            _ => String::new(),
+        }
+    }
+
     pub fn is_not_found(&self) -> bool {
         matches!(self, FileError::NotFound(_))
     }
@@ -158,10 +166,7 @@ pub fn describe(e: &FileError, tr: &crate::i18n::Texts) -> String {
         FileError::TooLarge(_, cap) => crate::i18n::bytes_words(*cap),
         _ => String::new(),
     };
-    let detail = match e {
-        FileError::Io(_, io) => io.to_string(),
-        _ => String::new(),
-    };
+    let detail = e.detail();
     tr.fmt(
         e.message_key(),
         &[

@@ -3,6 +3,7 @@
 //! name is taken), with its SHA-256 for the journal.
 
 use super::journal::sha256_hex;
+use super::safe_file;
 use chrono::{DateTime, FixedOffset};
 use std::path::Path;
 
@@ -56,8 +57,9 @@ pub fn save(
     let png = encode_png(rgba, width, height)?;
     let sha256 = sha256_hex(&png);
     let month = at.format("%Y-%m").to_string();
-    let dir = data_dir.join("screenshots").join(&month);
-    std::fs::create_dir_all(&dir)?;
+    // No link at any level, folders 0700, files 0600: the evidence stays
+    // inside the data dir and private.
+    let dir = safe_file::ensure_subdir(data_dir, Path::new(&format!("screenshots/{month}")))?;
     let stem = format!(
         "{}_{}_{}",
         at.format("%Y%m%d-%H%M%S"),
@@ -70,11 +72,7 @@ pub fn save(
         } else {
             format!("{stem}-{n}.png")
         };
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(dir.join(&name));
-        match file {
+        match safe_file::create_new_private(&dir.join(&name)) {
             Ok(mut f) => {
                 use std::io::Write;
                 f.write_all(&png)?;
@@ -86,8 +84,12 @@ pub fn save(
                     sha256,
                 });
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
+            Err(safe_file::FileError::Io(_, e))
+                if e.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                continue;
+            }
+            Err(e) => return Err(e.into()),
         }
     }
     Err(std::io::Error::other(

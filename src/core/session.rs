@@ -7,11 +7,12 @@ use super::channel::{Channel, ManualHandoff, SimulatedChannel};
 use super::clock::SharedClock;
 use super::code::CardSecret;
 use super::event::{Event, ReleaseMode};
-use super::fingerprint::FingerprintKey;
+use super::fingerprint::{FingerprintKey, KeyState};
 use super::guard::GuardContext;
 use super::journal::{DamagedLine, Journal, JournalError, TornTail};
 use super::order::{BatchState, Ledger, Order, Phase};
 use super::profile::{ChannelProfile, ProfileProblem, load_profiles};
+use super::safe_file::{self, FileError};
 use super::settings::{SETTINGS_FILE, Settings, SettingsProblem, load_settings};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -62,6 +63,10 @@ pub enum StartupNote {
     TornTailRepaired(TornTail),
     DamagedLines(Vec<DamagedLine>),
     FingerprintKeyReplaced,
+    /// The key file could be read by others; it is now private.
+    FingerprintKeyMadePrivate,
+    /// The data or config folder could be read by others; it is now 0700.
+    FolderMadePrivate(PathBuf),
     HoldsInterrupted(Vec<String>),
     BatchInterrupted {
         batch: String,
@@ -78,6 +83,14 @@ pub enum SessionError {
     /// The order is not in a state that allows this.
     WrongState(String, Phase),
     Io(PathBuf, std::io::Error),
+    /// One of the app's own files was refused (a link, a FIFO…) or failed.
+    File(FileError),
+}
+
+impl From<FileError> for SessionError {
+    fn from(e: FileError) -> Self {
+        SessionError::File(e)
+    }
 }
 
 impl std::fmt::Display for SessionError {
@@ -88,6 +101,7 @@ impl std::fmt::Display for SessionError {
             SessionError::UnknownChannel(id) => write!(f, "unknown channel {id}"),
             SessionError::WrongState(id, p) => write!(f, "order {id} is {p:?}"),
             SessionError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            SessionError::File(e) => e.fmt(f),
         }
     }
 }
@@ -96,6 +110,27 @@ impl From<JournalError> for SessionError {
     fn from(e: JournalError) -> Self {
         SessionError::Journal(e)
     }
+}
+
+/// A folder others can read is made 0700 when it is clearly cardguard's
+/// own (empty, or holding its journal or lock); a folder the person chose
+/// that holds other things is left as it is. True when it was changed.
+fn make_private_if_ours(dir: &Path) -> Result<bool, FileError> {
+    let ours = dir.join(super::journal::JOURNAL_FILE).exists()
+        || dir.join(super::journal::LOCK_FILE).exists()
+        || std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+    if !ours {
+        return Ok(false);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| FileError::Io(dir.to_path_buf(), e))?;
+    }
+    Ok(cfg!(unix))
 }
 
 /// Rebuilds order state from journal entries. Kinds this version does not
@@ -152,13 +187,16 @@ impl Session {
     pub fn open(paths: Paths, clock: SharedClock) -> Result<Self, SessionError> {
         let mut notes = Vec::new();
         for dir in [&paths.data_dir, &paths.config_dir] {
-            std::fs::create_dir_all(dir).map_err(|e| SessionError::Io(dir.clone(), e))?;
+            if safe_file::ensure_dir(dir)? && make_private_if_ours(dir)? {
+                notes.push(StartupNote::FolderMadePrivate(dir.clone()));
+            }
         }
         let opened = Journal::open(&paths.data_dir)?;
-        let (key, replaced) = FingerprintKey::load_or_create(&paths.data_dir)
-            .map_err(|e| SessionError::Io(paths.data_dir.clone(), e))?;
-        if replaced {
-            notes.push(StartupNote::FingerprintKeyReplaced);
+        let (key, state) = FingerprintKey::load_or_create(&paths.data_dir)?;
+        match state {
+            KeyState::Kept => {}
+            KeyState::Replaced => notes.push(StartupNote::FingerprintKeyReplaced),
+            KeyState::Tightened => notes.push(StartupNote::FingerprintKeyMadePrivate),
         }
         let (profiles, problem) = load_profiles(&paths.profiles_file());
         notes.extend(problem.map(StartupNote::Profiles));

@@ -145,10 +145,42 @@ impl Notice {
         self.args.push((name, value.to_string()));
         self
     }
+    /// An argument that is itself a text key, said in the language of the
+    /// moment the notice is drawn (so switching language re-words it).
+    pub fn arg_key(self, name: &'static str, key: &str) -> Self {
+        self.arg(name, format!("{ARG_KEY_MARK}{key}"))
+    }
+    /// A refused or failed file, in the person's language.
+    pub fn file(level: Level, e: &crate::core::safe_file::FileError) -> Self {
+        let n = Notice::new(level, e.message_key())
+            .arg("path", e.path().display())
+            .arg("detail", e.detail());
+        let n = match e {
+            crate::core::safe_file::FileError::TooLarge(_, cap) => {
+                n.arg("cap", crate::i18n::bytes_words(*cap))
+            }
+            _ => n,
+        };
+        match e.found_kind() {
+            Some(k) => n.arg_key("kind", &format!("file.kind.{k}")),
+            None => n,
+        }
+    }
     pub fn text(&self, tr: &Texts) -> String {
-        tr.fmt_pairs(self.key, &self.args)
+        let args: Vec<(&str, &str)> = self
+            .args
+            .iter()
+            .map(|(k, v)| match v.strip_prefix(ARG_KEY_MARK) {
+                Some(key) => (*k, tr.get(key)),
+                None => (*k, v.as_str()),
+            })
+            .collect();
+        tr.fmt_pairs(self.key, &args)
     }
 }
+
+/// Marks a notice argument that is a text key (never typed by a person).
+const ARG_KEY_MARK: &str = "\u{1}key:";
 
 /// What the confirmation step confirms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,6 +325,7 @@ impl App {
             SessionError::Journal(crate::core::journal::JournalError::Locked(p)) => {
                 Notice::new(Level::Error, "error.locked").arg("path", p.display())
             }
+            SessionError::File(f) => Notice::file(Level::Error, f),
             other => Notice::new(Level::Error, "error.open_failed").arg("error", other),
         })?;
         if demo && s.settings().release_mode != ReleaseMode::Simulated {
@@ -405,6 +438,13 @@ impl App {
                 }
                 StartupNote::FingerprintKeyReplaced => {
                     Notice::new(Level::Warning, "notice.key_replaced")
+                }
+                StartupNote::FingerprintKeyMadePrivate => {
+                    Notice::new(Level::Warning, "notice.key_made_private")
+                }
+                StartupNote::FolderMadePrivate(dir) => {
+                    Notice::new(Level::Info, "notice.folder_made_private")
+                        .arg("path", dir.display())
                 }
                 StartupNote::HoldsInterrupted(ids) => {
                     Notice::new(Level::Info, "notice.holds_interrupted")

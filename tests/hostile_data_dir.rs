@@ -1,0 +1,131 @@
+//! The data dir is the only place touched, and it is private: links where
+//! the app keeps its own files are refused (and what they point at is left
+//! alone), FIFOs never block, and files are 0600 / folders 0700 whatever the
+//! umask. Its own test binary: one test changes the process's umask.
+#![cfg(unix)]
+
+mod common;
+use cardguard::core::clock::ManualClock;
+use cardguard::core::session::{Paths, Session, SessionError, StartupNote};
+use cardguard::i18n::Lang;
+use common::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+fn mode(p: &Path) -> u32 {
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+fn mkfifo(p: &Path) {
+    let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string for the duration of the call.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+fn open(dir: &Path) -> Result<Session, SessionError> {
+    Session::open(Paths::in_one_dir(dir), ManualClock::fixed())
+}
+
+#[test]
+fn a_linked_or_fifo_key_is_refused_in_both_languages_and_nothing_changes() {
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("not-a-key.txt");
+    std::fs::write(&target, b"precious").unwrap();
+    let target_mode = mode(&target);
+    for (lang, words) in [(Lang::En, "symbolic link"), (Lang::Zh, "符号链接")] {
+        let rig = Rig::new();
+        std::os::unix::fs::symlink(&target, rig.dir.path().join("fingerprint.key")).unwrap();
+        let h = rig.open(lang);
+        assert_has(&h, words);
+        assert_has(&h, "fingerprint.key");
+        assert_eq!(std::fs::read(&target).unwrap(), b"precious");
+        assert_eq!(
+            mode(&target),
+            target_mode,
+            "the linked file's mode is untouched"
+        );
+        assert!(
+            !rig.journal().contains("app_started"),
+            "nothing was started"
+        );
+    }
+    let rig = Rig::new();
+    mkfifo(&rig.dir.path().join("fingerprint.key"));
+    // Returns (does not wait for a writer) and says what it found.
+    let h = rig.open(Lang::En);
+    assert_has(&h, "FIFO");
+}
+
+#[test]
+fn a_linked_screenshots_folder_is_refused_and_nothing_is_written_there() {
+    let rig = Rig::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), rig.dir.path().join("screenshots")).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00+08:00").unwrap();
+    let rgba = vec![255u8; 4 * 4 * 4];
+    let e = cardguard::core::screenshot::save(rig.dir.path(), &rgba, 4, 4, at, None, "manual")
+        .unwrap_err();
+    assert!(e.to_string().contains("symbolic link"), "{e}");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+
+    // A link one level down, at the month folder, is refused too.
+    std::fs::remove_file(rig.dir.path().join("screenshots")).unwrap();
+    std::fs::create_dir(rig.dir.path().join("screenshots")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), rig.dir.path().join("screenshots/2026-11")).unwrap();
+    assert!(
+        cardguard::core::screenshot::save(rig.dir.path(), &rgba, 4, 4, at, None, "manual").is_err()
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_loose_data_dir_of_ours_is_made_private_a_chosen_one_is_left() {
+    let d = tempfile::tempdir().unwrap();
+    let ours = d.path().join("data");
+    std::fs::create_dir(&ours).unwrap();
+    std::fs::set_permissions(&ours, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = open(&ours).unwrap();
+    assert!(
+        s.startup_notes
+            .iter()
+            .any(|n| matches!(n, StartupNote::FolderMadePrivate(p) if p == &ours))
+    );
+    assert_eq!(mode(&ours), 0o700);
+    drop(s);
+
+    // A folder the person chose that holds other things: used, not changed.
+    let chosen = d.path().join("documents");
+    std::fs::create_dir(&chosen).unwrap();
+    std::fs::write(chosen.join("letter.txt"), b"hi").unwrap();
+    std::fs::set_permissions(&chosen, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = open(&chosen).unwrap();
+    assert_eq!(mode(&chosen), 0o755);
+    assert!(
+        !s.startup_notes
+            .iter()
+            .any(|n| matches!(n, StartupNote::FolderMadePrivate(_)))
+    );
+}
+
+#[test]
+fn umask_000_still_gives_private_files_and_folders() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("fresh/data");
+    // SAFETY: umask only changes this process's creation mask; no other
+    // test in this binary creates files whose mode it checks.
+    let old = unsafe { libc::umask(0) };
+    let s = open(&dir);
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00+08:00").unwrap();
+    let shot = cardguard::core::screenshot::save(&dir, &[0u8; 16], 2, 2, at, None, "manual");
+    unsafe { libc::umask(old) };
+    let s = s.unwrap();
+    let shot = shot.unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    for f in ["fingerprint.key"] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
+    assert_eq!(mode(&dir.join("screenshots")), 0o700);
+    assert_eq!(mode(&dir.join(&shot.path)), 0o600);
+    assert_eq!(mode(dir.join(&shot.path).parent().unwrap()), 0o700);
+    drop(s);
+}
