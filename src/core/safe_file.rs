@@ -22,6 +22,8 @@ pub enum FileError {
     Symlink(PathBuf),
     /// A FIFO, device, socket or folder where a file was expected.
     NotRegular(PathBuf, &'static str),
+    /// Something else where a folder is needed.
+    NotFolder(PathBuf),
     /// Larger than the app will read for this purpose.
     TooLarge(PathBuf, u64),
     NotFound(PathBuf),
@@ -34,6 +36,7 @@ impl FileError {
         match self {
             FileError::Symlink(_) => "file.symlink",
             FileError::NotRegular(..) => "file.not_regular",
+            FileError::NotFolder(_) => "file.not_folder",
             FileError::TooLarge(..) => "file.too_large",
             FileError::NotFound(_) => "file.not_found",
             FileError::Io(..) => "file.io",
@@ -44,6 +47,7 @@ impl FileError {
         match self {
             FileError::Symlink(p)
             | FileError::NotRegular(p, _)
+            | FileError::NotFolder(p)
             | FileError::TooLarge(p, _)
             | FileError::NotFound(p)
             | FileError::Io(p, _) => p,
@@ -87,6 +91,7 @@ impl std::fmt::Display for FileError {
                     kind_words(k)
                 )
             }
+            FileError::NotFolder(p) => write!(f, "{} is not a folder", p.display()),
             FileError::TooLarge(p, cap) => {
                 write!(f, "{} is larger than {cap} bytes", p.display())
             }
@@ -406,12 +411,7 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> 
 pub fn ensure_dir(dir: &Path) -> Result<bool, FileError> {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => return Ok(is_loose(&m)),
-        Ok(m) => {
-            return Err(FileError::NotRegular(
-                dir.to_path_buf(),
-                kind_of(m.file_type()),
-            ));
-        }
+        Ok(_) => return Err(FileError::NotFolder(dir.to_path_buf())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(io_err(dir, e)),
     }
@@ -444,7 +444,7 @@ pub fn ensure_subdir(base: &Path, rel: &Path) -> Result<PathBuf, FileError> {
         match std::fs::symlink_metadata(&at) {
             Ok(m) if m.file_type().is_symlink() => return Err(FileError::Symlink(at)),
             Ok(m) if m.is_dir() => continue,
-            Ok(m) => return Err(FileError::NotRegular(at, kind_of(m.file_type()))),
+            Ok(_) => return Err(FileError::NotFolder(at)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut b = std::fs::DirBuilder::new();
                 #[cfg(unix)]
@@ -460,7 +460,7 @@ pub fn ensure_subdir(base: &Path, rel: &Path) -> Result<PathBuf, FileError> {
                 }
                 let m = std::fs::symlink_metadata(&at).map_err(|e| io_err(&at, e))?;
                 if !m.is_dir() {
-                    return Err(FileError::NotRegular(at, kind_of(m.file_type())));
+                    return Err(FileError::NotFolder(at));
                 }
             }
             Err(e) => return Err(io_err(&at, e)),
