@@ -76,7 +76,8 @@ pub enum Command {
 pub enum BatchCommand {
     /// Import and validate FILE without a window; releases nothing. One JSON
     /// line per data row, then a totals line. Exit 0 no errors, 1 some row
-    /// has an error, 2 the file cannot be read or decoded.
+    /// has an error or there are no data rows, 2 the file cannot be read or
+    /// decoded (a folder, FIFO, device, or over 20 MB).
     Check {
         file: PathBuf,
         /// Channel profile id (default: the last one used, else the first).
@@ -95,7 +96,7 @@ pub fn batch_check(
     channel: Option<&str>,
     lang: crate::i18n::Lang,
 ) -> u8 {
-    use crate::core::batch::{Status, import};
+    use crate::core::batch::{ImportError, Status, import};
     use crate::core::profile::read_profiles;
     use std::io::Write;
     let tr = crate::i18n::Texts::new(lang);
@@ -109,6 +110,11 @@ pub fn batch_check(
     };
     let mut batch = match import(&bytes) {
         Ok(b) => b,
+        // Readable but nothing to check: not "all good" (exit 1), not unreadable.
+        Err(e @ (ImportError::Empty | ImportError::NoRows)) => {
+            eprintln!("{}", tr.fmt(e.key(), &[("file", &file.display())]));
+            return 1;
+        }
         Err(e) => return fail(e.key(), &[("file", &file.display())]),
     };
     let (profiles, _) = read_profiles(&paths.profiles_file());
