@@ -303,30 +303,83 @@ pub fn journal_stress(data_dir: &std::path::Path, count: u64) -> std::io::Result
     Ok(())
 }
 
-/// `guard-eval`: reads the traces (a file or stdin) and writes one line per
-/// trace. Only an unreadable input is an error; bad lines are reported inline.
-pub fn guard_eval(traces: &std::path::Path, lang: crate::i18n::Lang) -> std::io::Result<()> {
-    use std::io::{BufRead, Write};
-    let input: Box<dyn BufRead> = if traces.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(traces)?))
-    };
+/// What `guard-eval` reads at most: the whole input, one trace line, and
+/// the number of traces. The committed trace sets are under 1 MB with
+/// lines under 10 KB, so these leave room for real recordings while keeping
+/// a runaway input (`/dev/zero`, an endless pipe) from taking the machine.
+pub const GUARD_EVAL_MAX_BYTES: u64 = 64 * 1024 * 1024;
+pub const GUARD_EVAL_MAX_LINE: usize = 1024 * 1024;
+pub const GUARD_EVAL_MAX_TRACES: usize = 100_000;
+
+/// `guard-eval`: reads the traces (a regular file or stdin, at most
+/// [`GUARD_EVAL_MAX_BYTES`]) and writes one line per trace. Exit 2 when the
+/// input cannot be read or is over a limit; bad lines are reported inline.
+pub fn guard_eval(traces: &std::path::Path, lang: crate::i18n::Lang) -> u8 {
+    use crate::core::safe_file::{Links, describe, read_capped};
+    use std::io::{Read, Write};
     let tr = crate::i18n::Texts::new(lang);
+    let cap = crate::i18n::bytes_words(GUARD_EVAL_MAX_BYTES);
+    let input = if traces.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        match std::io::stdin()
+            .lock()
+            .take(GUARD_EVAL_MAX_BYTES + 1)
+            .read_to_end(&mut bytes)
+        {
+            Ok(n) if n as u64 > GUARD_EVAL_MAX_BYTES => {
+                eprintln!("{}", tr.fmt("guard_eval.stdin_too_large", &[("cap", &cap)]));
+                return 2;
+            }
+            Ok(_) => bytes,
+            Err(e) => {
+                eprintln!(
+                    "{}",
+                    tr.fmt("guard_eval.stdin_unreadable", &[("error", &e)])
+                );
+                return 2;
+            }
+        }
+    } else {
+        match read_capped(traces, GUARD_EVAL_MAX_BYTES, Links::Follow) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{}", describe(&e, &tr));
+                return 2;
+            }
+        }
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for line in input.split(b'\n') {
-        let line = line?;
-        let text = String::from_utf8_lossy(&line);
-        if text.trim().is_empty() {
+    let mut count = 0usize;
+    for (i, line) in input.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        writeln!(
-            out,
-            "{}",
-            crate::core::guard::eval::evaluate_line(&text, &tr)
-        )?;
+        count += 1;
+        if count > GUARD_EVAL_MAX_TRACES {
+            let _ = out.flush();
+            let max = GUARD_EVAL_MAX_TRACES;
+            eprintln!("{}", tr.fmt("guard_eval.too_many", &[("max", &max)]));
+            return 2;
+        }
+        let result = if line.len() > GUARD_EVAL_MAX_LINE {
+            let why = tr.fmt(
+                "guard_eval.line_too_long",
+                &[
+                    ("line", &(i + 1)),
+                    ("cap", &crate::i18n::bytes_words(GUARD_EVAL_MAX_LINE as u64)),
+                ],
+            );
+            serde_json::json!({ "id": null, "error": why }).to_string()
+        } else {
+            crate::core::guard::eval::evaluate_line(&String::from_utf8_lossy(line), &tr)
+        };
+        if writeln!(out, "{result}").is_err() {
+            // stdout closed (e.g. piped into `head`): nothing more to do.
+            return 0;
+        }
     }
-    out.flush()
+    let _ = out.flush();
+    0
 }
 
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {

@@ -126,12 +126,6 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
         Command::GuardEval {
             traces,
             reasons_lang,
-        } => match cardguard::cli::guard_eval(&traces, reasons_lang) {
-            Ok(()) => std::process::ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("guard-eval: {}: {e}", traces.display());
-                std::process::ExitCode::from(2)
-            }
-        },
+        } => std::process::ExitCode::from(cardguard::cli::guard_eval(&traces, reasons_lang)),
     }
 }
