@@ -398,9 +398,11 @@ fn parse_size(s: &str) -> Result<(f32, f32), String> {
     Ok((w, h))
 }
 
-/// `demo --headless`: runs a script through the core, one line per step.
+/// `demo --headless`: runs a script through the core, one line per step,
+/// in the same folder the window's demo mode uses (`DATA/demo`): the data
+/// dir's own journal and settings are never touched.
 pub fn demo_headless(
-    data_dir: &std::path::Path,
+    base: &crate::core::session::Paths,
     script: Option<&std::path::Path>,
     lang: crate::i18n::Lang,
 ) -> u8 {
@@ -408,29 +410,25 @@ pub fn demo_headless(
     let tr = crate::i18n::Texts::new(lang);
     let script = match script {
         None => demo::builtin(),
-        Some(file) => {
-            let parsed = std::fs::read_to_string(file)
-                .map_err(|e| e.to_string())
-                .and_then(|t| demo::parse(&t).map_err(|e| e.to_string()));
-            match parsed {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!(
-                        "{}",
-                        tr.fmt(
-                            "demo_run.bad_script",
-                            &[("file", &file.display()), ("error", &e)]
-                        )
-                    );
-                    return 2;
-                }
+        Some(file) => match demo::read_script(file, &tr) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!(
+                    "{}",
+                    tr.fmt(
+                        "demo_run.bad_script",
+                        &[("file", &file.display()), ("error", &e)]
+                    )
+                );
+                return 2;
             }
-        }
+        },
     };
+    let paths = demo::demo_paths(base);
+    let data_dir = paths.data_dir.clone();
     let now = chrono::Utc::now();
     let offset = chrono::Local::now().offset().fix();
     let clock = crate::core::clock::ManualClock::new(now, offset);
-    let paths = crate::core::session::Paths::in_one_dir(data_dir);
     let runner = match Runner::open(paths, clock, tr.clone()) {
         Ok(r) => r,
         Err(e) => {
