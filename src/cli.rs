@@ -117,7 +117,11 @@ pub fn batch_check(
         }
         Err(e) => return fail(e.key(), &[("file", &file.display())]),
     };
-    let (profiles, _) = read_profiles(&paths.profiles_file());
+    let (profiles, problem) = read_profiles(&paths.profiles_file());
+    if let Some(p) = problem {
+        // Checked against the built-ins instead: say so, then go on.
+        eprintln!("{}", p.describe(&tr));
+    }
     let settings = crate::core::settings::load_settings_read_only(&paths.settings_file());
     let wanted = channel.map(str::to_owned).or(settings.last_channel);
     let Some(profile) = wanted

@@ -217,3 +217,38 @@ fn money_cells_that_are_not_plain_amounts_are_errors_with_a_reason() {
         assert!(lines[i]["face_value_fen"].is_null());
     }
 }
+
+#[test]
+fn an_absurd_channel_profile_is_reported_and_the_built_ins_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let builtin = include_str!("../assets/channels.json");
+    let bad = builtin.replacen("\"service_fee_fen\": 0", "\"service_fee_fen\": -100000", 1);
+    let profiles = data.join("channels.json");
+    std::fs::write(&profiles, &bad).unwrap();
+    let f = dir.path().join("a.csv");
+    std::fs::write(&f, "card,face value\nABCD1234EFGH5678,100\n").unwrap();
+    let (code, lines, err) = check(&data, &f, &["--channel", "kaquanmao"]);
+    assert_eq!(code, 0, "{err}");
+    // The built-in fee (none), not the file's negative one.
+    assert_eq!(lines[1]["totals"]["payout_fen"], 9_200);
+    for needle in ["channels.json", "jd_app", "service_fee_fen", "-100000"] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_cardguard"))
+        .args(["batch", "check"])
+        .arg(&f)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--channel", "kaquanmao", "--reasons-lang", "zh-CN"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("渠道“jd_app”的字段“service_fee_fen”"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&profiles).unwrap(),
+        bad,
+        "untouched"
+    );
+}
