@@ -201,7 +201,7 @@ pub enum ProfileFault {
     },
     /// Refused before reading (a link, not a regular file, too large) or
     /// unreadable.
-    File(crate::core::safe_file::FileFault),
+    File(Box<crate::core::safe_file::FileFault>),
 }
 
 /// A user profile file that could not be used; the built-ins are used instead.
@@ -281,31 +281,41 @@ impl ProfileProblem {
     }
 }
 
-pub fn parse_profiles(text: &str) -> Result<Vec<ChannelProfile>, (Option<usize>, ProfileFault)> {
-    let file: ProfileFile = serde_json::from_str(text)
-        .map_err(|e| (Some(e.line()), ProfileFault::Syntax(e.to_string())))?;
+/// The error is (line, fault); boxed, as a fault is large and rare.
+pub fn parse_profiles(
+    text: &str,
+) -> Result<Vec<ChannelProfile>, (Option<usize>, Box<ProfileFault>)> {
+    let file: ProfileFile = serde_json::from_str(text).map_err(|e| {
+        (
+            Some(e.line()),
+            Box::new(ProfileFault::Syntax(e.to_string())),
+        )
+    })?;
     if file.channels.is_empty() {
-        return Err((None, ProfileFault::NoChannels));
+        return Err((None, Box::new(ProfileFault::NoChannels)));
     }
     if file.channels.len() > MAX_CHANNELS {
-        return Err((None, ProfileFault::TooManyChannels(file.channels.len())));
+        return Err((
+            None,
+            Box::new(ProfileFault::TooManyChannels(file.channels.len())),
+        ));
     }
     let mut seen = Vec::new();
     for p in &file.channels {
         p.validate().map_err(|(field, problem)| {
             (
                 line_of_id(text, &p.id),
-                ProfileFault::Field {
+                Box::new(ProfileFault::Field {
                     channel: p.id.chars().take(MAX_ID_CHARS).collect(),
                     field,
                     problem,
-                },
+                }),
             )
         })?;
         if seen.contains(&&p.id) {
             return Err((
                 line_of_id(text, &p.id),
-                ProfileFault::Duplicate(p.id.clone()),
+                Box::new(ProfileFault::Duplicate(p.id.clone())),
             ));
         }
         seen.push(&p.id);
@@ -351,7 +361,7 @@ fn load(user_file: &Path, create: bool) -> (Vec<ChannelProfile>, Option<ProfileP
             Err(_) => problem(None, ProfileFault::NotUtf8),
             Ok(text) => match parse_profiles(&text) {
                 Ok(p) => (p, None),
-                Err((line, fault)) => problem(line, fault),
+                Err((line, fault)) => problem(line, *fault),
             },
         },
         Ok(None) => {
@@ -365,7 +375,7 @@ fn load(user_file: &Path, create: bool) -> (Vec<ChannelProfile>, Option<ProfileP
             }
             (builtin_profiles(), None)
         }
-        Err(e) => problem(None, ProfileFault::File((&e).into())),
+        Err(e) => problem(None, ProfileFault::File(Box::new((&e).into()))),
     }
 }
 
@@ -417,7 +427,7 @@ mod tests {
         let text = BUILTIN_JSON.replacen("\"discount_bp\": 9500", "\"discount_bp\": 19500", 1);
         let err = parse_profiles(&text).unwrap_err();
         assert!(
-            matches!(&err.1, ProfileFault::Field { channel, field: "discount_bp", .. } if channel == "jd_app"),
+            matches!(&*err.1, ProfileFault::Field { channel, field: "discount_bp", .. } if channel == "jd_app"),
             "{err:?}"
         );
         assert_eq!(err.0, line_of_id(&text, "jd_app"));
@@ -486,7 +496,7 @@ mod tests {
         // Fees in the other shapes.
         let fixed = BUILTIN_JSON.replacen("\"fen\": 500", "\"fen\": -500", 1);
         assert!(matches!(
-            parse_profiles(&fixed).unwrap_err().1,
+            *parse_profiles(&fixed).unwrap_err().1,
             ProfileFault::Field {
                 field: "cancel_fee.fen",
                 ..
@@ -494,7 +504,7 @@ mod tests {
         ));
         let pct = BUILTIN_JSON.replacen("\"basis_points\": 1000", "\"basis_points\": 10001", 1);
         assert!(matches!(
-            parse_profiles(&pct).unwrap_err().1,
+            *parse_profiles(&pct).unwrap_err().1,
             ProfileFault::Field {
                 field: "cancel_fee.basis_points",
                 ..

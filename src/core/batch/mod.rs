@@ -228,7 +228,7 @@ impl RowReason {
 
 /// One data row, as imported. Only the masked code and a fingerprint are
 /// kept outside the raw text the operator can still fix.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BatchRow {
     /// The row's line number in the source (header counted).
     pub row: usize,
@@ -240,6 +240,20 @@ pub struct BatchRow {
     pub face_value: Option<Fen>,
     pub status: Status,
     pub reasons: Vec<RowReason>,
+}
+
+/// Debug output (logs, panics, test failures) shows no cell: any of them
+/// may hold a secret.
+impl std::fmt::Debug for BatchRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchRow")
+            .field("row", &self.row)
+            .field("masked", &self.masked)
+            .field("face_value", &self.face_value)
+            .field("status", &self.status)
+            .field("reasons", &self.reasons)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -512,6 +526,15 @@ mod tests {
         assert_eq!(b.rows[4].reasons[0].key, "batch.face_unusual");
         let t = b.totals(&kqm());
         assert_eq!((t.ok, t.warnings, t.errors), (1, 1, 3));
+    }
+
+    #[test]
+    fn debug_output_shows_no_cell() {
+        let b = checked(b"card,face,verification\nQW23XK7P9MZR4T8V,654321,135790\n");
+        let dbg = format!("{:?}", b.rows);
+        for secret in ["QW23XK7P9MZR", "654321", "135790"] {
+            assert!(!dbg.contains(secret), "{dbg}");
+        }
     }
 
     #[test]
