@@ -76,7 +76,8 @@ pub enum Command {
 pub enum BatchCommand {
     /// Import and validate FILE without a window; releases nothing. One JSON
     /// line per data row, then a totals line. Exit 0 no errors, 1 some row
-    /// has an error, 2 the file cannot be read or decoded.
+    /// has an error or there are no data rows, 2 the file cannot be read or
+    /// decoded (a folder, FIFO, device, or over 20 MB).
     Check {
         file: PathBuf,
         /// Channel profile id (default: the last one used, else the first).
@@ -95,7 +96,7 @@ pub fn batch_check(
     channel: Option<&str>,
     lang: crate::i18n::Lang,
 ) -> u8 {
-    use crate::core::batch::{Status, import};
+    use crate::core::batch::{ImportError, Status, import};
     use crate::core::profile::read_profiles;
     use std::io::Write;
     let tr = crate::i18n::Texts::new(lang);
@@ -109,9 +110,18 @@ pub fn batch_check(
     };
     let mut batch = match import(&bytes) {
         Ok(b) => b,
+        // Readable but nothing to check: not "all good" (exit 1), not unreadable.
+        Err(e @ (ImportError::Empty | ImportError::NoRows)) => {
+            eprintln!("{}", tr.fmt(e.key(), &[("file", &file.display())]));
+            return 1;
+        }
         Err(e) => return fail(e.key(), &[("file", &file.display())]),
     };
-    let (profiles, _) = read_profiles(&paths.profiles_file());
+    let (profiles, problem) = read_profiles(&paths.profiles_file());
+    if let Some(p) = problem {
+        // Checked against the built-ins instead: say so, then go on.
+        eprintln!("{}", p.describe(&tr));
+    }
     let settings = crate::core::settings::load_settings_read_only(&paths.settings_file());
     let wanted = channel.map(str::to_owned).or(settings.last_channel);
     let Some(profile) = wanted
@@ -297,30 +307,83 @@ pub fn journal_stress(data_dir: &std::path::Path, count: u64) -> std::io::Result
     Ok(())
 }
 
-/// `guard-eval`: reads the traces (a file or stdin) and writes one line per
-/// trace. Only an unreadable input is an error; bad lines are reported inline.
-pub fn guard_eval(traces: &std::path::Path, lang: crate::i18n::Lang) -> std::io::Result<()> {
-    use std::io::{BufRead, Write};
-    let input: Box<dyn BufRead> = if traces.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(traces)?))
-    };
+/// What `guard-eval` reads at most: the whole input, one trace line, and
+/// the number of traces. The committed trace sets are under 1 MB with
+/// lines under 10 KB, so these leave room for real recordings while keeping
+/// a runaway input (`/dev/zero`, an endless pipe) from taking the machine.
+pub const GUARD_EVAL_MAX_BYTES: u64 = 64 * 1024 * 1024;
+pub const GUARD_EVAL_MAX_LINE: usize = 1024 * 1024;
+pub const GUARD_EVAL_MAX_TRACES: usize = 100_000;
+
+/// `guard-eval`: reads the traces (a regular file or stdin, at most
+/// [`GUARD_EVAL_MAX_BYTES`]) and writes one line per trace. Exit 2 when the
+/// input cannot be read or is over a limit; bad lines are reported inline.
+pub fn guard_eval(traces: &std::path::Path, lang: crate::i18n::Lang) -> u8 {
+    use crate::core::safe_file::{Links, describe, read_capped};
+    use std::io::{Read, Write};
     let tr = crate::i18n::Texts::new(lang);
+    let cap = crate::i18n::bytes_words(GUARD_EVAL_MAX_BYTES);
+    let input = if traces.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        match std::io::stdin()
+            .lock()
+            .take(GUARD_EVAL_MAX_BYTES + 1)
+            .read_to_end(&mut bytes)
+        {
+            Ok(n) if n as u64 > GUARD_EVAL_MAX_BYTES => {
+                eprintln!("{}", tr.fmt("guard_eval.stdin_too_large", &[("cap", &cap)]));
+                return 2;
+            }
+            Ok(_) => bytes,
+            Err(e) => {
+                eprintln!(
+                    "{}",
+                    tr.fmt("guard_eval.stdin_unreadable", &[("error", &e)])
+                );
+                return 2;
+            }
+        }
+    } else {
+        match read_capped(traces, GUARD_EVAL_MAX_BYTES, Links::Follow) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{}", describe(&e, &tr));
+                return 2;
+            }
+        }
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for line in input.split(b'\n') {
-        let line = line?;
-        let text = String::from_utf8_lossy(&line);
-        if text.trim().is_empty() {
+    let mut count = 0usize;
+    for (i, line) in input.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        writeln!(
-            out,
-            "{}",
-            crate::core::guard::eval::evaluate_line(&text, &tr)
-        )?;
+        count += 1;
+        if count > GUARD_EVAL_MAX_TRACES {
+            let _ = out.flush();
+            let max = GUARD_EVAL_MAX_TRACES;
+            eprintln!("{}", tr.fmt("guard_eval.too_many", &[("max", &max)]));
+            return 2;
+        }
+        let result = if line.len() > GUARD_EVAL_MAX_LINE {
+            let why = tr.fmt(
+                "guard_eval.line_too_long",
+                &[
+                    ("line", &(i + 1)),
+                    ("cap", &crate::i18n::bytes_words(GUARD_EVAL_MAX_LINE as u64)),
+                ],
+            );
+            serde_json::json!({ "id": null, "error": why }).to_string()
+        } else {
+            crate::core::guard::eval::evaluate_line(&String::from_utf8_lossy(line), &tr)
+        };
+        if writeln!(out, "{result}").is_err() {
+            // stdout closed (e.g. piped into `head`): nothing more to do.
+            return 0;
+        }
     }
-    out.flush()
+    let _ = out.flush();
+    0
 }
 
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
@@ -339,9 +402,11 @@ fn parse_size(s: &str) -> Result<(f32, f32), String> {
     Ok((w, h))
 }
 
-/// `demo --headless`: runs a script through the core, one line per step.
+/// `demo --headless`: runs a script through the core, one line per step,
+/// in the same folder the window's demo mode uses (`DATA/demo`): the data
+/// dir's own journal and settings are never touched.
 pub fn demo_headless(
-    data_dir: &std::path::Path,
+    base: &crate::core::session::Paths,
     script: Option<&std::path::Path>,
     lang: crate::i18n::Lang,
 ) -> u8 {
@@ -349,29 +414,25 @@ pub fn demo_headless(
     let tr = crate::i18n::Texts::new(lang);
     let script = match script {
         None => demo::builtin(),
-        Some(file) => {
-            let parsed = std::fs::read_to_string(file)
-                .map_err(|e| e.to_string())
-                .and_then(|t| demo::parse(&t).map_err(|e| e.to_string()));
-            match parsed {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!(
-                        "{}",
-                        tr.fmt(
-                            "demo_run.bad_script",
-                            &[("file", &file.display()), ("error", &e)]
-                        )
-                    );
-                    return 2;
-                }
+        Some(file) => match demo::read_script(file, &tr) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!(
+                    "{}",
+                    tr.fmt(
+                        "demo_run.bad_script",
+                        &[("file", &file.display()), ("error", &e)]
+                    )
+                );
+                return 2;
             }
-        }
+        },
     };
+    let paths = demo::demo_paths(base);
+    let data_dir = paths.data_dir.clone();
     let now = chrono::Utc::now();
     let offset = chrono::Local::now().offset().fix();
     let clock = crate::core::clock::ManualClock::new(now, offset);
-    let paths = crate::core::session::Paths::in_one_dir(data_dir);
     let runner = match Runner::open(paths, clock, tr.clone()) {
         Ok(r) => r,
         Err(e) => {

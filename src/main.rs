@@ -30,7 +30,7 @@ fn main() -> std::process::ExitCode {
         .then(|| cardguard::core::clock::ScaledClock::new(Arc::new(SystemClock)));
     let paths = Paths::resolve(cli.data_dir.as_deref()).map(|p| {
         if cli.demo {
-            Paths::in_one_dir(&p.data_dir.join("demo"))
+            cardguard::core::demo::demo_paths(&p)
         } else {
             p
         }
@@ -112,13 +112,9 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
                 );
                 return std::process::ExitCode::from(2);
             }
-            // Never the real journal: its own folder unless --data-dir says where.
-            let dir = match data_dir {
-                Some(d) => d.to_path_buf(),
-                None => paths.data_dir.join("demo-headless"),
-            };
+            // Never the real journal: the demo folder, as the window's --demo.
             std::process::ExitCode::from(cardguard::cli::demo_headless(
-                &dir,
+                &paths,
                 script.as_deref(),
                 lang,
             ))
@@ -126,12 +122,6 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
         Command::GuardEval {
             traces,
             reasons_lang,
-        } => match cardguard::cli::guard_eval(&traces, reasons_lang) {
-            Ok(()) => std::process::ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("guard-eval: {}: {e}", traces.display());
-                std::process::ExitCode::from(2)
-            }
-        },
+        } => std::process::ExitCode::from(cardguard::cli::guard_eval(&traces, reasons_lang)),
     }
 }

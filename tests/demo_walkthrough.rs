@@ -34,10 +34,12 @@ fn the_builtin_walkthrough_runs_headless_and_its_journal_verifies() {
     );
     assert!(out.contains("now \"Verifying\""), "{out}");
     assert!(out.contains("bundle intact"), "{out}");
-    let (code, out, _) = cardguard(&["journal", "verify"], dir.path());
+    // It works in DIR/demo, as the window's --demo does.
+    let demo = dir.path().join("demo");
+    let (code, out, _) = cardguard(&["journal", "verify"], &demo);
     assert_eq!(code, 0, "{out}");
     // The fake cards never appear unmasked.
-    let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    let journal = std::fs::read_to_string(demo.join("journal.jsonl")).unwrap();
     assert!(!journal.contains("DEMO00000000"));
     let kinds = ["confirm_swallowed", "undone", "cancelled", "window_closed"];
     for k in kinds {
@@ -71,7 +73,7 @@ fn a_failed_expectation_fails_the_run_and_bad_scripts_are_refused() {
     // Duidui has no cancel window: the order goes straight to verifying.
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("[3/3] FAIL wait") && out.contains("expected phase in_window"));
-    let (code, _, _) = cardguard(&["journal", "verify"], &data);
+    let (code, _, _) = cardguard(&["journal", "verify"], &data.join("demo"));
     assert_eq!(code, 0, "a failed demo still leaves an intact journal");
 
     std::fs::write(
@@ -92,4 +94,93 @@ fn a_failed_expectation_fails_the_run_and_bad_scripts_are_refused() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("Cannot use the demo script"), "{err}");
+}
+
+#[test]
+fn a_headless_demo_never_touches_the_data_dirs_own_journal_or_settings() {
+    use cardguard::core::event::ReleaseMode;
+    use cardguard::core::settings::Settings;
+    let dir = tempfile::tempdir().unwrap();
+    // A real data dir: a journal written by the app and non-demo settings.
+    let (code, _, err) = cardguard(&["journal", "stress", "--count", "3"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    Settings {
+        release_mode: ReleaseMode::Manual,
+        hold_s: 30,
+        ..Settings::default()
+    }
+    .save(&dir.path().join("settings.json"))
+    .unwrap();
+    let journal = std::fs::read(dir.path().join("journal.jsonl")).unwrap();
+    let settings = std::fs::read(dir.path().join("settings.json")).unwrap();
+    for run in 1..=2 {
+        let (code, out, err) = cardguard(&["demo", "--headless"], dir.path());
+        assert_eq!(code, 0, "run {run}: {out}\n{err}");
+        assert_eq!(
+            std::fs::read(dir.path().join("journal.jsonl")).unwrap(),
+            journal
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("settings.json")).unwrap(),
+            settings
+        );
+    }
+    assert!(dir.path().join("demo/journal.jsonl").exists());
+    let (code, _, _) = cardguard(&["journal", "verify"], dir.path());
+    assert_eq!(code, 0, "the real journal still verifies");
+}
+
+#[test]
+fn absurd_and_unreadable_scripts_are_refused_with_step_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let script = dir.path().join("s.json");
+    let run = |lang: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cardguard"))
+            .args(["demo", "--headless", "--lang", lang, "--script"])
+            .arg(&script)
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for (step, en) in [
+        (
+            r#"{"do":"wait","seconds":1000000000000000}"#,
+            "field \"seconds\"",
+        ),
+        (r#"{"do":"speed","factor":0}"#, "field \"factor\""),
+        (
+            r#"{"do":"new_order","channel":"duidui","card":"DEMO-1","face_value_yuan":9223372036854775807}"#,
+            "field \"face_value_yuan\"",
+        ),
+    ] {
+        std::fs::write(
+            &script,
+            format!(r#"{{"title":{{"zh":"t","en":"t"}},"steps":[{{"do":"caption"}},{step}]}}"#),
+        )
+        .unwrap();
+        let (code, err) = run("en");
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("step 2") && err.contains(en), "{err}");
+        let (code, err) = run("zh-CN");
+        assert_eq!(code, 2);
+        assert!(err.contains("第 2 步"), "{err}");
+    }
+    assert!(!data.exists(), "a refused script changes nothing");
+    // A FIFO or device as the script: refused before reading, no hang.
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(&script).unwrap();
+        let c = std::ffi::CString::new(script.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string for the duration of the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (code, err) = run("en");
+        assert_eq!(code, 2);
+        assert!(err.contains("FIFO"), "{err}");
+    }
 }

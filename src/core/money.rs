@@ -16,13 +16,23 @@ impl Fen {
         Fen(yuan.saturating_mul(100))
     }
 
-    /// `self × basis_points / 10 000`, rounded down (channels round in their favour).
+    /// `self × basis_points / 10 000`, rounded down (channels round in their
+    /// favour). Saturates instead of wrapping for absurd inputs.
     pub fn times_bp(self, basis_points: u32) -> Fen {
-        Fen((self.0 as i128 * basis_points as i128 / 10_000) as i64)
+        let v = self.0 as i128 * basis_points as i128 / 10_000;
+        Fen(v.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
     }
 
     pub fn saturating_sub(self, other: Fen) -> Fen {
         Fen(self.0.saturating_sub(other.0))
+    }
+
+    pub fn saturating_add(self, other: Fen) -> Fen {
+        Fen(self.0.saturating_add(other.0))
+    }
+
+    pub fn checked_add(self, other: Fen) -> Option<Fen> {
+        self.0.checked_add(other.0).map(Fen)
     }
 }
 
@@ -44,9 +54,21 @@ pub enum AmountProblem {
     TooLarge,
 }
 
+/// The largest amount [`parse_yuan`] accepts, in yuan.
+pub const MAX_YUAN: i64 = 100_000_000;
+
 /// Parses a yuan amount as a person types it: `500`, `500.5`, `¥500.00`,
 /// `５００`, `1,000`. At most two decimals; at most ¥100 000 000.
+///
+/// Commas: Chinese Excel/WPS exports write thousands separators (`1,000.00`),
+/// so a comma is accepted only in that exact shape (`d{1,3}(,ddd)+` before any
+/// decimal point). Anything else with a comma (`1,00`, `50,00`, `1,0000`) may
+/// be a European decimal comma and is refused as `Invalid { ch: ',' }` rather
+/// than silently read as a hundred times the amount.
 pub fn parse_yuan(raw: &str) -> Result<Fen, AmountProblem> {
+    if let Some(position) = misplaced_comma(raw) {
+        return Err(AmountProblem::Invalid { ch: ',', position });
+    }
     let mut whole: i64 = 0;
     let mut frac = String::new();
     let mut seen_digit = false;
@@ -65,8 +87,9 @@ pub fn parse_yuan(raw: &str) -> Result<Fen, AmountProblem> {
                 seen_digit = true;
             }
             '0'..='9' => {
+                // Bounded by the check below, so this cannot overflow.
                 whole = whole * 10 + (c as i64 - '0' as i64);
-                if whole > 100_000_000 {
+                if whole > MAX_YUAN {
                     return Err(AmountProblem::TooLarge);
                 }
                 seen_digit = true;
@@ -91,6 +114,41 @@ pub fn parse_yuan(raw: &str) -> Result<Fen, AmountProblem> {
         _ => frac.parse::<i64>().unwrap_or(0),
     };
     Ok(Fen(whole * 100 + frac_fen))
+}
+
+/// The 1-based char position of the first comma that is not a thousands
+/// separator in `d{1,3}(,ddd)+` form, if any.
+fn misplaced_comma(raw: &str) -> Option<usize> {
+    let chars: Vec<char> = raw.trim().chars().collect();
+    let first = chars.iter().position(|&c| c == ',')?;
+    // The digit groups of the whole part (currency signs and spaces aside).
+    let end = chars.iter().position(|&c| c == '.' || c == '\u{FF0E}');
+    let whole = &chars[..end.unwrap_or(chars.len())];
+    if let Some(after) = end
+        && chars[after..].contains(&',')
+    {
+        return chars[after..]
+            .iter()
+            .position(|&c| c == ',')
+            .map(|i| after + i + 1);
+    }
+    let digits: String = whole
+        .iter()
+        .filter(|c| !matches!(c, '¥' | '￥' | '元' | ' '))
+        .map(|&c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    let mut groups = digits.split(',');
+    let lead = groups.next().unwrap_or("");
+    let lead_ok = (1..=3).contains(&lead.len()) && lead.bytes().all(|b| b.is_ascii_digit());
+    let rest_ok = groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    if lead_ok && rest_ok {
+        None
+    } else {
+        Some(first + 1)
+    }
 }
 
 #[cfg(test)]
@@ -138,5 +196,41 @@ mod tests {
             parse_yuan("999999999999999999999"),
             Err(AmountProblem::TooLarge)
         );
+    }
+
+    #[test]
+    fn a_comma_is_a_thousands_separator_only_in_that_exact_shape() {
+        assert_eq!(parse_yuan("1,000"), Ok(Fen(100_000)));
+        assert_eq!(parse_yuan("¥12,345,678.90"), Ok(Fen(1_234_567_890)));
+        assert_eq!(parse_yuan("１,０００元"), Ok(Fen(100_000)));
+        for ambiguous in [
+            "1,00", "50,00", "1,0000", ",100", "100,", "1,000,00", "1.000,5",
+        ] {
+            assert!(
+                matches!(
+                    parse_yuan(ambiguous),
+                    Err(AmountProblem::Invalid { ch: ',', .. })
+                ),
+                "{ambiguous}"
+            );
+        }
+    }
+
+    #[test]
+    fn absurd_amounts_are_refused_not_wrapped() {
+        assert_eq!(parse_yuan("0"), Ok(Fen::ZERO));
+        for raw in [&i64::MAX.to_string(), &u64::MAX.to_string(), "100000001"] {
+            assert_eq!(parse_yuan(raw), Err(AmountProblem::TooLarge), "{raw}");
+        }
+        for raw in ["-5", "1e30", "NaN", "inf", "+5"] {
+            assert!(
+                matches!(parse_yuan(raw), Err(AmountProblem::Invalid { .. })),
+                "{raw}"
+            );
+        }
+        assert_eq!(Fen(i64::MAX).times_bp(u32::MAX), Fen(i64::MAX));
+        assert_eq!(Fen(i64::MIN).times_bp(u32::MAX), Fen(i64::MIN));
+        assert_eq!(Fen(i64::MAX).saturating_add(Fen(1)), Fen(i64::MAX));
+        assert_eq!(Fen(i64::MAX).checked_add(Fen(1)), None);
     }
 }

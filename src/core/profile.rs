@@ -2,6 +2,7 @@
 //! its discount and latency. Built-ins ship in `assets/channels.json`; a
 //! user-editable copy lives in the config dir and wins when it parses.
 
+use super::batch::cells::MAX_FACE;
 use super::code::Alphabet;
 use super::money::Fen;
 use crate::i18n::Lang;
@@ -105,39 +106,102 @@ impl ChannelProfile {
         self.cancel_fee.for_face_value(face)
     }
 
-    fn validate(&self) -> Result<(), String> {
-        if self.id.trim().is_empty() {
-            return Err("empty \"id\"".into());
+    /// The first field out of its bounds, as (field, problem).
+    fn validate(&self) -> Result<(), (&'static str, FieldProblem)> {
+        use FieldProblem::*;
+        let range = |field, v: i128, min: i128, max: i128| {
+            if (min..=max).contains(&v) {
+                Ok(())
+            } else {
+                Err((field, Range { min, max, found: v }))
+            }
+        };
+        if self.id.trim().is_empty() || self.id.chars().count() > MAX_ID_CHARS {
+            return Err(("id", BadId));
         }
-        if self.discount_bp == 0 || self.discount_bp > 10_000 {
-            return Err(format!(
-                "\"discount_bp\" {} is not between 1 and 10000",
-                self.discount_bp
-            ));
+        range("discount_bp", self.discount_bp as i128, 1, 10_000)?;
+        match self.cancel_fee {
+            Fee::Percent { basis_points } => {
+                range("cancel_fee.basis_points", basis_points as i128, 0, 10_000)?
+            }
+            Fee::Fixed { fen } => range("cancel_fee.fen", fen as i128, 0, MAX_FEE_FEN as i128)?,
+            Fee::None => {}
         }
-        if let Fee::Percent { basis_points } = self.cancel_fee
-            && basis_points > 10_000
-        {
-            return Err(format!("cancel fee {basis_points} bp is over 100 %"));
+        range(
+            "service_fee_fen",
+            self.service_fee_fen as i128,
+            0,
+            MAX_FEE_FEN as i128,
+        )?;
+        range(
+            "cancel_window_s",
+            self.cancel_window_s as i128,
+            0,
+            MAX_WINDOW_S as i128,
+        )?;
+        range(
+            "verification_latency_ms",
+            self.verification_latency_ms as i128,
+            0,
+            MAX_LATENCY_MS as i128,
+        )?;
+        if Alphabet::new(&self.alphabet).is_err() {
+            return Err(("alphabet", BadAlphabet));
         }
-        if let Err(c) = Alphabet::new(&self.alphabet) {
-            return Err(format!(
-                "\"alphabet\" has {c:?}, only letters and digits are allowed"
-            ));
+        if self.denominations_fen.is_empty() || self.denominations_fen.len() > MAX_DENOMINATIONS {
+            return Err(("denominations_fen", BadDenominations));
         }
-        if self.denominations_fen.is_empty() || self.denominations_fen.iter().any(|&d| d <= 0) {
-            return Err("\"denominations_fen\" must list positive amounts".into());
-        }
-        if self.cancel_window_s > 7 * 24 * 3600 {
-            return Err("\"cancel_window_s\" is over a week".into());
+        for &d in &self.denominations_fen {
+            range("denominations_fen", d as i128, 1, MAX_FACE.0 as i128)?;
         }
         Ok(())
     }
 }
 
+/// Bounds on a profile's values: a channel charges at most ¥10 000 in
+/// fixed fees, keeps an order cancellable at most a week and verifies
+/// within 30 days; denominations are card-sized.
+const MAX_FEE_FEN: i64 = 1_000_000;
+const MAX_WINDOW_S: u32 = 7 * 24 * 3600;
+const MAX_LATENCY_MS: u64 = 30 * 24 * 3600 * 1000;
+const MAX_DENOMINATIONS: usize = 100;
+const MAX_ID_CHARS: usize = 64;
+const MAX_CHANNELS: usize = 100;
+/// The user's profile file is small text; anything larger is refused unread.
+pub const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+
+/// What is wrong with one field of a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldProblem {
+    Range { min: i128, max: i128, found: i128 },
+    BadId,
+    BadAlphabet,
+    BadDenominations,
+}
+
 #[derive(Debug, Deserialize)]
 struct ProfileFile {
     channels: Vec<ChannelProfile>,
+}
+
+/// Why the user's profile file could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileFault {
+    /// Not JSON of the expected shape (serde's words).
+    Syntax(String),
+    NotUtf8,
+    NoChannels,
+    TooManyChannels(usize),
+    Duplicate(String),
+    /// A channel (by id) whose field is out of bounds.
+    Field {
+        channel: String,
+        field: &'static str,
+        problem: FieldProblem,
+    },
+    /// Refused before reading (a link, not a regular file, too large) or
+    /// unreadable.
+    File(Box<crate::core::safe_file::FileFault>),
 }
 
 /// A user profile file that could not be used; the built-ins are used instead.
@@ -146,27 +210,112 @@ pub struct ProfileProblem {
     pub file: PathBuf,
     /// 1-based line of the problem when known.
     pub line: Option<usize>,
+    /// In English (for logs and older callers); [`ProfileProblem::describe`]
+    /// says it in the person's language.
     pub message: String,
+    pub fault: ProfileFault,
 }
 
-pub fn parse_profiles(text: &str) -> Result<Vec<ChannelProfile>, (Option<usize>, String)> {
-    let file: ProfileFile =
-        serde_json::from_str(text).map_err(|e| (Some(e.line()), e.to_string()))?;
+impl ProfileProblem {
+    fn new(file: &Path, line: Option<usize>, fault: ProfileFault) -> Self {
+        let mut p = Self {
+            file: file.to_path_buf(),
+            line,
+            message: String::new(),
+            fault,
+        };
+        p.message = p.reason(&crate::i18n::Texts::new(Lang::En));
+        p
+    }
+
+    /// What is wrong, naming the channel and field, in `tr`'s language.
+    pub fn reason(&self, tr: &crate::i18n::Texts) -> String {
+        match &self.fault {
+            ProfileFault::Syntax(e) => e.clone(),
+            ProfileFault::NotUtf8 => tr.get("profile.not_utf8").to_owned(),
+            ProfileFault::NoChannels => tr.get("profile.no_channels").to_owned(),
+            ProfileFault::TooManyChannels(n) => {
+                tr.fmt("profile.too_many", &[("count", n), ("max", &MAX_CHANNELS)])
+            }
+            ProfileFault::Duplicate(id) => tr.fmt("profile.duplicate", &[("channel", id)]),
+            ProfileFault::Field {
+                channel,
+                field,
+                problem,
+            } => {
+                let why = match problem {
+                    FieldProblem::Range { min, max, found } => tr.fmt(
+                        "profile.range",
+                        &[("min", min), ("max", max), ("found", found)],
+                    ),
+                    FieldProblem::BadId => tr.get("profile.bad_id").to_owned(),
+                    FieldProblem::BadAlphabet => tr.get("profile.bad_alphabet").to_owned(),
+                    FieldProblem::BadDenominations => {
+                        tr.get("profile.bad_denominations").to_owned()
+                    }
+                };
+                tr.fmt(
+                    "profile.field",
+                    &[("channel", channel), ("field", field), ("why", &why)],
+                )
+            }
+            ProfileFault::File(f) => f.describe(tr),
+        }
+    }
+
+    /// The whole notice in `tr`'s language: file, line, channel, field, and
+    /// that the built-ins are in use.
+    pub fn describe(&self, tr: &crate::i18n::Texts) -> String {
+        let line = self
+            .line
+            .map(|l| l.to_string())
+            .unwrap_or_else(|| "?".into());
+        tr.fmt(
+            "notice.profiles_damaged",
+            &[
+                ("file", &self.file.display()),
+                ("line", &line),
+                ("error", &self.reason(tr)),
+            ],
+        )
+    }
+}
+
+/// The error is (line, fault); boxed, as a fault is large and rare.
+pub fn parse_profiles(
+    text: &str,
+) -> Result<Vec<ChannelProfile>, (Option<usize>, Box<ProfileFault>)> {
+    let file: ProfileFile = serde_json::from_str(text).map_err(|e| {
+        (
+            Some(e.line()),
+            Box::new(ProfileFault::Syntax(e.to_string())),
+        )
+    })?;
     if file.channels.is_empty() {
-        return Err((None, "no channels listed".into()));
+        return Err((None, Box::new(ProfileFault::NoChannels)));
+    }
+    if file.channels.len() > MAX_CHANNELS {
+        return Err((
+            None,
+            Box::new(ProfileFault::TooManyChannels(file.channels.len())),
+        ));
     }
     let mut seen = Vec::new();
     for p in &file.channels {
-        p.validate().map_err(|m| {
+        p.validate().map_err(|(field, problem)| {
             (
                 line_of_id(text, &p.id),
-                format!("channel \"{}\": {m}", p.id),
+                Box::new(ProfileFault::Field {
+                    channel: p.id.chars().take(MAX_ID_CHARS).collect(),
+                    field,
+                    problem,
+                }),
             )
         })?;
         if seen.contains(&&p.id) {
             return Err((
                 line_of_id(text, &p.id),
-                format!("channel id \"{}\" appears twice", p.id),
+                Box::new(ProfileFault::Duplicate(p.id.clone())),
             ));
         }
         seen.push(&p.id);
@@ -186,48 +335,47 @@ pub fn builtin_profiles() -> Vec<ChannelProfile> {
     parse_profiles(BUILTIN_JSON).unwrap_or_default()
 }
 
-/// Loads the user's profile file, creating it from the built-ins when absent.
-/// A damaged file is left untouched and reported; the built-ins are used.
-/// Reads the user's profile file without creating it (read-only checks).
+/// Reads the user's profile file without creating it (read-only checks):
+/// built-ins when it is absent, or (reported) when it cannot be used.
 pub fn read_profiles(user_file: &Path) -> (Vec<ChannelProfile>, Option<ProfileProblem>) {
-    if !user_file.exists() {
-        return (builtin_profiles(), None);
-    }
-    load_profiles(user_file)
+    load(user_file, false)
 }
 
+/// Loads the user's profile file, creating it from the built-ins when
+/// absent (never through a symlink). A damaged file — or a link, a FIFO, an
+/// over-large file — is left untouched and reported; the built-ins are used.
 pub fn load_profiles(user_file: &Path) -> (Vec<ChannelProfile>, Option<ProfileProblem>) {
-    match std::fs::read(user_file) {
-        Ok(bytes) => {
-            let problem = |line, message| ProfileProblem {
-                file: user_file.to_path_buf(),
-                line,
-                message,
-            };
-            match String::from_utf8(bytes) {
-                Err(e) => (
-                    builtin_profiles(),
-                    Some(problem(None, format!("not UTF-8 text: {e}"))),
-                ),
-                Ok(text) => match parse_profiles(&text) {
-                    Ok(p) => (p, None),
-                    Err((line, msg)) => (builtin_profiles(), Some(problem(line, msg))),
-                },
+    load(user_file, true)
+}
+
+fn load(user_file: &Path, create: bool) -> (Vec<ChannelProfile>, Option<ProfileProblem>) {
+    use crate::core::safe_file::{Links, create_new_private, read_capped_opt};
+    let problem = |line, fault| {
+        (
+            builtin_profiles(),
+            Some(ProfileProblem::new(user_file, line, fault)),
+        )
+    };
+    match read_capped_opt(user_file, MAX_PROFILE_BYTES, Links::Refuse) {
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
+            Err(_) => problem(None, ProfileFault::NotUtf8),
+            Ok(text) => match parse_profiles(&text) {
+                Ok(p) => (p, None),
+                Err((line, fault)) => problem(line, *fault),
+            },
+        },
+        Ok(None) => {
+            if create {
+                // Best effort: an unwritable config dir only means no editable
+                // copy. create_new never follows a link nor replaces anything.
+                if let Ok(mut f) = create_new_private(user_file) {
+                    use std::io::Write;
+                    let _ = f.write_all(BUILTIN_JSON.as_bytes());
+                }
             }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            // Best effort: an unwritable config dir only means no editable copy.
-            let _ = std::fs::write(user_file, BUILTIN_JSON);
             (builtin_profiles(), None)
         }
-        Err(e) => (
-            builtin_profiles(),
-            Some(ProfileProblem {
-                file: user_file.to_path_buf(),
-                line: None,
-                message: e.to_string(),
-            }),
-        ),
+        Err(e) => problem(None, ProfileFault::File(Box::new((&e).into()))),
     }
 }
 
@@ -278,8 +426,128 @@ mod tests {
     fn semantic_errors_name_the_channel_line() {
         let text = BUILTIN_JSON.replacen("\"discount_bp\": 9500", "\"discount_bp\": 19500", 1);
         let err = parse_profiles(&text).unwrap_err();
-        assert!(err.1.contains("jd_app"), "{err:?}");
+        assert!(
+            matches!(&*err.1, ProfileFault::Field { channel, field: "discount_bp", .. } if channel == "jd_app"),
+            "{err:?}"
+        );
         assert_eq!(err.0, line_of_id(&text, "jd_app"));
+    }
+
+    #[test]
+    fn absurd_values_are_refused_naming_file_channel_and_field() {
+        let cases = [
+            ("\"discount_bp\": 9500", "\"discount_bp\": 0", "discount_bp"),
+            (
+                "\"service_fee_fen\": 0",
+                "\"service_fee_fen\": -1",
+                "service_fee_fen",
+            ),
+            (
+                "\"service_fee_fen\": 0",
+                "\"service_fee_fen\": 9223372036854775807",
+                "service_fee_fen",
+            ),
+            (
+                "\"cancel_window_s\": 5",
+                "\"cancel_window_s\": 4294967295",
+                "cancel_window_s",
+            ),
+            (
+                "\"verification_latency_ms\": 7300",
+                "\"verification_latency_ms\": 18446744073709551615",
+                "verification_latency_ms",
+            ),
+            (
+                "\"denominations_fen\": [",
+                "\"denominations_fen\": [-5, ",
+                "denominations_fen",
+            ),
+            (
+                "\"denominations_fen\": [",
+                "\"denominations_fen\": [9223372036854775807, ",
+                "denominations_fen",
+            ),
+        ];
+        for (from, to, field) in cases {
+            assert!(BUILTIN_JSON.contains(from), "{from}");
+            let text = BUILTIN_JSON.replacen(from, to, 1);
+            let dir = tempfile::tempdir().unwrap();
+            let f = dir.path().join("channels.json");
+            std::fs::write(&f, &text).unwrap();
+            let (profiles, problem) = load_profiles(&f);
+            assert_eq!(
+                profiles,
+                builtin_profiles(),
+                "{field}: the built-ins are used"
+            );
+            let p = problem.expect("reported");
+            assert!(
+                matches!(&p.fault, ProfileFault::Field { channel, field: f, .. } if channel == "jd_app" && *f == field),
+                "{field}: {p:?}"
+            );
+            let en = p.describe(&crate::i18n::Texts::new(Lang::En));
+            let zh = p.describe(&crate::i18n::Texts::new(Lang::Zh));
+            for s in [&en, &zh] {
+                assert!(s.contains("jd_app") && s.contains(field), "{s}");
+                assert!(s.contains(&f.display().to_string()), "{s}");
+            }
+            assert_eq!(std::fs::read_to_string(&f).unwrap(), text, "left untouched");
+        }
+        // Fees in the other shapes.
+        let fixed = BUILTIN_JSON.replacen("\"fen\": 500", "\"fen\": -500", 1);
+        assert!(matches!(
+            *parse_profiles(&fixed).unwrap_err().1,
+            ProfileFault::Field {
+                field: "cancel_fee.fen",
+                ..
+            }
+        ));
+        let pct = BUILTIN_JSON.replacen("\"basis_points\": 1000", "\"basis_points\": 10001", 1);
+        assert!(matches!(
+            *parse_profiles(&pct).unwrap_err().1,
+            ProfileFault::Field {
+                field: "cancel_fee.basis_points",
+                ..
+            }
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_fifos_are_refused_reported_and_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere.json");
+        std::fs::write(&target, BUILTIN_JSON).unwrap();
+        let f = dir.path().join("channels.json");
+        std::os::unix::fs::symlink(&target, &f).unwrap();
+        let (p, problem) = load_profiles(&f);
+        assert_eq!(p, builtin_profiles());
+        let problem = problem.expect("a link is reported");
+        assert!(
+            matches!(&problem.fault, ProfileFault::File(x) if x.message_key() == "file.symlink")
+        );
+        assert!(
+            problem
+                .describe(&crate::i18n::Texts::new(Lang::Zh))
+                .contains("符号链接"),
+            "{problem:?}"
+        );
+        // A dangling link: the built-ins are not written through it.
+        let absent = dir.path().join("absent.json");
+        std::fs::remove_file(&f).unwrap();
+        std::os::unix::fs::symlink(&absent, &f).unwrap();
+        let (_, problem) = load_profiles(&f);
+        assert!(problem.is_some());
+        assert!(!absent.exists(), "nothing created through the link");
+        // A FIFO: refused without blocking.
+        std::fs::remove_file(&f).unwrap();
+        let c = std::ffi::CString::new(f.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string for the duration of the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (_, problem) = read_profiles(&f);
+        assert!(
+            matches!(&problem.unwrap().fault, ProfileFault::File(x) if x.message_key() == "file.not_regular")
+        );
     }
 
     #[test]
@@ -290,5 +558,11 @@ mod tests {
         assert!(problem.is_none());
         assert_eq!(p.len(), 6);
         assert_eq!(std::fs::read_to_string(&f).unwrap(), BUILTIN_JSON);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&f).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 }

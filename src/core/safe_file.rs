@@ -183,6 +183,54 @@ pub fn describe(e: &FileError, tr: &crate::i18n::Texts) -> String {
     )
 }
 
+/// A [`FileError`] kept in a report that must be `Clone + Eq` (a startup
+/// note): enough of it to say it again, in any language, with [`describe`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFault {
+    path: PathBuf,
+    key: &'static str,
+    kind: Option<&'static str>,
+    cap: u64,
+    detail: String,
+}
+
+impl From<&FileError> for FileFault {
+    fn from(e: &FileError) -> Self {
+        Self {
+            path: e.path().to_path_buf(),
+            key: e.message_key(),
+            kind: e.found_kind(),
+            cap: match e {
+                FileError::TooLarge(_, cap) => *cap,
+                _ => 0,
+            },
+            detail: match e {
+                FileError::Io(_, io) => io.to_string(),
+                _ => String::new(),
+            },
+        }
+    }
+}
+
+impl FileFault {
+    pub fn message_key(&self) -> &'static str {
+        self.key
+    }
+
+    /// The same words [`describe`] gives the original error.
+    pub fn describe(&self, tr: &crate::i18n::Texts) -> String {
+        let p = self.path.clone();
+        let e = match self.key {
+            "file.symlink" => FileError::Symlink(p),
+            "file.not_regular" => FileError::NotRegular(p, self.kind.unwrap_or("special")),
+            "file.too_large" => FileError::TooLarge(p, self.cap),
+            "file.not_found" => FileError::NotFound(p),
+            _ => FileError::Io(p, std::io::Error::other(self.detail.clone())),
+        };
+        describe(&e, tr)
+    }
+}
+
 fn io_err(path: &Path, e: std::io::Error) -> FileError {
     if e.kind() == std::io::ErrorKind::NotFound {
         return FileError::NotFound(path.to_path_buf());
@@ -521,6 +569,24 @@ mod tests {
             let e = read_capped(&fifo, 10, links).unwrap_err();
             assert_eq!(e.message_key(), "file.not_regular", "{e}");
             assert_eq!(e.found_kind(), Some("fifo"));
+        }
+    }
+
+    #[test]
+    fn a_kept_fault_says_what_the_error_said() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("big");
+        std::fs::write(&f, [0u8; 11]).unwrap();
+        let errors = [
+            read_capped(Path::new("/dev/zero"), 10, Links::Follow).unwrap_err(),
+            read_capped(&f, 10, Links::Follow).unwrap_err(),
+            read_capped(&d.path().join("absent"), 10, Links::Follow).unwrap_err(),
+        ];
+        for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Zh] {
+            let tr = crate::i18n::Texts::new(lang);
+            for e in &errors {
+                assert_eq!(FileFault::from(e).describe(&tr), describe(e, &tr));
+            }
         }
     }
 

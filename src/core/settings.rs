@@ -4,6 +4,7 @@
 use super::event::ReleaseMode;
 use super::guard::Sensitivity;
 use super::money::Fen;
+use crate::core::safe_file::{FileError, FileFault, Links, read_capped_opt};
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -84,41 +85,81 @@ impl Settings {
             .unwrap_or(self.channel_daily_cap_fen)
     }
 
+    /// Replaces the settings file in one step, 0600, never through a
+    /// symlink (a link at `path` is refused and left as it is).
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        // Write-then-rename so a crash never leaves half a settings file.
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)
+        crate::core::safe_file::write_private_atomic(path, text.as_bytes())?;
+        Ok(())
     }
 }
 
-/// A settings file that could not be read; it was kept aside as `backup`.
+/// The settings file is a few hundred bytes; anything larger is refused unread.
+pub const MAX_SETTINGS_BYTES: u64 = 64 * 1024;
+
+/// A settings file that could not be used: a damaged one was kept aside
+/// as `backup`; a link or non-regular file was refused and left untouched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingsProblem {
     pub file: PathBuf,
     pub backup: Option<PathBuf>,
+    /// In English; [`SettingsProblem::describe`] says it in the person's language.
     pub message: String,
+    /// Set when the file was refused before reading.
+    pub refused: Option<FileFault>,
+}
+
+impl SettingsProblem {
+    /// The notice in `tr`'s language.
+    pub fn describe(&self, tr: &crate::i18n::Texts) -> String {
+        match &self.refused {
+            Some(f) => tr.fmt("settings.refused", &[("why", &f.describe(tr))]),
+            None => tr.fmt(
+                "notice.settings_damaged",
+                &[
+                    ("file", &self.file.display()),
+                    ("error", &self.message),
+                    (
+                        "backup",
+                        &self
+                            .backup
+                            .as_ref()
+                            .map(|b| b.display().to_string())
+                            .unwrap_or_else(|| "-".into()),
+                    ),
+                ],
+            ),
+        }
+    }
+}
+
+/// Reads the settings file: never through a link, a regular file only,
+/// capped. `Ok(None)` when there is none.
+fn read(path: &Path) -> Result<Option<Vec<u8>>, FileError> {
+    read_capped_opt(path, MAX_SETTINGS_BYTES, Links::Refuse)
 }
 
 /// Reads settings without moving a damaged file aside (read-only checks).
 pub fn load_settings_read_only(path: &Path) -> Settings {
-    std::fs::read(path)
+    read(path)
         .ok()
+        .flatten()
         .and_then(|b| serde_json::from_slice::<Settings>(&b).ok())
         .map(Settings::clamped)
         .unwrap_or_default()
 }
 
 pub fn load_settings(path: &Path) -> (Settings, Option<SettingsProblem>) {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Settings::default(), None),
+    let bytes = match read(path) {
+        Ok(Some(b)) => b,
+        Ok(None) => return (Settings::default(), None),
         Err(e) => {
+            // A link, FIFO, folder or huge file: not ours to move or read.
             let p = SettingsProblem {
                 file: path.to_path_buf(),
                 backup: None,
                 message: e.to_string(),
+                refused: Some((&e).into()),
             };
             return (Settings::default(), Some(p));
         }
@@ -132,6 +173,7 @@ pub fn load_settings(path: &Path) -> (Settings, Option<SettingsProblem>) {
                 file: path.to_path_buf(),
                 backup: moved.then_some(backup),
                 message: format!("line {}: {e}", e.line()),
+                refused: None,
             };
             (Settings::default(), Some(p))
         }
@@ -170,5 +212,66 @@ mod tests {
         let backup = p.backup.expect("moved aside");
         assert_eq!(std::fs::read_to_string(backup).unwrap(), "{ hold_s: oops");
         assert!(!f.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_settings_file_is_refused_untouched_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere.json");
+        let theirs = r#"{"hold_s": 30, "release_mode": "manual"}"#;
+        std::fs::write(&target, theirs).unwrap();
+        let f = dir.path().join(SETTINGS_FILE);
+        std::os::unix::fs::symlink(&target, &f).unwrap();
+        let (s, p) = load_settings(&f);
+        assert_eq!(s, Settings::default(), "not read through the link");
+        let p = p.expect("reported");
+        assert_eq!(p.backup, None, "not moved aside");
+        let en = p.describe(&crate::i18n::Texts::new(Lang::En));
+        let zh = p.describe(&crate::i18n::Texts::new(Lang::Zh));
+        assert!(
+            en.contains("symbolic link") && en.contains("Default settings"),
+            "{en}"
+        );
+        assert!(zh.contains("符号链接"), "{zh}");
+        assert_eq!(load_settings_read_only(&f), Settings::default());
+        // Saving does not write through it either.
+        assert!(Settings::default().save(&f).is_err());
+        assert!(
+            std::fs::symlink_metadata(&f)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), theirs);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saved_settings_are_private_and_fifos_or_huge_files_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join(SETTINGS_FILE);
+        // SAFETY: umask only changes this process's creation mask.
+        let old = unsafe { libc::umask(0o000) };
+        let saved = Settings::default().save(&f);
+        unsafe { libc::umask(old) };
+        saved.unwrap();
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::write(&f, vec![b' '; MAX_SETTINGS_BYTES as usize + 1]).unwrap();
+        let (_, p) = load_settings(&f);
+        assert!(p.unwrap().refused.is_some());
+        assert!(f.exists(), "an over-large file is not moved");
+        std::fs::remove_file(&f).unwrap();
+        let c = std::ffi::CString::new(f.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string for the duration of the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (s, p) = load_settings(&f);
+        assert_eq!(s, Settings::default());
+        assert_eq!(
+            p.unwrap().refused.unwrap().message_key(),
+            "file.not_regular"
+        );
     }
 }

@@ -85,7 +85,7 @@ pub fn crossings(
         .filter(|(_, _, limit)| limit.0 > 0)
         .map(|(kind, before, limit)| Crossing {
             kind,
-            amount: Fen(before.0 + total.0),
+            amount: before.saturating_add(total),
             before,
             limit,
         })

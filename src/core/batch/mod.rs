@@ -5,13 +5,14 @@
 //! validation as single entry, plus duplicate checks inside the batch and
 //! against every earlier order (by keyed fingerprint).
 
+pub mod cells;
 pub mod limits;
 pub mod results;
 pub mod run;
 
-use crate::core::code::{CodeProblem, VerificationProblem, check_code, check_verification, mask};
+use crate::core::code::{VerificationProblem, check_code, check_verification, mask};
 use crate::core::fingerprint::FingerprintKey;
-use crate::core::money::{AmountProblem, Fen, parse_yuan};
+use crate::core::money::Fen;
 use crate::core::order::Ledger;
 use crate::core::profile::ChannelProfile;
 use std::collections::HashMap;
@@ -34,6 +35,8 @@ pub enum ImportError {
     TooManyRows {
         rows: usize,
     },
+    /// A header and nothing under it: not an empty success.
+    NoRows,
     Csv(String),
 }
 
@@ -46,6 +49,7 @@ impl ImportError {
             ImportError::Binary => "batch.binary",
             ImportError::UnknownEncoding => "batch.unknown_encoding",
             ImportError::TooManyRows { .. } => "batch.too_many_rows",
+            ImportError::NoRows => "batch.no_rows",
             ImportError::Csv(_) => "batch.bad_csv",
         }
     }
@@ -55,8 +59,13 @@ impl ImportError {
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
+    NotFound,
     IsFolder,
-    TooLarge { bytes: u64 },
+    /// A FIFO, device or socket: refused before a byte is read.
+    NotRegular,
+    TooLarge {
+        bytes: u64,
+    },
 }
 
 impl ReadError {
@@ -64,7 +73,9 @@ impl ReadError {
     pub fn key(&self) -> &'static str {
         match self {
             ReadError::Io(_) => "batch.unreadable",
+            ReadError::NotFound => "batch.not_found",
             ReadError::IsFolder => "batch.is_folder",
+            ReadError::NotRegular => "batch.not_regular",
             ReadError::TooLarge { .. } => "batch.too_large",
         }
     }
@@ -74,23 +85,25 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Io(e) => e.fmt(f),
+            ReadError::NotFound => f.write_str("does not exist"),
             ReadError::IsFolder => f.write_str("is a folder"),
-            ReadError::TooLarge { bytes } => write!(f, "{bytes} bytes"),
+            ReadError::NotRegular => f.write_str("is not a regular file"),
+            ReadError::TooLarge { bytes } => write!(f, "over {bytes} bytes"),
         }
     }
 }
 
-/// Reads a batch file, refusing a folder or anything over [`MAX_BYTES`]
-/// before reading a byte of it (a 100 MB file costs nothing).
+/// Reads a batch file: a regular file only (a FIFO or device is refused
+/// without blocking), at most [`MAX_BYTES`], checked before reading.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
-    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
-    if meta.is_dir() {
-        return Err(ReadError::IsFolder);
-    }
-    if meta.len() > MAX_BYTES as u64 {
-        return Err(ReadError::TooLarge { bytes: meta.len() });
-    }
-    std::fs::read(path).map_err(ReadError::Io)
+    use crate::core::safe_file::{FileError, Links, read_capped};
+    read_capped(path, MAX_BYTES as u64, Links::Follow).map_err(|e| match e {
+        FileError::NotFound(_) => ReadError::NotFound,
+        FileError::NotRegular(_, "folder") => ReadError::IsFolder,
+        FileError::NotRegular(..) | FileError::Symlink(_) => ReadError::NotRegular,
+        FileError::TooLarge(_, cap) => ReadError::TooLarge { bytes: cap },
+        FileError::Io(_, io) => ReadError::Io(io),
+    })
 }
 
 /// Which encoding the text was read as.
@@ -215,7 +228,7 @@ impl RowReason {
 
 /// One data row, as imported. Only the masked code and a fingerprint are
 /// kept outside the raw text the operator can still fix.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BatchRow {
     /// The row's line number in the source (header counted).
     pub row: usize,
@@ -227,6 +240,20 @@ pub struct BatchRow {
     pub face_value: Option<Fen>,
     pub status: Status,
     pub reasons: Vec<RowReason>,
+}
+
+/// Debug output (logs, panics, test failures) shows no cell: any of them
+/// may hold a secret.
+impl std::fmt::Debug for BatchRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchRow")
+            .field("row", &self.row)
+            .field("masked", &self.masked)
+            .field("face_value", &self.face_value)
+            .field("status", &self.status)
+            .field("reasons", &self.reasons)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -325,11 +352,15 @@ pub fn parse(text: &str, encoding: Encoding) -> Result<Batch, ImportError> {
             }
         })
         .collect();
-    Ok(Batch {
+    let batch = Batch {
         rows,
         encoding,
         header: has_header,
-    })
+    };
+    if batch.rows.is_empty() {
+        return Err(ImportError::NoRows);
+    }
+    Ok(batch)
 }
 
 /// Decodes and parses file bytes.
@@ -367,38 +398,13 @@ impl Batch {
                     // rows would teach operators to ignore warnings.
                     r.fingerprint = Some(fp);
                 }
-                Some(CodeProblem::Empty) => r.reasons.push(RowReason::error("batch.code_missing")),
-                Some(CodeProblem::TooShort { have }) | Some(CodeProblem::TooLong { have }) => r
-                    .reasons
-                    .push(RowReason::error("batch.code_length").arg("have", have)),
-                Some(CodeProblem::InvalidChar { ch, position })
-                | Some(CodeProblem::NotInAlphabet { ch, position, .. }) => r.reasons.push(
-                    RowReason::error("batch.code_char")
-                        .arg("ch", crate::core::code::describe_char(*ch))
-                        .arg("pos", position),
-                ),
-                Some(CodeProblem::SeveralCodes { count }) => r
-                    .reasons
-                    .push(RowReason::error("batch.code_several").arg("count", count)),
+                Some(p) => r.reasons.push(cells::code_reason(p)),
             }
-            r.face_value = match parse_yuan(&r.face_raw) {
-                Ok(f) if f > Fen::ZERO => {
-                    if !profile.denominations_fen.contains(&f.0) {
-                        r.reasons
-                            .push(RowReason::warning("batch.face_unusual").arg("face", f));
-                    }
-                    Some(f)
-                }
-                Ok(_) | Err(AmountProblem::Empty) => {
-                    r.reasons.push(RowReason::error("batch.face_missing"));
-                    None
-                }
-                Err(_) => {
-                    r.reasons
-                        .push(RowReason::error("batch.face_invalid").arg("text", &r.face_raw));
-                    None
-                }
-            };
+            // Reasons describe a cell and never repeat it: it may hold a
+            // secret put in the wrong column.
+            let (face, reason) = cells::face_value(&r.face_raw, profile);
+            r.face_value = face;
+            r.reasons.extend(reason);
             if profile.needs_verification_code {
                 match check_verification(&r.verification_raw) {
                     Ok(_) => {}
@@ -433,9 +439,9 @@ impl Batch {
             if r.status != Status::Error
                 && let Some(f) = r.face_value
             {
-                t.face_value = Fen(t.face_value.0 + f.0);
-                t.payout = Fen(t.payout.0 + profile.payout(f).0);
-                t.service_fees = Fen(t.service_fees.0 + profile.service_fee_fen);
+                t.face_value = t.face_value.saturating_add(f);
+                t.payout = t.payout.saturating_add(profile.payout(f));
+                t.service_fees = t.service_fees.saturating_add(Fen(profile.service_fee_fen));
             }
         }
         t
@@ -520,6 +526,15 @@ mod tests {
         assert_eq!(b.rows[4].reasons[0].key, "batch.face_unusual");
         let t = b.totals(&kqm());
         assert_eq!((t.ok, t.warnings, t.errors), (1, 1, 3));
+    }
+
+    #[test]
+    fn debug_output_shows_no_cell() {
+        let b = checked(b"card,face,verification\nQW23XK7P9MZR4T8V,654321,135790\n");
+        let dbg = format!("{:?}", b.rows);
+        for secret in ["QW23XK7P9MZR", "654321", "135790"] {
+            assert!(!dbg.contains(secret), "{dbg}");
+        }
     }
 
     #[test]

@@ -305,7 +305,12 @@ impl Runner {
         let Some(r) = self.review.as_mut() else {
             return Err("no review on screen".into());
         };
-        let target = r.shown_at + Duration::milliseconds(at_ms as i64);
+        // Checked: a step's times come from a script file.
+        let target = i64::try_from(at_ms)
+            .ok()
+            .and_then(Duration::try_milliseconds)
+            .and_then(|d| r.shown_at.checked_add_signed(d))
+            .ok_or("time out of range")?;
         if target > self.clock.now() {
             self.clock.set(target);
         }
@@ -380,7 +385,12 @@ impl Runner {
     /// Lets demo time pass, stopping at every deadline on the way so each
     /// change is journaled at its own instant (holds end, windows close).
     fn wait(&mut self, seconds: u64) -> Result<String, String> {
-        let target = self.now() + Duration::seconds(seconds as i64);
+        // Checked: `parse` bounds waits, but a Script can be built in code.
+        let target = i64::try_from(seconds)
+            .ok()
+            .and_then(Duration::try_seconds)
+            .and_then(|d| self.now().checked_add_signed(d))
+            .ok_or_else(|| format!("a wait of {seconds} s is out of range"))?;
         let mut released = 0;
         for _ in 0..10_000 {
             let next = self

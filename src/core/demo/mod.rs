@@ -122,52 +122,163 @@ pub fn unmet(
     None
 }
 
+/// Bounds on a script: it is a file a person may have edited or been sent.
+pub const MAX_SCRIPT_BYTES: u64 = 1024 * 1024;
+pub const MAX_STEPS: usize = 1_000;
+/// The longest wait in one step: 30 days (the longest built-in window is 3).
+pub const MAX_WAIT_S: u64 = 30 * 24 * 3600;
+/// Demo face values are whole yuan in the range of real cards.
+pub const MAX_FACE_YUAN: i64 = 99_999;
+/// Card and channel texts are short.
+pub const MAX_TEXT_CHARS: usize = 64;
+
+/// The folder a demo works in for a data dir: `DATA/demo`, for the window
+/// (`--demo`) and for `demo --headless` alike, never the data dir itself.
+pub fn demo_paths(base: &super::session::Paths) -> super::session::Paths {
+    super::session::Paths::in_one_dir(&base.data_dir.join("demo"))
+}
+
+/// What is wrong with one field of a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepProblem {
+    /// A card that does not start with DEMO (it could be a real code).
+    NotDemoCard,
+    Speed(u64),
+    OutOfRange {
+        min: i128,
+        max: i128,
+        found: i128,
+    },
+    TooLong {
+        max: usize,
+    },
+}
+
 #[derive(Debug)]
 pub enum ScriptError {
     Json(serde_json::Error),
-    /// Step (1-based) and what is wrong with it.
-    Step(usize, String),
+    NoSteps,
+    TooManySteps(usize),
+    /// Step (1-based), the field, and what is wrong with it.
+    Step(usize, &'static str, StepProblem),
+}
+
+impl ScriptError {
+    /// In the person's language, naming the step and field.
+    pub fn describe(&self, tr: &crate::i18n::Texts) -> String {
+        match self {
+            ScriptError::Json(e) => tr.fmt(
+                "demo_script.json",
+                &[("line", &e.line()), ("error", &e.to_string())],
+            ),
+            ScriptError::NoSteps => tr.get("demo_script.no_steps").to_owned(),
+            ScriptError::TooManySteps(n) => tr.fmt(
+                "demo_script.too_many_steps",
+                &[("count", n), ("max", &MAX_STEPS)],
+            ),
+            ScriptError::Step(n, field, p) => {
+                let why = match p {
+                    StepProblem::NotDemoCard => tr.get("demo_script.not_demo_card").to_owned(),
+                    StepProblem::Speed(v) => tr.fmt("demo_script.speed", &[("found", v)]),
+                    StepProblem::OutOfRange { min, max, found } => tr.fmt(
+                        "demo_script.range",
+                        &[("min", min), ("max", max), ("found", found)],
+                    ),
+                    StepProblem::TooLong { max } => tr.fmt("demo_script.too_long", &[("max", max)]),
+                };
+                tr.fmt(
+                    "demo_script.step",
+                    &[("step", n), ("field", field), ("why", &why)],
+                )
+            }
+        }
+    }
 }
 
 impl std::fmt::Display for ScriptError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ScriptError::Json(e) => write!(f, "line {}: {e}", e.line()),
-            ScriptError::Step(n, why) => write!(f, "step {n}: {why}"),
-        }
+        f.write_str(&self.describe(&crate::i18n::Texts::new(crate::i18n::Lang::En)))
     }
 }
 
-/// Parses and checks a script: speeds are 1/10/60, cards are obviously fake.
+/// Checks one step's values (1-based `n`): speeds are 1/10/60, waits and
+/// face values in range, cards obviously fake, texts short.
+fn check_step(n: usize, action: &Action) -> Result<(), ScriptError> {
+    let range = |field, min: i128, max: i128, found: i128| {
+        if (min..=max).contains(&found) {
+            Ok(())
+        } else {
+            Err(ScriptError::Step(
+                n,
+                field,
+                StepProblem::OutOfRange { min, max, found },
+            ))
+        }
+    };
+    let short = |field, text: &str| {
+        if text.chars().count() > MAX_TEXT_CHARS {
+            Err(ScriptError::Step(
+                n,
+                field,
+                StepProblem::TooLong {
+                    max: MAX_TEXT_CHARS,
+                },
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match action {
+        Action::Speed { factor } if ![1, 10, 60].contains(factor) => Err(ScriptError::Step(
+            n,
+            "factor",
+            StepProblem::Speed(*factor as u64),
+        )),
+        Action::Wait { seconds } => range("seconds", 0, MAX_WAIT_S as i128, *seconds as i128),
+        Action::NewOrder {
+            channel,
+            card,
+            face_value_yuan,
+        } => {
+            short("channel", channel)?;
+            short("card", card)?;
+            if !card.trim().to_uppercase().starts_with("DEMO") {
+                return Err(ScriptError::Step(n, "card", StepProblem::NotDemoCard));
+            }
+            range(
+                "face_value_yuan",
+                1,
+                MAX_FACE_YUAN as i128,
+                *face_value_yuan as i128,
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Parses and checks a script: at most [`MAX_STEPS`] steps, each within
+/// its bounds (see [`check_step`]).
 pub fn parse(text: &str) -> Result<Script, ScriptError> {
     let script: Script = serde_json::from_str(text).map_err(ScriptError::Json)?;
-    for (i, s) in script.steps.iter().enumerate() {
-        match &s.action {
-            Action::Speed { factor } if ![1, 10, 60].contains(factor) => {
-                return Err(ScriptError::Step(i + 1, "speed must be 1, 10 or 60".into()));
-            }
-            Action::NewOrder {
-                card,
-                face_value_yuan,
-                ..
-            } => {
-                if !card.trim().to_uppercase().starts_with("DEMO") {
-                    return Err(ScriptError::Step(
-                        i + 1,
-                        "demo cards must start with DEMO (never a real code)".into(),
-                    ));
-                }
-                if *face_value_yuan <= 0 {
-                    return Err(ScriptError::Step(i + 1, "face value must be > 0".into()));
-                }
-            }
-            _ => {}
-        }
-    }
     if script.steps.is_empty() {
-        return Err(ScriptError::Step(0, "no steps".into()));
+        return Err(ScriptError::NoSteps);
+    }
+    if script.steps.len() > MAX_STEPS {
+        return Err(ScriptError::TooManySteps(script.steps.len()));
+    }
+    for (i, s) in script.steps.iter().enumerate() {
+        check_step(i + 1, &s.action)?;
     }
     Ok(script)
+}
+
+/// Reads and parses a script file: a regular file of at most
+/// [`MAX_SCRIPT_BYTES`] (a FIFO or device is refused before reading).
+pub fn read_script(path: &std::path::Path, tr: &crate::i18n::Texts) -> Result<Script, String> {
+    use crate::core::safe_file::{Links, describe, read_capped};
+    let bytes = read_capped(path, MAX_SCRIPT_BYTES, Links::Follow).map_err(|e| describe(&e, tr))?;
+    let text = String::from_utf8(bytes).map_err(|_| tr.get("demo_script.not_utf8").to_owned())?;
+    parse(&text).map_err(|e| e.describe(tr))
 }
 
 pub fn builtin() -> Script {
@@ -300,11 +411,74 @@ mod tests {
     #[test]
     fn bad_scripts_are_refused_with_the_step() {
         let real = r#"{"title":{"zh":"x","en":"x"},"steps":[{"do":"new_order","channel":"kaquanmao","card":"ABCD1234EFGH5678","face_value_yuan":100}]}"#;
-        assert!(matches!(parse(real), Err(ScriptError::Step(1, _))));
+        assert!(matches!(parse(real), Err(ScriptError::Step(1, "card", _))));
         let speed =
             r#"{"title":{"zh":"x","en":"x"},"steps":[{"do":"caption"},{"do":"speed","factor":7}]}"#;
-        assert!(matches!(parse(speed), Err(ScriptError::Step(2, _))));
+        assert!(matches!(
+            parse(speed),
+            Err(ScriptError::Step(2, "factor", _))
+        ));
         let unknown = r#"{"title":{"zh":"x","en":"x"},"steps":[{"do":"launch_rocket"}]}"#;
         assert!(matches!(parse(unknown), Err(ScriptError::Json(_))));
+    }
+
+    fn one_step(step: &str) -> String {
+        format!(r#"{{"title":{{"zh":"x","en":"x"}},"steps":[{{"do":"caption"}},{step}]}}"#)
+    }
+
+    #[test]
+    fn absurd_numbers_are_errors_naming_step_and_field() {
+        let order = |face: &str| {
+            one_step(&format!(
+                r#"{{"do":"new_order","channel":"kaquanmao","card":"DEMO-1","face_value_yuan":{face}}}"#
+            ))
+        };
+        let cases = [
+            (
+                one_step(r#"{"do":"wait","seconds":1000000000000000}"#),
+                "seconds",
+            ),
+            (
+                one_step(&format!(r#"{{"do":"wait","seconds":{}}}"#, u64::MAX)),
+                "seconds",
+            ),
+            (one_step(r#"{"do":"speed","factor":0}"#), "factor"),
+            (one_step(r#"{"do":"speed","factor":1000000000}"#), "factor"),
+            (order(&i64::MAX.to_string()), "face_value_yuan"),
+            (order(&i64::MIN.to_string()), "face_value_yuan"),
+            (order("0"), "face_value_yuan"),
+            (order("100000"), "face_value_yuan"),
+        ];
+        for (text, field) in cases {
+            match parse(&text) {
+                Err(e @ ScriptError::Step(2, f, _)) if f == field => {
+                    let en = e.describe(&crate::i18n::Texts::new(crate::i18n::Lang::En));
+                    let zh = e.describe(&crate::i18n::Texts::new(crate::i18n::Lang::Zh));
+                    assert!(en.contains("step 2") && en.contains(field), "{en}");
+                    assert!(zh.contains("第 2 步") && zh.contains(field), "{zh}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        // Beyond u64 is not a number serde reads as a wait: refused, no wrap.
+        let huge = one_step(r#"{"do":"wait","seconds":1000000000000000000000}"#);
+        assert!(matches!(parse(&huge), Err(ScriptError::Json(_))));
+        let long = one_step(&format!(
+            r#"{{"do":"new_order","channel":"kaquanmao","card":"DEMO{}","face_value_yuan":100}}"#,
+            "0".repeat(100)
+        ));
+        assert!(matches!(
+            parse(&long),
+            Err(ScriptError::Step(2, "card", StepProblem::TooLong { .. }))
+        ));
+    }
+
+    #[test]
+    fn the_step_count_is_bounded() {
+        let steps = vec![r#"{"do":"caption"}"#; MAX_STEPS + 1].join(",");
+        let text = format!(r#"{{"title":{{"zh":"x","en":"x"}},"steps":[{steps}]}}"#);
+        assert!(matches!(parse(&text), Err(ScriptError::TooManySteps(n)) if n == MAX_STEPS + 1));
+        let empty = r#"{"title":{"zh":"x","en":"x"},"steps":[]}"#;
+        assert!(matches!(parse(empty), Err(ScriptError::NoSteps)));
     }
 }
