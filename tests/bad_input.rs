@@ -206,9 +206,10 @@ fn an_unusable_data_dir_gives_a_message_not_a_panic() {
         .build_eframe(move |cc| cardguard::ui::App::new(cc, config));
     h.run();
     assert_has(&h, "cardguard cannot start");
-    assert_has(&h, "The data folder could not be opened");
+    assert_has(&h, "a-file is not a folder");
     click(&mut h, "简体中文");
     assert_has(&h, "卡密守护无法启动");
+    assert_has(&h, "a-file 不是文件夹");
 }
 
 #[test]

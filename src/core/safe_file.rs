@@ -461,7 +461,7 @@ pub fn ensure_dir(dir: &Path) -> Result<bool, FileError> {
         Ok(m) if m.is_dir() => return Ok(is_loose(&m)),
         Ok(_) => return Err(FileError::NotFolder(dir.to_path_buf())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io_err(dir, e)),
+        Err(e) => return Err(dir_err(dir, e)),
     }
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
@@ -470,7 +470,7 @@ pub fn ensure_dir(dir: &Path) -> Result<bool, FileError> {
         use std::os::unix::fs::DirBuilderExt;
         b.mode(0o700);
     }
-    b.create(dir).map_err(|e| io_err(dir, e))?;
+    b.create(dir).map_err(|e| dir_err(dir, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -478,6 +478,15 @@ pub fn ensure_dir(dir: &Path) -> Result<bool, FileError> {
             .map_err(|e| io_err(dir, e))?;
     }
     Ok(false)
+}
+
+/// Names the file standing where a parent folder of `dir` should be.
+fn dir_err(dir: &Path, e: std::io::Error) -> FileError {
+    dir.ancestors()
+        .skip(1)
+        .find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+        .map(|a| FileError::NotFolder(a.to_path_buf()))
+        .unwrap_or_else(|| io_err(dir, e))
 }
 
 /// Makes `base/rel` exist as folders 0700 without following a symlink at

@@ -19,8 +19,16 @@ pub struct Rig {
 
 impl Rig {
     pub fn new() -> Self {
+        // As cardguard makes its own folder (0700): a looser one is tightened
+        // with a notice, which tests/hostile_data_dir.rs covers.
+        let dir = tempfile::tempdir().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
         Self {
-            dir: tempfile::tempdir().unwrap(),
+            dir,
             clock: ManualClock::fixed(),
             clipboard: MemoryClipboard::default(),
         }
