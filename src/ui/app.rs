@@ -456,8 +456,10 @@ impl App {
         }
         self.read_window_input(&ctx, &mut commands);
 
-        // A frame that becomes evidence never shows the code unmasked.
-        let masked_for_screenshot = self.shots.begin_frame() || self.screenshot_to.is_some();
+        // Decided before anything is drawn: a frame that becomes evidence
+        // never shows a secret, whichever widget draws it.
+        let captured = self.shots.begin_frame() || self.screenshot_to.is_some();
+        super::capture::set_capture_frame(&ctx, captured);
         widgets::top_bar(
             ui,
             &self.tr,
@@ -489,7 +491,6 @@ impl App {
                             &self.tr,
                             session,
                             &mut self.draft,
-                            masked_for_screenshot,
                             &mut commands,
                         ),
                         Screen::Review => match &self.review {
@@ -519,7 +520,6 @@ impl App {
                             &self.tr,
                             session,
                             &mut self.batch_view,
-                            masked_for_screenshot,
                             now,
                             &mut commands,
                         ),

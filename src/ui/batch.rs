@@ -571,8 +571,6 @@ pub fn show(
     tr: &Texts,
     session: &Session,
     v: &mut BatchView,
-    // This frame becomes a screenshot: pasted codes must not show.
-    force_mask: bool,
     now: DateTime<Utc>,
     out: &mut Vec<Command>,
 ) {
@@ -648,7 +646,7 @@ pub fn show(
         .show(ui, |ui| {
             ui.add(
                 egui::TextEdit::multiline(&mut *v.paste)
-                    .password(!v.reveal_paste || force_mask)
+                    .password(!super::capture::may_reveal(ui.ctx(), v.reveal_paste))
                     .desired_rows(3)
                     .desired_width(f32::INFINITY)
                     .hint_text("卡密,面值\nABCD-1234-EFGH-5678,100"),

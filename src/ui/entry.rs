@@ -3,27 +3,23 @@
 
 use super::app::Command;
 use super::widgets::{self, DANGER, WARN};
-use crate::core::code::{
-    CODE_LEN, CodeProblem, VerificationProblem, describe_char, group, mask_raw,
-};
+use crate::core::code::{CODE_LEN, CodeProblem, VerificationProblem, describe_char, group};
 use crate::core::draft::{Draft, RetypeState, SMALL_TEST_FEN};
 use crate::core::money::{AmountProblem, Fen};
 use crate::core::profile::{ChannelProfile, Fee, Settlement};
 use crate::core::session::Session;
 use crate::i18n::Texts;
-use eframe::egui::{self, RichText, TextBuffer};
-use std::sync::Arc;
+use eframe::egui::{self, RichText};
 
 pub fn show(
     ui: &mut egui::Ui,
     tr: &Texts,
     session: &Session,
     draft: &mut Draft,
-    // This frame becomes a screenshot: mask whatever the person chose.
-    force_mask: bool,
     out: &mut Vec<Command>,
 ) {
-    let reveal = draft.reveal && !force_mask;
+    // A frame that becomes a screenshot masks whatever the person chose.
+    let reveal = super::capture::may_reveal(ui.ctx(), draft.reveal);
     ui.heading(tr.get("entry.title"));
     let first_use = !session.ledger().ever_released();
     if first_use {
@@ -66,26 +62,11 @@ pub fn show(
     // 2. Card code
     let code_label = ui.label(RichText::new(tr.get("entry.code")).strong());
     ui.horizontal(|ui| {
-        let mut layouter = |ui: &egui::Ui, buf: &dyn TextBuffer, _wrap: f32| -> Arc<egui::Galley> {
-            let shown = if reveal {
-                buf.as_str().to_owned()
-            } else {
-                mask_raw(buf.as_str())
-            };
-            let job = egui::text::LayoutJob::simple_singleline(
-                shown,
-                egui::FontId::monospace(18.0),
-                ui.visuals().widgets.inactive.text_color(),
-            );
-            ui.ctx().fonts_mut(|f| f.layout_job(job))
-        };
         let before = draft.code_raw.chars().count();
-        let edit = egui::TextEdit::singleline(&mut *draft.code_raw)
-            .id_salt("code")
-            .hint_text(tr.get("entry.code_hint"))
-            .desired_width(340.0)
-            .layouter(&mut layouter)
-            .show(ui);
+        let hint = tr.get("entry.code_hint");
+        let edit = super::capture::code_field(ui, &mut *draft.code_raw, reveal, "code", |e| {
+            e.hint_text(hint).desired_width(340.0)
+        });
         let response = edit.response.response.clone().labelled_by(code_label.id);
         if response.changed() {
             let pasted = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))));
