@@ -109,9 +109,23 @@ fn shot_lines(rig_dir: &std::path::Path) -> Vec<serde_json::Value> {
 
 /// Asks for a screenshot as a person does, checks the captured frame, then
 /// waits (bounded) for the saved file and its journal line.
-fn capture(h: &mut Harness<'static, App>, dir: &std::path::Path, how: How, want: Subject, what: &str) {
+fn capture(
+    h: &mut Harness<'static, App>,
+    dir: &std::path::Path,
+    how: How,
+    want: Subject,
+    what: &str,
+) {
     let tr = Texts::new(h.state().tr.lang());
     h.run();
+    // Where Show is on, the ordinary frame does show the code: the capture
+    // frame is what masks it.
+    let shown = frame_texts(h).iter().any(|t| !leaks(t).is_empty());
+    assert_eq!(
+        shown,
+        expect_shown(what),
+        "{what}: code shown before the capture"
+    );
     let before = shot_lines(dir).len();
     match how {
         How::Shortcut => {
@@ -146,19 +160,28 @@ fn capture(h: &mut Harness<'static, App>, dir: &std::path::Path, how: How, want:
         assert!(l.is_empty(), "{what}: secret {l:?} in captured text {t:?}");
     }
     // The look-alike hint names position 4 only, never its character.
-    let named = tr.fmt("entry.confusable_item", &[("pos", &4), ("ch", &'O'), ("alts", &"0")]);
+    let named = tr.fmt(
+        "entry.confusable_item",
+        &[("pos", &4), ("ch", &'O'), ("alts", &"0")],
+    );
     assert!(
         !texts.iter().any(|t| t.contains(&named)),
         "{what}: look-alike hint names a hidden character"
     );
     for cb in requests {
-        cb.complete(Arc::new(egui::ColorImage::filled([8, 4], egui::Color32::GRAY)));
+        cb.complete(Arc::new(egui::ColorImage::filled(
+            [8, 4],
+            egui::Color32::GRAY,
+        )));
     }
     // The worker encodes and writes off the UI thread; the app journals it
     // on a later frame.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while shot_lines(dir).len() == before {
-        assert!(std::time::Instant::now() < deadline, "{what}: never journaled");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: never journaled"
+        );
         std::thread::sleep(std::time::Duration::from_millis(5));
         h.step();
     }
@@ -174,6 +197,11 @@ fn capture(h: &mut Harness<'static, App>, dir: &std::path::Path, how: How, want:
         (Some(o), Some(b)) => panic!("{what}: both order {o} and batch {b}"),
     };
     assert_eq!(got, want, "{what}: filed under the wrong subject: {line}");
+}
+
+/// The screens where Show is on and the code is on screen in clear.
+fn expect_shown(what: &str) -> bool {
+    what.starts_with("entry") || what.starts_with("demo entry") || what.starts_with("batch table")
 }
 
 fn type_in(h: &mut Harness<'static, App>, label: &str, text: &str) {
@@ -199,17 +227,46 @@ fn single_order_screens(lang: Lang) {
     type_in(&mut h, tr.get("entry.verification"), VERIFICATION);
     click(&mut h, "¥100");
     assert!(h.state().draft.reveal, "Show is on");
-    let order = h.state().draft.order_id.clone().expect("draft has an order");
-    capture(&mut h, &dir, How::Shortcut, Subject::Order(order.clone()), "entry");
-    capture(&mut h, &dir, How::Button, Subject::Order(order.clone()), "entry (button)");
+    let order = h
+        .state()
+        .draft
+        .order_id
+        .clone()
+        .expect("draft has an order");
+    capture(
+        &mut h,
+        &dir,
+        How::Shortcut,
+        Subject::Order(order.clone()),
+        "entry",
+    );
+    capture(
+        &mut h,
+        &dir,
+        How::Button,
+        Subject::Order(order.clone()),
+        "entry (button)",
+    );
 
     click(&mut h, tr.get("entry.to_review"));
     assert_eq!(h.state().screen, Screen::Review);
-    capture(&mut h, &dir, How::Shortcut, Subject::Order(order.clone()), "review");
+    capture(
+        &mut h,
+        &dir,
+        How::Shortcut,
+        Subject::Order(order.clone()),
+        "review",
+    );
     tick(&mut h, &rig, 1_000);
     click_prefix(&mut h, tr.get("review.confirm"));
     assert_eq!(h.state().screen, Screen::Hold);
-    capture(&mut h, &dir, How::Shortcut, Subject::Order(order.clone()), "hold");
+    capture(
+        &mut h,
+        &dir,
+        How::Shortcut,
+        Subject::Order(order.clone()),
+        "hold",
+    );
     tick(&mut h, &rig, 10_000);
     assert_eq!(h.state().screen, Screen::Orders);
     capture(&mut h, &dir, How::Shortcut, Subject::None, "orders");
@@ -232,24 +289,55 @@ fn batch_screens(lang: Lang) {
     click(&mut h, "¥100");
     assert!(h.state().draft.order_id.is_some());
     click(&mut h, tr.get("nav.batch"));
-    let rows = format!("{CODE},100\nZXCV2345MNBV6789,100\n");
+    let rows = format!("{CODE},100,{VERIFICATION}\nZXCV2345MNBV6789,100,246802\n");
     click(&mut h, tr.get("batch.show_paste"));
+    assert!(h.state().batch_view.reveal_paste, "pasted codes shown");
     type_in(&mut h, tr.get("batch.paste"), &rows);
     click(&mut h, tr.get("batch.check_paste"));
     let batch = h.state().batch_view.id.clone().expect("imported");
     // And a second paste left in the shown field, not yet checked.
     type_in(&mut h, tr.get("batch.paste"), &rows);
-    capture(&mut h, &dir, How::Shortcut, Subject::Batch(batch.clone()), "batch table");
-    capture(&mut h, &dir, How::Button, Subject::Batch(batch.clone()), "batch table (button)");
+    capture(
+        &mut h,
+        &dir,
+        How::Shortcut,
+        Subject::Batch(batch.clone()),
+        "batch table",
+    );
+    capture(
+        &mut h,
+        &dir,
+        How::Button,
+        Subject::Batch(batch.clone()),
+        "batch table (button)",
+    );
     click_prefix(&mut h, tr.get("batch.review"));
     assert_eq!(h.state().screen, Screen::BatchReview);
-    capture(&mut h, &dir, How::Shortcut, Subject::Batch(batch.clone()), "batch review");
+    capture(
+        &mut h,
+        &dir,
+        How::Shortcut,
+        Subject::Batch(batch.clone()),
+        "batch review",
+    );
     tick(&mut h, &rig, 1_000);
     click_prefix(&mut h, tr.get("batch_review.confirm"));
     assert!(h.state().batch_view.run.is_some(), "batch run started");
-    capture(&mut h, &dir, How::Shortcut, Subject::Batch(batch.clone()), "batch run");
+    capture(
+        &mut h,
+        &dir,
+        How::Shortcut,
+        Subject::Batch(batch.clone()),
+        "batch run",
+    );
     tick(&mut h, &rig, 12_000);
-    capture(&mut h, &dir, How::Shortcut, Subject::Batch(batch.clone()), "batch run, released");
+    capture(
+        &mut h,
+        &dir,
+        How::Shortcut,
+        Subject::Batch(batch.clone()),
+        "batch run, released",
+    );
 }
 
 fn demo_screens(lang: Lang) {
@@ -275,8 +363,19 @@ fn demo_screens(lang: Lang) {
     type_in(&mut h, tr.get("entry.code"), CODE);
     click(&mut h, tr.get("entry.show"));
     type_in(&mut h, tr.get("entry.verification"), VERIFICATION);
-    let order = h.state().draft.order_id.clone().expect("draft has an order");
-    capture(&mut h, &dir, How::Shortcut, Subject::Order(order), "demo entry");
+    let order = h
+        .state()
+        .draft
+        .order_id
+        .clone()
+        .expect("draft has an order");
+    capture(
+        &mut h,
+        &dir,
+        How::Shortcut,
+        Subject::Order(order),
+        "demo entry",
+    );
     click(&mut h, tr.get("demo.sample_card"));
     click(&mut h, tr.get("nav.settings"));
     capture(&mut h, &dir, How::Button, Subject::None, "demo settings");
@@ -316,8 +415,54 @@ fn demo_screens_chinese() {
 fn the_leak_check_itself_finds_codes_grouped_or_not() {
     assert!(!leaks("QW7O ERXZ TYHJ UKMN").is_empty());
     assert!(!leaks("qw7o-erxz").is_empty());
-    assert!(!leaks("•••• •••• ••HJ UKMN").is_empty(), "one hidden char shown");
+    assert!(
+        !leaks("•••• •••• ••HJ UKMN").is_empty(),
+        "one hidden char shown"
+    );
     assert!(!leaks("code 918273").is_empty());
     assert!(leaks("•••• •••• •••• UKMN").is_empty());
     assert!(leaks("••••••").is_empty());
+}
+
+/// With Show off, the code field tells screen readers only the mask, and
+/// copying from it puts nothing on the clipboard.
+#[test]
+fn masked_code_field_says_and_copies_only_the_mask() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    let tr = Texts::new(Lang::En);
+    type_in(&mut h, tr.get("entry.code"), CODE);
+    assert!(!h.state().draft.reveal);
+    for t in frame_texts(&h) {
+        assert!(leaks(&t).is_empty(), "screen reader hears {t:?}");
+    }
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.event(egui::Event::Copy);
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .any(|c| matches!(c, egui::OutputCommand::CopyText(t) if !leaks(t).is_empty()));
+    assert!(!copied, "the masked code was copied to the clipboard");
+    // Shown, it may be copied (the person asked to see it).
+    click(&mut h, tr.get("entry.show"));
+    h.get_by_label(tr.get("entry.code")).focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.event(egui::Event::Copy);
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .any(|c| matches!(c, egui::OutputCommand::CopyText(t) if !leaks(t).is_empty()));
+    assert!(
+        copied,
+        "copy works when shown (so the check above can fail)"
+    );
 }

@@ -4,7 +4,7 @@
 
 use super::batch::BatchCommand;
 use super::clipboard::ClipboardPort;
-use super::shots::Shots;
+use super::shots::{ShotSubject, Shots};
 use super::{entry, fonts, hold, journal_view, orders, review, settings, widgets};
 use crate::core::clock::{ScaledClock, SharedClock, ms_between};
 use crate::core::code::{Alphabet, check_code};
@@ -486,13 +486,9 @@ impl App {
                     let Some(session) = &self.session else { return };
                     let now = session.now();
                     match self.screen {
-                        Screen::Entry => entry::show(
-                            ui,
-                            &self.tr,
-                            session,
-                            &mut self.draft,
-                            &mut commands,
-                        ),
+                        Screen::Entry => {
+                            entry::show(ui, &self.tr, session, &mut self.draft, &mut commands)
+                        }
                         Screen::Review => match &self.review {
                             Some(r) => review::show(ui, &self.tr, session, r, now, &mut commands),
                             None => commands.push(Command::Navigate(Screen::Entry)),
@@ -840,11 +836,14 @@ impl App {
                 self.notices.push(journal_view::export_notice(result));
             }
             Command::TakeScreenshot => {
-                let order = match self.screen {
-                    Screen::Review | Screen::Hold | Screen::Entry => self.draft.order_id.clone(),
-                    _ => self.focus_order.clone(),
+                let subject = self.screen_subject();
+                // A batch's bundle picks its screenshots by a `batch_` step.
+                let step = if subject.batch().is_some() {
+                    "batch_manual"
+                } else {
+                    "manual"
                 };
-                self.shots.request(order, "manual");
+                self.shots.request(subject, step);
             }
             Command::TypedLast4(text) => {
                 if let Some(r) = self.review.as_mut() {
@@ -866,7 +865,7 @@ impl App {
             }
             Command::Cancel(id) => match session
                 .cancel(&id)
-                .inspect(|_| self.shots.request(Some(id.clone()), "cancel_requested"))
+                .inspect(|_| self.shots.request_order(id.clone(), "cancel_requested"))
             {
                 Ok(Event::Cancelled { fee_fen }) => self.notices.push(
                     Notice::new(Level::Info, "notice.cancelled")
@@ -903,6 +902,30 @@ impl App {
                     self.notices.remove(i);
                 }
             }
+        }
+    }
+
+    /// What the screen shows, for a screenshot taken now: the order on the
+    /// entry, review and hold screens, the batch on the batch screens,
+    /// nothing on lists and settings.
+    pub fn screen_subject(&self) -> ShotSubject {
+        match self.screen {
+            Screen::Entry | Screen::Hold => ShotSubject::from_order(self.draft.order_id.clone()),
+            Screen::Review | Screen::BatchReview => {
+                match self.review.as_ref().map(|r| &r.subject) {
+                    Some(Subject::Order(id)) => ShotSubject::Order(id.clone()),
+                    Some(Subject::Batch(id)) => ShotSubject::Batch(id.clone()),
+                    None => ShotSubject::None,
+                }
+            }
+            Screen::Batch => self
+                .batch_view
+                .run
+                .as_ref()
+                .map(|r| r.id.clone())
+                .or_else(|| self.batch_view.id.clone())
+                .map_or(ShotSubject::None, ShotSubject::Batch),
+            Screen::Orders | Screen::Journal | Screen::Settings => ShotSubject::None,
         }
     }
 
@@ -1059,7 +1082,7 @@ impl App {
         ));
         self.screen = Screen::Review;
         self.journal_step(decided);
-        self.shots.request(Some(order_id.to_owned()), "review");
+        self.shots.request_order(order_id, "review");
     }
 
     /// Everything the guard weighs about this order (see `Session::guard_context`).
@@ -1103,11 +1126,11 @@ impl App {
                     Ok(()) => {
                         self.review = None;
                         self.screen = Screen::Hold;
-                        self.shots.request(Some(id), "confirmed");
+                        self.shots.request_order(id, "confirmed");
                     }
                     Err(e) => {
                         self.error("error.not_confirmed", e);
-                        self.shots.request(Some(id), "confirm_blocked");
+                        self.shots.request_order(id, "confirm_blocked");
                     }
                 }
             }
@@ -1184,7 +1207,7 @@ impl App {
         };
         for (id, event) in &caught_up.applied {
             if matches!(event, Event::WindowClosed { .. }) {
-                self.shots.request(Some(id.clone()), "window_closed");
+                self.shots.request_order(id.clone(), "window_closed");
             }
         }
         for id in caught_up.holds_due {
@@ -1241,7 +1264,7 @@ impl App {
                 self.error("error.not_released", e);
                 self.release_blocked = Some(id.to_owned());
                 self.screen = Screen::Hold;
-                self.shots.request(Some(id.to_owned()), "release_blocked");
+                self.shots.request_order(id, "release_blocked");
             }
         }
     }
@@ -1254,7 +1277,7 @@ impl App {
         };
         self.journaled = JournaledSteps::default();
         self.focus_order = Some(id.to_owned());
-        self.shots.request(Some(id.to_owned()), "released");
+        self.shots.request_order(id, "released");
         self.screen = Screen::Orders;
     }
 
@@ -1325,10 +1348,11 @@ impl App {
                         height: saved.height,
                         sha256: saved.sha256,
                         step: request.step.to_owned(),
+                        batch: request.subject.batch().map(str::to_owned),
                     };
-                    if let Err(e) = session.record(request.order.as_deref(), event) {
+                    if let Err(e) = session.record(request.subject.order(), event) {
                         self.error("error.journal_write", e);
-                    } else if request.step == "manual" {
+                    } else if request.step.ends_with("manual") {
                         self.notices.push(
                             Notice::new(Level::Info, "notice.screenshot_saved")
                                 .arg("path", saved.path),

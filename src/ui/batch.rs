@@ -7,6 +7,7 @@
 
 use super::app::{App, Command, Level, Notice, ReviewStep, Screen, Subject, TypeToConfirm};
 use super::file_picker::FilePicker;
+use super::shots::ShotSubject;
 use super::widgets::{DANGER, OK, WARN};
 use crate::core::batch::limits::{Crossing, LimitKind, covered, crossings};
 use crate::core::batch::run::{BatchRun, PauseReason, RunPhase};
@@ -382,8 +383,10 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
         BatchCommand::Resume => run_step(app, |run, s| run.resume(s)),
         BatchCommand::CancelAll => {
             run_step(app, |run, s| run.cancel_all(s));
-            let id = app.batch_view.run.as_ref().map(|r| r.id.clone());
-            app.shots.request(id, "batch_cancel_all");
+            if let Some(id) = app.batch_view.run.as_ref().map(|r| r.id.clone()) {
+                app.shots
+                    .request(ShotSubject::Batch(id), "batch_cancel_all");
+            }
         }
         BatchCommand::ExportResults => export_results(app),
         BatchCommand::ExportEvidence => {
@@ -482,7 +485,7 @@ fn review(app: &mut App, from: Option<egui::Rect>, ctx: &egui::Context) {
         TypeToConfirm::Total(t.face_value),
     ));
     app.screen = Screen::BatchReview;
-    app.shots.request(None, "batch_review");
+    app.shots.request(ShotSubject::Batch(id), "batch_review");
 }
 
 /// Called when the batch's confirmation passed.
@@ -502,7 +505,8 @@ pub fn start_run(app: &mut App, id: &str) {
             v.paste = Default::default();
             v.fixing = None;
             v.run = Some(run);
-            app.shots.request(None, "batch_confirmed");
+            app.shots
+                .request(ShotSubject::Batch(id.to_owned()), "batch_confirmed");
         }
         Err(e) => app.error("error.not_confirmed", e),
     }
@@ -531,7 +535,8 @@ pub fn advance_run(app: &mut App) {
                 } else {
                     "batch_paused"
                 };
-                app.shots.request(None, step);
+                let id = run.id.clone();
+                app.shots.request(ShotSubject::Batch(id), step);
             }
         }
         Err(e) => app.error("error.not_released", e),

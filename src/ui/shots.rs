@@ -9,9 +9,39 @@ use eframe::egui;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+/// What a screenshot is evidence of: what the screen shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShotSubject {
+    /// Settings, the journal, the orders list: no one order or batch.
+    None,
+    Order(String),
+    Batch(String),
+}
+
+impl ShotSubject {
+    pub fn order(&self) -> Option<&str> {
+        match self {
+            ShotSubject::Order(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn batch(&self) -> Option<&str> {
+        match self {
+            ShotSubject::Batch(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn from_order(order: Option<String>) -> Self {
+        order.map_or(ShotSubject::None, ShotSubject::Order)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ShotRequest {
-    pub order: Option<String>,
+    pub subject: ShotSubject,
+    /// A batch's steps start with `batch_` (its evidence bundle picks them by name).
     pub step: &'static str,
 }
 
@@ -39,8 +69,13 @@ impl Shots {
         }
     }
 
-    pub fn request(&mut self, order: Option<String>, step: &'static str) {
-        self.pending.push(ShotRequest { order, step });
+    pub fn request(&mut self, subject: ShotSubject, step: &'static str) {
+        self.pending.push(ShotRequest { subject, step });
+    }
+
+    /// A screenshot of one order's screen.
+    pub fn request_order(&mut self, order: impl Into<String>, step: &'static str) {
+        self.request(ShotSubject::Order(order.into()), step);
     }
 
     /// Call at the start of a frame; true when this frame will be captured
@@ -68,7 +103,7 @@ impl Shots {
                             w as u32,
                             h as u32,
                             at,
-                            r.order.as_deref(),
+                            r.subject.order(),
                             r.step,
                         );
                         let _ = tx.send((r, saved));
