@@ -10,6 +10,7 @@ fn import_file(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, path:
     h.state_mut().batch_view.path.clear();
     type_into(h, "File", &path.display().to_string());
     click(h, "Import file");
+    settle_import(h);
 }
 
 #[test]
@@ -126,6 +127,7 @@ fn bad_files_give_a_clear_message_and_change_nothing() {
         h.state_mut().batch_view.path = path.display().to_string();
         h.run();
         click(&mut h, "Import file");
+        settle_import(&mut h);
         assert_has(&h, message);
         assert_has(&h, "2 rows: 2 ok");
     }
@@ -133,6 +135,7 @@ fn bad_files_give_a_clear_message_and_change_nothing() {
     h.state_mut().batch_view.path = rig.dir.path().display().to_string();
     h.run();
     click(&mut h, "Import file");
+    settle_import(&mut h);
     assert_has(&h, "is a folder, not a file");
     let after = rig
         .kinds()
@@ -160,6 +163,7 @@ fn the_file_browser_lists_batch_files_and_imports_the_chosen_one() {
     click(&mut h, "Show all files");
     assert_has(&h, "photo.png");
     click(&mut h, "cards.csv");
+    settle_import(&mut h);
     assert_has(&h, "3 rows: 3 ok");
     assert!(!has(&h, "photo.png"), "the browser closed");
 }

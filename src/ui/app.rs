@@ -1222,6 +1222,7 @@ impl App {
             }
         }
         super::batch::advance_run(self);
+        super::batch::poll_import(self);
         self.journal_screenshots();
         self.clear_clipboard_if_due();
     }
@@ -1476,15 +1477,36 @@ impl App {
             return;
         };
         let ctx2 = ctx.clone();
+        let tr = Texts::new(self.tr.lang());
         ctx.request_screenshot(move |image| {
-            match widgets::save_png(&path, &image) {
-                Ok(()) => println!("screenshot saved to {}", path.display()),
-                Err(e) => eprintln!("could not save screenshot {}: {e}", path.display()),
+            let [w, h] = image.size;
+            let rgba = widgets::rgba_bytes(&image);
+            match crate::core::screenshot::write_png_new(&path, &rgba, w as u32, h as u32) {
+                Ok(()) => {
+                    CLI_SCREENSHOT.store(CLI_SHOT_SAVED, std::sync::atomic::Ordering::SeqCst);
+                    println!("screenshot saved to {}", path.display());
+                }
+                Err(e) => {
+                    CLI_SCREENSHOT.store(CLI_SHOT_FAILED, std::sync::atomic::Ordering::SeqCst);
+                    let why = crate::core::safe_file::describe(&e, &tr);
+                    eprintln!("{}", tr.fmt("screenshot.not_saved", &[("error", &why)]));
+                }
             }
             ctx2.send_viewport_cmd(egui::ViewportCommand::Close);
             ctx2.request_repaint();
         });
     }
+}
+
+const CLI_SHOT_SAVED: u8 = 1;
+const CLI_SHOT_FAILED: u8 = 2;
+/// What became of `--screenshot PNG` (one per process: main reads it
+/// after the window closed).
+static CLI_SCREENSHOT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Whether `--screenshot PNG` was written (false if it failed or never ran).
+pub fn cli_screenshot_saved() -> bool {
+    CLI_SCREENSHOT.load(std::sync::atomic::Ordering::SeqCst) == CLI_SHOT_SAVED
 }
 
 /// Where the next step's confirm button must not be (the previous button

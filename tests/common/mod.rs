@@ -178,6 +178,22 @@ pub fn import_batch(h: &mut Harness<'static, App>, rig: &Rig, name: &str, bytes:
     h.state_mut().batch_view.path.clear();
     type_into(h, "File", &file.display().to_string());
     click(h, "Import file");
+    settle_import(h);
+}
+
+/// A chosen file is read on a worker thread: draws frames until its result
+/// is applied (bounded, so a read that never ends fails the test).
+pub fn settle_import(h: &mut Harness<'static, App>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h.state().batch_view.importing.is_some() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the batch file was never read"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        h.step();
+    }
+    h.run();
 }
 
 /// `n` valid rows of `face` yuan each, as a CSV with an English header.
