@@ -64,7 +64,7 @@ pub fn show(
     ui.horizontal(|ui| {
         let before = draft.code_raw.chars().count();
         let hint = tr.get("entry.code_hint");
-        let edit = super::capture::code_field(ui, &mut *draft.code_raw, reveal, "code", |e| {
+        let edit = super::capture::code_field(ui, &mut draft.code_raw, reveal, "code", |e| {
             e.hint_text(hint).desired_width(340.0)
         });
         let response = edit.response.response.clone().labelled_by(code_label.id);
@@ -96,7 +96,13 @@ pub fn show(
         format!("{shown}  ({count})")
     };
     ui.label(RichText::new(line).monospace());
-    code_messages(ui, tr, &check.code.problem, !draft.code_raw.is_empty());
+    code_messages(
+        ui,
+        tr,
+        &check.code.problem,
+        !draft.code_raw.is_empty(),
+        reveal,
+    );
     if check.code.problem.is_none() && !check.code.confusables.is_empty() {
         let list: Vec<String> = check
             .code
@@ -104,7 +110,9 @@ pub fn show(
             .iter()
             .map(|c| {
                 // Masked, name only positions: the warning must not reveal the code.
-                if !reveal && c.position <= CODE_LEN - 4 {
+                // (a code of another length is masked whole).
+                let shown = check.code.normalized.len() == CODE_LEN && c.position > CODE_LEN - 4;
+                if !reveal && !shown {
                     return tr.fmt("entry.confusable_hidden", &[("pos", &c.position)]);
                 }
                 let alts: String = c
@@ -282,7 +290,13 @@ fn regroup_if_typing_at_end(
     }
 }
 
-fn code_messages(ui: &mut egui::Ui, tr: &Texts, problem: &Option<CodeProblem>, typed: bool) {
+fn code_messages(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    problem: &Option<CodeProblem>,
+    typed: bool,
+    reveal: bool,
+) {
     let msg = match problem {
         None => {
             ui.label(RichText::new(tr.get("entry.code_ok")).color(widgets::OK));
@@ -299,6 +313,10 @@ fn code_messages(ui: &mut egui::Ui, tr: &Texts, problem: &Option<CodeProblem>, t
             "entry.code_invalid_char",
             &[("ch", &describe_char(*ch)), ("pos", position)],
         ),
+        // Masked, a code character is named only where the mask shows it.
+        Some(CodeProblem::NotInAlphabet { position, .. }) if !reveal => {
+            tr.fmt("entry.code_not_in_alphabet_hidden", &[("pos", position)])
+        }
         Some(CodeProblem::NotInAlphabet {
             ch,
             position,
