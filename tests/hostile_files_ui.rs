@@ -32,8 +32,7 @@ fn a_fifo_chosen_as_a_batch_file_is_refused_and_the_window_goes_on() {
     });
     h.state_mut().batch_view.path.clear();
     type_into(&mut h, "File", &fifo.display().to_string());
-    click(&mut h, "Import file");
-    settle_import(&mut h);
+    click_then_settle_import(&mut h, "Import file");
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     watchdog.join().unwrap();
     assert_has(&h, "is a FIFO (named pipe), not a regular file");

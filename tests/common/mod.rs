@@ -177,7 +177,15 @@ pub fn import_batch(h: &mut Harness<'static, App>, rig: &Rig, name: &str, bytes:
     std::fs::write(&file, bytes).unwrap();
     h.state_mut().batch_view.path.clear();
     type_into(h, "File", &file.display().to_string());
-    click(h, "Import file");
+    click_then_settle_import(h, "Import file");
+}
+
+/// Clicks a widget that starts reading a batch file, then waits for it.
+/// (`click` would `run` to a fixed number of frames, and the worker's
+/// wake-up can land at any of them.)
+pub fn click_then_settle_import(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
     settle_import(h);
 }
 
