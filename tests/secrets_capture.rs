@@ -168,6 +168,16 @@ fn capture(
         !texts.iter().any(|t| t.contains(&named)),
         "{what}: look-alike hint names a hidden character"
     );
+    // The glow backend reads the pixels while painting the NEXT frame:
+    // that one must be masked too.
+    h.step();
+    for t in &frame_texts(h) {
+        let l = leaks(t);
+        assert!(
+            l.is_empty(),
+            "{what}: secret {l:?} in the frame after the capture frame {t:?}"
+        );
+    }
     for cb in requests {
         cb.complete(Arc::new(egui::ColorImage::filled(
             [8, 4],

@@ -1478,7 +1478,10 @@ impl App {
         };
         let ctx2 = ctx.clone();
         let tr = Texts::new(self.tr.lang());
+        // Masked until the pixels are in: the backend may read a later frame.
+        let guard = self.shots.in_flight();
         ctx.request_screenshot(move |image| {
+            drop(guard);
             let [w, h] = image.size;
             let rgba = widgets::rgba_bytes(&image);
             match crate::core::screenshot::write_png_new(&path, &rgba, w as u32, h as u32) {
