@@ -446,7 +446,20 @@ fn masked_code_field_says_and_copies_only_the_mask() {
     for t in frame_texts(&h) {
         assert!(leaks(&t).is_empty(), "screen reader hears {t:?}");
     }
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    // Selecting it all must not hand it to the primary selection either.
+    h.input_mut().events.push(egui::Event::Key {
+        key: egui::Key::A,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::COMMAND,
+    });
+    h.step();
+    let selected =
+        h.output().platform_output.commands.iter().any(
+            |c| matches!(c, egui::OutputCommand::TextSelectionSettled(t) if !leaks(t).is_empty()),
+        );
+    assert!(!selected, "the masked code became the primary selection");
     h.run();
     h.event(egui::Event::Copy);
     h.step();

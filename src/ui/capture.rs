@@ -85,5 +85,10 @@ fn hide_value(ctx: &egui::Context, id: egui::Id, raw: &str) {
                 info.prev_text_value = info.prev_text_value.as_deref().map(mask_raw);
             }
         }
+        // A settled selection becomes the X11 primary selection: never a
+        // piece of a masked code.
+        o.commands.retain(|c| {
+            !matches!(c, egui::OutputCommand::TextSelectionSettled(t) if raw.contains(t.as_str()))
+        });
     });
 }
