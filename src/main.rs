@@ -39,6 +39,7 @@ fn main() -> std::process::ExitCode {
         Some(d) => d.clone(),
         None => Arc::new(SystemClock),
     };
+    let wants_screenshot = cli.screenshot.is_some();
     let config = AppConfig {
         paths,
         clock,
@@ -53,6 +54,10 @@ fn main() -> std::process::ExitCode {
         options,
         Box::new(|cc| Ok(Box::new(App::new(cc, config)))),
     ) {
+        // The message was printed where the save failed.
+        Ok(()) if wants_screenshot && !cardguard::ui::app::cli_screenshot_saved() => {
+            std::process::ExitCode::FAILURE
+        }
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("cardguard could not open its window: {e}");

@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 fn import_file(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, path: &std::path::Path) {
     h.state_mut().batch_view.path.clear();
     type_into(h, "File", &path.display().to_string());
-    click(h, "Import file");
+    click_then_settle_import(h, "Import file");
 }
 
 #[test]
@@ -125,14 +125,14 @@ fn bad_files_give_a_clear_message_and_change_nothing() {
         h.state_mut().notices.clear();
         h.state_mut().batch_view.path = path.display().to_string();
         h.run();
-        click(&mut h, "Import file");
+        click_then_settle_import(&mut h, "Import file");
         assert_has(&h, message);
         assert_has(&h, "2 rows: 2 ok");
     }
     // A folder is not a file.
     h.state_mut().batch_view.path = rig.dir.path().display().to_string();
     h.run();
-    click(&mut h, "Import file");
+    click_then_settle_import(&mut h, "Import file");
     assert_has(&h, "is a folder, not a file");
     let after = rig
         .kinds()
@@ -159,7 +159,7 @@ fn the_file_browser_lists_batch_files_and_imports_the_chosen_one() {
     assert!(!has(&h, "photo.png"), "only CSV/TSV/TXT by default");
     click(&mut h, "Show all files");
     assert_has(&h, "photo.png");
-    click(&mut h, "cards.csv");
+    click_then_settle_import(&mut h, "cards.csv");
     assert_has(&h, "3 rows: 3 ok");
     assert!(!has(&h, "photo.png"), "the browser closed");
 }

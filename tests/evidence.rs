@@ -68,6 +68,7 @@ fn journal_with_screenshots(dir: &Path) -> Vec<String> {
                     height: 16,
                     sha256: saved.sha256,
                     step: "review".into(),
+                    batch: None,
                 },
             )
             .unwrap();

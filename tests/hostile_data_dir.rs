@@ -127,3 +127,24 @@ fn umask_000_still_gives_private_files_and_folders() {
     assert_eq!(mode(dir.join(&shot.path).parent().unwrap()), 0o700);
     drop(s);
 }
+
+#[test]
+fn a_linked_settings_file_is_refused_said_in_both_languages_and_left_alone() {
+    let rig = Rig::new();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("mine.json");
+    std::fs::write(&target, br#"{"hold_s": 30}"#).unwrap();
+    std::os::unix::fs::symlink(&target, rig.dir.path().join("settings.json")).unwrap();
+    let mut h = rig.open(Lang::Zh);
+    assert_has(&h, "符号链接");
+    click(&mut h, "English");
+    assert_has(&h, "symbolic link");
+    // Neither the link nor what it points at was changed.
+    assert_eq!(std::fs::read(&target).unwrap(), br#"{"hold_s": 30}"#);
+    assert!(
+        std::fs::symlink_metadata(rig.dir.path().join("settings.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}

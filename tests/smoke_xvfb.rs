@@ -14,8 +14,13 @@ fn decode(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
     (info.width, info.height, buf)
 }
 
-#[test]
-fn real_binary_renders_chinese_and_saves_a_screenshot() {
+/// Runs the real binary under Xvfb with `--screenshot shot`; its exit
+/// status, stdout and stderr.
+fn run_with_screenshot(
+    data: &std::path::Path,
+    lang: &str,
+    shot: &std::path::Path,
+) -> (std::process::ExitStatus, String, String) {
     let found = Command::new("sh")
         .args(["-c", "command -v xvfb-run"])
         .output()
@@ -24,9 +29,6 @@ fn real_binary_renders_chinese_and_saves_a_screenshot() {
         found.unwrap_or(false),
         "xvfb-run is needed for this test: apt-get install xvfb xauth libgl1-mesa-dri libglx-mesa0 (see .ci/run)"
     );
-    let dir = tempfile::tempdir().unwrap();
-    let shot = dir.path().join("shot.png");
-    let data = dir.path().join("data");
     let mut child = Command::new("xvfb-run")
         .args([
             "-a",
@@ -35,15 +37,9 @@ fn real_binary_renders_chinese_and_saves_a_screenshot() {
             env!("CARGO_BIN_EXE_cardguard"),
         ])
         .arg("--data-dir")
-        .arg(&data)
-        .args([
-            "--lang",
-            "zh-CN",
-            "--window-size",
-            "900x640",
-            "--screenshot",
-        ])
-        .arg(&shot)
+        .arg(data)
+        .args(["--lang", lang, "--window-size", "900x640", "--screenshot"])
+        .arg(shot)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -61,12 +57,20 @@ fn real_binary_renders_chinese_and_saves_a_screenshot() {
         std::thread::sleep(Duration::from_millis(100));
     };
     let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        status.success(),
-        "exit {status}: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    (
+        status,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn real_binary_renders_chinese_and_saves_a_screenshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("shot.png");
+    let data = dir.path().join("data");
+    let (status, stdout, stderr) = run_with_screenshot(&data, "zh-CN", &shot);
+    assert!(status.success(), "exit {status}: {stdout}\n{stderr}");
     assert!(stdout.contains("screenshot saved"), "{stdout}");
 
     let (w, h, rgba) = decode(&shot);
@@ -91,4 +95,42 @@ fn real_binary_renders_chinese_and_saves_a_screenshot() {
     // The app really ran on that data dir.
     let journal = std::fs::read_to_string(data.join("journal.jsonl")).unwrap();
     assert!(journal.contains("\"kind\":\"app_started\""));
+}
+
+/// `--screenshot` that cannot save says why in the person's language and
+/// exits non-zero: a missing folder, a folder, a symlink (never followed).
+#[test]
+fn a_screenshot_that_cannot_be_saved_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let victim = dir.path().join("victim.png");
+    std::fs::write(&victim, b"keep").unwrap();
+    let link = dir.path().join("link.png");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let cases = [
+        (
+            dir.path().join("missing/shot.png"),
+            "en",
+            "The screenshot was not saved",
+        ),
+        (dir.path().to_path_buf(), "zh-CN", "截图未保存"),
+        (link, "en", "The screenshot was not saved"),
+    ];
+    for (shot, lang, said) in cases {
+        let (status, stdout, stderr) = run_with_screenshot(&data, lang, &shot);
+        assert!(
+            !status.success(),
+            "{}: exit {status}: {stdout}",
+            shot.display()
+        );
+        assert!(stderr.contains(said), "{}: {stderr}", shot.display());
+        assert!(!stdout.contains("screenshot saved"), "{stdout}");
+    }
+    assert_eq!(
+        std::fs::read(&victim).unwrap(),
+        b"keep",
+        "the link's target is untouched"
+    );
+    assert!(!dir.path().join("missing").exists());
 }

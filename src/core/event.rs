@@ -99,6 +99,9 @@ pub enum Event {
         height: u32,
         sha256: String,
         step: String,
+        /// Set when the screenshot is evidence of a batch (journaled without an order).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        batch: Option<String>,
     },
     /// The second confirmation passed; the order is now held on this device.
     Confirmed {

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod draft;
 pub mod event;
 pub mod evidence;
+pub mod exports;
 pub mod fingerprint;
 pub mod guard;
 pub mod journal;

@@ -3,7 +3,7 @@
 //! name is taken), with its SHA-256 for the journal.
 
 use super::journal::sha256_hex;
-use super::safe_file;
+use super::safe_file::{FileError, create_new_private, ensure_subdir};
 use chrono::{DateTime, FixedOffset};
 use std::path::Path;
 
@@ -57,9 +57,8 @@ pub fn save(
     let png = encode_png(rgba, width, height)?;
     let sha256 = sha256_hex(&png);
     let month = at.format("%Y-%m").to_string();
-    // No link at any level, folders 0700, files 0600: the evidence stays
-    // inside the data dir and private.
-    let dir = safe_file::ensure_subdir(data_dir, Path::new(&format!("screenshots/{month}")))?;
+    // 0700 folders, no link followed at any level; files new and 0600.
+    let dir = ensure_subdir(data_dir, &Path::new("screenshots").join(&month))?;
     let stem = format!(
         "{}_{}_{}",
         at.format("%Y%m%d-%H%M%S"),
@@ -72,7 +71,7 @@ pub fn save(
         } else {
             format!("{stem}-{n}.png")
         };
-        match safe_file::create_new_private(&dir.join(&name)) {
+        match create_new_private(&dir.join(&name)) {
             Ok(mut f) => {
                 use std::io::Write;
                 f.write_all(&png)?;
@@ -84,17 +83,25 @@ pub fn save(
                     sha256,
                 });
             }
-            Err(safe_file::FileError::Io(_, e))
-                if e.kind() == std::io::ErrorKind::AlreadyExists =>
-            {
-                continue;
-            }
+            Err(FileError::Io(_, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e.into()),
         }
     }
     Err(std::io::Error::other(
         "too many screenshots with the same name",
     ))
+}
+
+/// Writes a PNG where the person asked (`--screenshot PNG`): a new file
+/// only, in a folder that exists; a symlink, a folder or any existing path
+/// there is refused and left as it is.
+pub fn write_png_new(path: &Path, rgba: &[u8], width: u32, height: u32) -> Result<(), FileError> {
+    use std::io::Write;
+    let png = encode_png(rgba, width, height).map_err(|e| FileError::Io(path.into(), e))?;
+    let mut f = create_new_private(path)?;
+    f.write_all(&png)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| FileError::Io(path.into(), e))
 }
 
 #[cfg(test)]
@@ -120,5 +127,30 @@ mod tests {
         assert_eq!(sha256_hex(&bytes), a.sha256);
         assert_eq!((a.width, a.height), (8, 4));
         assert!(bytes.starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn a_chosen_png_path_is_written_new_or_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let px = vec![9u8; 4 * 2 * 2];
+        let ok = dir.path().join("shot.png");
+        write_png_new(&ok, &px, 2, 2).unwrap();
+        assert!(std::fs::read(&ok).unwrap().starts_with(b"\x89PNG"));
+        // Missing folder, a folder, an existing file: refused, nothing changed.
+        assert!(write_png_new(&dir.path().join("no/such/shot.png"), &px, 2, 2).is_err());
+        assert!(!dir.path().join("no").exists());
+        assert!(write_png_new(dir.path(), &px, 2, 2).is_err());
+        let before = std::fs::read(&ok).unwrap();
+        assert!(write_png_new(&ok, &px, 2, 2).is_err());
+        assert_eq!(std::fs::read(&ok).unwrap(), before);
+        #[cfg(unix)]
+        {
+            let target = dir.path().join("victim");
+            std::fs::write(&target, b"keep").unwrap();
+            let link = dir.path().join("link.png");
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            assert!(write_png_new(&link, &px, 2, 2).is_err());
+            assert_eq!(std::fs::read(&target).unwrap(), b"keep");
+        }
     }
 }

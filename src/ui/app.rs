@@ -4,7 +4,7 @@
 
 use super::batch::BatchCommand;
 use super::clipboard::ClipboardPort;
-use super::shots::Shots;
+use super::shots::{ShotSubject, Shots};
 use super::{entry, fonts, hold, journal_view, orders, review, settings, widgets};
 use crate::core::clock::{ScaledClock, SharedClock, ms_between};
 use crate::core::code::{Alphabet, check_code};
@@ -131,6 +131,8 @@ pub struct Notice {
     pub level: Level,
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,
+    /// Said by the core in both languages ([zh-CN, en]); replaces key/args.
+    said: Option<[String; 2]>,
 }
 
 impl Notice {
@@ -139,6 +141,16 @@ impl Notice {
             level,
             key,
             args: Vec::new(),
+            said: None,
+        }
+    }
+    /// A notice the core words itself (`describe(tr)`), kept in both
+    /// languages so switching language re-words it.
+    pub fn said_by(level: Level, describe: impl Fn(&Texts) -> String) -> Self {
+        let said = Lang::ALL.map(|l| describe(&Texts::new(l)));
+        Self {
+            said: Some(said),
+            ..Self::new(level, "")
         }
     }
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -167,6 +179,10 @@ impl Notice {
         }
     }
     pub fn text(&self, tr: &Texts) -> String {
+        if let Some(said) = &self.said {
+            let i = Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0);
+            return said[i].clone();
+        }
         let args: Vec<(&str, &str)> = self
             .args
             .iter()
@@ -412,22 +428,8 @@ impl App {
         let Some(s) = &self.session else { return };
         for note in s.startup_notes.clone() {
             let n = match note {
-                StartupNote::Profiles(p) => Notice::new(Level::Warning, "notice.profiles_damaged")
-                    .arg("file", p.file.display())
-                    .arg(
-                        "line",
-                        p.line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()),
-                    )
-                    .arg("error", p.message),
-                StartupNote::Settings(p) => Notice::new(Level::Warning, "notice.settings_damaged")
-                    .arg("file", p.file.display())
-                    .arg(
-                        "backup",
-                        p.backup
-                            .map(|b| b.display().to_string())
-                            .unwrap_or_else(|| "-".into()),
-                    )
-                    .arg("error", p.message),
+                StartupNote::Profiles(p) => Notice::said_by(Level::Warning, |tr| p.describe(tr)),
+                StartupNote::Settings(p) => Notice::said_by(Level::Warning, |tr| p.describe(tr)),
                 StartupNote::TornTailRepaired(t) => {
                     Notice::new(Level::Warning, "notice.torn_tail").arg("bytes", t.dropped_bytes)
                 }
@@ -496,8 +498,10 @@ impl App {
         }
         self.read_window_input(&ctx, &mut commands);
 
-        // A frame that becomes evidence never shows the code unmasked.
-        let masked_for_screenshot = self.shots.begin_frame() || self.screenshot_to.is_some();
+        // Decided before anything is drawn: a frame that becomes evidence
+        // never shows a secret, whichever widget draws it.
+        let captured = self.shots.begin_frame() || self.screenshot_to.is_some();
+        super::capture::set_capture_frame(&ctx, captured);
         widgets::top_bar(
             ui,
             &self.tr,
@@ -524,14 +528,9 @@ impl App {
                     let Some(session) = &self.session else { return };
                     let now = session.now();
                     match self.screen {
-                        Screen::Entry => entry::show(
-                            ui,
-                            &self.tr,
-                            session,
-                            &mut self.draft,
-                            masked_for_screenshot,
-                            &mut commands,
-                        ),
+                        Screen::Entry => {
+                            entry::show(ui, &self.tr, session, &mut self.draft, &mut commands)
+                        }
                         Screen::Review => match &self.review {
                             Some(r) => review::show(ui, &self.tr, session, r, now, &mut commands),
                             None => commands.push(Command::Navigate(Screen::Entry)),
@@ -559,7 +558,6 @@ impl App {
                             &self.tr,
                             session,
                             &mut self.batch_view,
-                            masked_for_screenshot,
                             now,
                             &mut commands,
                         ),
@@ -880,11 +878,14 @@ impl App {
                 self.notices.push(journal_view::export_notice(result));
             }
             Command::TakeScreenshot => {
-                let order = match self.screen {
-                    Screen::Review | Screen::Hold | Screen::Entry => self.draft.order_id.clone(),
-                    _ => self.focus_order.clone(),
+                let subject = self.screen_subject();
+                // A batch's bundle picks its screenshots by a `batch_` step.
+                let step = if subject.batch().is_some() {
+                    "batch_manual"
+                } else {
+                    "manual"
                 };
-                self.shots.request(order, "manual");
+                self.shots.request(subject, step);
             }
             Command::TypedLast4(text) => {
                 if let Some(r) = self.review.as_mut() {
@@ -906,7 +907,7 @@ impl App {
             }
             Command::Cancel(id) => match session
                 .cancel(&id)
-                .inspect(|_| self.shots.request(Some(id.clone()), "cancel_requested"))
+                .inspect(|_| self.shots.request_order(id.clone(), "cancel_requested"))
             {
                 Ok(Event::Cancelled { fee_fen }) => self.notices.push(
                     Notice::new(Level::Info, "notice.cancelled")
@@ -943,6 +944,30 @@ impl App {
                     self.notices.remove(i);
                 }
             }
+        }
+    }
+
+    /// What the screen shows, for a screenshot taken now: the order on the
+    /// entry, review and hold screens, the batch on the batch screens,
+    /// nothing on lists and settings.
+    pub fn screen_subject(&self) -> ShotSubject {
+        match self.screen {
+            Screen::Entry | Screen::Hold => ShotSubject::from_order(self.draft.order_id.clone()),
+            Screen::Review | Screen::BatchReview => {
+                match self.review.as_ref().map(|r| &r.subject) {
+                    Some(Subject::Order(id)) => ShotSubject::Order(id.clone()),
+                    Some(Subject::Batch(id)) => ShotSubject::Batch(id.clone()),
+                    None => ShotSubject::None,
+                }
+            }
+            Screen::Batch => self
+                .batch_view
+                .run
+                .as_ref()
+                .map(|r| r.id.clone())
+                .or_else(|| self.batch_view.id.clone())
+                .map_or(ShotSubject::None, ShotSubject::Batch),
+            Screen::Orders | Screen::Journal | Screen::Settings => ShotSubject::None,
         }
     }
 
@@ -1099,7 +1124,7 @@ impl App {
         ));
         self.screen = Screen::Review;
         self.journal_step(decided);
-        self.shots.request(Some(order_id.to_owned()), "review");
+        self.shots.request_order(order_id, "review");
     }
 
     /// Everything the guard weighs about this order (see `Session::guard_context`).
@@ -1143,11 +1168,11 @@ impl App {
                     Ok(()) => {
                         self.review = None;
                         self.screen = Screen::Hold;
-                        self.shots.request(Some(id), "confirmed");
+                        self.shots.request_order(id, "confirmed");
                     }
                     Err(e) => {
                         self.error("error.not_confirmed", e);
-                        self.shots.request(Some(id), "confirm_blocked");
+                        self.shots.request_order(id, "confirm_blocked");
                     }
                 }
             }
@@ -1224,7 +1249,7 @@ impl App {
         };
         for (id, event) in &caught_up.applied {
             if matches!(event, Event::WindowClosed { .. }) {
-                self.shots.request(Some(id.clone()), "window_closed");
+                self.shots.request_order(id.clone(), "window_closed");
             }
         }
         for id in caught_up.holds_due {
@@ -1239,6 +1264,7 @@ impl App {
             }
         }
         super::batch::advance_run(self);
+        super::batch::poll_import(self);
         self.journal_screenshots();
         self.clear_clipboard_if_due();
     }
@@ -1281,7 +1307,7 @@ impl App {
                 self.error("error.not_released", e);
                 self.release_blocked = Some(id.to_owned());
                 self.screen = Screen::Hold;
-                self.shots.request(Some(id.to_owned()), "release_blocked");
+                self.shots.request_order(id, "release_blocked");
             }
         }
     }
@@ -1294,7 +1320,7 @@ impl App {
         };
         self.journaled = JournaledSteps::default();
         self.focus_order = Some(id.to_owned());
-        self.shots.request(Some(id.to_owned()), "released");
+        self.shots.request_order(id, "released");
         self.screen = Screen::Orders;
     }
 
@@ -1365,10 +1391,11 @@ impl App {
                         height: saved.height,
                         sha256: saved.sha256,
                         step: request.step.to_owned(),
+                        batch: request.subject.batch().map(str::to_owned),
                     };
-                    if let Err(e) = session.record(request.order.as_deref(), event) {
+                    if let Err(e) = session.record(request.subject.order(), event) {
                         self.error("error.journal_write", e);
-                    } else if request.step == "manual" {
+                    } else if request.step.ends_with("manual") {
                         self.notices.push(
                             Notice::new(Level::Info, "notice.screenshot_saved")
                                 .arg("path", saved.path),
@@ -1492,15 +1519,39 @@ impl App {
             return;
         };
         let ctx2 = ctx.clone();
+        let tr = Texts::new(self.tr.lang());
+        // Masked until the pixels are in: the backend may read a later frame.
+        let guard = self.shots.in_flight();
         ctx.request_screenshot(move |image| {
-            match widgets::save_png(&path, &image) {
-                Ok(()) => println!("screenshot saved to {}", path.display()),
-                Err(e) => eprintln!("could not save screenshot {}: {e}", path.display()),
+            drop(guard);
+            let [w, h] = image.size;
+            let rgba = widgets::rgba_bytes(&image);
+            match crate::core::screenshot::write_png_new(&path, &rgba, w as u32, h as u32) {
+                Ok(()) => {
+                    CLI_SCREENSHOT.store(CLI_SHOT_SAVED, std::sync::atomic::Ordering::SeqCst);
+                    println!("screenshot saved to {}", path.display());
+                }
+                Err(e) => {
+                    CLI_SCREENSHOT.store(CLI_SHOT_FAILED, std::sync::atomic::Ordering::SeqCst);
+                    let why = crate::core::safe_file::describe(&e, &tr);
+                    eprintln!("{}", tr.fmt("screenshot.not_saved", &[("error", &why)]));
+                }
             }
             ctx2.send_viewport_cmd(egui::ViewportCommand::Close);
             ctx2.request_repaint();
         });
     }
+}
+
+const CLI_SHOT_SAVED: u8 = 1;
+const CLI_SHOT_FAILED: u8 = 2;
+/// What became of `--screenshot PNG` (one per process: main reads it
+/// after the window closed).
+static CLI_SCREENSHOT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Whether `--screenshot PNG` was written (false if it failed or never ran).
+pub fn cli_screenshot_saved() -> bool {
+    CLI_SCREENSHOT.load(std::sync::atomic::Ordering::SeqCst) == CLI_SHOT_SAVED
 }
 
 /// Where the next step's confirm button must not be (the previous button

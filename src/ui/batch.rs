@@ -7,13 +7,15 @@
 
 use super::app::{App, Command, Level, Notice, ReviewStep, Screen, Subject, TypeToConfirm};
 use super::file_picker::FilePicker;
+use super::shots::ShotSubject;
 use super::widgets::{DANGER, OK, WARN};
 use crate::core::batch::limits::{Crossing, LimitKind, covered, crossings};
 use crate::core::batch::run::{BatchRun, PauseReason, RunPhase};
-use crate::core::batch::{Batch, BatchRow, Status, Totals, import};
+use crate::core::batch::{Batch, BatchRow, MAX_BYTES, Status, Totals, import};
 use crate::core::event::Event;
 use crate::core::guard::{BehaviourGuard, GuardContext};
 use crate::core::money::Fen;
+use crate::core::safe_file::{FileError, Links, read_capped};
 use crate::core::session::Session;
 use crate::i18n::Texts;
 use chrono::{DateTime, Utc};
@@ -89,6 +91,15 @@ pub struct BatchView {
     pub test_first: Option<bool>,
     pub run: Option<BatchRun>,
     pub picker: Option<FilePicker>,
+    /// A chosen file being read on a worker thread (never on the UI thread:
+    /// a FIFO or a slow disk must not freeze the window).
+    pub importing: Option<Importing>,
+}
+
+/// A batch file being read off the UI thread.
+pub struct Importing {
+    pub source: String,
+    rx: std::sync::mpsc::Receiver<Result<Vec<u8>, FileError>>,
 }
 
 impl BatchView {
@@ -285,10 +296,18 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
             v.revalidate(session);
         }
         BatchCommand::ImportFile(path) => {
-            let result = read_limited(&path).and_then(|bytes| v.load(&bytes, &path, session));
-            if let Err(n) = result {
-                app.notices.push(n);
+            if v.importing.is_some() {
+                return;
             }
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (file, ctx) = (std::path::PathBuf::from(&path), ctx.clone());
+            std::thread::spawn(move || {
+                // A FIFO or device is refused without blocking; a regular
+                // file is read up to the batch limit.
+                let _ = tx.send(read_capped(&file, MAX_BYTES as u64, Links::Follow));
+                ctx.request_repaint();
+            });
+            v.importing = Some(Importing { source: path, rx });
         }
         BatchCommand::ImportDropped(path) => {
             app.screen = Screen::Batch;
@@ -382,8 +401,10 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
         BatchCommand::Resume => run_step(app, |run, s| run.resume(s)),
         BatchCommand::CancelAll => {
             run_step(app, |run, s| run.cancel_all(s));
-            let id = app.batch_view.run.as_ref().map(|r| r.id.clone());
-            app.shots.request(id, "batch_cancel_all");
+            if let Some(id) = app.batch_view.run.as_ref().map(|r| r.id.clone()) {
+                app.shots
+                    .request(ShotSubject::Batch(id), "batch_cancel_all");
+            }
         }
         BatchCommand::ExportResults => export_results(app),
         BatchCommand::ExportEvidence => {
@@ -419,13 +440,44 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
     }
 }
 
-/// Reads a file for import (too large or a folder: refused before reading).
-fn read_limited(path: &str) -> Result<Vec<u8>, Notice> {
-    crate::core::batch::read_file(std::path::Path::new(path)).map_err(|e| {
-        Notice::new(Level::Error, e.key())
-            .arg("file", path)
-            .arg("error", &e)
-    })
+/// Each frame: a file read on the worker is checked and loaded here.
+pub fn poll_import(app: &mut App) {
+    let Some(session) = app.session.as_mut() else {
+        return;
+    };
+    let v = &mut app.batch_view;
+    let Some(read) = v.importing.as_ref().map(|i| i.rx.try_recv()) else {
+        return;
+    };
+    let result = match read {
+        Err(std::sync::mpsc::TryRecvError::Empty) => return,
+        Ok(r) => r,
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(FileError::Io(
+            std::path::PathBuf::new(),
+            std::io::Error::other("reader stopped"),
+        )),
+    };
+    let Some(Importing { source, .. }) = v.importing.take() else {
+        return;
+    };
+    let loaded = result
+        .map_err(|e| read_notice(&e, &source, &app.tr))
+        .and_then(|bytes| v.load(&bytes, &source, session));
+    if let Err(n) = loaded {
+        app.notices.push(n);
+    }
+}
+
+/// Why a chosen file was not read, in the batch screen's words.
+fn read_notice(e: &FileError, source: &str, tr: &Texts) -> Notice {
+    let key = match e {
+        FileError::TooLarge(..) => "batch.too_large",
+        FileError::NotRegular(_, "folder") => "batch.is_folder",
+        _ => "batch.unreadable",
+    };
+    Notice::new(Level::Error, key)
+        .arg("file", source)
+        .arg("error", crate::core::safe_file::describe(e, tr))
 }
 
 /// Runs one step of the batch run; a refused journal write is shown.
@@ -482,7 +534,7 @@ fn review(app: &mut App, from: Option<egui::Rect>, ctx: &egui::Context) {
         TypeToConfirm::Total(t.face_value),
     ));
     app.screen = Screen::BatchReview;
-    app.shots.request(None, "batch_review");
+    app.shots.request(ShotSubject::Batch(id), "batch_review");
 }
 
 /// Called when the batch's confirmation passed.
@@ -502,7 +554,8 @@ pub fn start_run(app: &mut App, id: &str) {
             v.paste = Default::default();
             v.fixing = None;
             v.run = Some(run);
-            app.shots.request(None, "batch_confirmed");
+            app.shots
+                .request(ShotSubject::Batch(id.to_owned()), "batch_confirmed");
         }
         Err(e) => app.error("error.not_confirmed", e),
     }
@@ -531,7 +584,8 @@ pub fn advance_run(app: &mut App) {
                 } else {
                     "batch_paused"
                 };
-                app.shots.request(None, step);
+                let id = run.id.clone();
+                app.shots.request(ShotSubject::Batch(id), step);
             }
         }
         Err(e) => app.error("error.not_released", e),
@@ -544,21 +598,19 @@ fn export_results(app: &mut App) {
     };
     let now = session.now();
     let offset = session.clock().offset_at(now);
-    let dir = session.paths().data_dir.join("exports");
-    let path = dir.join(format!(
-        "{}_results_{}.csv",
+    let stem = format!(
+        "{}_results_{}",
         run.id,
         now.with_timezone(&offset).format("%Y%m%d-%H%M%S")
-    ));
+    );
     let written = crate::core::batch::results::results_csv(run, session.ledger(), &app.tr, offset)
         .map_err(|e| e.to_string())
         .and_then(|bytes| {
-            std::fs::create_dir_all(&dir)
-                .and_then(|()| std::fs::write(&path, bytes))
-                .map_err(|e| e.to_string())
+            crate::core::exports::write_export(&session.paths().data_dir, &stem, ".csv", &bytes)
+                .map_err(|e| crate::core::safe_file::describe(&e, &app.tr))
         });
     app.notices.push(match written {
-        Ok(()) => Notice::new(Level::Info, "batch.results_saved").arg("path", path.display()),
+        Ok(path) => Notice::new(Level::Info, "batch.results_saved").arg("path", path.display()),
         Err(e) => Notice::new(Level::Error, "batch.results_failed").arg("error", e),
     });
 }
@@ -571,8 +623,6 @@ pub fn show(
     tr: &Texts,
     session: &Session,
     v: &mut BatchView,
-    // This frame becomes a screenshot: pasted codes must not show.
-    force_mask: bool,
     now: DateTime<Utc>,
     out: &mut Vec<Command>,
 ) {
@@ -629,6 +679,10 @@ pub fn show(
             out.push(cmd(BatchCommand::ImportFile(v.path.trim().to_owned())));
         }
     });
+    if let Some(i) = &v.importing {
+        // No spinner: it would redraw every frame while the worker reads.
+        ui.label(RichText::new(tr.fmt("batch.reading_file", &[("file", &i.source)])).weak());
+    }
     if let Some(p) = &mut v.picker {
         if p.show(ui, tr) {
             out.push(cmd(BatchCommand::Browse));
@@ -648,7 +702,7 @@ pub fn show(
         .show(ui, |ui| {
             ui.add(
                 egui::TextEdit::multiline(&mut *v.paste)
-                    .password(!v.reveal_paste || force_mask)
+                    .password(!super::capture::may_reveal(ui.ctx(), v.reveal_paste))
                     .desired_rows(3)
                     .desired_width(f32::INFINITY)
                     .hint_text("卡密,面值\nABCD-1234-EFGH-5678,100"),

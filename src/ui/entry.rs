@@ -3,27 +3,23 @@
 
 use super::app::Command;
 use super::widgets::{self, DANGER, WARN};
-use crate::core::code::{
-    CODE_LEN, CodeProblem, VerificationProblem, describe_char, group, mask_raw,
-};
+use crate::core::code::{CODE_LEN, CodeProblem, VerificationProblem, describe_char, group};
 use crate::core::draft::{Draft, RetypeState, SMALL_TEST_FEN};
 use crate::core::money::{AmountProblem, Fen};
 use crate::core::profile::{ChannelProfile, Fee, Settlement};
 use crate::core::session::Session;
 use crate::i18n::Texts;
-use eframe::egui::{self, RichText, TextBuffer};
-use std::sync::Arc;
+use eframe::egui::{self, RichText};
 
 pub fn show(
     ui: &mut egui::Ui,
     tr: &Texts,
     session: &Session,
     draft: &mut Draft,
-    // This frame becomes a screenshot: mask whatever the person chose.
-    force_mask: bool,
     out: &mut Vec<Command>,
 ) {
-    let reveal = draft.reveal && !force_mask;
+    // A frame that becomes a screenshot masks whatever the person chose.
+    let reveal = super::capture::may_reveal(ui.ctx(), draft.reveal);
     ui.heading(tr.get("entry.title"));
     let first_use = !session.ledger().ever_released();
     if first_use {
@@ -66,26 +62,11 @@ pub fn show(
     // 2. Card code
     let code_label = ui.label(RichText::new(tr.get("entry.code")).strong());
     ui.horizontal(|ui| {
-        let mut layouter = |ui: &egui::Ui, buf: &dyn TextBuffer, _wrap: f32| -> Arc<egui::Galley> {
-            let shown = if reveal {
-                buf.as_str().to_owned()
-            } else {
-                mask_raw(buf.as_str())
-            };
-            let job = egui::text::LayoutJob::simple_singleline(
-                shown,
-                egui::FontId::monospace(18.0),
-                ui.visuals().widgets.inactive.text_color(),
-            );
-            ui.ctx().fonts_mut(|f| f.layout_job(job))
-        };
         let before = draft.code_raw.chars().count();
-        let edit = egui::TextEdit::singleline(&mut *draft.code_raw)
-            .id_salt("code")
-            .hint_text(tr.get("entry.code_hint"))
-            .desired_width(340.0)
-            .layouter(&mut layouter)
-            .show(ui);
+        let hint = tr.get("entry.code_hint");
+        let edit = super::capture::code_field(ui, &mut draft.code_raw, reveal, "code", |e| {
+            e.hint_text(hint).desired_width(340.0)
+        });
         let response = edit.response.response.clone().labelled_by(code_label.id);
         if response.changed() {
             let pasted = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))));
@@ -115,7 +96,13 @@ pub fn show(
         format!("{shown}  ({count})")
     };
     ui.label(RichText::new(line).monospace());
-    code_messages(ui, tr, &check.code.problem, !draft.code_raw.is_empty());
+    code_messages(
+        ui,
+        tr,
+        &check.code.problem,
+        !draft.code_raw.is_empty(),
+        reveal,
+    );
     if check.code.problem.is_none() && !check.code.confusables.is_empty() {
         let list: Vec<String> = check
             .code
@@ -123,7 +110,9 @@ pub fn show(
             .iter()
             .map(|c| {
                 // Masked, name only positions: the warning must not reveal the code.
-                if !reveal && c.position <= CODE_LEN - 4 {
+                // (a code of another length is masked whole).
+                let shown = check.code.normalized.len() == CODE_LEN && c.position > CODE_LEN - 4;
+                if !reveal && !shown {
                     return tr.fmt("entry.confusable_hidden", &[("pos", &c.position)]);
                 }
                 let alts: String = c
@@ -301,7 +290,13 @@ fn regroup_if_typing_at_end(
     }
 }
 
-fn code_messages(ui: &mut egui::Ui, tr: &Texts, problem: &Option<CodeProblem>, typed: bool) {
+fn code_messages(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    problem: &Option<CodeProblem>,
+    typed: bool,
+    reveal: bool,
+) {
     let msg = match problem {
         None => {
             ui.label(RichText::new(tr.get("entry.code_ok")).color(widgets::OK));
@@ -318,6 +313,10 @@ fn code_messages(ui: &mut egui::Ui, tr: &Texts, problem: &Option<CodeProblem>, t
             "entry.code_invalid_char",
             &[("ch", &describe_char(*ch)), ("pos", position)],
         ),
+        // Masked, a code character is named only where the mask shows it.
+        Some(CodeProblem::NotInAlphabet { position, .. }) if !reveal => {
+            tr.fmt("entry.code_not_in_alphabet_hidden", &[("pos", position)])
+        }
         Some(CodeProblem::NotInAlphabet {
             ch,
             position,

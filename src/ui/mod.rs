@@ -5,6 +5,7 @@
 pub mod app;
 pub mod batch;
 pub mod batch_release;
+pub mod capture;
 pub mod clipboard;
 pub mod demo_player;
 mod entry;

@@ -202,19 +202,6 @@ pub fn rgba_bytes(image: &egui::ColorImage) -> Vec<u8> {
         .collect()
 }
 
-/// Writes an RGBA screenshot as PNG (the `--screenshot` flag).
-pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let [w, h] = image.size;
-    let rgba = rgba_bytes(image);
-    std::fs::write(
-        path,
-        crate::core::screenshot::encode_png(&rgba, w as u32, h as u32)?,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -185,7 +185,31 @@ pub fn import_batch(h: &mut Harness<'static, App>, rig: &Rig, name: &str, bytes:
     std::fs::write(&file, bytes).unwrap();
     h.state_mut().batch_view.path.clear();
     type_into(h, "File", &file.display().to_string());
-    click(h, "Import file");
+    click_then_settle_import(h, "Import file");
+}
+
+/// Clicks a widget that starts reading a batch file, then waits for it.
+/// (`click` would `run` to a fixed number of frames, and the worker's
+/// wake-up can land at any of them.)
+pub fn click_then_settle_import(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    settle_import(h);
+}
+
+/// A chosen file is read on a worker thread: draws frames until its result
+/// is applied (bounded, so a read that never ends fails the test).
+pub fn settle_import(h: &mut Harness<'static, App>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h.state().batch_view.importing.is_some() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the batch file was never read"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        h.step();
+    }
+    h.run();
 }
 
 /// `n` valid rows of `face` yuan each, as a CSV with an English header.
