@@ -122,13 +122,30 @@ pub enum CodeProblem {
     },
 }
 
-/// The outcome of checking what is in the code field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The outcome of checking what is in the code field. Holds the code:
+/// its Debug form is masked and it is wiped when dropped.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CodeCheck {
     /// Normalised characters so far (upper-case ASCII), possibly incomplete.
     pub normalized: String,
     pub problem: Option<CodeProblem>,
     pub confusables: Vec<Confusable>,
+}
+
+impl std::fmt::Debug for CodeCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeCheck")
+            .field("normalized", &mask_raw(&self.normalized))
+            .field("problem", &self.problem)
+            .field("confusables", &self.confusables.len())
+            .finish()
+    }
+}
+
+impl Drop for CodeCheck {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.normalized);
+    }
 }
 
 impl CodeCheck {
@@ -403,6 +420,18 @@ pub fn describe_char(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_check_never_debug_prints_the_code() {
+        let c = check_code("QW23-ER45-TY67-UI89", &full());
+        assert!(c.secret().is_some());
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("QW23") && !shown.contains("TY67"),
+            "{shown}"
+        );
+        assert!(shown.contains("UI89"), "only the last four: {shown}");
+    }
 
     fn full() -> Alphabet {
         Alphabet::full()
