@@ -9,6 +9,8 @@ use cardguard::core::clock::ManualClock;
 use cardguard::core::session::{Paths, Session, SessionError, StartupNote};
 use cardguard::i18n::Lang;
 use common::*;
+use eframe::egui;
+use egui_kittest::kittest::Queryable;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -137,6 +139,17 @@ fn a_linked_settings_file_is_refused_said_in_both_languages_and_left_alone() {
     std::os::unix::fs::symlink(&target, rig.dir.path().join("settings.json")).unwrap();
     let mut h = rig.open(Lang::Zh);
     assert_has(&h, "符号链接");
+    // Saving a change is refused in the same words, never written through the link.
+    click(&mut h, "设置");
+    click(&mut h, "严格");
+    click(&mut h, "保存");
+    assert_has(&h, "无法保存设置");
+    assert!(
+        !screen_text(&h).contains("does not follow"),
+        "{}",
+        screen_text(&h)
+    );
+    click(&mut h, "新订单");
     click(&mut h, "English");
     assert_has(&h, "symbolic link");
     // Neither the link nor what it points at was changed.
@@ -147,4 +160,40 @@ fn a_linked_settings_file_is_refused_said_in_both_languages_and_left_alone() {
             .file_type()
             .is_symlink()
     );
+}
+
+#[test]
+fn a_linked_screenshots_folder_is_said_in_the_window() {
+    let rig = Rig::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), rig.dir.path().join("screenshots")).unwrap();
+    let mut h = rig.open(Lang::Zh);
+    h.get_by_label("截图").click();
+    h.step();
+    // The window answers the capture (kittest has no renderer: a grey
+    // image stands in), then a worker saves it and the app says how it went.
+    let mut asked = Vec::new();
+    for _ in 0..3 {
+        h.step();
+        asked = screenshot_requests(&h);
+        if !asked.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(asked.len(), 1);
+    for cb in asked {
+        cb.complete(std::sync::Arc::new(egui::ColorImage::filled(
+            [8, 4],
+            egui::Color32::GRAY,
+        )));
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !has(&h, "无法保存截图") {
+        assert!(std::time::Instant::now() < deadline, "never said");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.step();
+    }
+    assert_has(&h, "符号链接");
+    assert!(!screen_text(&h).contains("symbolic"), "{}", screen_text(&h));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }

@@ -86,18 +86,6 @@ fn frame_texts(h: &Harness<'static, App>) -> Vec<String> {
     out
 }
 
-fn screenshot_requests(h: &Harness<'static, App>) -> Vec<egui::ScreenshotCallback> {
-    h.output()
-        .viewport_output
-        .values()
-        .flat_map(|v| v.commands.iter())
-        .filter_map(|c| match c {
-            egui::ViewportCommand::Screenshot(cb) => Some(cb.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn shot_lines(rig_dir: &std::path::Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(rig_dir.join("journal.jsonl"))
         .unwrap_or_default()

@@ -53,8 +53,8 @@ pub fn save(
     at: DateTime<FixedOffset>,
     order: Option<&str>,
     step: &str,
-) -> std::io::Result<Saved> {
-    let png = encode_png(rgba, width, height)?;
+) -> Result<Saved, FileError> {
+    let png = encode_png(rgba, width, height).map_err(|e| FileError::Io(data_dir.into(), e))?;
     let sha256 = sha256_hex(&png);
     let month = at.format("%Y-%m").to_string();
     // 0700 folders, no link followed at any level; files new and 0600.
@@ -74,8 +74,9 @@ pub fn save(
         match create_new_private(&dir.join(&name)) {
             Ok(mut f) => {
                 use std::io::Write;
-                f.write_all(&png)?;
-                f.sync_data()?;
+                f.write_all(&png)
+                    .and_then(|()| f.sync_data())
+                    .map_err(|e| FileError::Io(dir.join(&name), e))?;
                 return Ok(Saved {
                     path: format!("screenshots/{month}/{name}"),
                     width,
@@ -84,11 +85,12 @@ pub fn save(
                 });
             }
             Err(FileError::Io(_, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
-    Err(std::io::Error::other(
-        "too many screenshots with the same name",
+    Err(FileError::Io(
+        dir.join(format!("{stem}.png")),
+        std::io::Error::other("too many screenshots with the same name"),
     ))
 }
 

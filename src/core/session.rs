@@ -87,6 +87,17 @@ pub enum SessionError {
     File(FileError),
 }
 
+impl SessionError {
+    /// In the person's language where the words are ours (refused files);
+    /// otherwise as Display says it.
+    pub fn describe(&self, tr: &crate::i18n::Texts) -> String {
+        match self {
+            SessionError::File(f) => safe_file::describe(f, tr),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl From<FileError> for SessionError {
     fn from(e: FileError) -> Self {
         SessionError::File(e)
@@ -538,7 +549,7 @@ impl Session {
             return Ok(());
         }
         let path = self.paths.settings_file();
-        new.save(&path).map_err(|e| SessionError::Io(path, e))?;
+        new.save(&path)?;
         let changed = new.hold_s != self.settings.hold_s
             || new.retype_threshold_fen != self.settings.retype_threshold_fen
             || new.clipboard_clear_s != self.settings.clipboard_clear_s

@@ -87,10 +87,11 @@ impl Settings {
 
     /// Replaces the settings file in one step, 0600, never through a
     /// symlink (a link at `path` is refused and left as it is).
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        crate::core::safe_file::write_private_atomic(path, text.as_bytes())?;
-        Ok(())
+    pub fn save(&self, path: &Path) -> Result<(), crate::core::safe_file::FileError> {
+        use crate::core::safe_file::{FileError, write_private_atomic};
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| FileError::Io(path.to_path_buf(), std::io::Error::other(e)))?;
+        write_private_atomic(path, text.as_bytes())
     }
 }
 

@@ -130,9 +130,17 @@ pub enum Level {
 pub struct Notice {
     pub level: Level,
     pub key: &'static str,
-    pub args: Vec<(&'static str, String)>,
-    /// Said by the core in both languages ([zh-CN, en]); replaces key/args.
-    said: Option<[String; 2]>,
+    pub args: Vec<(&'static str, NoticeArg)>,
+}
+
+/// One value filled into a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeArg {
+    /// Language-neutral (a path, a number, an id).
+    Plain(String),
+    /// Worded by the core (`describe(tr)`) in each language, [zh-CN, en],
+    /// so a language switch re-words it.
+    Said([String; 2]),
 }
 
 impl Notice {
@@ -141,62 +149,39 @@ impl Notice {
             level,
             key,
             args: Vec::new(),
-            said: None,
-        }
-    }
-    /// A notice the core words itself (`describe(tr)`), kept in both
-    /// languages so switching language re-words it.
-    pub fn said_by(level: Level, describe: impl Fn(&Texts) -> String) -> Self {
-        let said = Lang::ALL.map(|l| describe(&Texts::new(l)));
-        Self {
-            said: Some(said),
-            ..Self::new(level, "")
         }
     }
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.args.push((name, value.to_string()));
+        self.args.push((name, NoticeArg::Plain(value.to_string())));
         self
     }
-    /// An argument that is itself a text key, said in the language of the
-    /// moment the notice is drawn (so switching language re-words it).
-    pub fn arg_key(self, name: &'static str, key: &str) -> Self {
-        self.arg(name, format!("{ARG_KEY_MARK}{key}"))
+    /// An argument the core words itself in the person's language.
+    pub fn arg_said(mut self, name: &'static str, describe: impl Fn(&Texts) -> String) -> Self {
+        let said = Lang::ALL.map(|l| describe(&Texts::new(l)));
+        self.args.push((name, NoticeArg::Said(said)));
+        self
+    }
+    /// A notice worded entirely by the core.
+    pub fn said_by(level: Level, describe: impl Fn(&Texts) -> String) -> Self {
+        Notice::new(level, "notice.said").arg_said("text", describe)
     }
     /// A refused or failed file, in the person's language.
     pub fn file(level: Level, e: &crate::core::safe_file::FileError) -> Self {
-        let n = Notice::new(level, e.message_key())
-            .arg("path", e.path().display())
-            .arg("detail", e.detail());
-        let n = match e {
-            crate::core::safe_file::FileError::TooLarge(_, cap) => {
-                n.arg("cap", crate::i18n::bytes_words(*cap))
-            }
-            _ => n,
-        };
-        match e.found_kind() {
-            Some(k) => n.arg_key("kind", &format!("file.kind.{k}")),
-            None => n,
-        }
+        Notice::said_by(level, |tr| crate::core::safe_file::describe(e, tr))
     }
     pub fn text(&self, tr: &Texts) -> String {
-        if let Some(said) = &self.said {
-            let i = Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0);
-            return said[i].clone();
-        }
+        let lang = Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0);
         let args: Vec<(&str, &str)> = self
             .args
             .iter()
-            .map(|(k, v)| match v.strip_prefix(ARG_KEY_MARK) {
-                Some(key) => (*k, tr.get(key)),
-                None => (*k, v.as_str()),
+            .map(|(k, v)| match v {
+                NoticeArg::Plain(s) => (*k, s.as_str()),
+                NoticeArg::Said(by_lang) => (*k, by_lang[lang].as_str()),
             })
             .collect();
         tr.fmt_pairs(self.key, &args)
     }
 }
-
-/// Marks a notice argument that is a text key (never typed by a person).
-const ARG_KEY_MARK: &str = "\u{1}key:";
 
 /// What the confirmation step confirms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -482,6 +467,12 @@ impl App {
             .push(Notice::new(Level::Error, key).arg("error", e));
     }
 
+    /// A failed session step: refused files are said in the person's language.
+    pub(crate) fn session_error(&mut self, key: &'static str, e: &SessionError) {
+        self.notices
+            .push(Notice::new(Level::Error, key).arg_said("error", |tr| e.describe(tr)));
+    }
+
     // ---- the frame ------------------------------------------------------
 
     fn frame(&mut self, ui: &mut egui::Ui) {
@@ -716,7 +707,7 @@ impl App {
                     ..session.settings().clone()
                 };
                 if let Err(e) = session.update_settings(s) {
-                    self.error("error.settings_save", e);
+                    self.session_error("error.settings_save", &e);
                 }
                 self.settings_edit.language = lang;
                 self.tr
@@ -730,7 +721,7 @@ impl App {
                         ..session.settings().clone()
                     };
                     if let Err(e) = session.update_settings(s) {
-                        self.error("error.settings_save", e);
+                        self.session_error("error.settings_save", &e);
                     }
                     // The alphabet and verification rules changed: journal every step again.
                     self.journaled = JournaledSteps::default();
@@ -896,13 +887,13 @@ impl App {
                 if let Some(id) = self.draft.order_id.clone() {
                     match session.undo(&id) {
                         Ok(()) => self.show_review(&id, None, false),
-                        Err(e) => self.error("error.journal_write", e),
+                        Err(e) => self.session_error("error.journal_write", &e),
                     }
                 }
             }
             Command::PlatformSubmitted(id) => {
                 if let Err(e) = session.platform_submitted(&id) {
-                    self.error("error.journal_write", e);
+                    self.session_error("error.journal_write", &e);
                 }
             }
             Command::Cancel(id) => match session
@@ -920,7 +911,7 @@ impl App {
                 Ok(_) => self
                     .notices
                     .push(Notice::new(Level::Warning, "notice.cancel_refused").arg("order", &id)),
-                Err(e) => self.error("error.journal_write", e),
+                Err(e) => self.session_error("error.journal_write", &e),
             },
             Command::SaveSettings(mut s) => {
                 if self.demo.is_some() {
@@ -984,7 +975,7 @@ impl App {
         match session.record(Some(&id), event) {
             Ok(()) => true,
             Err(e) => {
-                self.error("error.journal_write", e);
+                self.session_error("error.journal_write", &e);
                 false
             }
         }
@@ -1171,7 +1162,7 @@ impl App {
                         self.shots.request_order(id, "confirmed");
                     }
                     Err(e) => {
-                        self.error("error.not_confirmed", e);
+                        self.session_error("error.not_confirmed", &e);
                         self.shots.request_order(id, "confirm_blocked");
                     }
                 }
@@ -1212,7 +1203,7 @@ impl App {
         match session.record(None, event) {
             Ok(()) => true,
             Err(e) => {
-                self.error("error.journal_write", e);
+                self.session_error("error.journal_write", &e);
                 false
             }
         }
@@ -1243,7 +1234,7 @@ impl App {
         let caught_up = match session.catch_up() {
             Ok(d) => d,
             Err(e) => {
-                self.error("error.journal_write", e);
+                self.session_error("error.journal_write", &e);
                 return;
             }
         };
@@ -1285,7 +1276,7 @@ impl App {
         let Some(secret) = secret else {
             // The code is gone from memory: this hold can never be sent.
             if let Err(e) = session.record(Some(id), Event::HoldInterrupted {}) {
-                self.error("error.journal_write", e);
+                self.session_error("error.journal_write", &e);
             }
             return;
         };
@@ -1304,7 +1295,7 @@ impl App {
             Err(e) => {
                 // Fail closed: still held on this device, nothing sent, and no
                 // automatic retry: the person decides (retry or undo).
-                self.error("error.not_released", e);
+                self.session_error("error.not_released", &e);
                 self.release_blocked = Some(id.to_owned());
                 self.screen = Screen::Hold;
                 self.shots.request_order(id, "release_blocked");
@@ -1339,7 +1330,7 @@ impl App {
                 self.notices
                     .push(Notice::new(Level::Info, "notice.settings_saved"));
             }
-            Err(e) => self.error("error.settings_save", e),
+            Err(e) => self.session_error("error.settings_save", &e),
         }
     }
 
@@ -1394,7 +1385,7 @@ impl App {
                         batch: request.subject.batch().map(str::to_owned),
                     };
                     if let Err(e) = session.record(request.subject.order(), event) {
-                        self.error("error.journal_write", e);
+                        self.session_error("error.journal_write", &e);
                     } else if request.step.ends_with("manual") {
                         self.notices.push(
                             Notice::new(Level::Info, "notice.screenshot_saved")
@@ -1402,7 +1393,10 @@ impl App {
                         );
                     }
                 }
-                Err(e) => self.error("error.screenshot", e),
+                Err(e) => self.notices.push(
+                    Notice::new(Level::Error, "error.screenshot")
+                        .arg_said("error", |tr| crate::core::safe_file::describe(&e, tr)),
+                ),
             }
         }
     }
@@ -1430,7 +1424,7 @@ impl App {
                 self.clipboard.clear();
             }
             if let Err(e) = session.clipboard_cleared(&id, ours) {
-                self.error("error.journal_write", e);
+                self.session_error("error.journal_write", &e);
                 return;
             }
         }

@@ -48,7 +48,10 @@ pub struct ShotRequest {
     pub step: &'static str,
 }
 
-pub type ShotResult = (ShotRequest, std::io::Result<Saved>);
+pub type ShotResult = (
+    ShotRequest,
+    Result<Saved, crate::core::safe_file::FileError>,
+);
 
 pub struct Shots {
     data_dir: PathBuf,

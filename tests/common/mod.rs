@@ -7,6 +7,7 @@ use cardguard::core::session::Paths;
 use cardguard::i18n::Lang;
 use cardguard::ui::clipboard::MemoryClipboard;
 use cardguard::ui::{App, AppConfig};
+use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::sync::Arc;
@@ -235,4 +236,17 @@ pub fn limit_file_size(bytes: u64) {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
         assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &lim), 0);
     }
+}
+
+/// The screenshots the app asked the window for in the last frame.
+pub fn screenshot_requests(h: &Harness<'static, App>) -> Vec<egui::ScreenshotCallback> {
+    h.output()
+        .viewport_output
+        .values()
+        .flat_map(|v| v.commands.iter())
+        .filter_map(|c| match c {
+            egui::ViewportCommand::Screenshot(cb) => Some(cb.clone()),
+            _ => None,
+        })
+        .collect()
 }
