@@ -293,6 +293,17 @@ impl App {
             SessionError::Journal(crate::core::journal::JournalError::Locked(p)) => {
                 Notice::new(Level::Error, "error.locked").arg("path", p.display())
             }
+            // A symlinked, special or oversized journal/lock: refused unchanged.
+            SessionError::Journal(crate::core::journal::JournalError::File(fe)) => {
+                Notice::new(Level::Error, fe.message_key())
+                    .arg("path", fe.path().display())
+                    .arg("kind", fe.found_kind().unwrap_or_default())
+                    .arg(
+                        "cap",
+                        crate::i18n::bytes_words(crate::core::journal::JOURNAL_CAP),
+                    )
+                    .arg("detail", fe)
+            }
             other => Notice::new(Level::Error, "error.open_failed").arg("error", other),
         })?;
         if demo && s.settings().release_mode != ReleaseMode::Simulated {
@@ -835,7 +846,7 @@ impl App {
                 let result =
                     crate::core::evidence::export_order(&session.paths().data_dir, &id, &dir, now)
                         .map(|_| dir)
-                        .map_err(|e| e.to_string());
+                        .map_err(|e| e.describe(&self.tr));
                 self.last_export = result.as_ref().ok().cloned();
                 self.notices.push(journal_view::export_notice(result));
             }
