@@ -103,3 +103,153 @@ pub fn parse_line(raw: &[u8]) -> Result<Entry, LineError> {
     }
     Ok(e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{GENESIS, line_hash, render_line};
+    use super::*;
+    use chrono::{DateTime, Utc};
+
+    /// A line with this body and its own hash recomputed: what a forger
+    /// (or a careless editor with a hash tool) would write.
+    pub(crate) fn forge(body: &str) -> String {
+        format!("{body}{HASH_MARK}{}\"}}", line_hash(body))
+    }
+
+    fn good() -> String {
+        let ts = DateTime::parse_from_rfc3339("2026-11-27T09:15:02.123Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let (line, _) = render_line(
+            1,
+            ts,
+            FixedOffset::east_opt(8 * 3600).unwrap(),
+            "face_value_set",
+            Some("CG-1"),
+            &serde_json::json!({"face_value_fen": 100, "retyped": false}),
+            GENESIS,
+        );
+        line.trim_end().to_owned()
+    }
+
+    fn body(line: &str) -> &str {
+        &line[..line.rfind(HASH_MARK).unwrap()]
+    }
+
+    #[test]
+    fn the_writers_line_reads_back() {
+        let e = parse_line(good().as_bytes()).unwrap();
+        assert_eq!((e.seq, e.kind.as_str()), (1, "face_value_set"));
+        assert_eq!(e.order.as_deref(), Some("CG-1"));
+    }
+
+    /// Each of these passed `journal verify` as intact before (its hash
+    /// matches), while the app read it differently or skipped it.
+    #[test]
+    fn lines_other_readers_would_read_differently_are_refused() {
+        let g = good();
+        let b = body(&g);
+        let p = format!("\"prev\":\"{GENESIS}\"");
+        let cases: Vec<(&str, String)> = vec![
+            (
+                "duplicate kind",
+                b.replace(
+                    "\"kind\":\"face_value_set\"",
+                    "\"kind\":\"face_value_set\",\"kind\":\"undone\"",
+                ),
+            ),
+            (
+                "duplicate prev",
+                b.replace(&p, &format!("\"prev\":\"{}\",{p}", "1".repeat(64))),
+            ),
+            (
+                "\\u005f escape",
+                b.replace("face_value_set", "face\\u005fvalue_set"),
+            ),
+            ("escaped order", b.replace("CG-1", "CG\\u002d1")),
+            ("not JSON", "hello, world".to_owned()),
+            (
+                "reordered keys",
+                b.replace("\"seq\":1,\"ts\"", "\"ts\"")
+                    .replace(&p, &format!("{p},\"seq\":1"))
+                    .replacen(",\"tz\"", "\"tz\"", 0),
+            ),
+            ("whitespace", b.replace("\"seq\":1", "\"seq\": 1")),
+            (
+                "unknown field",
+                b.replace(&p, &format!("{p},\"note\":\"x\"")),
+            ),
+            (
+                "duplicate key in data",
+                b.replace(
+                    "{\"face_value_fen\":100",
+                    "{\"face_value_fen\":1,\"face_value_fen\":100",
+                ),
+            ),
+            ("ts without ms", b.replace("09:15:02.123Z", "09:15:02Z")),
+            (
+                "ts with offset",
+                b.replace("09:15:02.123Z", "17:15:02.123+08:00"),
+            ),
+            ("ts micros", b.replace("02.123Z", "02.123000Z")),
+            ("tz Z", b.replace("\"tz\":\"+08:00\"", "\"tz\":\"Z\"")),
+            (
+                "tz short",
+                b.replace("\"tz\":\"+08:00\"", "\"tz\":\"+8:00\""),
+            ),
+            (
+                "tz minus zero",
+                b.replace("\"tz\":\"+08:00\"", "\"tz\":\"-00:00\""),
+            ),
+            (
+                "data array",
+                b.replace("{\"face_value_fen\":100,\"retyped\":false}", "[]"),
+            ),
+            ("prev upper", b.replace(GENESIS, &"A".repeat(64))),
+            ("prev short", b.replace(GENESIS, "00")),
+            ("seq zero", b.replace("\"seq\":1", "\"seq\":0")),
+            ("seq leading zero", b.replace("\"seq\":1", "\"seq\":01")),
+            ("seq float", b.replace("\"seq\":1", "\"seq\":1.0")),
+            ("order number", b.replace("\"CG-1\"", "7")),
+            ("missing order", b.replace("\"order\":\"CG-1\",", "")),
+        ];
+        for (name, forged_body) in cases {
+            assert_ne!(forged_body, b, "{name}: the case changes nothing");
+            let line = forge(&forged_body);
+            // The hash is right, so only the strict reading can catch it.
+            assert!(check_line_hash(&line).is_ok(), "{name}");
+            let err = parse_line(line.as_bytes()).expect_err(name);
+            assert!(!matches!(err, LineError::Edited(_)), "{name}: {err}");
+        }
+    }
+
+    #[test]
+    fn serde_refuses_repeated_and_unknown_fields() {
+        let g = good();
+        let b = body(&g);
+        let dup = forge(&b.replace(
+            "\"order\":\"CG-1\"",
+            "\"order\":\"CG-1\",\"order\":\"CG-2\"",
+        ));
+        match parse_line(dup.as_bytes()) {
+            Err(LineError::NotJournal(e)) => assert!(e.contains("duplicate field"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        let extra = forge(&format!("{b},\"x\":1"));
+        match parse_line(extra.as_bytes()) {
+            Err(LineError::NotJournal(e)) => assert!(e.contains("unknown field"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_edit_is_named_as_an_edit() {
+        let g = good().replace("\"face_value_fen\":100", "\"face_value_fen\":900");
+        assert!(matches!(
+            parse_line(g.as_bytes()),
+            Err(LineError::Edited(_))
+        ));
+        assert_eq!(parse_line(b"\xff\xfe"), Err(LineError::NotUtf8));
+        assert!(parse_line(b"").is_err());
+    }
+}
