@@ -381,8 +381,9 @@ pub fn show(
                                 .entry(path.clone())
                                 .or_insert_with(|| Thumb::start(&ctx, &data_dir, shot.clone()));
                             match thumb.poll() {
+                                // The worker asks for a repaint when done.
                                 None => {
-                                    ui.spinner();
+                                    ui.label(RichText::new("…").weak());
                                 }
                                 Some(Some(t)) => {
                                     let img = egui::Image::new(t)
