@@ -237,7 +237,7 @@ pub fn journal_verify(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8
             0
         }
         Err(VerifyError::Broken(f)) => {
-            let problem = tr.get(crate::ui::journal_view::problem_key(&f.problem));
+            let problem = tr.get(f.problem.message_key());
             println!(
                 "{}",
                 tr.fmt(

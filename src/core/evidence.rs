@@ -56,6 +56,21 @@ impl Problem {
             Problem::ScreenshotRefused(_) => "screenshot_refused",
         }
     }
+
+    /// The i18n key naming the problem in words.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Problem::Edited => "problem.edited",
+            Problem::Inserted => "problem.inserted",
+            Problem::Missing => "problem.missing",
+            Problem::Reordered => "problem.reordered",
+            Problem::Truncated => "problem.truncated",
+            Problem::Malformed => "journal.problem_malformed",
+            Problem::ScreenshotChanged(_) => "problem.screenshot_changed",
+            Problem::ScreenshotMissing(_) => "problem.screenshot_missing",
+            Problem::ScreenshotRefused(_) => "journal.problem_screenshot_refused",
+        }
+    }
 }
 
 /// The first thing found wrong: the 1-based line and what.

@@ -4,7 +4,7 @@
 //! demand instead of being held in memory.
 
 use super::journal::{JOURNAL_CAP, parse_line};
-use super::safe_file::{Links, open_read};
+use super::safe_file::{FileError, Links, open_read};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -28,11 +28,12 @@ pub struct TimelineEntry {
 /// strict reading ([`parse_line`]); those it refuses are skipped, as replay
 /// skips them, and verify names them. The journal is the app's own file:
 /// never through a symlink, a regular file only, at most [`JOURNAL_CAP`].
-pub fn load_from(path: &Path, offset: u64) -> std::io::Result<(Vec<TimelineEntry>, u64)> {
+pub fn load_from(path: &Path, offset: u64) -> Result<(Vec<TimelineEntry>, u64), FileError> {
     let (mut f, _) = open_read(path, Links::Refuse)?;
-    f.seek(SeekFrom::Start(offset))?;
+    let io = |e| FileError::Io(path.to_path_buf(), e);
+    f.seek(SeekFrom::Start(offset)).map_err(io)?;
     let mut bytes = Vec::new();
-    f.take(JOURNAL_CAP).read_to_end(&mut bytes)?;
+    f.take(JOURNAL_CAP).read_to_end(&mut bytes).map_err(io)?;
     let complete = bytes
         .iter()
         .rposition(|&b| b == b'\n')

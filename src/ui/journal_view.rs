@@ -6,9 +6,7 @@
 
 use super::app::{Command, Level, Notice};
 use super::widgets::{DANGER, OK};
-use crate::core::evidence::{
-    Intact, Problem, ScreenshotRef, VerifyError, read_screenshot, verify_dir,
-};
+use crate::core::evidence::{Intact, ScreenshotRef, VerifyError, read_screenshot, verify_dir};
 use crate::core::session::Session;
 use crate::core::timeline::{Filter, TimelineEntry, filter, load_from, raw_line};
 use crate::i18n::Texts;
@@ -108,7 +106,7 @@ impl JournalView {
     }
 
     /// Reads what was appended since last time (nothing when unchanged).
-    fn refresh(&mut self, session: &Session) -> Result<(), std::io::Error> {
+    fn refresh(&mut self, session: &Session) -> Result<(), crate::core::safe_file::FileError> {
         if session.journal_next_seq() == self.loaded_seq + 1 && self.loaded_seq > 0 {
             return Ok(());
         }
@@ -148,20 +146,6 @@ impl JournalView {
             ctx2.request_repaint();
         });
         self.verify = VerifyRun::Running { done, total, rx };
-    }
-}
-
-pub fn problem_key(p: &Problem) -> &'static str {
-    match p {
-        Problem::Edited => "problem.edited",
-        Problem::Inserted => "problem.inserted",
-        Problem::Missing => "problem.missing",
-        Problem::Reordered => "problem.reordered",
-        Problem::Truncated => "problem.truncated",
-        Problem::Malformed => "journal.problem_malformed",
-        Problem::ScreenshotChanged(_) => "problem.screenshot_changed",
-        Problem::ScreenshotMissing(_) => "problem.screenshot_missing",
-        Problem::ScreenshotRefused(_) => "journal.problem_screenshot_refused",
     }
 }
 
@@ -239,7 +223,8 @@ pub fn show(
     out: &mut Vec<Command>,
 ) {
     if let Err(e) = v.refresh(session) {
-        ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", &e)])).color(DANGER));
+        let error = crate::core::safe_file::describe(&e, tr);
+        ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", &error)])).color(DANGER));
         return;
     }
     v.poll_verify();
@@ -278,7 +263,7 @@ pub fn show(
             );
         }
         VerifyRun::Done(Err(VerifyError::Broken(f))) => {
-            let problem = tr.get(problem_key(&f.problem));
+            let problem = tr.get(f.problem.message_key());
             ui.label(
                 RichText::new(tr.fmt(
                     "journal.broken",
@@ -292,8 +277,11 @@ pub fn show(
                 .strong(),
             );
         }
-        VerifyRun::Done(Err(e)) => {
-            ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", e)])).color(DANGER));
+        VerifyRun::Done(Err(VerifyError::Unreadable(e))) => {
+            let error = crate::core::safe_file::describe(e, tr);
+            ui.label(
+                RichText::new(tr.fmt("journal.unreadable", &[("error", &error)])).color(DANGER),
+            );
         }
     }
 
