@@ -148,7 +148,7 @@ proptest! {
         op in 0u8..3,
     ) {
         let line = render(&f);
-        let mut body = line[..line.rfind(",\"hash\":\"").unwrap()].as_bytes().to_vec();
+        let mut body = line.as_bytes()[..line.rfind(",\"hash\":\"").unwrap()].to_vec();
         let i = at.index(body.len());
         match op {
             0 => body.insert(i, byte),

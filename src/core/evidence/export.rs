@@ -4,8 +4,7 @@
 //! `verify_bundle` checks one as a complaint handler would.
 
 use super::{
-    GENESIS, SCREENSHOT_CAP, ScreenshotRef, read_journal_file, read_screenshot, screenshot_ref,
-    verify_chain,
+    GENESIS, ScreenshotRef, read_journal_file, read_screenshot, screenshot_ref, verify_chain,
 };
 use crate::core::journal::{Entry, lines_of, parse_line, sha256_hex};
 use crate::core::safe_file::{self, FileError, Links};
@@ -135,12 +134,8 @@ pub fn verify_bundle(dir: &Path) -> Result<BundleIntact, String> {
                 "{name}: not a plain path inside the bundle's screenshots folder"
             ));
         }
-        let bytes = safe_file::read_capped(
-            &dir.join(name),
-            SCREENSHOT_CAP.max(BUNDLE_FILE_CAP),
-            Links::Refuse,
-        )
-        .map_err(|e| format!("{name}: {e}"))?;
+        let bytes = safe_file::read_capped(&dir.join(name), BUNDLE_FILE_CAP, Links::Refuse)
+            .map_err(|e| format!("{name}: {e}"))?;
         let sha = sha256_hex(&bytes);
         if sha != f["sha256"].as_str().unwrap_or_default() {
             return Err(format!("{name} was changed"));
