@@ -503,3 +503,25 @@ fn an_intact_line_of_an_unknown_kind_is_named_by_verify() {
         text(&out)
     );
 }
+
+/// A journal over the 4 GiB cap (sparse, so the test is cheap) is refused
+/// before a byte is read, and not "repaired" (it has no newline at all).
+#[test]
+fn a_journal_over_the_cap_is_refused_unread_and_uncut() {
+    use cardguard::core::journal::JOURNAL_CAP;
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join(JOURNAL_FILE);
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(JOURNAL_CAP + 1)
+        .unwrap();
+    assert!(matches!(
+        Journal::open(d.path()),
+        Err(JournalError::File(FileError::TooLarge(_, JOURNAL_CAP)))
+    ));
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), JOURNAL_CAP + 1);
+    let out = run(&["journal", "verify"], d.path());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("larger than"), "{}", text(&out));
+    assert!(cardguard::core::session::read_ledger(d.path()).is_err());
+}
