@@ -145,6 +145,64 @@ pub(crate) fn screenshot_ref(line_no: u64, e: &Entry) -> Option<ScreenshotRef> {
     })
 }
 
+/// Lines read per step of [`verify_chain`] (also its progress step).
+const CHUNK: usize = 65_536;
+
+/// What verify keeps of one line.
+struct Checked {
+    seq: u64,
+    prev: String,
+    hash: String,
+    /// The kind, when this version cannot read the line (replay skips it).
+    unread: Option<String>,
+    shot: Option<ScreenshotRef>,
+}
+
+fn check_line(raw: &[u8]) -> Result<Checked, LineError> {
+    let e = parse_line(raw)?;
+    let unread = Event::from_parts(&e.kind, &e.data)
+        .is_none()
+        .then(|| e.kind.clone());
+    let shot = screenshot_ref(0, &e);
+    Ok(Checked {
+        seq: e.seq,
+        prev: e.prev,
+        hash: e.hash,
+        unread,
+        shot,
+    })
+}
+
+/// Reads `lines` with [`check_line`] on every core, results in order.
+fn check_lines(lines: &[&[u8]]) -> Vec<Result<Checked, LineError>> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if workers < 2 || lines.len() < 4_096 {
+        return lines.iter().map(|l| check_line(l)).collect();
+    }
+    let per = lines.len().div_ceil(workers);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = lines
+            .chunks(per)
+            .map(|part| {
+                let h = s.spawn(move || part.iter().map(|l| check_line(l)).collect::<Vec<_>>());
+                (h, part.len())
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|(h, n)| {
+                // Never expected (parse_line does not panic): keep the count
+                // so line numbers stay right.
+                h.join()
+                    .unwrap_or_else(|_| (0..n).map(|_| Err(LineError::BadField("line"))).collect())
+            })
+            .collect()
+    })
+}
+
 /// What an unbroken chain segment holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chain {
@@ -178,28 +236,32 @@ pub fn verify_chain(
         problem,
         detail,
     };
-    for (i, raw) in lines.iter().enumerate() {
-        if i % 65_536 == 0 {
-            progress(i as u64, total);
-        }
-        let expected = first_seq + i as u64;
-        let e = match parse_line(raw) {
-            Ok(e) => e,
-            Err(why @ (LineError::Edited(_) | LineError::NotUtf8)) => {
-                return Err(bad(i, Problem::Edited, why.to_string()));
+    // Lines are read in parallel, a chunk at a time (bounded memory), then
+    // chained in order: the reading is the costly part.
+    for (c, chunk) in lines.chunks(CHUNK).enumerate() {
+        progress((c * CHUNK) as u64, total);
+        for (j, checked) in check_lines(chunk).into_iter().enumerate() {
+            let i = c * CHUNK + j;
+            let expected = first_seq + i as u64;
+            let line = match checked {
+                Ok(line) => line,
+                Err(why @ (LineError::Edited(_) | LineError::NotUtf8)) => {
+                    return Err(bad(i, Problem::Edited, why.to_string()));
+                }
+                Err(why) => return Err(bad(i, Problem::Malformed, why.to_string())),
+            };
+            if line.seq != expected || line.prev != prev {
+                return Err(classify(&lines, i, expected, &prev, line.seq, &line.prev));
             }
-            Err(why) => return Err(bad(i, Problem::Malformed, why.to_string())),
-        };
-        if e.seq != expected || e.prev != prev {
-            return Err(classify(&lines, i, expected, &prev, &e));
+            if let Some(kind) = line.unread {
+                *unread.entry(kind).or_default() += 1;
+            }
+            if let Some(mut s) = line.shot {
+                s.line = i as u64 + 1;
+                shots.push(s);
+            }
+            prev = line.hash;
         }
-        if Event::from_parts(&e.kind, &e.data).is_none() {
-            *unread.entry(e.kind.clone()).or_default() += 1;
-        }
-        if let Some(s) = screenshot_ref(i as u64 + 1, &e) {
-            shots.push(s);
-        }
-        prev = e.hash;
     }
     progress(total, total);
     if complete < bytes.len() {
@@ -227,26 +289,33 @@ pub fn verify_bytes(bytes: &[u8]) -> Result<u64, Finding> {
 }
 
 /// Names what happened at the first line that does not continue the chain.
-fn classify(lines: &[&[u8]], i: usize, expected: u64, prev: &str, f: &Entry) -> Finding {
+fn classify(
+    lines: &[&[u8]],
+    i: usize,
+    expected: u64,
+    prev: &str,
+    seq: u64,
+    line_prev: &str,
+) -> Finding {
     let n = i as u64 + 1;
     let found = |problem, line, detail| Finding {
         line,
         problem,
         detail,
     };
-    if f.prev == prev {
+    if line_prev == prev {
         // It links to the line before yet has the wrong number: made to fit.
         return found(
             Problem::Inserted,
             n,
             format!(
                 "seq {} where {expected} was expected, though it links to line {}",
-                f.seq,
+                seq,
                 n - 1
             ),
         );
     }
-    if f.seq + 1 == expected || (f.seq == expected && i > 0) {
+    if seq + 1 == expected || (seq == expected && i > 0) {
         // The line before took this line's place in the chain: it was inserted.
         return found(
             Problem::Inserted,
@@ -254,11 +323,11 @@ fn classify(lines: &[&[u8]], i: usize, expected: u64, prev: &str, f: &Entry) -> 
             format!("line {n} does not link to line {}", n - 1),
         );
     }
-    if f.seq < expected {
+    if seq < expected {
         return found(
             Problem::Reordered,
             n,
-            format!("seq {} comes after seq {}", f.seq, expected - 1),
+            format!("seq {} comes after seq {}", seq, expected - 1),
         );
     }
     let seq_of = |l: &[u8]| parse_line(l).ok().map(|x| x.seq);
@@ -266,13 +335,13 @@ fn classify(lines: &[&[u8]], i: usize, expected: u64, prev: &str, f: &Entry) -> 
         found(
             Problem::Reordered,
             n,
-            format!("seq {} appears before seq {expected}", f.seq),
+            format!("seq {} appears before seq {expected}", seq),
         )
     } else {
         found(
             Problem::Missing,
             n,
-            format!("seq {expected} to {} are missing", f.seq - 1),
+            format!("seq {expected} to {} are missing", seq - 1),
         )
     }
 }
@@ -429,5 +498,24 @@ mod tests {
         let truncated = &j[..j.len() - 20];
         let f = check(truncated).unwrap_err();
         assert_eq!((f.line, f.problem), (6, Problem::Truncated));
+    }
+
+    /// Long journals are read in parallel: findings keep their line.
+    #[test]
+    fn parallel_reading_keeps_line_numbers() {
+        let j = journal(10_000);
+        assert_eq!(check(&j), Ok(10_000));
+        let lines: Vec<&str> = j.lines().collect();
+        let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        edited[9_000] = edited[9_000].replacen("\"i\":9001", "\"i\":9002", 1);
+        let text = edited.join("\n") + "\n";
+        let f = check(&text).unwrap_err();
+        assert_eq!((f.line, f.problem), (9_001, Problem::Edited));
+        let mut gone: Vec<&str> = lines.clone();
+        gone.remove(5_000);
+        let f = check(&(gone.join("\n") + "\n")).unwrap_err();
+        assert_eq!((f.line, f.problem), (5_001, Problem::Missing));
+        let c = verify_chain(j.as_bytes(), GENESIS, 1, &mut |_, _| {}).unwrap();
+        assert_eq!(c.unread, vec![("k".to_owned(), 10_000)]);
     }
 }
