@@ -124,6 +124,9 @@ proptest! {
         prop_assert_eq!(&e.order, &f.order);
         prop_assert_eq!(&e.data, &f.data);
         prop_assert_eq!(&e.prev, &f.prev);
+        // The same `ts` text as the format the journal has always used.
+        let ts = format!("\"ts\":\"{}\"", f.ts.format(cardguard::core::journal::TS_FORMAT));
+        prop_assert!(line.contains(&ts));
         let tail = format!("\"hash\":\"{}\"}}", e.hash);
         prop_assert!(line.ends_with(&tail));
     }

@@ -158,11 +158,20 @@ struct Checked {
     shot: Option<ScreenshotRef>,
 }
 
+/// Whether replay can use this line: the same question as
+/// `Event::from_parts(..).is_some()`, without copying `data`.
+pub fn readable(kind: &str, data: &serde_json::Value) -> bool {
+    use serde::Deserialize;
+    use serde::de::value::MapDeserializer;
+    let kind = serde_json::Value::String(kind.to_owned());
+    let map =
+        MapDeserializer::<_, serde_json::Error>::new([("kind", &kind), ("data", data)].into_iter());
+    Event::deserialize(map).is_ok()
+}
+
 fn check_line(raw: &[u8]) -> Result<Checked, LineError> {
     let e = parse_line(raw)?;
-    let unread = Event::from_parts(&e.kind, &e.data)
-        .is_none()
-        .then(|| e.kind.clone());
+    let unread = (!readable(&e.kind, &e.data)).then(|| e.kind.clone());
     let shot = screenshot_ref(0, &e);
     Ok(Checked {
         seq: e.seq,

@@ -6,7 +6,7 @@
 //! such as `\u005f`, repeated keys inside `data` or a `ts` in another form
 //! cannot make two readers see two different lines.
 
-use super::{Entry, HASH_MARK, check_line_hash, render_body};
+use super::{Entry, HASH_MARK, check_line_hash, write_body};
 use chrono::FixedOffset;
 
 /// Why a line is not a journal line.
@@ -87,7 +87,12 @@ pub fn parse_line(raw: &[u8]) -> Result<Entry, LineError> {
     if e.hash != claimed {
         return Err(LineError::NotCanonical);
     }
-    let body = render_body(
+    // check_line_hash made sure the line ends in exactly `<mark><64 hex>"}`:
+    // the body before it must be the writer's rendering, byte for byte.
+    let body = &line.as_bytes()[..line.len() - HASH_MARK.len() - 64 - 2];
+    let mut same = Same(body);
+    let rendered = write_body(
+        &mut same,
         e.seq,
         e.ts,
         tz,
@@ -96,12 +101,31 @@ pub fn parse_line(raw: &[u8]) -> Result<Entry, LineError> {
         &e.data,
         &e.prev,
     );
-    // check_line_hash cut the line at its last HASH_MARK, and the tail is
-    // exactly `<mark><64 hex>"}`: the body decides.
-    if line.len() != body.len() + HASH_MARK.len() + 64 + 2 || !line.starts_with(&body) {
+    if rendered.is_err() || !same.0.is_empty() {
         return Err(LineError::NotCanonical);
     }
     Ok(e)
+}
+
+/// A writer that only checks its input continues the given bytes (and
+/// fails at the first difference), so a line is compared with its
+/// re-rendering without building it.
+struct Same<'a>(&'a [u8]);
+
+impl std::io::Write for Same<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.strip_prefix(buf) {
+            Some(rest) => {
+                self.0 = rest;
+                Ok(buf.len())
+            }
+            None => Err(std::io::Error::other("differs from the writer's rendering")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
