@@ -527,4 +527,40 @@ mod tests {
         let c = verify_chain(j.as_bytes(), GENESIS, 1, &mut |_, _| {}).unwrap();
         assert_eq!(c.unread, vec![("k".to_owned(), 10_000)]);
     }
+
+    /// verify's `readable` answers exactly what replay's `from_parts` does.
+    #[test]
+    fn readable_agrees_with_replay() {
+        use serde_json::json;
+        let t = DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let events = [
+            Event::Verified { at: t },
+            Event::DraftDiscarded {},
+            Event::ScreenshotTaken {
+                path: "screenshots/2026-11/a.png".into(),
+                width: 1,
+                height: 1,
+                sha256: "0".repeat(64),
+                step: "review".into(),
+            },
+        ];
+        let mut cases: Vec<(String, serde_json::Value)> =
+            events.iter().map(|e| (e.kind(), e.data())).collect();
+        cases.extend([
+            ("from_the_future".to_owned(), json!({})),
+            ("verified".to_owned(), json!({})),
+            ("verified".to_owned(), json!({"at": 5})),
+            ("screenshot_taken".to_owned(), json!({"path": 1})),
+            ("draft_discarded".to_owned(), json!({"extra": 1})),
+        ]);
+        for (kind, data) in cases {
+            assert_eq!(
+                readable(&kind, &data),
+                Event::from_parts(&kind, &data).is_some(),
+                "{kind} {data}"
+            );
+        }
+    }
 }
