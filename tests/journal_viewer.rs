@@ -204,7 +204,10 @@ fn hostile_screenshot_paths_never_stall_the_viewer() {
         }
     }
     let mut h = rig.open(Lang::En);
-    click(&mut h, "Journal");
+    // Thumbnails arrive from worker threads, each asking for a repaint:
+    // step frame by frame rather than waiting for the UI to settle.
+    h.get_by_label("Journal").click();
+    h.step();
     let missing = |h: &egui_kittest::Harness<'static, cardguard::ui::App>| {
         h.query_all_by(|n| {
             n.role() == eframe::egui::accesskit::Role::Label
