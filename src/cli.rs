@@ -191,7 +191,11 @@ pub fn batch_check(
 pub enum JournalCommand {
     /// Verify the hash chain and every screenshot. Exit 0 intact, 1 tampered
     /// or damaged, 2 unreadable or absent. Never modifies anything.
-    Verify,
+    Verify {
+        /// Language of the result: zh-CN or en.
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
+        lang: crate::i18n::Lang,
+    },
     /// Export one order's (or one batch's) evidence bundle into DIR.
     Export {
         #[arg(
@@ -204,8 +208,12 @@ pub enum JournalCommand {
         /// A batch id (B-…): the batch's events and all its orders.
         #[arg(long, value_name = "ID")]
         batch: Option<String>,
+        /// A new or empty folder (created 0700 when missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Language of the messages: zh-CN or en.
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
+        lang: crate::i18n::Lang,
     },
     /// Append events as fast as possible, printing each acknowledged seq
     /// (used by the crash-safety test; not for users).
@@ -217,64 +225,114 @@ pub enum JournalCommand {
 }
 
 /// `journal verify`: exit 0 intact, 1 tampered/damaged, 2 unreadable.
-pub fn journal_verify(data_dir: &std::path::Path) -> u8 {
+/// Intact lines this version does not read are listed after "intact".
+pub fn journal_verify(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8 {
     use crate::core::evidence::{VerifyError, verify_dir};
+    let tr = crate::i18n::Texts::new(lang);
     match verify_dir(data_dir, &mut |_, _| {}) {
         Ok(i) => {
             println!(
-                "intact ({} events, {} screenshots)",
-                i.events, i.screenshots
+                "{}",
+                tr.fmt(
+                    "journal.cli_intact",
+                    &[("events", &i.events), ("screenshots", &i.screenshots)]
+                )
             );
+            for (kind, count) in &i.unread {
+                println!(
+                    "{}",
+                    tr.fmt("journal.cli_unread", &[("count", count), ("kind", kind)])
+                );
+            }
             0
         }
         Err(VerifyError::Broken(f)) => {
-            println!("tampered or damaged: {f}");
+            let problem = tr.get(f.problem.message_key());
+            println!(
+                "{}",
+                tr.fmt(
+                    "journal.cli_broken",
+                    &[
+                        ("line", &f.line),
+                        ("code", &f.problem.code()),
+                        ("detail", &f.detail),
+                        ("problem", &problem),
+                    ]
+                )
+            );
             1
         }
-        Err(e @ VerifyError::Unreadable(..)) => {
-            eprintln!("cannot read the journal: {e}");
+        Err(VerifyError::Unreadable(e)) => {
+            let error = crate::core::safe_file::describe(&e, &tr);
+            eprintln!("{}", tr.fmt("journal.cli_unreadable", &[("error", &error)]));
             2
         }
     }
 }
 
-/// `journal export`: exit 0 written, 1 no such order, 2 unreadable/unwritable.
+/// `journal export`: exit 0 written, 1 no such order, 2 unreadable,
+/// unwritable or a target that is not a new or empty folder.
 pub fn journal_export(
     data_dir: &std::path::Path,
     order: Option<&str>,
     batch: Option<&str>,
     out: &std::path::Path,
+    lang: crate::i18n::Lang,
 ) -> u8 {
     use crate::core::evidence::{ExportError, export_batch, export_order};
+    let tr = crate::i18n::Texts::new(lang);
     let now = chrono::Utc::now();
     let (what, result) = match (order, batch) {
-        (Some(o), _) => ("order", export_order(data_dir, o, out, now)),
-        (None, Some(b)) => ("batch", export_batch(data_dir, b, out, now)),
+        (Some(o), _) => (
+            "journal.cli_what_order",
+            export_order(data_dir, o, out, now),
+        ),
+        (None, Some(b)) => (
+            "journal.cli_what_batch",
+            export_batch(data_dir, b, out, now),
+        ),
         (None, None) => return 2,
     };
     match result {
         Ok(m) => {
             println!(
-                "exported {what} {} (seq {}–{}, {} files{}) to {}",
-                m.order,
-                m.first_seq,
-                m.last_seq,
-                m.files.len(),
-                if m.journal_intact {
-                    ""
-                } else {
-                    "; WARNING: the journal does not verify"
-                },
-                out.display()
+                "{}",
+                tr.fmt(
+                    "journal.cli_exported",
+                    &[
+                        ("what", &tr.get(what)),
+                        ("id", &m.order),
+                        ("first", &m.first_seq),
+                        ("last", &m.last_seq),
+                        ("files", &m.files.len()),
+                        ("path", &out.display()),
+                    ]
+                )
             );
+            for n in &m.not_copied {
+                println!(
+                    "{}",
+                    tr.fmt(
+                        "journal.cli_not_copied",
+                        &[
+                            ("path", &n.path),
+                            ("reason", &n.reason),
+                            ("detail", &n.detail)
+                        ]
+                    )
+                );
+            }
+            if !m.journal_intact {
+                println!("{}", tr.get("journal.cli_export_not_intact"));
+            }
             0
         }
         Err(e @ ExportError::NoSuchOrder(_)) => {
-            eprintln!("{e}");
+            eprintln!("{}", e.describe(&tr));
             1
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", e.describe(&tr));
             2
         }
     }

@@ -87,15 +87,22 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
             reasons_lang.unwrap_or_else(cardguard::i18n::Lang::system),
         )),
         Command::Journal {
-            action: JournalCommand::Verify,
-        } => std::process::ExitCode::from(cardguard::cli::journal_verify(&paths.data_dir)),
+            action: JournalCommand::Verify { lang },
+        } => std::process::ExitCode::from(cardguard::cli::journal_verify(&paths.data_dir, lang)),
         Command::Journal {
-            action: JournalCommand::Export { order, batch, out },
+            action:
+                JournalCommand::Export {
+                    order,
+                    batch,
+                    out,
+                    lang,
+                },
         } => std::process::ExitCode::from(cardguard::cli::journal_export(
             &paths.data_dir,
             order.as_deref(),
             batch.as_deref(),
             &out,
+            lang,
         )),
         Command::Journal {
             action: JournalCommand::Stress { count },

@@ -123,7 +123,9 @@ fn umask_000_still_gives_private_files_and_folders() {
     let s = s.unwrap();
     let shot = shot.unwrap();
     assert_eq!(mode(&dir), 0o700);
-    assert_eq!(mode(&dir.join("fingerprint.key")), 0o600);
+    for f in ["journal.jsonl", "cardguard.lock", "fingerprint.key"] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
     assert_eq!(mode(&dir.join("screenshots")), 0o700);
     assert_eq!(mode(&dir.join(&shot.path)), 0o600);
     assert_eq!(mode(dir.join(&shot.path).parent().unwrap()), 0o700);

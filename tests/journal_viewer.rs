@@ -152,3 +152,77 @@ fn a_hundred_thousand_events_lay_out_only_the_visible_rows() {
     );
     assert!(!has(&h, "#100001 "), "scrolled away from the newest events");
 }
+
+/// Thumbnails follow the journal's rule for screenshot paths, off the UI
+/// thread: a FIFO, a link or a path outside the screenshots folder shows
+/// "[screenshot missing]" and the window never stalls; a real one shows.
+#[cfg(unix)]
+#[test]
+fn hostile_screenshot_paths_never_stall_the_viewer() {
+    use cardguard::core::clock::Clock;
+    use cardguard::core::event::Event;
+    let rig = Rig::new();
+    let dir = rig.dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.png"), b"x").unwrap();
+    let sha = cardguard::core::journal::sha256_hex(b"x");
+    {
+        let clock = rig.clock.clone();
+        let mut s = cardguard::core::session::Session::open(
+            cardguard::core::session::Paths::in_one_dir(dir),
+            clock.clone(),
+        )
+        .unwrap();
+        let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
+        let px = vec![200u8; 4 * 8 * 4];
+        let real =
+            cardguard::core::screenshot::save(dir, &px, 8, 4, at, Some("CG-V"), "ok").unwrap();
+        let fifo = "screenshots/2026-11/pipe.png";
+        let c = std::ffi::CString::new(dir.join(fifo).to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string for the duration of the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let link = "screenshots/2026-11/link.png";
+        std::os::unix::fs::symlink(outside.path().join("x.png"), dir.join(link)).unwrap();
+        let absolute = outside.path().join("x.png").display().to_string();
+        for (path, sha) in [
+            (real.path.as_str(), real.sha256.as_str()),
+            (fifo, sha.as_str()),
+            (link, sha.as_str()),
+            (absolute.as_str(), sha.as_str()),
+        ] {
+            s.record(
+                Some("CG-V"),
+                Event::ScreenshotTaken {
+                    path: path.into(),
+                    width: 8,
+                    height: 4,
+                    sha256: sha.into(),
+                    step: "ok".into(),
+                    batch: None,
+                },
+            )
+            .unwrap();
+        }
+    }
+    let mut h = rig.open(Lang::En);
+    // Thumbnails arrive from worker threads, each asking for a repaint:
+    // step frame by frame rather than waiting for the UI to settle.
+    h.get_by_label("Journal").click();
+    h.step();
+    let missing = |h: &egui_kittest::Harness<'static, cardguard::ui::App>| {
+        h.query_all_by(|n| {
+            n.role() == eframe::egui::accesskit::Role::Label
+                && n.value().is_some_and(|v| v == "[screenshot missing]")
+        })
+        .count()
+    };
+    for _ in 0..2_000 {
+        if missing(&h) == 3 && has(&h, "View full size") {
+            break;
+        }
+        h.step();
+    }
+    assert_eq!(missing(&h), 3, "{}", screen_text(&h));
+    // The real one is shown (its hover text names the full view).
+    assert!(has(&h, "View full size"), "{}", screen_text(&h));
+}

@@ -1,13 +1,22 @@
 //! Evidence a third party can check: verifying the journal's hash chain and
 //! every screenshot it references, and exporting one order's chain segment
 //! with its screenshots and a manifest. Format and algorithm: docs/JOURNAL.md.
+//! Every line is read with [`parse_line`], the app's own reading.
 
-use super::journal::{GENESIS, JOURNAL_FILE, check_line_hash, sha256_hex};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use std::path::{Path, PathBuf};
+use super::event::Event;
+use super::journal::{
+    Entry, GENESIS, JOURNAL_CAP, JOURNAL_FILE, LineError, lines_of, parse_line, sha256_hex,
+};
+use super::safe_file::{self, FileError, Links};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+mod export;
+pub use export::*;
 
 pub const SCREENSHOT_EVENT: &str = "screenshot_taken";
+/// The most verify or export reads of one screenshot (they are ~100 KB).
+pub const SCREENSHOT_CAP: u64 = 64 << 20;
 
 /// What is wrong with a journal, in the words a complaint desk would use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +31,15 @@ pub enum Problem {
     Reordered,
     /// The file ends in the middle of a line.
     Truncated,
+    /// A line whose hash matches but which is not the writer's exact form
+    /// (reordered or repeated keys, spacing, escapes, bad `ts`/`tz`…):
+    /// another reader could read it differently, so it is not evidence.
+    Malformed,
     ScreenshotChanged(String),
     ScreenshotMissing(String),
+    /// The journal names a screenshot the app will not read: outside the
+    /// screenshots folder, through a symlink, not a regular file, too large.
+    ScreenshotRefused(String),
 }
 
 impl Problem {
@@ -34,8 +50,25 @@ impl Problem {
             Problem::Missing => "missing",
             Problem::Reordered => "reordered",
             Problem::Truncated => "truncated",
+            Problem::Malformed => "malformed",
             Problem::ScreenshotChanged(_) => "screenshot_changed",
             Problem::ScreenshotMissing(_) => "screenshot_missing",
+            Problem::ScreenshotRefused(_) => "screenshot_refused",
+        }
+    }
+
+    /// The i18n key naming the problem in words.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Problem::Edited => "problem.edited",
+            Problem::Inserted => "problem.inserted",
+            Problem::Missing => "problem.missing",
+            Problem::Reordered => "problem.reordered",
+            Problem::Truncated => "problem.truncated",
+            Problem::Malformed => "journal.problem_malformed",
+            Problem::ScreenshotChanged(_) => "problem.screenshot_changed",
+            Problem::ScreenshotMissing(_) => "problem.screenshot_missing",
+            Problem::ScreenshotRefused(_) => "journal.problem_screenshot_refused",
         }
     }
 }
@@ -66,41 +99,26 @@ pub struct Intact {
     pub events: u64,
     pub screenshots: u64,
     pub last_hash: String,
+    /// Lines that are intact but that this version of the app does not
+    /// read (a kind it does not know, or data it cannot use), per kind:
+    /// the app skips them on replay, so verify says so.
+    pub unread: Vec<(String, u64)>,
 }
 
 #[derive(Debug)]
 pub enum VerifyError {
-    /// The journal cannot be read (absent, permissions…).
-    Unreadable(PathBuf, std::io::Error),
+    /// The journal cannot be read (absent, a symlink, a FIFO, too large…).
+    Unreadable(FileError),
     Broken(Finding),
 }
 
 impl std::fmt::Display for VerifyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            VerifyError::Unreadable(p, e) => write!(f, "{}: {e}", p.display()),
+            VerifyError::Unreadable(e) => e.fmt(f),
             VerifyError::Broken(finding) => finding.fmt(f),
         }
     }
-}
-
-/// The fields verification needs, read from the fixed line layout without
-/// a full JSON parse (fast on a million lines).
-struct Fields<'a> {
-    seq: u64,
-    prev: &'a str,
-    hash: &'a str,
-}
-
-fn fields(line: &str) -> Option<Fields<'_>> {
-    let rest = line.strip_prefix("{\"seq\":")?;
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let seq = rest[..digits].parse().ok()?;
-    let hash_at = line.rfind(",\"hash\":\"")?;
-    let prev_at = line[..hash_at].rfind(",\"prev\":\"")?;
-    let prev = line[prev_at + 9..hash_at].strip_suffix('"')?;
-    let hash = line[hash_at + 9..].strip_suffix("\"}")?;
-    Some(Fields { seq, prev, hash })
 }
 
 /// A screenshot the journal vouches for.
@@ -110,68 +128,149 @@ pub struct ScreenshotRef {
     pub order: Option<String>,
     pub path: String,
     pub sha256: String,
+    /// The `batch` in the line's data, if any.
+    pub batch: Option<String>,
 }
 
-fn screenshot_ref(line_no: u64, line: &str) -> Option<ScreenshotRef> {
-    if !line.contains("\"kind\":\"screenshot_taken\"") {
+pub(crate) fn screenshot_ref(line_no: u64, e: &Entry) -> Option<ScreenshotRef> {
+    if e.kind != SCREENSHOT_EVENT {
         return None;
     }
-    let v: serde_json::Value = serde_json::from_str(line).ok()?;
     Some(ScreenshotRef {
         line: line_no,
-        order: v["order"].as_str().map(str::to_owned),
-        path: v["data"]["path"].as_str()?.to_owned(),
-        sha256: v["data"]["sha256"].as_str()?.to_owned(),
+        order: e.order.clone(),
+        path: e.data["path"].as_str()?.to_owned(),
+        sha256: e.data["sha256"].as_str()?.to_owned(),
+        batch: e.data["batch"].as_str().map(str::to_owned),
     })
+}
+
+/// Lines read per step of [`verify_chain`] (also its progress step).
+const CHUNK: usize = 65_536;
+
+/// What verify keeps of one line.
+struct Checked {
+    seq: u64,
+    prev: String,
+    hash: String,
+    /// The kind, when this version cannot read the line (replay skips it).
+    unread: Option<String>,
+    shot: Option<ScreenshotRef>,
+}
+
+/// Whether replay can use this line: the same question as
+/// `Event::from_parts(..).is_some()`, without copying `data`.
+pub fn readable(kind: &str, data: &serde_json::Value) -> bool {
+    use serde::Deserialize;
+    use serde::de::value::MapDeserializer;
+    let kind = serde_json::Value::String(kind.to_owned());
+    let map =
+        MapDeserializer::<_, serde_json::Error>::new([("kind", &kind), ("data", data)].into_iter());
+    Event::deserialize(map).is_ok()
+}
+
+fn check_line(raw: &[u8]) -> Result<Checked, LineError> {
+    let e = parse_line(raw)?;
+    let unread = (!readable(&e.kind, &e.data)).then(|| e.kind.clone());
+    let shot = screenshot_ref(0, &e);
+    Ok(Checked {
+        seq: e.seq,
+        prev: e.prev,
+        hash: e.hash,
+        unread,
+        shot,
+    })
+}
+
+/// Reads `lines` with [`check_line`] on every core, results in order.
+fn check_lines(lines: &[&[u8]]) -> Vec<Result<Checked, LineError>> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if workers < 2 || lines.len() < 4_096 {
+        return lines.iter().map(|l| check_line(l)).collect();
+    }
+    let per = lines.len().div_ceil(workers);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = lines
+            .chunks(per)
+            .map(|part| {
+                let h = s.spawn(move || part.iter().map(|l| check_line(l)).collect::<Vec<_>>());
+                (h, part.len())
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|(h, n)| {
+                // Never expected (parse_line does not panic): keep the count
+                // so line numbers stay right.
+                h.join()
+                    .unwrap_or_else(|_| (0..n).map(|_| Err(LineError::BadField("line"))).collect())
+            })
+            .collect()
+    })
+}
+
+/// What an unbroken chain segment holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    pub events: u64,
+    pub last_hash: String,
+    pub shots: Vec<ScreenshotRef>,
+    pub unread: Vec<(String, u64)>,
 }
 
 /// Verifies a chain segment: `bytes` whose first line's `prev` must be
 /// `first_prev` and `seq` must be `first_seq`. `progress(done, total)` is
-/// called every 65 536 lines. Returns the segment's screenshots and last hash.
+/// called every 65 536 lines.
 pub fn verify_chain(
     bytes: &[u8],
     first_prev: &str,
     first_seq: u64,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<(u64, String, Vec<ScreenshotRef>), Finding> {
+) -> Result<Chain, Finding> {
     let complete = bytes
         .iter()
         .rposition(|&b| b == b'\n')
         .map(|i| i + 1)
         .unwrap_or(0);
-    let lines: Vec<&[u8]> = bytes[..complete]
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&[u8]> = lines_of(&bytes[..complete]).collect();
     let total = lines.len() as u64;
     let mut prev = first_prev.to_owned();
     let mut shots = Vec::new();
+    let mut unread: BTreeMap<String, u64> = BTreeMap::new();
     let bad = |i: usize, problem: Problem, detail: String| Finding {
         line: i as u64 + 1,
         problem,
         detail,
     };
-    for (i, raw) in lines.iter().enumerate() {
-        if i % 65_536 == 0 {
-            progress(i as u64, total);
+    // Lines are read in parallel, a chunk at a time (bounded memory), then
+    // chained in order: the reading is the costly part.
+    for (c, chunk) in lines.chunks(CHUNK).enumerate() {
+        progress((c * CHUNK) as u64, total);
+        for (j, checked) in check_lines(chunk).into_iter().enumerate() {
+            let i = c * CHUNK + j;
+            let expected = first_seq + i as u64;
+            let line = match checked {
+                Ok(line) => line,
+                Err(why @ (LineError::Edited(_) | LineError::NotUtf8)) => {
+                    return Err(bad(i, Problem::Edited, why.to_string()));
+                }
+                Err(why) => return Err(bad(i, Problem::Malformed, why.to_string())),
+            };
+            if line.seq != expected || line.prev != prev {
+                return Err(classify(&lines, i, expected, &prev, line.seq, &line.prev));
+            }
+            if let Some(kind) = line.unread {
+                *unread.entry(kind).or_default() += 1;
+            }
+            if let Some(mut s) = line.shot {
+                s.line = i as u64 + 1;
+                shots.push(s);
+            }
+            prev = line.hash;
         }
-        let expected = first_seq + i as u64;
-        let Some(line) = std::str::from_utf8(raw).ok() else {
-            return Err(bad(i, Problem::Edited, "not UTF-8".into()));
-        };
-        if let Err(why) = check_line_hash(line) {
-            return Err(bad(i, Problem::Edited, why.into()));
-        }
-        let Some(f) = fields(line) else {
-            return Err(bad(i, Problem::Edited, "not a journal line".into()));
-        };
-        if f.seq != expected || f.prev != prev {
-            return Err(classify(&lines, i, expected, &prev, f));
-        }
-        if let Some(s) = screenshot_ref(i as u64 + 1, line) {
-            shots.push(s);
-        }
-        prev = f.hash.to_owned();
     }
     progress(total, total);
     if complete < bytes.len() {
@@ -185,35 +284,47 @@ pub fn verify_chain(
             ),
         });
     }
-    Ok((total, prev, shots))
+    Ok(Chain {
+        events: total,
+        last_hash: prev,
+        shots,
+        unread: unread.into_iter().collect(),
+    })
 }
 
 /// Verifies a whole journal held in memory; the number of lines, or the first finding.
 pub fn verify_bytes(bytes: &[u8]) -> Result<u64, Finding> {
-    verify_chain(bytes, GENESIS, 1, &mut |_, _| {}).map(|(n, _, _)| n)
+    verify_chain(bytes, GENESIS, 1, &mut |_, _| {}).map(|c| c.events)
 }
 
 /// Names what happened at the first line that does not continue the chain.
-fn classify(lines: &[&[u8]], i: usize, expected: u64, prev: &str, f: Fields<'_>) -> Finding {
+fn classify(
+    lines: &[&[u8]],
+    i: usize,
+    expected: u64,
+    prev: &str,
+    seq: u64,
+    line_prev: &str,
+) -> Finding {
     let n = i as u64 + 1;
     let found = |problem, line, detail| Finding {
         line,
         problem,
         detail,
     };
-    if f.prev == prev {
+    if line_prev == prev {
         // It links to the line before yet has the wrong number: made to fit.
         return found(
             Problem::Inserted,
             n,
             format!(
                 "seq {} where {expected} was expected, though it links to line {}",
-                f.seq,
+                seq,
                 n - 1
             ),
         );
     }
-    if f.seq + 1 == expected || (f.seq == expected && i > 0) {
+    if seq + 1 == expected || (seq == expected && i > 0) {
         // The line before took this line's place in the chain: it was inserted.
         return found(
             Problem::Inserted,
@@ -221,27 +332,33 @@ fn classify(lines: &[&[u8]], i: usize, expected: u64, prev: &str, f: Fields<'_>)
             format!("line {n} does not link to line {}", n - 1),
         );
     }
-    if f.seq < expected {
+    if seq < expected {
         return found(
             Problem::Reordered,
             n,
-            format!("seq {} comes after seq {}", f.seq, expected - 1),
+            format!("seq {} comes after seq {}", seq, expected - 1),
         );
     }
-    let seq_of = |l: &[u8]| std::str::from_utf8(l).ok().and_then(fields).map(|x| x.seq);
+    let seq_of = |l: &[u8]| parse_line(l).ok().map(|x| x.seq);
     if lines[i + 1..].iter().any(|l| seq_of(l) == Some(expected)) {
         found(
             Problem::Reordered,
             n,
-            format!("seq {} appears before seq {expected}", f.seq),
+            format!("seq {} appears before seq {expected}", seq),
         )
     } else {
         found(
             Problem::Missing,
             n,
-            format!("seq {expected} to {} are missing", f.seq - 1),
+            format!("seq {expected} to {} are missing", seq - 1),
         )
     }
+}
+
+/// Reads the journal of `data_dir` as the app's own file: no symlink,
+/// regular file only, at most [`JOURNAL_CAP`] bytes.
+pub fn read_journal_file(data_dir: &Path) -> Result<Vec<u8>, FileError> {
+    safe_file::read_capped(&data_dir.join(JOURNAL_FILE), JOURNAL_CAP, Links::Refuse)
 }
 
 /// Verifies the journal in `data_dir` and every screenshot file it references.
@@ -249,290 +366,72 @@ pub fn verify_dir(
     data_dir: &Path,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Intact, VerifyError> {
-    let path = data_dir.join(JOURNAL_FILE);
-    let bytes = std::fs::read(&path).map_err(|e| VerifyError::Unreadable(path.clone(), e))?;
-    let (events, last_hash, shots) =
-        verify_chain(&bytes, GENESIS, 1, progress).map_err(VerifyError::Broken)?;
-    check_screenshots(data_dir, &shots).map_err(VerifyError::Broken)?;
+    let bytes = read_journal_file(data_dir).map_err(VerifyError::Unreadable)?;
+    let chain = verify_chain(&bytes, GENESIS, 1, progress).map_err(VerifyError::Broken)?;
+    for s in &chain.shots {
+        if let Err(problem) = read_screenshot(data_dir, s) {
+            return Err(VerifyError::Broken(Finding {
+                line: s.line,
+                detail: problem.1,
+                problem: problem.0,
+            }));
+        }
+    }
     Ok(Intact {
-        events,
-        screenshots: shots.len() as u64,
-        last_hash,
+        events: chain.events,
+        screenshots: chain.shots.len() as u64,
+        last_hash: chain.last_hash,
+        unread: chain.unread,
     })
 }
 
-fn check_screenshots(base: &Path, shots: &[ScreenshotRef]) -> Result<(), Finding> {
-    for s in shots {
-        let finding = |problem, detail| Finding {
-            line: s.line,
-            problem,
-            detail,
-        };
-        // Only paths inside the folder: a journal must not make us read elsewhere.
-        if s.path.contains("..") || Path::new(&s.path).is_absolute() {
-            return Err(finding(
-                Problem::ScreenshotChanged(s.path.clone()),
-                "path leaves the data folder".into(),
+/// Reads a screenshot the journal names, only from inside the data dir's
+/// screenshots folder (no absolute path, no `..`, no symlink at any level,
+/// a regular file of at most [`SCREENSHOT_CAP`]), and checks its SHA-256.
+/// Never blocks on a FIFO. Otherwise the problem and why, in words.
+pub fn read_screenshot(data_dir: &Path, s: &ScreenshotRef) -> Result<Vec<u8>, (Problem, String)> {
+    let refused = |why: String| (Problem::ScreenshotRefused(s.path.clone()), why);
+    let Some(path) = safe_file::contained(data_dir, "screenshots", &s.path) else {
+        // `contained` also says no when a level is missing: tell them apart.
+        if safe_file::plain_rel("screenshots", &s.path) && !has_link(data_dir, &s.path) {
+            return Err((
+                Problem::ScreenshotMissing(s.path.clone()),
+                format!("{} is missing", s.path),
             ));
         }
-        match std::fs::read(base.join(&s.path)) {
-            Err(_) => {
-                return Err(finding(
-                    Problem::ScreenshotMissing(s.path.clone()),
-                    format!("{} is missing", s.path),
-                ));
-            }
-            Ok(b) if sha256_hex(&b) != s.sha256 => {
-                return Err(finding(
-                    Problem::ScreenshotChanged(s.path.clone()),
-                    format!("{} was changed", s.path),
-                ));
-            }
-            Ok(_) => {}
-        }
-    }
-    Ok(())
-}
-
-#[derive(Debug, Serialize)]
-pub struct ManifestFile {
-    pub name: String,
-    pub sha256: String,
-    pub bytes: u64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Manifest {
-    pub format: &'static str,
-    /// The order id, or the batch id for a batch bundle.
-    pub order: String,
-    pub exported_at: String,
-    pub first_seq: u64,
-    pub last_seq: u64,
-    /// `prev` of the segment's first line: where the segment hangs in the chain.
-    pub first_prev: String,
-    pub last_hash: String,
-    /// Whether the whole journal verified when exported.
-    pub journal_intact: bool,
-    pub files: Vec<ManifestFile>,
-}
-
-#[derive(Debug)]
-pub enum ExportError {
-    Unreadable(PathBuf, std::io::Error),
-    NoSuchOrder(String),
-    Write(PathBuf, std::io::Error),
-}
-
-impl std::fmt::Display for ExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ExportError::Unreadable(p, e) => write!(f, "{}: {e}", p.display()),
-            ExportError::NoSuchOrder(id) => write!(f, "no order or batch {id} in the journal"),
-            ExportError::Write(p, e) => write!(f, "{}: {e}", p.display()),
-        }
+        return Err(refused(format!(
+            "{} is not a plain path inside the screenshots folder (absolute, `..`, or through a symbolic link)",
+            s.path
+        )));
+    };
+    match safe_file::read_capped(&path, SCREENSHOT_CAP, Links::Refuse) {
+        Ok(b) if sha256_hex(&b) == s.sha256 => Ok(b),
+        Ok(_) => Err((
+            Problem::ScreenshotChanged(s.path.clone()),
+            format!("{} was changed", s.path),
+        )),
+        Err(FileError::NotFound(_)) => Err((
+            Problem::ScreenshotMissing(s.path.clone()),
+            format!("{} is missing", s.path),
+        )),
+        Err(e) => Err(refused(e.to_string())),
     }
 }
 
-pub const SEGMENT_FILE: &str = "journal-segment.jsonl";
-
-/// What checking an exported bundle found intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BundleIntact {
-    pub events: u64,
-    pub files: usize,
-}
-
-/// Checks an evidence bundle as a complaint handler would: every file
-/// listed in `manifest.json` has its SHA-256, the segment is an unbroken
-/// chain from `first_prev`/`first_seq` to `last_hash`. The first problem,
-/// in words, otherwise.
-pub fn verify_bundle(dir: &Path) -> Result<BundleIntact, String> {
-    let read = |name: &str| std::fs::read(dir.join(name)).map_err(|e| format!("{name}: {e}"));
-    let manifest: serde_json::Value = serde_json::from_slice(&read("manifest.json")?)
-        .map_err(|e| format!("manifest.json: {e}"))?;
-    let files = manifest["files"].as_array().cloned().unwrap_or_default();
-    for f in &files {
-        let name = f["name"].as_str().unwrap_or_default();
-        if name.contains("..") || Path::new(name).is_absolute() {
-            return Err(format!("{name}: path leaves the bundle"));
-        }
-        if sha256_hex(&read(name)?) != f["sha256"].as_str().unwrap_or_default() {
-            return Err(format!("{name} was changed"));
-        }
-    }
-    let segment = read(SEGMENT_FILE)?;
-    let first_prev = manifest["first_prev"].as_str().unwrap_or_default();
-    let first_seq = manifest["first_seq"].as_u64().unwrap_or(0);
-    let (events, last, _) =
-        verify_chain(&segment, first_prev, first_seq, &mut |_, _| {}).map_err(|f| f.to_string())?;
-    if last != manifest["last_hash"].as_str().unwrap_or_default() {
-        return Err("the segment does not end where the manifest says".into());
-    }
-    Ok(BundleIntact {
-        events,
-        files: files.len(),
+/// Whether any existing level of `base/rel` is a symlink.
+fn has_link(base: &Path, rel: &str) -> bool {
+    let mut at = base.to_path_buf();
+    Path::new(rel).components().any(|c| {
+        at.push(c);
+        std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink())
     })
 }
-
-/// Writes an evidence bundle for one order into `out`: the journal lines
-/// from the order's first to its last event (byte for byte, everything in
-/// between included), its screenshots, `manifest.json` and `README.txt`.
-pub fn export_order(
-    data_dir: &Path,
-    order: &str,
-    out: &Path,
-    now: DateTime<Utc>,
-) -> Result<Manifest, ExportError> {
-    let needle = order_needle(order);
-    export_matching(
-        data_dir,
-        &read_journal(data_dir)?,
-        order,
-        &|line: &str| line.contains(&needle),
-        &|s: &ScreenshotRef| s.order.as_deref() == Some(order),
-        out,
-        now,
-    )
-}
-
-fn order_needle(order: &str) -> String {
-    format!(
-        "\"order\":{}",
-        serde_json::to_string(order).unwrap_or_default()
-    )
-}
-
-/// The same for a whole batch: from its import to its last event, every
-/// order released in it, and the batch's own screenshots (review,
-/// confirmation, pauses, cancel-all, finish).
-pub fn export_batch(
-    data_dir: &Path,
-    batch: &str,
-    out: &Path,
-    now: DateTime<Utc>,
-) -> Result<Manifest, ExportError> {
-    let bytes = read_journal(data_dir)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let batch_needle = format!(
-        "\"batch\":{}",
-        serde_json::to_string(batch).unwrap_or_default()
-    );
-    // The batch's orders: each has a `review_shown` naming the batch.
-    let orders: Vec<String> = text
-        .lines()
-        .filter(|l| l.contains(&batch_needle) && l.contains("\"kind\":\"review_shown\""))
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| v["order"].as_str().map(str::to_owned))
-        .collect();
-    let needles: Vec<String> = orders.iter().map(|o| order_needle(o)).collect();
-    export_matching(
-        data_dir,
-        &bytes,
-        batch,
-        &|line: &str| line.contains(&batch_needle) || needles.iter().any(|n| line.contains(n)),
-        &|s: &ScreenshotRef| match &s.order {
-            Some(o) => orders.contains(o),
-            None => s.path.contains("_none_batch_"),
-        },
-        out,
-        now,
-    )
-}
-
-fn read_journal(data_dir: &Path) -> Result<Vec<u8>, ExportError> {
-    let path = data_dir.join(JOURNAL_FILE);
-    std::fs::read(&path).map_err(|e| ExportError::Unreadable(path, e))
-}
-
-/// Writes the bundle for the journal lines `ours` picks in `bytes` (first
-/// to last, all lines in between included so the chain is unbroken) and
-/// the screenshots `shot_ours` picks among those lines.
-fn export_matching(
-    data_dir: &Path,
-    bytes: &[u8],
-    subject: &str,
-    ours: &dyn Fn(&str) -> bool,
-    shot_ours: &dyn Fn(&ScreenshotRef) -> bool,
-    out: &Path,
-    now: DateTime<Utc>,
-) -> Result<Manifest, ExportError> {
-    let journal_intact = verify_chain(bytes, GENESIS, 1, &mut |_, _| {}).is_ok();
-    let mut first = None;
-    let mut last = None;
-    let mut offset = 0usize;
-    for raw in bytes.split_inclusive(|&b| b == b'\n') {
-        if raw.ends_with(b"\n") && std::str::from_utf8(raw).is_ok_and(ours) {
-            first.get_or_insert(offset);
-            last = Some(offset + raw.len());
-        }
-        offset += raw.len();
-    }
-    let (Some(start), Some(end)) = (first, last) else {
-        return Err(ExportError::NoSuchOrder(subject.to_owned()));
-    };
-    let segment = &bytes[start..end];
-    let seg_lines: Vec<&str> = std::str::from_utf8(segment).unwrap_or("").lines().collect();
-    let head = seg_lines.first().and_then(|l| fields(l));
-    let tail = seg_lines.last().and_then(|l| fields(l));
-
-    let w = |p: &Path, e| ExportError::Write(p.to_path_buf(), e);
-    std::fs::create_dir_all(out.join("screenshots")).map_err(|e| w(out, e))?;
-    let mut files = Vec::new();
-    let mut put = |name: String, data: &[u8]| -> Result<(), ExportError> {
-        let p = out.join(&name);
-        std::fs::write(&p, data).map_err(|e| w(&p, e))?;
-        files.push(ManifestFile {
-            name,
-            sha256: sha256_hex(data),
-            bytes: data.len() as u64,
-        });
-        Ok(())
-    };
-    put(SEGMENT_FILE.into(), segment)?;
-    for (i, line) in seg_lines.iter().enumerate() {
-        let Some(s) = screenshot_ref(i as u64 + 1, line).filter(shot_ours) else {
-            continue;
-        };
-        if s.path.contains("..") {
-            continue;
-        }
-        // A missing screenshot is left out; the manifest then lacks it and
-        // the segment still names its hash.
-        if let Ok(data) = std::fs::read(data_dir.join(&s.path)) {
-            let name = Path::new(&s.path)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            put(format!("screenshots/{name}"), &data)?;
-        }
-    }
-    let manifest = Manifest {
-        format: "cardguard-evidence-1",
-        order: subject.to_owned(),
-        exported_at: now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        first_seq: head.as_ref().map(|f| f.seq).unwrap_or(0),
-        last_seq: tail.as_ref().map(|f| f.seq).unwrap_or(0),
-        first_prev: head.map(|f| f.prev.to_owned()).unwrap_or_default(),
-        last_hash: tail.map(|f| f.hash.to_owned()).unwrap_or_default(),
-        journal_intact,
-        files,
-    };
-    let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-    let p = out.join("manifest.json");
-    std::fs::write(&p, json).map_err(|e| w(&p, e))?;
-    let p = out.join("README.txt");
-    std::fs::write(&p, BUNDLE_README).map_err(|e| w(&p, e))?;
-    Ok(manifest)
-}
-
-pub const BUNDLE_README: &str = include_str!("../../assets/evidence-README.txt");
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::journal::render_line;
-    use chrono::FixedOffset;
+    use chrono::{DateTime, FixedOffset, Utc};
 
     fn journal(n: u64) -> String {
         let mut prev = GENESIS.to_owned();
@@ -557,7 +456,7 @@ mod tests {
     }
 
     fn check(text: &str) -> Result<u64, Finding> {
-        verify_chain(text.as_bytes(), GENESIS, 1, &mut |_, _| {}).map(|r| r.0)
+        verify_chain(text.as_bytes(), GENESIS, 1, &mut |_, _| {}).map(|r| r.events)
     }
 
     #[test]
@@ -580,7 +479,7 @@ mod tests {
         assert_eq!((f.line, f.problem), (3, Problem::Reordered));
 
         // A forged line with its own hash recomputed, linked to line 2.
-        let prev2 = fields(lines[1]).unwrap().hash.to_owned();
+        let prev2 = parse_line(lines[1].as_bytes()).unwrap().hash;
         let ts = DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
@@ -608,5 +507,61 @@ mod tests {
         let truncated = &j[..j.len() - 20];
         let f = check(truncated).unwrap_err();
         assert_eq!((f.line, f.problem), (6, Problem::Truncated));
+    }
+
+    /// Long journals are read in parallel: findings keep their line.
+    #[test]
+    fn parallel_reading_keeps_line_numbers() {
+        let j = journal(10_000);
+        assert_eq!(check(&j), Ok(10_000));
+        let lines: Vec<&str> = j.lines().collect();
+        let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        edited[9_000] = edited[9_000].replacen("\"i\":9001", "\"i\":9002", 1);
+        let text = edited.join("\n") + "\n";
+        let f = check(&text).unwrap_err();
+        assert_eq!((f.line, f.problem), (9_001, Problem::Edited));
+        let mut gone: Vec<&str> = lines.clone();
+        gone.remove(5_000);
+        let f = check(&(gone.join("\n") + "\n")).unwrap_err();
+        assert_eq!((f.line, f.problem), (5_001, Problem::Missing));
+        let c = verify_chain(j.as_bytes(), GENESIS, 1, &mut |_, _| {}).unwrap();
+        assert_eq!(c.unread, vec![("k".to_owned(), 10_000)]);
+    }
+
+    /// verify's `readable` answers exactly what replay's `from_parts` does.
+    #[test]
+    fn readable_agrees_with_replay() {
+        use serde_json::json;
+        let t = DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let events = [
+            Event::Verified { at: t },
+            Event::DraftDiscarded {},
+            Event::ScreenshotTaken {
+                path: "screenshots/2026-11/a.png".into(),
+                width: 1,
+                height: 1,
+                sha256: "0".repeat(64),
+                step: "review".into(),
+                batch: None,
+            },
+        ];
+        let mut cases: Vec<(String, serde_json::Value)> =
+            events.iter().map(|e| (e.kind(), e.data())).collect();
+        cases.extend([
+            ("from_the_future".to_owned(), json!({})),
+            ("verified".to_owned(), json!({})),
+            ("verified".to_owned(), json!({"at": 5})),
+            ("screenshot_taken".to_owned(), json!({"path": 1})),
+            ("draft_discarded".to_owned(), json!({"extra": 1})),
+        ]);
+        for (kind, data) in cases {
+            assert_eq!(
+                readable(&kind, &data),
+                Event::from_parts(&kind, &data).is_some(),
+                "{kind} {data}"
+            );
+        }
     }
 }

@@ -5,20 +5,30 @@
 //! where `hash` = SHA-256 of the line up to (not including) `,"hash":"`
 //! followed by the byte `}`; `prev` is the previous line's hash (64 zeros first).
 
+use super::safe_file::{self, FileError};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+
+mod line;
+pub use line::{LineError, parse_line};
 
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 pub const LOCK_FILE: &str = "cardguard.lock";
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 const HASH_MARK: &str = ",\"hash\":\"";
+/// The most the app reads of its own journal (at open, in the viewer, in
+/// verify and export): far beyond years of use (~300 bytes an event), small
+/// enough that a runaway or hostile file cannot exhaust memory.
+pub const JOURNAL_CAP: u64 = 4 << 30;
 
-/// One parsed journal line.
+/// One parsed journal line. Unknown or repeated fields are refused: the app
+/// must not read a line differently from another JSON reader.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub seq: u64,
     pub ts: DateTime<Utc>,
@@ -34,6 +44,9 @@ pub struct Entry {
 pub enum JournalError {
     /// Another cardguard holds the data dir.
     Locked(PathBuf),
+    /// The journal or lock file is a symlink, FIFO, device, too large…:
+    /// refused before anything was changed.
+    File(FileError),
     Io(PathBuf, std::io::Error),
 }
 
@@ -41,6 +54,7 @@ impl std::fmt::Display for JournalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             JournalError::Locked(p) => write!(f, "{} is in use by another cardguard", p.display()),
+            JournalError::File(e) => e.fmt(f),
             JournalError::Io(p, e) => write!(f, "{}: {e}", p.display()),
         }
     }
@@ -90,17 +104,60 @@ pub fn render_line(
     data: &serde_json::Value,
     prev: &str,
 ) -> (String, String) {
-    let json_str = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    let order = order.map(json_str).unwrap_or_else(|| "null".into());
-    let data = serde_json::to_string(data).unwrap_or_else(|_| "{}".into());
-    let body = format!(
-        "{{\"seq\":{seq},\"ts\":\"{}\",\"tz\":\"{tz}\",\"kind\":{},\"order\":{order},\"data\":{data},\"prev\":\"{prev}\"",
-        ts.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
-        json_str(kind),
-    );
+    let body = render_body(seq, ts, tz, kind, order, data, prev);
     let hash = line_hash(&body);
     (format!("{body}{HASH_MARK}{hash}\"}}\n"), hash)
 }
+
+/// The line up to (not including) `,"hash":"`: what the hash covers.
+fn render_body(
+    seq: u64,
+    ts: DateTime<Utc>,
+    tz: FixedOffset,
+    kind: &str,
+    order: Option<&str>,
+    data: &serde_json::Value,
+    prev: &str,
+) -> String {
+    let mut out = Vec::with_capacity(320);
+    // Writing to a Vec cannot fail; serde_json writes UTF-8.
+    let _ = write_body(&mut out, seq, ts, tz, kind, order, data, prev);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The one rendering of a line body, written to `w`: the writer renders
+/// into a buffer, the strict reading into a comparer (no copy).
+#[allow(clippy::too_many_arguments)]
+fn write_body<W: Write>(
+    w: &mut W,
+    seq: u64,
+    ts: DateTime<Utc>,
+    tz: FixedOffset,
+    kind: &str,
+    order: Option<&str>,
+    data: &serde_json::Value,
+    prev: &str,
+) -> std::io::Result<()> {
+    write!(w, "{{\"seq\":{seq},\"ts\":\"")?;
+    // The same text as `ts.format(TS_FORMAT)` (years 0–9999), much faster.
+    w.write_all(
+        ts.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            .as_bytes(),
+    )?;
+    write!(w, "\",\"tz\":\"{tz}\",\"kind\":")?;
+    serde_json::to_writer(&mut *w, kind)?;
+    w.write_all(b",\"order\":")?;
+    match order {
+        Some(o) => serde_json::to_writer(&mut *w, o)?,
+        None => w.write_all(b"null")?,
+    }
+    w.write_all(b",\"data\":")?;
+    serde_json::to_writer(&mut *w, data)?;
+    write!(w, ",\"prev\":\"{prev}\"")
+}
+
+/// The writer's exact timestamp form: UTC, milliseconds, `Z`.
+pub const TS_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
 
 fn line_hash(body: &str) -> String {
     let mut h = Sha256::new();
@@ -128,22 +185,52 @@ pub fn check_line_hash(line: &str) -> Result<&str, &'static str> {
     Ok(claimed)
 }
 
+/// The complete lines of `bytes` (each without its `\n`; an empty line is a
+/// line too, and fails [`parse_line`]). A last line without `\n` is not
+/// yielded: callers treat it as torn.
+pub fn lines_of(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes
+        .split_inclusive(|&b| b == b'\n')
+        .filter_map(|l| l.strip_suffix(b"\n"))
+}
+
+/// Refuses a symlink or non-regular file at `path` without touching it
+/// (absent is fine: it will be created).
+fn refuse_special(path: &Path) -> Result<(), JournalError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            Err(JournalError::File(FileError::Symlink(path.to_path_buf())))
+        }
+        Ok(m) if !m.is_file() => {
+            // Opening would report the kind; a plain read-only open of a
+            // FIFO could block, so let safe_file classify it.
+            match safe_file::open_read(path, safe_file::Links::Refuse) {
+                Err(e) => Err(JournalError::File(e)),
+                Ok(_) => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Journal {
     /// Opens (creating) the journal in `dir`, takes the data-dir lock,
     /// repairs a torn last line and returns every readable entry.
+    ///
+    /// A symlink, FIFO, device or folder at `journal.jsonl` or
+    /// `cardguard.lock` is refused before anything is created, cut or
+    /// written; both files are made 0600 (an existing loose journal is
+    /// tightened). A journal over [`JOURNAL_CAP`] is refused.
     pub fn open(dir: &Path) -> Result<Opened, JournalError> {
-        let io = |p: &Path| {
-            let p = p.to_path_buf();
-            move |e| JournalError::Io(p, e)
-        };
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let path = dir.join(JOURNAL_FILE);
         let lock_path = dir.join(LOCK_FILE);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io(&lock_path))?;
+        safe_file::ensure_dir(dir).map_err(JournalError::File)?;
+        // Looked at before the lock file is made, so a refused journal
+        // leaves the folder exactly as it was; checked again on the handle.
+        for p in [&path, &lock_path] {
+            refuse_special(p)?;
+        }
+        let (lock, _) = safe_file::open_private_rw(&lock_path).map_err(JournalError::File)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -151,15 +238,24 @@ impl Journal {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(JournalError::Io(lock_path, e)),
         }
-        let path = dir.join(JOURNAL_FILE);
-        let mut file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(&path)
-            .map_err(io(&path))?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io(&path))?;
+        let (mut file, _loose) =
+            safe_file::open_private_append(&path).map_err(JournalError::File)?;
+        let len = file
+            .metadata()
+            .map_err(|e| JournalError::Io(path.clone(), e))?
+            .len();
+        if len > JOURNAL_CAP {
+            return Err(JournalError::File(FileError::TooLarge(path, JOURNAL_CAP)));
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        // `take` bounds the read even if the file grows meanwhile.
+        (&mut file)
+            .take(JOURNAL_CAP + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| JournalError::Io(path.clone(), e))?;
+        if bytes.len() as u64 > JOURNAL_CAP {
+            return Err(JournalError::File(FileError::TooLarge(path, JOURNAL_CAP)));
+        }
 
         // A crash can leave a last line without its '\n': cut it off.
         let keep = bytes
@@ -172,33 +268,25 @@ impl Journal {
             dropped_sha256: sha256_hex(&bytes[keep..]),
         });
         if torn.is_some() {
-            file.set_len(keep as u64).map_err(io(&path))?;
-            file.sync_data().map_err(io(&path))?;
+            let io = |e| JournalError::Io(path.clone(), e);
+            file.set_len(keep as u64).map_err(io)?;
+            file.sync_data().map_err(io)?;
         }
 
         let mut entries = Vec::new();
         let mut damaged = Vec::new();
         let mut last_hash = GENESIS.to_owned();
         let mut lines = 0u64;
-        for (i, raw) in bytes[..keep].split(|&b| b == b'\n').enumerate() {
-            if raw.is_empty() {
-                // The split after the final '\n'.
-                continue;
-            }
+        for (i, raw) in lines_of(&bytes[..keep]).enumerate() {
             lines += 1;
-            let parsed = std::str::from_utf8(raw)
-                .map_err(|_| "not UTF-8".to_owned())
-                .and_then(|s| {
-                    serde_json::from_slice::<Entry>(s.as_bytes()).map_err(|e| e.to_string())
-                });
-            match parsed {
+            match parse_line(raw) {
                 Ok(e) => {
                     last_hash = e.hash.clone();
                     entries.push(e);
                 }
-                Err(reason) => damaged.push(DamagedLine {
+                Err(why) => damaged.push(DamagedLine {
                     line: i + 1,
-                    reason,
+                    reason: why.to_string(),
                 }),
             }
         }
@@ -269,6 +357,7 @@ impl Journal {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::fs::OpenOptions;
 
     fn ts(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

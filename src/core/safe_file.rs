@@ -526,27 +526,34 @@ pub fn ensure_subdir(base: &Path, rel: &Path) -> Result<PathBuf, FileError> {
     Ok(at)
 }
 
-/// Resolves a relative path written in the journal (e.g. a screenshot's)
-/// to a file inside `base/under`: plain components only (no absolute path,
-/// no `..`), starting with `under`, and no symlink at any level. `None`
-/// when the path does not qualify.
-pub fn contained(base: &Path, under: &str, rel: &str) -> Option<PathBuf> {
+/// Whether `rel` is written the way the app writes paths under `under`:
+/// relative, plain `/`-separated components starting with `under`, no `.`,
+/// `..`, empty component or backslash. Looks at the text only.
+pub fn plain_rel(under: &str, rel: &str) -> bool {
     let p = Path::new(rel);
-    let mut comps = p.components();
-    if comps.next() != Some(Component::Normal(under.as_ref())) {
-        return None;
+    if p.components().next() != Some(Component::Normal(under.as_ref())) {
+        return false;
     }
     if rel.contains('\\') || !p.components().all(|c| matches!(c, Component::Normal(_))) {
-        return None;
+        return false;
     }
     // `a/./b` and `a//b` resolve the same but are not what the writer makes.
     let canonical: Vec<_> = p
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect();
-    if canonical.join("/") != rel {
+    canonical.join("/") == rel
+}
+
+/// Resolves a relative path written in the journal (e.g. a screenshot's)
+/// to a file inside `base/under`: plain components only (no absolute path,
+/// no `..`), starting with `under`, and no symlink at any level. `None`
+/// when the path does not qualify.
+pub fn contained(base: &Path, under: &str, rel: &str) -> Option<PathBuf> {
+    if !plain_rel(under, rel) {
         return None;
     }
+    let p = Path::new(rel);
     let mut at = base.to_path_buf();
     for c in p.components() {
         at.push(c);
@@ -683,6 +690,8 @@ mod tests {
         std::fs::create_dir(d.path().join("screenshots")).unwrap();
         std::fs::write(d.path().join("screenshots/a.png"), b"").unwrap();
         assert!(contained(d.path(), "screenshots", "screenshots/a.png").is_some());
+        assert!(plain_rel("screenshots", "screenshots/2026-11/a.png"));
+        assert!(!plain_rel("screenshots", "screenshots/2026-11/../a.png"));
         for bad in [
             "/etc/passwd",
             "screenshots/../journal.jsonl",
@@ -693,6 +702,7 @@ mod tests {
             "",
         ] {
             assert!(contained(d.path(), "screenshots", bad).is_none(), "{bad}");
+            assert!(!plain_rel("screenshots", bad), "{bad}");
         }
     }
 }

@@ -159,15 +159,15 @@ pub fn replay(entries: &[super::journal::Entry]) -> Ledger {
 /// The ledger of a data dir, read without locking or writing anything
 /// (for checks that must not touch a running app's files).
 pub fn read_ledger(data_dir: &Path) -> std::io::Result<Ledger> {
-    let path = data_dir.join(super::journal::JOURNAL_FILE);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::default()),
-        Err(e) => return Err(e),
+    use super::journal::{JOURNAL_CAP, JOURNAL_FILE, lines_of, parse_line};
+    use super::safe_file::{Links, read_capped_opt};
+    let path = data_dir.join(JOURNAL_FILE);
+    let Some(bytes) = read_capped_opt(&path, JOURNAL_CAP, Links::Refuse)? else {
+        return Ok(Ledger::default());
     };
-    let entries: Vec<super::journal::Entry> = bytes
-        .split(|&b| b == b'\n')
-        .filter_map(|l| serde_json::from_slice(l).ok())
+    // The same strict reading as replay on open and verify.
+    let entries: Vec<super::journal::Entry> = lines_of(&bytes)
+        .filter_map(|l| parse_line(l).ok())
         .collect();
     Ok(replay(&entries))
 }

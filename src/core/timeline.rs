@@ -3,7 +3,8 @@
 //! keeps where its raw line is in the file, so the raw text is read on
 //! demand instead of being held in memory.
 
-use super::journal::Entry;
+use super::journal::{JOURNAL_CAP, parse_line};
+use super::safe_file::{FileError, Links, open_read};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -23,12 +24,16 @@ pub struct TimelineEntry {
 }
 
 /// Parses lines from `offset` to the last complete line; returns them and
-/// the offset to continue from. Unreadable lines are skipped (verify names them).
-pub fn load_from(path: &Path, offset: u64) -> std::io::Result<(Vec<TimelineEntry>, u64)> {
-    let mut f = std::fs::File::open(path)?;
-    f.seek(SeekFrom::Start(offset))?;
+/// the offset to continue from. Lines are read with the journal's one
+/// strict reading ([`parse_line`]); those it refuses are skipped, as replay
+/// skips them, and verify names them. The journal is the app's own file:
+/// never through a symlink, a regular file only, at most [`JOURNAL_CAP`].
+pub fn load_from(path: &Path, offset: u64) -> Result<(Vec<TimelineEntry>, u64), FileError> {
+    let (mut f, _) = open_read(path, Links::Refuse)?;
+    let io = |e| FileError::Io(path.to_path_buf(), e);
+    f.seek(SeekFrom::Start(offset)).map_err(io)?;
     let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes)?;
+    f.take(JOURNAL_CAP).read_to_end(&mut bytes).map_err(io)?;
     let complete = bytes
         .iter()
         .rposition(|&b| b == b'\n')
@@ -37,10 +42,8 @@ pub fn load_from(path: &Path, offset: u64) -> std::io::Result<(Vec<TimelineEntry
     let mut out = Vec::new();
     let mut at = offset;
     for raw in bytes[..complete].split_inclusive(|&b| b == b'\n') {
-        if let Some(e) = std::str::from_utf8(raw)
-            .ok()
-            .and_then(|l| serde_json::from_str::<Entry>(l).ok())
-        {
+        if let Ok(e) = parse_line(raw.strip_suffix(b"\n").unwrap_or(raw)) {
+            // parse_line checked `tz` is the writer's `+HH:MM`.
             let tz =
                 e.tz.parse::<FixedOffset>()
                     .unwrap_or_else(|_| FixedOffset::east_opt(0).expect("zero offset"));
@@ -81,7 +84,7 @@ fn display_args(data: &serde_json::Value) -> Vec<(String, String)> {
 
 /// Reads one raw line back from the file.
 pub fn raw_line(path: &Path, e: &TimelineEntry) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
+    let (mut f, _) = open_read(path, Links::Refuse)?;
     f.seek(SeekFrom::Start(e.offset))?;
     let mut buf = vec![0; e.len as usize];
     f.read_exact(&mut buf)?;

@@ -327,6 +327,9 @@ impl App {
                 Notice::new(Level::Error, "error.locked").arg("path", p.display())
             }
             SessionError::File(f) => Notice::file(Level::Error, f),
+            SessionError::Journal(crate::core::journal::JournalError::File(f)) => {
+                Notice::file(Level::Error, f)
+            }
             other => Notice::new(Level::Error, "error.open_failed").arg("error", other),
         })?;
         if demo && s.settings().release_mode != ReleaseMode::Simulated {
@@ -864,7 +867,7 @@ impl App {
                 let result =
                     crate::core::evidence::export_order(&session.paths().data_dir, &id, &dir, now)
                         .map(|_| dir)
-                        .map_err(|e| e.to_string());
+                        .map_err(|e| e.describe(&self.tr));
                 self.last_export = result.as_ref().ok().cloned();
                 self.notices.push(journal_view::export_notice(result));
             }

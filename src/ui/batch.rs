@@ -420,7 +420,7 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
             let result =
                 crate::core::evidence::export_batch(&session.paths().data_dir, &id, &dir, now)
                     .map(|_| dir)
-                    .map_err(|e| e.to_string());
+                    .map_err(|e| e.describe(&app.tr));
             app.last_export = result.as_ref().ok().cloned();
             app.notices.push(super::journal_view::export_notice(result));
         }

@@ -6,7 +6,7 @@
 
 use super::app::{Command, Level, Notice};
 use super::widgets::{DANGER, OK};
-use crate::core::evidence::{Intact, Problem, VerifyError, verify_dir};
+use crate::core::evidence::{Intact, ScreenshotRef, VerifyError, read_screenshot, verify_dir};
 use crate::core::session::Session;
 use crate::core::timeline::{Filter, TimelineEntry, filter, load_from, raw_line};
 use crate::i18n::Texts;
@@ -18,6 +18,41 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
 const ROW_HEIGHT: f32 = 44.0;
+
+/// A screenshot thumbnail: read and decoded on a worker thread, so a slow
+/// or hostile file can never stall the window.
+enum Thumb {
+    Loading(Receiver<Option<egui::TextureHandle>>),
+    Ready(Option<egui::TextureHandle>),
+}
+
+impl Thumb {
+    fn start(ctx: &egui::Context, data_dir: &Path, shot: ScreenshotRef) -> Thumb {
+        let (tx, rx) = channel();
+        let (ctx, data_dir) = (ctx.clone(), data_dir.to_path_buf());
+        std::thread::spawn(move || {
+            let _ = tx.send(load_thumb(&ctx, &data_dir, &shot));
+            ctx.request_repaint();
+        });
+        Thumb::Loading(rx)
+    }
+
+    /// `None` while loading; then the texture, or `Some(None)` when the
+    /// file was refused, missing, changed or not a PNG.
+    fn poll(&mut self) -> Option<Option<&egui::TextureHandle>> {
+        if let Thumb::Loading(rx) = self {
+            match rx.try_recv() {
+                Ok(t) => *self = Thumb::Ready(t),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => *self = Thumb::Ready(None),
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
+        }
+        match self {
+            Thumb::Ready(t) => Some(t.as_ref()),
+            Thumb::Loading(_) => None,
+        }
+    }
+}
 
 enum VerifyRun {
     Idle,
@@ -38,7 +73,7 @@ pub struct JournalView {
     applied: Option<Filter>,
     shown: Vec<usize>,
     selected: Option<(usize, String)>,
-    thumbs: HashMap<String, Option<egui::TextureHandle>>,
+    thumbs: HashMap<String, Thumb>,
     full: Option<String>,
     verify: VerifyRun,
 }
@@ -71,7 +106,7 @@ impl JournalView {
     }
 
     /// Reads what was appended since last time (nothing when unchanged).
-    fn refresh(&mut self, session: &Session) -> Result<(), std::io::Error> {
+    fn refresh(&mut self, session: &Session) -> Result<(), crate::core::safe_file::FileError> {
         if session.journal_next_seq() == self.loaded_seq + 1 && self.loaded_seq > 0 {
             return Ok(());
         }
@@ -114,18 +149,6 @@ impl JournalView {
     }
 }
 
-fn problem_key(p: &Problem) -> &'static str {
-    match p {
-        Problem::Edited => "problem.edited",
-        Problem::Inserted => "problem.inserted",
-        Problem::Missing => "problem.missing",
-        Problem::Reordered => "problem.reordered",
-        Problem::Truncated => "problem.truncated",
-        Problem::ScreenshotChanged(_) => "problem.screenshot_changed",
-        Problem::ScreenshotMissing(_) => "problem.screenshot_missing",
-    }
-}
-
 /// An event in plain words, in the UI language.
 pub fn describe(tr: &Texts, session: &Session, e: &TimelineEntry) -> String {
     let key = format!("jk.{}", e.kind);
@@ -154,12 +177,15 @@ pub fn describe(tr: &Texts, session: &Session, e: &TimelineEntry) -> String {
     tr.fmt(&key, &args)
 }
 
-fn load_thumb(ctx: &egui::Context, data_dir: &Path, rel: &str) -> Option<egui::TextureHandle> {
-    if rel.contains("..") {
-        return None;
-    }
-    let file = std::fs::File::open(data_dir.join(rel)).ok()?;
-    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+/// Reads a screenshot by the journal's rule (inside the screenshots folder,
+/// no link, regular file, capped, SHA-256 as journaled) and decodes it.
+fn load_thumb(
+    ctx: &egui::Context,
+    data_dir: &Path,
+    shot: &ScreenshotRef,
+) -> Option<egui::TextureHandle> {
+    let bytes = read_screenshot(data_dir, shot).ok()?;
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
         .read_info()
         .ok()?;
     let mut buf = vec![0; reader.output_buffer_size()];
@@ -171,7 +197,22 @@ fn load_thumb(ctx: &egui::Context, data_dir: &Path, rel: &str) -> Option<egui::T
         [info.width as usize, info.height as usize],
         &buf[..info.buffer_size()],
     );
-    Some(ctx.load_texture(rel, image, egui::TextureOptions::LINEAR))
+    Some(ctx.load_texture(&shot.path, image, egui::TextureOptions::LINEAR))
+}
+
+/// The screenshot a timeline entry names, if it is one.
+fn shot_of(e: &TimelineEntry) -> Option<ScreenshotRef> {
+    if e.kind != crate::core::evidence::SCREENSHOT_EVENT {
+        return None;
+    }
+    let arg = |k: &str| e.args.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    Some(ScreenshotRef {
+        line: e.seq,
+        order: e.order.clone(),
+        path: arg("path")?,
+        sha256: arg("sha256")?,
+        batch: arg("batch"),
+    })
 }
 
 pub fn show(
@@ -182,7 +223,8 @@ pub fn show(
     out: &mut Vec<Command>,
 ) {
     if let Err(e) = v.refresh(session) {
-        ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", &e)])).color(DANGER));
+        let error = crate::core::safe_file::describe(&e, tr);
+        ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", &error)])).color(DANGER));
         return;
     }
     v.poll_verify();
@@ -221,7 +263,7 @@ pub fn show(
             );
         }
         VerifyRun::Done(Err(VerifyError::Broken(f))) => {
-            let problem = tr.get(problem_key(&f.problem));
+            let problem = tr.get(f.problem.message_key());
             ui.label(
                 RichText::new(tr.fmt(
                     "journal.broken",
@@ -235,8 +277,11 @@ pub fn show(
                 .strong(),
             );
         }
-        VerifyRun::Done(Err(e)) => {
-            ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", e)])).color(DANGER));
+        VerifyRun::Done(Err(VerifyError::Unreadable(e))) => {
+            let error = crate::core::safe_file::describe(e, tr);
+            ui.label(
+                RichText::new(tr.fmt("journal.unreadable", &[("error", &error)])).color(DANGER),
+            );
         }
     }
 
@@ -312,26 +357,24 @@ pub fn show(
             for row in rows {
                 let i = v.shown[row];
                 let e = &v.entries[i];
-                let shot = (e.kind == crate::core::evidence::SCREENSHOT_EVENT)
-                    .then(|| {
-                        e.args
-                            .iter()
-                            .find(|(k, _)| k == "path")
-                            .map(|(_, p)| p.clone())
-                    })
-                    .flatten();
+                let shot = shot_of(e);
                 let selected = v.selected.as_ref().is_some_and(|(s, _)| *s == i);
                 let r = ui
                     .horizontal(|ui| {
                         ui.set_height(ROW_HEIGHT);
-                        if let Some(path) = &shot {
-                            let tex = v
+                        if let Some(shot) = &shot {
+                            let path = &shot.path;
+                            let thumb = v
                                 .thumbs
                                 .entry(path.clone())
-                                .or_insert_with(|| load_thumb(&ctx, &data_dir, path));
-                            match tex {
-                                Some(t) => {
-                                    let img = egui::Image::new(&*t)
+                                .or_insert_with(|| Thumb::start(&ctx, &data_dir, shot.clone()));
+                            match thumb.poll() {
+                                // The worker asks for a repaint when done.
+                                None => {
+                                    ui.label(RichText::new("…").weak());
+                                }
+                                Some(Some(t)) => {
+                                    let img = egui::Image::new(t)
                                         .fit_to_exact_size(egui::vec2(64.0, 40.0))
                                         .sense(egui::Sense::click());
                                     if ui
@@ -342,7 +385,7 @@ pub fn show(
                                         v.full = Some(path.clone());
                                     }
                                 }
-                                None => {
+                                Some(None) => {
                                     ui.label(
                                         RichText::new(tr.get("journal.no_image")).color(DANGER),
                                     );
@@ -393,7 +436,7 @@ pub fn show(
             .default_size([900.0, 600.0])
             .show(ui.ctx(), |ui| {
                 ui.label(RichText::new(&path).monospace().weak());
-                if let Some(Some(t)) = v.thumbs.get(&path) {
+                if let Some(Some(Some(t))) = v.thumbs.get_mut(&path).map(Thumb::poll) {
                     ui.add(egui::Image::new(t).shrink_to_fit());
                 }
             });
@@ -414,7 +457,8 @@ pub fn export_dir(
         .join(format!("{order}_{}", at.format("%Y%m%d-%H%M%S")))
 }
 
-/// A notice for the result of an export.
+/// A notice for the result of an export (the error already in the
+/// person's language: [`crate::core::evidence::ExportError::describe`]).
 pub fn export_notice(result: Result<PathBuf, String>) -> Notice {
     match result {
         Ok(p) => Notice::new(Level::Info, "notice.exported").arg("path", p.display()),
