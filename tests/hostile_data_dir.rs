@@ -199,3 +199,14 @@ fn a_linked_screenshots_folder_is_said_in_the_window() {
     assert!(!screen_text(&h).contains("symbolic"), "{}", screen_text(&h));
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_journal_ending_in_more_than_a_torn_line_is_not_cut() {
+    let rig = Rig::new();
+    let path = rig.dir.path().join("journal.jsonl");
+    let bytes = vec![b'x'; (cardguard::core::journal::MAX_TORN_TAIL + 10) as usize];
+    std::fs::write(&path, &bytes).unwrap();
+    let h = rig.open(Lang::Zh);
+    assert_has(&h, "不是完整的一行");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "nothing cut or added");
+}

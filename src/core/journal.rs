@@ -20,6 +20,9 @@ pub const JOURNAL_FILE: &str = "journal.jsonl";
 pub const LOCK_FILE: &str = "cardguard.lock";
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 const HASH_MARK: &str = ",\"hash\":\"";
+/// The longest tail without a line end that open cuts off as a write torn
+/// by a crash: far above any line the writer makes (a few KB).
+pub const MAX_TORN_TAIL: u64 = 1 << 20;
 /// The most the app reads of its own journal (at open, in the viewer, in
 /// verify and export): far beyond years of use (~300 bytes an event), small
 /// enough that a runaway or hostile file cannot exhaust memory.
@@ -47,6 +50,9 @@ pub enum JournalError {
     /// The journal or lock file is a symlink, FIFO, device, too large…:
     /// refused before anything was changed.
     File(FileError),
+    /// The file ends in more bytes without a line end than any line the
+    /// app writes: not a write torn by a crash. Nothing was cut.
+    LongTail(PathBuf, u64),
     Io(PathBuf, std::io::Error),
 }
 
@@ -55,6 +61,11 @@ impl std::fmt::Display for JournalError {
         match self {
             JournalError::Locked(p) => write!(f, "{} is in use by another cardguard", p.display()),
             JournalError::File(e) => e.fmt(f),
+            JournalError::LongTail(p, n) => write!(
+                f,
+                "{} ends in {n} bytes that are not a complete line, more than a crash can leave; nothing was cut",
+                p.display()
+            ),
             JournalError::Io(p, e) => write!(f, "{}: {e}", p.display()),
         }
     }
@@ -267,6 +278,12 @@ impl Journal {
             dropped_bytes: (bytes.len() - keep) as u64,
             dropped_sha256: sha256_hex(&bytes[keep..]),
         });
+        if let Some(t) = &torn
+            && t.dropped_bytes > MAX_TORN_TAIL
+        {
+            // Cutting this much could destroy a record: leave it to a person.
+            return Err(JournalError::LongTail(path, t.dropped_bytes));
+        }
         if torn.is_some() {
             let io = |e| JournalError::Io(path.clone(), e);
             file.set_len(keep as u64).map_err(io)?;
@@ -437,6 +454,21 @@ mod tests {
         drop(j);
         let bytes = std::fs::read(dir.path().join(JOURNAL_FILE)).unwrap();
         assert_eq!(crate::core::evidence::verify_bytes(&bytes), Ok(3));
+    }
+
+    #[test]
+    fn a_tail_longer_than_any_line_is_not_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(JOURNAL_FILE);
+        let mut bytes = b"{\"seq\":1}\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', MAX_TORN_TAIL as usize + 1));
+        std::fs::write(&path, &bytes).unwrap();
+        match Journal::open(dir.path()) {
+            Err(JournalError::LongTail(_, n)) => assert_eq!(n, MAX_TORN_TAIL + 1),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("opened"),
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "nothing cut");
     }
 
     #[test]

@@ -330,6 +330,11 @@ impl App {
             SessionError::Journal(crate::core::journal::JournalError::File(f)) => {
                 Notice::file(Level::Error, f)
             }
+            SessionError::Journal(crate::core::journal::JournalError::LongTail(p, n)) => {
+                Notice::new(Level::Error, "error.journal_long_tail")
+                    .arg("path", p.display())
+                    .arg("bytes", n)
+            }
             other => Notice::new(Level::Error, "error.open_failed").arg("error", other),
         })?;
         if demo && s.settings().release_mode != ReleaseMode::Simulated {
