@@ -27,16 +27,17 @@ pub fn may_reveal(ctx: &egui::Context, asked: bool) -> bool {
 }
 
 /// A single-line field holding a card code, drawn masked (all but the last
-/// four) unless `reveal`. Masked, it also says only the mask to screen
+/// four) unless the person `asked` to see it and this frame is not captured. Masked, it also says only the mask to screen
 /// readers and refuses copy/cut, which would put the whole code on the
 /// clipboard. `style` adds hint, width and the like.
 pub fn code_field(
     ui: &mut egui::Ui,
     text: &mut String,
-    reveal: bool,
+    asked: bool,
     id_salt: &str,
     style: impl FnOnce(egui::TextEdit<'_>) -> egui::TextEdit<'_>,
 ) -> egui::text_edit::TextEditOutput {
+    let reveal = may_reveal(ui.ctx(), asked);
     let id = ui.make_persistent_id(id_salt);
     if !reveal && ui.memory(|m| m.has_focus(id)) {
         ui.input_mut(|i| {

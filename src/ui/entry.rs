@@ -64,7 +64,7 @@ pub fn show(
     ui.horizontal(|ui| {
         let before = draft.code_raw.chars().count();
         let hint = tr.get("entry.code_hint");
-        let edit = super::capture::code_field(ui, &mut draft.code_raw, reveal, "code", |e| {
+        let edit = super::capture::code_field(ui, &mut draft.code_raw, draft.reveal, "code", |e| {
             e.hint_text(hint).desired_width(340.0)
         });
         let response = edit.response.response.clone().labelled_by(code_label.id);
