@@ -60,6 +60,17 @@ fn timeline_filters_raw_line_verify_and_export() {
         .unwrap()
         .path();
     assert!(bundle.join("manifest.json").exists());
+    // Again in the same second (the clock stands still here): a second,
+    // new folder, never the first one overwritten or refused.
+    click(&mut h, "Export evidence");
+    assert!(!has(&h, "not empty"), "{}", screen_text(&h));
+    let mut bundles: Vec<_> = std::fs::read_dir(&exports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    bundles.sort();
+    assert_eq!(bundles.len(), 2, "{bundles:?}");
+    assert!(bundles[1].ends_with("-2"), "{bundles:?}");
     // Verify, with its answer.
     h.get_by_label("Verify").click();
     h.run_ok();

@@ -446,15 +446,23 @@ pub fn show(
     }
 }
 
-/// Where "Export evidence" puts a bundle: a new folder under the data dir.
+/// Where "Export evidence" puts a bundle: a new folder under the data dir
+/// (`-2`, `-3`… when a bundle of the same second exists: export only ever
+/// writes into a new or empty folder).
 pub fn export_dir(
     data_dir: &Path,
     order: &str,
     at: chrono::DateTime<chrono::FixedOffset>,
 ) -> PathBuf {
-    data_dir
-        .join("exports")
-        .join(format!("{order}_{}", at.format("%Y%m%d-%H%M%S")))
+    let stem = format!("{order}_{}", at.format("%Y%m%d-%H%M%S"));
+    let exports = data_dir.join("exports");
+    (1..1000)
+        .map(|n| match n {
+            1 => exports.join(&stem),
+            n => exports.join(format!("{stem}-{n}")),
+        })
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .unwrap_or_else(|| exports.join(&stem))
 }
 
 /// A notice for the result of an export (the error already in the
