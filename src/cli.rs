@@ -494,7 +494,7 @@ pub fn demo_headless(
     let runner = match Runner::open(paths, clock, tr.clone()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", tr.fmt("error.open_failed", &[("error", &e)]));
+            eprintln!("{}", tr.fmt("error.open_failed", &[("error", &e.describe(&tr))]));
             return 2;
         }
     };

@@ -210,3 +210,46 @@ fn a_journal_ending_in_more_than_a_torn_line_is_not_cut() {
     assert_has(&h, "不是完整的一行");
     assert_eq!(std::fs::read(&path).unwrap(), bytes, "nothing cut or added");
 }
+
+fn run_cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cardguard"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_linked_demo_or_exports_folder_carries_nothing_outside() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("keep.txt"), b"keep").unwrap();
+    std::fs::set_permissions(outside.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // DATA/demo is a link: refused, the folder it points at is untouched.
+    let d = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), d.path().join("demo")).unwrap();
+    let dir = d.path().to_str().unwrap();
+    let out = run_cli(&["demo", "--headless", "--data-dir", dir, "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"), "{out:?}");
+    assert_eq!(tree(outside.path()), ["keep.txt"]);
+    assert_eq!(mode(outside.path()), 0o755);
+
+    // DATA/demo/exports is a link: the evidence step fails, nothing lands outside.
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join("demo")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), d.path().join("demo/exports")).unwrap();
+    let dir = d.path().to_str().unwrap();
+    let out = run_cli(&["demo", "--headless", "--data-dir", dir, "--lang", "zh-CN"]);
+    assert_ne!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("符号链接"), "{out:?}");
+    assert_eq!(tree(outside.path()), ["keep.txt"]);
+}

@@ -2,9 +2,62 @@
 //! folder (batch results): the folder is created 0700 without following a
 //! link, and every file is new (0600), never an existing path.
 
+use super::evidence::{ExportError, Manifest, export_batch, export_order};
 use super::safe_file::{FileError, create_new_private, ensure_subdir};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// A fresh folder name for an evidence bundle: `exports/<subject>_<time>`
+/// (`-2`, `-3`… when taken). `exports` itself is made 0700 and never
+/// reached through a link; the bundle folder is left to the export, which
+/// writes only into a new or empty one.
+pub fn bundle_dir(
+    data_dir: &Path,
+    subject: &str,
+    at: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<PathBuf, FileError> {
+    let dir = ensure_subdir(data_dir, Path::new("exports"))?;
+    let stem = format!("{subject}_{}", at.format("%Y%m%d-%H%M%S"));
+    (1..1000)
+        .map(|n| match n {
+            1 => dir.join(&stem),
+            n => dir.join(format!("{stem}-{n}")),
+        })
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .ok_or_else(|| {
+            FileError::Io(
+                dir.join(&stem),
+                std::io::Error::other("too many exports with the same name"),
+            )
+        })
+}
+
+/// What an evidence bundle is about.
+#[derive(Debug, Clone, Copy)]
+pub enum BundleOf<'a> {
+    Order(&'a str),
+    Batch(&'a str),
+}
+
+/// Exports an order's or batch's evidence into a fresh
+/// `exports/<id>_<local time>` folder and returns it (the window's buttons
+/// and the headless demo; `journal export --out` names its own folder).
+pub fn export_bundle(
+    data_dir: &Path,
+    of: BundleOf<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+    local: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<(PathBuf, Manifest), ExportError> {
+    let id = match of {
+        BundleOf::Order(id) | BundleOf::Batch(id) => id,
+    };
+    let dir = bundle_dir(data_dir, id, local).map_err(ExportError::Write)?;
+    let manifest = match of {
+        BundleOf::Order(id) => export_order(data_dir, id, &dir, now)?,
+        BundleOf::Batch(id) => export_batch(data_dir, id, &dir, now)?,
+    };
+    Ok((dir, manifest))
+}
 
 /// Writes `bytes` as `exports/<stem><ext>` (or `<stem>-2<ext>`, … when the
 /// name is taken) and returns the path written.
@@ -41,6 +94,25 @@ pub fn write_export(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_bundle_folder_is_never_made_through_a_linked_exports() {
+        let d = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(out.path(), d.path().join("exports")).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00+08:00").unwrap();
+        assert!(matches!(
+            bundle_dir(d.path(), "CG-1", at),
+            Err(FileError::Symlink(_))
+        ));
+        std::fs::remove_file(d.path().join("exports")).unwrap();
+        let first = bundle_dir(d.path(), "CG-1", at).unwrap();
+        std::fs::create_dir(&first).unwrap();
+        let second = bundle_dir(d.path(), "CG-1", at).unwrap();
+        assert_ne!(first, second);
+        assert!(second.to_string_lossy().ends_with("-2"));
+    }
 
     #[test]
     fn new_private_files_in_a_private_folder_never_through_a_link() {

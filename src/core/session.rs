@@ -24,6 +24,10 @@ pub const PROFILES_FILE: &str = "channels.json";
 pub struct Paths {
     pub data_dir: PathBuf,
     pub config_dir: PathBuf,
+    /// Set when `data_dir` is a folder of ours inside this one (demo mode's
+    /// `DATA/demo`): it is then made there without following a link, where
+    /// a folder the person named may itself be a link.
+    inside: Option<PathBuf>,
 }
 
 impl Paths {
@@ -31,6 +35,15 @@ impl Paths {
         Self {
             data_dir: dir.to_path_buf(),
             config_dir: dir.to_path_buf(),
+            inside: None,
+        }
+    }
+
+    /// Everything in the subfolder `name` of `base`'s data dir.
+    pub fn in_subdir(base: &Paths, name: &str) -> Self {
+        Self {
+            inside: Some(base.data_dir.clone()),
+            ..Self::in_one_dir(&base.data_dir.join(name))
         }
     }
 
@@ -43,6 +56,7 @@ impl Paths {
         Some(Self {
             data_dir: p.data_dir().to_path_buf(),
             config_dir: p.config_dir().to_path_buf(),
+            inside: None,
         })
     }
 
@@ -197,6 +211,10 @@ impl Session {
     /// everything that happened while the app was closed.
     pub fn open(paths: Paths, clock: SharedClock) -> Result<Self, SessionError> {
         let mut notes = Vec::new();
+        if let (Some(base), Some(name)) = (&paths.inside, paths.data_dir.file_name()) {
+            safe_file::ensure_dir(base)?;
+            safe_file::ensure_subdir(base, Path::new(name))?;
+        }
         for dir in [&paths.data_dir, &paths.config_dir] {
             if safe_file::ensure_dir(dir)? && make_private_if_ours(dir)? {
                 notes.push(StartupNote::FolderMadePrivate(dir.clone()));

@@ -863,16 +863,11 @@ impl App {
             }
             Command::Batch(c) => super::batch::apply(self, c, ctx),
             Command::ExportEvidence(id) => {
-                let now = session.now();
-                let dir = journal_view::export_dir(
-                    &session.paths().data_dir,
-                    &id,
-                    now.with_timezone(&session.clock().offset_at(now)),
+                let result = journal_view::export_bundle(
+                    session,
+                    crate::core::exports::BundleOf::Order(&id),
+                    &self.tr,
                 );
-                let result =
-                    crate::core::evidence::export_order(&session.paths().data_dir, &id, &dir, now)
-                        .map(|_| dir)
-                        .map_err(|e| e.describe(&self.tr));
                 self.last_export = result.as_ref().ok().cloned();
                 self.notices.push(journal_view::export_notice(result));
             }

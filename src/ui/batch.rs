@@ -411,16 +411,11 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
             let Some(id) = v.run.as_ref().map(|r| r.id.clone()) else {
                 return;
             };
-            let now = session.now();
-            let dir = super::journal_view::export_dir(
-                &session.paths().data_dir,
-                &id,
-                now.with_timezone(&session.clock().offset_at(now)),
+            let result = super::journal_view::export_bundle(
+                session,
+                crate::core::exports::BundleOf::Batch(&id),
+                &app.tr,
             );
-            let result =
-                crate::core::evidence::export_batch(&session.paths().data_dir, &id, &dir, now)
-                    .map(|_| dir)
-                    .map_err(|e| e.describe(&app.tr));
             app.last_export = result.as_ref().ok().cloned();
             app.notices.push(super::journal_view::export_notice(result));
         }

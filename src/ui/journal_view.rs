@@ -446,23 +446,18 @@ pub fn show(
     }
 }
 
-/// Where "Export evidence" puts a bundle: a new folder under the data dir
-/// (`-2`, `-3`… when a bundle of the same second exists: export only ever
-/// writes into a new or empty folder).
-pub fn export_dir(
-    data_dir: &Path,
-    order: &str,
-    at: chrono::DateTime<chrono::FixedOffset>,
-) -> PathBuf {
-    let stem = format!("{order}_{}", at.format("%Y%m%d-%H%M%S"));
-    let exports = data_dir.join("exports");
-    (1..1000)
-        .map(|n| match n {
-            1 => exports.join(&stem),
-            n => exports.join(format!("{stem}-{n}")),
-        })
-        .find(|p| std::fs::symlink_metadata(p).is_err())
-        .unwrap_or_else(|| exports.join(&stem))
+/// Exports a bundle into a fresh folder under the data dir; the error in
+/// the person's language.
+pub fn export_bundle(
+    session: &crate::core::session::Session,
+    of: crate::core::exports::BundleOf<'_>,
+    tr: &Texts,
+) -> Result<PathBuf, String> {
+    let now = session.now();
+    let local = now.with_timezone(&session.clock().offset_at(now));
+    crate::core::exports::export_bundle(&session.paths().data_dir, of, now, local)
+        .map(|(dir, _)| dir)
+        .map_err(|e| e.describe(tr))
 }
 
 /// A notice for the result of an export (the error already in the

@@ -7,7 +7,8 @@ use super::{Action, Deliberate, REFLEX_DOUBLE_CLICK, Script, Step};
 use crate::core::clock::{Clock, ManualClock, ms_between};
 use crate::core::code::{CardSecret, check_code};
 use crate::core::event::{Event, ReleaseMode};
-use crate::core::evidence::{export_order, verify_bundle, verify_dir};
+use crate::core::evidence::{verify_bundle, verify_dir};
+use crate::core::exports::{BundleOf, export_bundle};
 use crate::core::guard::{BehaviourGuard, ConfirmGuard, GuardInput, Verdict};
 use crate::core::money::Fen;
 use crate::core::session::{Paths, Session, SessionError};
@@ -181,14 +182,13 @@ impl Runner {
                 let id = self.current()?.id.clone();
                 let now = self.now();
                 let local = now.with_timezone(&self.session.clock().offset_at(now));
-                let dir = self
-                    .session
-                    .paths()
-                    .data_dir
-                    .join("exports")
-                    .join(format!("{id}_{}", local.format("%Y%m%d-%H%M%S")));
-                let m = export_order(&self.session.paths().data_dir, &id, &dir, now)
-                    .map_err(|e| e.to_string())?;
+                let (dir, m) = export_bundle(
+                    &self.session.paths().data_dir,
+                    BundleOf::Order(&id),
+                    now,
+                    local,
+                )
+                .map_err(|e| e.describe(&tr))?;
                 self.bundle = Some(dir.clone());
                 Ok(tr.fmt(
                     "demo_run.exported",

@@ -135,7 +135,9 @@ pub const MAX_TEXT_CHARS: usize = 64;
 /// The folder a demo works in for a data dir: `DATA/demo`, for the window
 /// (`--demo`) and for `demo --headless` alike, never the data dir itself.
 pub fn demo_paths(base: &super::session::Paths) -> super::session::Paths {
-    super::session::Paths::in_one_dir(&base.data_dir.join("demo"))
+    // Made inside the data dir without following a link: a planted
+    // `demo` link must not carry demo data (or a reset) elsewhere.
+    super::session::Paths::in_subdir(base, "demo")
 }
 
 /// What is wrong with one field of a step.
