@@ -138,14 +138,38 @@ pub fn batch_check(
             &[("channel", &channel.unwrap_or("?"))],
         );
     };
-    let ledger = crate::core::session::read_ledger(&paths.data_dir).unwrap_or_default();
-    let key =
-        crate::core::fingerprint::FingerprintKey::load(&paths.data_dir).unwrap_or_else(|| {
-            // No key yet means no earlier orders: any key finds in-batch duplicates.
+    // Earlier orders are what catches a card submitted before: if they
+    // cannot be read, say so rather than call such a card ok.
+    let refused = |e: crate::core::safe_file::FileError| {
+        eprintln!(
+            "{}",
+            tr.fmt(
+                "batch.history_unreadable",
+                &[("why", &crate::core::safe_file::describe(&e, &tr))]
+            )
+        );
+        2
+    };
+    let ledger = match crate::core::session::read_ledger(&paths.data_dir) {
+        Ok(l) => l,
+        Err(e) => return refused(e),
+    };
+    let key = match crate::core::fingerprint::FingerprintKey::load(&paths.data_dir) {
+        Ok(Some(k)) => k,
+        Ok(None) if !ledger.orders().is_empty() => {
+            return fail(
+                "batch.history_no_key",
+                &[("dir", &paths.data_dir.display())],
+            );
+        }
+        // No key and no earlier orders: any key finds in-batch duplicates.
+        Ok(None) => {
             let mut k = [0u8; 32];
             let _ = getrandom::fill(&mut k);
             crate::core::fingerprint::FingerprintKey::from_bytes(k)
-        });
+        }
+        Err(e) => return refused(e),
+    };
     batch.validate(profile, &key, &ledger);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for r in &batch.rows {
@@ -494,7 +518,10 @@ pub fn demo_headless(
     let runner = match Runner::open(paths, clock, tr.clone()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", tr.fmt("error.open_failed", &[("error", &e.describe(&tr))]));
+            eprintln!(
+                "{}",
+                tr.fmt("error.open_failed", &[("error", &e.describe(&tr))])
+            );
             return 2;
         }
     };

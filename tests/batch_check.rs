@@ -252,3 +252,38 @@ fn an_absurd_channel_profile_is_reported_and_the_built_ins_used() {
         "untouched"
     );
 }
+
+/// Earlier orders catch a card submitted before: a journal or key that
+/// cannot be read is said, never a silent "ok" (exit 2).
+#[cfg(unix)]
+#[test]
+fn unreadable_earlier_orders_are_said_not_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.csv");
+    std::fs::write(&file, "card,face value\nABCD1234EFGH5678,100\n").unwrap();
+    let outside = dir.path().join("outside.jsonl");
+    std::fs::write(&outside, "").unwrap();
+
+    let linked = dir.path().join("linked");
+    std::fs::create_dir(&linked).unwrap();
+    std::os::unix::fs::symlink(&outside, linked.join("journal.jsonl")).unwrap();
+    let (code, lines, err) = check(&linked, &file, &["--channel", "kaquanmao"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(lines.is_empty(), "nothing checked: {lines:?}");
+    assert!(err.contains("Earlier orders could not be read"), "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+
+    // Orders in the journal but no key: cannot recognise them either.
+    let keyless = dir.path().join("keyless");
+    let out = Command::new(env!("CARGO_BIN_EXE_cardguard"))
+        .args(["demo", "--headless", "--data-dir"])
+        .arg(&keyless)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let demo = keyless.join("demo");
+    std::fs::remove_file(demo.join("fingerprint.key")).unwrap();
+    let (code, _, err) = check(&demo, &file, &["--channel", "kaquanmao"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no fingerprint key"), "{err}");
+}

@@ -239,7 +239,10 @@ fn a_linked_demo_or_exports_folder_carries_nothing_outside() {
     let dir = d.path().to_str().unwrap();
     let out = run_cli(&["demo", "--headless", "--data-dir", dir, "--lang", "en"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
+        "{out:?}"
+    );
     assert_eq!(tree(outside.path()), ["keep.txt"]);
     assert_eq!(mode(outside.path()), 0o755);
 
@@ -250,6 +253,9 @@ fn a_linked_demo_or_exports_folder_carries_nothing_outside() {
     let dir = d.path().to_str().unwrap();
     let out = run_cli(&["demo", "--headless", "--data-dir", dir, "--lang", "zh-CN"]);
     assert_ne!(out.status.code(), Some(0), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("符号链接"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("符号链接"),
+        "{out:?}"
+    );
     assert_eq!(tree(outside.path()), ["keep.txt"]);
 }

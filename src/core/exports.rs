@@ -16,6 +16,10 @@ pub fn bundle_dir(
     subject: &str,
     at: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<PathBuf, FileError> {
+    // The id comes from the journal: never let it name a path.
+    if !super::journal::is_plain_id(subject) {
+        return Err(FileError::NotRegular(data_dir.join("exports"), "outside"));
+    }
     let dir = ensure_subdir(data_dir, Path::new("exports"))?;
     let stem = format!("{subject}_{}", at.format("%Y%m%d-%H%M%S"));
     (1..1000)
@@ -107,6 +111,9 @@ mod tests {
             Err(FileError::Symlink(_))
         ));
         std::fs::remove_file(d.path().join("exports")).unwrap();
+        for bad in ["../../x", "/tmp/x", "a b", ""] {
+            assert!(bundle_dir(d.path(), bad, at).is_err(), "{bad}");
+        }
         let first = bundle_dir(d.path(), "CG-1", at).unwrap();
         std::fs::create_dir(&first).unwrap();
         let second = bundle_dir(d.path(), "CG-1", at).unwrap();

@@ -58,9 +58,14 @@ impl FingerprintKey {
         Ok((Self(key), state))
     }
 
-    /// Reads the key without creating one (read-only checks).
-    pub fn load(dir: &Path) -> Option<Self> {
-        read_key(&dir.join(KEY_FILE)).ok().flatten().map(Self)
+    /// Reads the key without creating one (read-only checks): `Ok(None)`
+    /// when there is none (or it is damaged), an error when it was refused.
+    pub fn load(dir: &Path) -> Result<Option<Self>, FileError> {
+        match read_key(&dir.join(KEY_FILE)) {
+            Ok(k) => Ok(k.map(Self)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Lowercase hex HMAC-SHA256 of the normalised code.
@@ -163,7 +168,7 @@ mod tests {
         std::os::unix::fs::symlink(&path, link_dir.path().join(KEY_FILE)).unwrap();
         let e = FingerprintKey::load_or_create(link_dir.path()).unwrap_err();
         assert_eq!(e.message_key(), "file.symlink");
-        assert!(FingerprintKey::load(link_dir.path()).is_none());
+        assert!(FingerprintKey::load(link_dir.path()).is_err());
         // A FIFO is refused at once, not waited on.
         let fifo = other.path().join(KEY_FILE);
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();

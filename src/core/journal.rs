@@ -14,7 +14,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 mod line;
-pub use line::{LineError, parse_line};
+pub use line::{LineError, MAX_LINE_BYTES, is_plain_id, parse_line};
 
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 pub const LOCK_FILE: &str = "cardguard.lock";

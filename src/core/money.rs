@@ -3,11 +3,24 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
+
+/// Any amount read from a file (journal, settings) is within ±¥100 000 000
+/// ([`MAX_YUAN`]): a planted ¥92-quadrillion order cannot wrap a day's
+/// total round to a small one (a billion such orders still fit an i64).
+impl<'de> Deserialize<'de> for Fen {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = i64::deserialize(d)?;
+        if v.unsigned_abs() > (MAX_YUAN * 100) as u64 {
+            return Err(serde::de::Error::custom(
+                "amount out of range (more than ¥100 000 000)",
+            ));
+        }
+        Ok(Fen(v))
+    }
+}
 
 impl Fen {
     pub const ZERO: Fen = Fen(0);
@@ -154,6 +167,23 @@ fn misplaced_comma(raw: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_from_files_are_bounded() {
+        assert_eq!(
+            serde_json::from_str::<Fen>("10000000000").unwrap(),
+            Fen(10_000_000_000)
+        );
+        assert_eq!(serde_json::from_str::<Fen>("-500").unwrap(), Fen(-500));
+        for bad in [
+            "10000000001",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "1.5",
+        ] {
+            assert!(serde_json::from_str::<Fen>(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn formats_with_fen_precision() {

@@ -172,7 +172,7 @@ pub fn replay(entries: &[super::journal::Entry]) -> Ledger {
 
 /// The ledger of a data dir, read without locking or writing anything
 /// (for checks that must not touch a running app's files).
-pub fn read_ledger(data_dir: &Path) -> std::io::Result<Ledger> {
+pub fn read_ledger(data_dir: &Path) -> Result<Ledger, FileError> {
     use super::journal::{JOURNAL_CAP, JOURNAL_FILE, lines_of, parse_line};
     use super::safe_file::{Links, read_capped_opt};
     let path = data_dir.join(JOURNAL_FILE);

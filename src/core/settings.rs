@@ -65,13 +65,18 @@ impl Settings {
         self.clipboard_clear_s = self
             .clipboard_clear_s
             .clamp(*CLIPBOARD_RANGE_S.start(), *CLIPBOARD_RANGE_S.end());
-        self.retype_threshold_fen = self.retype_threshold_fen.max(Fen::ZERO);
-        for f in [
-            &mut self.batch_limit_fen,
-            &mut self.daily_limit_fen,
-            &mut self.channel_daily_cap_fen,
+        // A negative amount is not "no limit" (0): it falls back to the
+        // default, so a bad edit never silently turns a protection off.
+        let d = Settings::default();
+        for (f, default) in [
+            (&mut self.retype_threshold_fen, d.retype_threshold_fen),
+            (&mut self.batch_limit_fen, d.batch_limit_fen),
+            (&mut self.daily_limit_fen, d.daily_limit_fen),
+            (&mut self.channel_daily_cap_fen, d.channel_daily_cap_fen),
         ] {
-            *f = (*f).max(Fen::ZERO);
+            if f.0 < 0 {
+                *f = default;
+            }
         }
         self.channel_caps.retain(|_, f| f.0 >= 0);
         self
@@ -200,6 +205,11 @@ mod tests {
         let (s, p) = load_settings(&f);
         assert!(p.is_none());
         assert_eq!((s.hold_s, s.clipboard_clear_s), (60, 10));
+        // A negative limit is not "no limit": the default protects.
+        std::fs::write(&f, r#"{"batch_limit_fen": -1, "daily_limit_fen": 0}"#).unwrap();
+        let (s, _) = load_settings(&f);
+        assert_eq!(s.batch_limit_fen, Settings::default().batch_limit_fen);
+        assert_eq!(s.daily_limit_fen, Fen::ZERO, "0 is a person's choice: none");
     }
 
     #[test]

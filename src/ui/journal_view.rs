@@ -411,8 +411,15 @@ pub fn show(
                     })
                     .inner;
                 if r.clicked() {
-                    let raw =
+                    let mut raw =
                         raw_line(session.journal_path(), e).unwrap_or_else(|err| err.to_string());
+                    // Laying out a huge line costs hundreds of bytes per byte:
+                    // show its start (the whole line is in the file).
+                    if raw.len() > RAW_SHOWN_BYTES {
+                        let cut = raw.floor_char_boundary(RAW_SHOWN_BYTES);
+                        raw.truncate(cut);
+                        raw.push_str(" …");
+                    }
                     v.selected = if selected { None } else { Some((i, raw)) };
                 }
             }
@@ -459,6 +466,9 @@ pub fn export_bundle(
         .map(|(dir, _)| dir)
         .map_err(|e| e.describe(tr))
 }
+
+/// The most of a raw journal line the viewer lays out.
+const RAW_SHOWN_BYTES: usize = 16 * 1024;
 
 /// A notice for the result of an export (the error already in the
 /// person's language: [`crate::core::evidence::ExportError::describe`]).

@@ -65,18 +65,53 @@ fn parse_tz(tz: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
+/// Longer than any line the writer makes (a few KB): refused unread, so a
+/// planted giant line cannot make a reader (or the viewer) balloon.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// An id the app makes (`CG-20261129-0001`, `B-…`, `app_started`): letters,
+/// digits, `-`, `_`, `.`, at most 64, starting with a letter or digit. An id
+/// with a space, a `/` or a control character could be read as another
+/// order or used as a path.
+pub fn is_plain_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Seconds 00–59 and years 0001–9999: what the writer makes and what
+/// every other ISO 8601 reader accepts.
+fn is_plain_time(ts: &chrono::DateTime<chrono::Utc>) -> bool {
+    use chrono::{Datelike, Timelike};
+    ts.nanosecond() < 1_000_000_000 && (1..=9999).contains(&ts.year())
+}
+
 fn is_hash(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Reads one line (without its `\n`) the one way the app reads it.
 pub fn parse_line(raw: &[u8]) -> Result<Entry, LineError> {
+    if raw.len() > MAX_LINE_BYTES {
+        return Err(LineError::BadField("length"));
+    }
     let line = std::str::from_utf8(raw).map_err(|_| LineError::NotUtf8)?;
     let claimed = check_line_hash(line).map_err(LineError::Edited)?;
     let e: Entry = serde_json::from_str(line).map_err(|e| LineError::NotJournal(e.to_string()))?;
     let tz = parse_tz(&e.tz).ok_or(LineError::BadField("tz"))?;
     if e.seq == 0 {
         return Err(LineError::BadField("seq"));
+    }
+    if !is_plain_time(&e.ts) {
+        return Err(LineError::BadField("ts"));
+    }
+    if !is_plain_id(&e.kind) {
+        return Err(LineError::BadField("kind"));
+    }
+    if e.order.as_deref().is_some_and(|o| !is_plain_id(o)) {
+        return Err(LineError::BadField("order"));
     }
     if !e.data.is_object() {
         return Err(LineError::BadField("data"));
@@ -158,6 +193,74 @@ mod tests {
 
     fn body(line: &str) -> &str {
         &line[..line.rfind(HASH_MARK).unwrap()]
+    }
+
+    /// Lines the writer could render but never makes: ids that could be
+    /// read as another order or a path, leap seconds, years past 9999,
+    /// giant lines.
+    #[test]
+    fn ids_times_and_lengths_the_writer_never_makes_are_refused() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let tz = FixedOffset::east_opt(0).unwrap();
+        let data = serde_json::json!({});
+        let ok = at("2026-11-27T09:15:02.123Z");
+        let line = |ts, kind: &str, order: Option<&str>, data: &serde_json::Value| {
+            render_line(1, ts, tz, kind, order, data, GENESIS).0
+        };
+        for (l, field) in [
+            (line(ok, "x", Some("CG-1 "), &data), "order"),
+            (line(ok, "x", Some("../../outside"), &data), "order"),
+            (line(ok, "x", Some("/tmp/abs"), &data), "order"),
+            (line(ok, "x", Some(""), &data), "order"),
+            (line(ok, "x", Some("a\u{202e}b"), &data), "order"),
+            (line(ok, "bad kind", None, &data), "kind"),
+            (line(ok, &"k".repeat(65), None, &data), "kind"),
+            (
+                line(
+                    chrono::NaiveDate::from_ymd_opt(2016, 12, 31)
+                        .and_then(|d| d.and_hms_milli_opt(23, 59, 59, 1_500))
+                        .unwrap()
+                        .and_utc(),
+                    "x",
+                    None,
+                    &data,
+                ),
+                "ts",
+            ),
+            (
+                line(
+                    chrono::TimeZone::with_ymd_and_hms(&Utc, 10000, 1, 1, 0, 0, 0).unwrap(),
+                    "x",
+                    None,
+                    &data,
+                ),
+                "ts",
+            ),
+            (
+                line(
+                    ok,
+                    "x",
+                    None,
+                    &serde_json::json!({"s": "x".repeat(MAX_LINE_BYTES)}),
+                ),
+                "length",
+            ),
+        ] {
+            assert_eq!(
+                parse_line(l.trim_end().as_bytes()),
+                Err(LineError::BadField(field)),
+                "{}",
+                &l[..l.len().min(200)]
+            );
+        }
+        assert!(
+            parse_line(
+                line(ok, "app_started", Some("CG-20261129-0001"), &data)
+                    .trim_end()
+                    .as_bytes()
+            )
+            .is_ok()
+        );
     }
 
     #[test]
