@@ -67,6 +67,14 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::process::ExitCode {
+    // A command piped into `head` stops quietly when the reader goes away,
+    // as command-line tools do, instead of panicking on a closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restores the default action for one signal before any thread
+    // is started; no handler code is installed.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     use cardguard::cli::JournalCommand;
     let Some(paths) = Paths::resolve(data_dir) else {
         eprintln!("no data folder: pass --data-dir DIR");

@@ -86,7 +86,7 @@ fn a_failed_expectation_fails_the_run_and_bad_scripts_are_refused() {
         &data,
     );
     assert_eq!(code, 2);
-    assert!(err.contains("must start with DEMO"), "{err}");
+    assert!(err.contains("DEMO followed by digits only"), "{err}");
     std::fs::write(&script, "{ not json").unwrap();
     let (code, _, err) = cardguard(
         &["demo", "--headless", "--script", script.to_str().unwrap()],

@@ -259,3 +259,20 @@ fn a_linked_demo_or_exports_folder_carries_nothing_outside() {
     );
     assert_eq!(tree(outside.path()), ["keep.txt"]);
 }
+
+#[test]
+fn a_command_piped_into_a_reader_that_goes_away_stops_quietly() {
+    let d = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cardguard"))
+        .args(["demo", "--headless", "--data-dir"])
+        .arg(d.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(out.status.code(), Some(101), "{err}");
+}

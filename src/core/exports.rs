@@ -81,7 +81,7 @@ pub fn write_export(
         let path = dir.join(name);
         let mut file = match create_new_private(&path) {
             Ok(f) => f,
-            Err(FileError::Io(_, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(FileError::Exists(_)) => continue,
             Err(e) => return Err(e),
         };
         file.write_all(bytes)

@@ -27,6 +27,9 @@ pub enum FileError {
     /// Larger than the app will read for this purpose.
     TooLarge(PathBuf, u64),
     NotFound(PathBuf),
+    /// Something is already there where a new file was to be made (never
+    /// overwritten, never followed).
+    Exists(PathBuf),
     Io(PathBuf, std::io::Error),
 }
 
@@ -39,6 +42,7 @@ impl FileError {
             FileError::NotFolder(_) => "file.not_folder",
             FileError::TooLarge(..) => "file.too_large",
             FileError::NotFound(_) => "file.not_found",
+            FileError::Exists(_) => "file.exists",
             FileError::Io(..) => "file.io",
         }
     }
@@ -50,6 +54,7 @@ impl FileError {
             | FileError::NotFolder(p)
             | FileError::TooLarge(p, _)
             | FileError::NotFound(p)
+            | FileError::Exists(p)
             | FileError::Io(p, _) => p,
         }
     }
@@ -96,6 +101,11 @@ impl std::fmt::Display for FileError {
                 write!(f, "{} is larger than {cap} bytes", p.display())
             }
             FileError::NotFound(p) => write!(f, "{} does not exist", p.display()),
+            FileError::Exists(p) => write!(
+                f,
+                "{} already exists; cardguard only creates new files there",
+                p.display()
+            ),
             FileError::Io(p, e) => write!(f, "{}: {e}", p.display()),
         }
     }
@@ -239,6 +249,13 @@ fn io_err(path: &Path, e: std::io::Error) -> FileError {
     if e.raw_os_error() == Some(libc::ELOOP) {
         // O_NOFOLLOW on a symlink.
         return FileError::Symlink(path.to_path_buf());
+    }
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ENXIO) {
+        // Opening a socket: name what is there.
+        if let Ok(m) = std::fs::symlink_metadata(path) {
+            return FileError::NotRegular(path.to_path_buf(), kind_of(m.file_type()));
+        }
     }
     FileError::Io(path.to_path_buf(), e)
 }
@@ -406,12 +423,15 @@ pub fn create_new_private(path: &Path) -> Result<File, FileError> {
         opts.mode(0o600);
     }
     open_flags(&mut opts, Links::Refuse);
-    let file = opts.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            FileError::Io(path.to_path_buf(), e)
-        } else {
-            io_err(path, e)
-        }
+    let file = opts.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => FileError::Exists(path.to_path_buf()),
+        // Name the folder that is missing, not the file to be made.
+        std::io::ErrorKind::NotFound => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty() && std::fs::metadata(p).is_err())
+            .map(|p| FileError::NotFound(p.to_path_buf()))
+            .unwrap_or_else(|| io_err(path, e)),
+        _ => io_err(path, e),
     })?;
     #[cfg(unix)]
     set_mode(path, &file, 0o600)?;
@@ -607,6 +627,23 @@ mod tests {
     }
 
     #[test]
+    fn a_socket_is_named_as_one() {
+        let d = tempfile::tempdir().unwrap();
+        let sock = d.path().join("s");
+        let _l = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        for links in [Links::Follow, Links::Refuse] {
+            assert_eq!(
+                read_capped(&sock, 10, links).unwrap_err().found_kind(),
+                Some("socket")
+            );
+        }
+        assert_eq!(
+            open_private_append(&sock).unwrap_err().found_kind(),
+            Some("socket")
+        );
+    }
+
+    #[test]
     fn devices_and_folders_are_refused_and_reads_are_capped() {
         let e = read_capped(Path::new("/dev/zero"), 1 << 20, Links::Follow).unwrap_err();
         assert_eq!(e.found_kind(), Some("device"));
@@ -645,7 +682,14 @@ mod tests {
             write_private_atomic(&link, b"x"),
             Err(FileError::Symlink(_))
         ));
-        assert!(create_new_private(&link).is_err());
+        assert!(matches!(
+            create_new_private(&link),
+            Err(FileError::Exists(_))
+        ));
+        assert!(matches!(
+            create_new_private(&d.path().join("missing/new.png")),
+            Err(FileError::NotFound(p)) if p.ends_with("missing")
+        ));
         assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
         // A chosen input may be a link to a regular file.
         assert_eq!(read_capped(&link, 100, Links::Follow).unwrap(), b"keep me");

@@ -84,7 +84,7 @@ pub fn save(
                     sha256,
                 });
             }
-            Err(FileError::Io(_, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(FileError::Exists(_)) => continue,
             Err(e) => return Err(e),
         }
     }

@@ -100,9 +100,10 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
     read_capped(path, MAX_BYTES as u64, Links::Follow).map_err(|e| match e {
         FileError::NotFound(_) => ReadError::NotFound,
         FileError::NotRegular(_, "folder") => ReadError::IsFolder,
-        FileError::NotRegular(..) | FileError::Symlink(_) | FileError::NotFolder(_) => {
-            ReadError::NotRegular
-        }
+        FileError::NotRegular(..)
+        | FileError::Symlink(_)
+        | FileError::NotFolder(_)
+        | FileError::Exists(_) => ReadError::NotRegular,
         FileError::TooLarge(_, cap) => ReadError::TooLarge { bytes: cap },
         FileError::Io(_, io) => ReadError::Io(io),
     })

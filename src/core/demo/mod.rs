@@ -140,6 +140,20 @@ pub fn demo_paths(base: &super::session::Paths) -> super::session::Paths {
     super::session::Paths::in_subdir(base, "demo")
 }
 
+/// `DEMO` followed by digits only (separators allowed): a real code after
+/// a `DEMO ` prefix has letters and is refused, so a script cannot carry
+/// one into a demo (or into its messages).
+pub fn is_demo_card(card: &str) -> bool {
+    let chars: Vec<char> = card.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    chars.len() <= 16
+        && chars
+            .iter()
+            .take(4)
+            .collect::<String>()
+            .eq_ignore_ascii_case("DEMO")
+        && chars[4..].iter().all(char::is_ascii_digit)
+}
+
 /// What is wrong with one field of a step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepProblem {
@@ -244,7 +258,7 @@ fn check_step(n: usize, action: &Action) -> Result<(), ScriptError> {
         } => {
             short("channel", channel)?;
             short("card", card)?;
-            if !card.trim().to_uppercase().starts_with("DEMO") {
+            if !is_demo_card(card) {
                 return Err(ScriptError::Step(n, "card", StepProblem::NotDemoCard));
             }
             range(
@@ -392,6 +406,22 @@ impl Deliberate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_demo_and_digits_count_as_a_demo_card() {
+        for ok in ["DEMO-0000-0000-0001", "demo 1", "DEMO1", "DEMO"] {
+            assert!(is_demo_card(ok), "{ok}");
+        }
+        for bad in [
+            "DEMO QW23ER45TY67UI89",
+            "DEMO-QW23-ER45-TY67",
+            "DEM",
+            "",
+            "QW23DEMO",
+        ] {
+            assert!(!is_demo_card(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn the_builtin_walkthrough_parses_and_covers_what_a_demo_must_show() {
