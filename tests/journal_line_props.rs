@@ -37,6 +37,18 @@ fn data() -> impl Strategy<Value = Value> {
         .prop_map(|m| Value::Object(m.into_iter().collect()))
 }
 
+/// Ids as the app makes them (kinds, order and batch ids): a letter or
+/// digit, then letters, digits, `-`, `_`, `.`; at most 64.
+fn plain_id() -> impl Strategy<Value = String> {
+    const FIRST: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const REST: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+    (
+        prop::sample::select(FIRST),
+        prop::collection::vec(prop::sample::select(REST), 0..64),
+    )
+        .prop_map(|(f, rest)| std::iter::once(f).chain(rest).map(char::from).collect())
+}
+
 #[derive(Debug, Clone)]
 struct Fields {
     seq: u64,
@@ -54,8 +66,8 @@ fn fields() -> impl Strategy<Value = Fields> {
         // 1970 to 9999, to the millisecond: what the writer can write.
         0i64..253_402_300_799_999,
         -(24 * 60 - 1)..(24 * 60),
-        any::<String>(),
-        proptest::option::of(any::<String>()),
+        plain_id(),
+        proptest::option::of(plain_id()),
         data(),
         prop::collection::vec(0u8..16, 64),
     )

@@ -280,6 +280,43 @@ pub fn mask(normalized: &str) -> String {
     group(&masked)
 }
 
+/// A file name (or any text the person did not type as a code) with every
+/// code-like stretch masked but its last four letters or digits: 6+ letters
+/// and digits, at least one a digit, possibly split by `-`, `_` or spaces as
+/// codes are written. A batch file named after its first card must not put
+/// the card in the journal.
+pub fn mask_code_like_runs(text: &str) -> String {
+    let alnum = |c: char| fold_width(c).is_ascii_alphanumeric();
+    let in_run = |c: char| alnum(c) || matches!(c, '-' | '_' | ' ');
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !in_run(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && in_run(chars[i]) {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        let count = run.iter().filter(|c| alnum(**c)).count();
+        let code_like = count >= 6 && run.iter().any(|c| fold_width(*c).is_ascii_digit());
+        let mut seen = 0;
+        for &c in run {
+            if code_like && alnum(c) {
+                seen += 1;
+                out.push(if seen > count - 4 { c } else { '•' });
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// What the code field displays while masked: every letter/digit becomes
 /// `•` except the code's last four once the entry holds exactly 16 of them;
 /// separators and stray characters stay visible so the person can find them.
@@ -420,6 +457,21 @@ pub fn describe_char(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_like_runs_in_a_file_name_are_masked() {
+        assert_eq!(
+            mask_code_like_runs("QW23ER45TY67UI89.csv"),
+            "••••••••••••UI89.csv"
+        );
+        assert_eq!(
+            mask_code_like_runs("QW23-ER45-TY67-UI89.csv"),
+            "••••-••••-••••-UI89.csv"
+        );
+        assert_eq!(mask_code_like_runs("vc 654321.csv"), "•• ••4321.csv");
+        assert_eq!(mask_code_like_runs("三张卡.csv"), "三张卡.csv");
+        assert_eq!(mask_code_like_runs("november.csv"), "november.csv");
+    }
 
     #[test]
     fn a_code_check_never_debug_prints_the_code() {

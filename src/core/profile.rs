@@ -116,7 +116,9 @@ impl ChannelProfile {
                 Err((field, Range { min, max, found: v }))
             }
         };
-        if self.id.trim().is_empty() || self.id.chars().count() > MAX_ID_CHARS {
+        // Plain ids only: an id is printed, journaled and compared; a
+        // control or bidi character could make it read as another.
+        if !super::journal::is_plain_id(&self.id) || self.id.chars().count() > MAX_ID_CHARS {
             return Err(("id", BadId));
         }
         range("discount_bp", self.discount_bp as i128, 1, 10_000)?;

@@ -123,6 +123,7 @@ impl BatchView {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| source.to_owned());
+        let name = crate::core::code::mask_code_like_runs(&name);
         session
             .record(
                 None,
