@@ -4,6 +4,29 @@ use chrono::Offset;
 use clap::Parser;
 use std::path::PathBuf;
 
+/// Prints one line on stdout. Output that cannot be written (a full disk,
+/// a closed file) ends the command with exit 2 and a message, never a
+/// panic or a success whose output was lost.
+macro_rules! say {
+    ($($t:tt)*) => { $crate::cli::say_line(format_args!($($t)*)) };
+}
+
+pub fn say_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{args}").and_then(|()| out.flush()).is_err() {
+        output_failed();
+    }
+}
+
+/// Ends a command whose output could not be written.
+pub fn output_failed() -> ! {
+    use std::io::Write;
+    let tr = crate::i18n::Texts::new(crate::i18n::Lang::system());
+    let _ = writeln!(std::io::stderr(), "{}", tr.get("cli.output_failed"));
+    std::process::exit(2)
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "cardguard",
@@ -194,7 +217,9 @@ pub fn batch_check(
             status: r.status.name(),
             reasons,
         };
-        let _ = writeln!(out, "{}", serde_json::to_string(&line).unwrap_or_default());
+        if writeln!(out, "{}", serde_json::to_string(&line).unwrap_or_default()).is_err() {
+            output_failed();
+        }
     }
     let t = batch.totals(profile);
     let totals = serde_json::json!({ "totals": {
@@ -202,8 +227,12 @@ pub fn batch_check(
         "face_value_fen": t.face_value.0, "payout_fen": t.payout.0, "fees_fen": t.service_fees.0,
         "channel": profile.id,
     }});
-    let _ = writeln!(out, "{totals}");
-    let _ = out.flush();
+    if writeln!(out, "{totals}")
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        output_failed();
+    }
     if batch.rows.iter().any(|r| r.status == Status::Error) {
         1
     } else {
@@ -255,7 +284,7 @@ pub fn journal_verify(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8
     let tr = crate::i18n::Texts::new(lang);
     match verify_dir(data_dir, &mut |_, _| {}) {
         Ok(i) => {
-            println!(
+            say!(
                 "{}",
                 tr.fmt(
                     "journal.cli_intact",
@@ -263,7 +292,7 @@ pub fn journal_verify(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8
                 )
             );
             for (kind, count) in &i.unread {
-                println!(
+                say!(
                     "{}",
                     tr.fmt("journal.cli_unread", &[("count", count), ("kind", kind)])
                 );
@@ -272,7 +301,7 @@ pub fn journal_verify(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8
         }
         Err(VerifyError::Broken(f)) => {
             let problem = tr.get(f.problem.message_key());
-            println!(
+            say!(
                 "{}",
                 tr.fmt(
                     "journal.cli_broken",
@@ -319,7 +348,7 @@ pub fn journal_export(
     };
     match result {
         Ok(m) => {
-            println!(
+            say!(
                 "{}",
                 tr.fmt(
                     "journal.cli_exported",
@@ -334,7 +363,7 @@ pub fn journal_export(
                 )
             );
             for n in &m.not_copied {
-                println!(
+                say!(
                     "{}",
                     tr.fmt(
                         "journal.cli_not_copied",
@@ -347,7 +376,7 @@ pub fn journal_export(
                 );
             }
             if !m.journal_intact {
-                println!("{}", tr.get("journal.cli_export_not_intact"));
+                say!("{}", tr.get("journal.cli_export_not_intact"));
             }
             0
         }
@@ -460,11 +489,12 @@ pub fn guard_eval(traces: &std::path::Path, lang: crate::i18n::Lang) -> u8 {
             crate::core::guard::eval::evaluate_line(&String::from_utf8_lossy(line), &tr)
         };
         if writeln!(out, "{result}").is_err() {
-            // stdout closed (e.g. piped into `head`): nothing more to do.
-            return 0;
+            output_failed();
         }
     }
-    let _ = out.flush();
+    if out.flush().is_err() {
+        output_failed();
+    }
     0
 }
 
@@ -525,9 +555,9 @@ pub fn demo_headless(
             return 2;
         }
     };
-    println!("{}", script.title.get(lang));
+    say!("{}", script.title.get(lang));
     let total = script.steps.len();
-    let outcome = runner.run(&script, &mut |r| println!("{}", r.line(total)));
+    let outcome = runner.run(&script, &mut |r| say!("{}", r.line(total)));
     let ok = outcome
         .reports
         .iter()
@@ -537,7 +567,7 @@ pub fn demo_headless(
         Ok(n) => tr.fmt("demo_run.verified", &[("events", n)]),
         Err(e) => e.clone(),
     };
-    println!(
+    say!(
         "{}",
         tr.fmt(
             "demo_run.done",

@@ -276,3 +276,35 @@ fn a_command_piped_into_a_reader_that_goes_away_stops_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(out.status.code(), Some(101), "{err}");
 }
+
+#[test]
+fn output_that_cannot_be_written_is_exit_2_not_a_panic_or_a_success() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let d = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cardguard"))
+        .args(["demo", "--headless", "--data-dir"])
+        .arg(d.path())
+        .stdout(full())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    let csv = d.path().join("a.csv");
+    std::fs::write(&csv, "card,face value\nABCD1234EFGH5678,100\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cardguard"))
+        .args(["batch", "check"])
+        .arg(&csv)
+        .args(["--channel", "kaquanmao", "--data-dir"])
+        .arg(d.path().join("fresh"))
+        .stdout(full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{:?}", out);
+}

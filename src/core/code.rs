@@ -286,8 +286,24 @@ pub fn mask(normalized: &str) -> String {
 /// codes are written. A batch file named after its first card must not put
 /// the card in the journal.
 pub fn mask_code_like_runs(text: &str) -> String {
+    // The extension stays as it is; in the stem any ASCII punctuation or
+    // space may split a code (`QW23.ER45+…`).
+    if let Some((stem, ext)) = text.rsplit_once('.')
+        && !stem.is_empty()
+        && ext.len() <= 5
+        && ext.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return format!("{}.{ext}", mask_runs(stem));
+    }
+    mask_runs(text)
+}
+
+fn mask_runs(text: &str) -> String {
     let alnum = |c: char| fold_width(c).is_ascii_alphanumeric();
-    let in_run = |c: char| alnum(c) || matches!(c, '-' | '_' | ' ');
+    let in_run = |c: char| {
+        let c = fold_width(c);
+        c.is_ascii_alphanumeric() || c.is_ascii_punctuation() || c == ' '
+    };
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -469,6 +485,13 @@ mod tests {
             "••••-••••-••••-UI89.csv"
         );
         assert_eq!(mask_code_like_runs("vc 654321.csv"), "•• ••4321.csv");
+        for name in ["QW23.ER45.TY67.UI89.csv", "QW23+ER45+TY67+UI89.txt"] {
+            let m = mask_code_like_runs(name);
+            assert!(
+                !m.contains("QW23") && !m.contains("TY67") && m.contains("UI89"),
+                "{m}"
+            );
+        }
         assert_eq!(mask_code_like_runs("三张卡.csv"), "三张卡.csv");
         assert_eq!(mask_code_like_runs("november.csv"), "november.csv");
     }

@@ -228,8 +228,9 @@ impl Ledger {
             .filter(|o| o.released_at.is_some_and(|r| r >= from && r < to))
             .filter(|o| o.phase != Phase::Cancelled)
             .filter(|o| channel.is_none_or(|c| o.channel == c))
-            .map(|o| o.face_value.0)
-            .sum())
+            // A face value below zero (only a forged journal has one) must
+            // not take room off the day's limits.
+            .fold(0i64, |sum, o| sum.saturating_add(o.face_value.0.max(0))))
     }
 
     /// Whether any order was ever released on this channel.
@@ -546,6 +547,34 @@ mod tests {
                 clipboard_until: None,
             },
         );
+    }
+
+    /// Only a forged journal holds a negative face value; it must not make
+    /// room under the day's limits.
+    #[test]
+    fn a_negative_face_value_does_not_lower_the_days_total() {
+        let mut l = Ledger::default();
+        for (id, fen) in [("A", 10_000), ("B", -1_000_000)] {
+            reviewed(&mut l, id, ReleaseMode::Simulated);
+            l.apply(
+                Some(id),
+                t0(),
+                &Event::ReviewShown {
+                    channel: "kaquanmao".into(),
+                    face_value_fen: Fen(fen),
+                    payout_fen: Fen(0),
+                    masked: "•••• •••• •••• 7F3K".into(),
+                    fingerprint: id.into(),
+                    cancel_window_ms: 480_000,
+                    release_mode: ReleaseMode::Simulated,
+                    batch: None,
+                },
+            );
+            confirm(&mut l, id);
+            release_sim(&mut l, id, t0() + Duration::seconds(10));
+        }
+        let total = l.released_total(t0(), t0() + Duration::days(1), None);
+        assert_eq!(total, Fen(10_000));
     }
 
     #[test]

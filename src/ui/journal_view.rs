@@ -151,6 +151,21 @@ impl JournalView {
 
 /// An event in plain words, in the UI language.
 pub fn describe(tr: &Texts, session: &Session, e: &TimelineEntry) -> String {
+    let mut text = describe_in_full(tr, session, e);
+    // The values come from the file: a planted megabyte-long one must not
+    // be laid out (hundreds of bytes of memory per byte shown).
+    if text.len() > SUMMARY_SHOWN_BYTES {
+        let cut = text.floor_char_boundary(SUMMARY_SHOWN_BYTES);
+        text.truncate(cut);
+        text.push_str(" …");
+    }
+    text
+}
+
+/// The most of one event's plain-words summary the list shows.
+const SUMMARY_SHOWN_BYTES: usize = 600;
+
+fn describe_in_full(tr: &Texts, session: &Session, e: &TimelineEntry) -> String {
     let key = format!("jk.{}", e.kind);
     let key = if tr.has(&key) {
         key

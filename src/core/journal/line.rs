@@ -113,6 +113,12 @@ pub fn parse_line(raw: &[u8]) -> Result<Entry, LineError> {
     if e.order.as_deref().is_some_and(|o| !is_plain_id(o)) {
         return Err(LineError::BadField("order"));
     }
+    // A batch id is an id like an order's, wherever an event carries one.
+    if let Some(b) = e.data.get("batch")
+        && !(b.is_null() || b.as_str().is_some_and(is_plain_id))
+    {
+        return Err(LineError::BadField("data.batch"));
+    }
     if !e.data.is_object() {
         return Err(LineError::BadField("data"));
     }
@@ -214,6 +220,19 @@ mod tests {
             (line(ok, "x", Some(""), &data), "order"),
             (line(ok, "x", Some("a\u{202e}b"), &data), "order"),
             (line(ok, "bad kind", None, &data), "kind"),
+            (
+                line(
+                    ok,
+                    "x",
+                    None,
+                    &serde_json::json!({"batch": "../../outside"}),
+                ),
+                "data.batch",
+            ),
+            (
+                line(ok, "x", None, &serde_json::json!({"batch": "B-1 "})),
+                "data.batch",
+            ),
             (line(ok, &"k".repeat(65), None, &data), "kind"),
             (
                 line(
