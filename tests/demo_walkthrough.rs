@@ -184,3 +184,23 @@ fn absurd_and_unreadable_scripts_are_refused_with_step_and_field() {
         assert!(err.contains("FIFO"), "{err}");
     }
 }
+
+/// A script's text is never echoed as it is: a code in any field is masked.
+#[test]
+fn a_code_in_any_script_field_is_not_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("s.json");
+    std::fs::write(
+        &script,
+        r#"{"title":{"zh":"t","en":"t"},"steps":[{"do":"new_order","channel":"QW23ER45TY67UI89","card":"DEMO-0000-0000-0001","face_value_yuan":100}]}"#,
+    )
+    .unwrap();
+    let (code, out, err) = cardguard(
+        &["demo", "--headless", "--script", script.to_str().unwrap()],
+        &dir.path().join("data"),
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    for text in [&out, &err] {
+        assert!(!text.contains("QW23") && !text.contains("TY67"), "{text}");
+    }
+}

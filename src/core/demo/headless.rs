@@ -5,7 +5,7 @@
 
 use super::{Action, Deliberate, REFLEX_DOUBLE_CLICK, Script, Step};
 use crate::core::clock::{Clock, ManualClock, ms_between};
-use crate::core::code::{CardSecret, check_code};
+use crate::core::code::{CardSecret, check_code, mask_code_like_runs};
 use crate::core::event::{Event, ReleaseMode};
 use crate::core::evidence::{verify_bundle, verify_dir};
 use crate::core::exports::{BundleOf, export_bundle};
@@ -219,7 +219,8 @@ impl Runner {
         let profile = self
             .session
             .profile(channel)
-            .ok_or_else(|| format!("no channel {channel}"))?
+            // Script text is never echoed as it is: it could hold a code.
+            .ok_or_else(|| format!("no channel {}", mask_code_like_runs(channel)))?
             .clone();
         let secret = check_code(card, &profile.alphabet())
             .secret()

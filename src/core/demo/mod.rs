@@ -103,6 +103,7 @@ pub fn unmet(
             .map(|o| o.phase.label_key().trim_start_matches("phase."))
             .unwrap_or("none");
         if have != want {
+            let want = crate::core::code::mask_code_like_runs(want);
             return Some(format!("expected phase {want}, found {have}"));
         }
     }
