@@ -251,6 +251,10 @@ fn io_err(path: &Path, e: std::io::Error) -> FileError {
         return FileError::Symlink(path.to_path_buf());
     }
     #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::EISDIR) {
+        return FileError::NotRegular(path.to_path_buf(), "folder");
+    }
+    #[cfg(unix)]
     if e.raw_os_error() == Some(libc::ENXIO) {
         // Opening a socket: name what is there.
         if let Ok(m) = std::fs::symlink_metadata(path) {
