@@ -115,25 +115,12 @@ pub fn render_line(
     data: &serde_json::Value,
     prev: &str,
 ) -> (String, String) {
-    let body = render_body(seq, ts, tz, kind, order, data, prev);
-    let hash = line_hash(&body);
-    (format!("{body}{HASH_MARK}{hash}\"}}\n"), hash)
-}
-
-/// The line up to (not including) `,"hash":"`: what the hash covers.
-fn render_body(
-    seq: u64,
-    ts: DateTime<Utc>,
-    tz: FixedOffset,
-    kind: &str,
-    order: Option<&str>,
-    data: &serde_json::Value,
-    prev: &str,
-) -> String {
     let mut out = Vec::with_capacity(320);
     // Writing to a Vec cannot fail; serde_json writes UTF-8.
     let _ = write_body(&mut out, seq, ts, tz, kind, order, data, prev);
-    String::from_utf8(out).unwrap_or_default()
+    let body = String::from_utf8(out).unwrap_or_default();
+    let hash = line_hash(&body);
+    (format!("{body}{HASH_MARK}{hash}\"}}\n"), hash)
 }
 
 /// The one rendering of a line body, written to `w`: the writer renders

@@ -67,6 +67,14 @@ impl FileError {
         }
     }
 
+    /// The read limit that was exceeded, for `file.too_large`.
+    pub fn cap(&self) -> Option<u64> {
+        match self {
+            FileError::TooLarge(_, cap) => Some(*cap),
+            _ => None,
+        }
+    }
+
     /// The OS's own words, for `file.io` only (the other kinds say it all).
     pub fn detail(&self) -> String {
         match self {
@@ -164,7 +172,7 @@ fn kind_words(code: &str) -> &'static str {
         "socket" => "socket",
         "folder" => "folder",
         "symlink" => "symbolic link",
-        "outside" => "outside",
+        "outside" => "path outside its folder",
         _ => "special file",
     }
 }
@@ -172,20 +180,33 @@ fn kind_words(code: &str) -> &'static str {
 /// Says a file error in the person's language: lead sentence, then the OS's
 /// own words only where there are no others (`file.io`).
 pub fn describe(e: &FileError, tr: &crate::i18n::Texts) -> String {
-    let path = e.path().display().to_string();
-    let kind = e
-        .found_kind()
+    say(
+        tr,
+        e.message_key(),
+        e.path(),
+        e.found_kind(),
+        e.cap(),
+        &e.detail(),
+    )
+}
+
+/// The one wording of a file refusal, for a live error and a kept one.
+fn say(
+    tr: &crate::i18n::Texts,
+    key: &str,
+    path: &Path,
+    kind: Option<&str>,
+    cap: Option<u64>,
+    detail: &str,
+) -> String {
+    let kind = kind
         .map(|k| tr.get(&format!("file.kind.{k}")).to_owned())
         .unwrap_or_default();
-    let cap = match e {
-        FileError::TooLarge(_, cap) => crate::i18n::bytes_words(*cap),
-        _ => String::new(),
-    };
-    let detail = e.detail();
+    let cap = cap.map(crate::i18n::bytes_words).unwrap_or_default();
     tr.fmt(
-        e.message_key(),
+        key,
         &[
-            ("path", &path),
+            ("path", &path.display()),
             ("kind", &kind),
             ("cap", &cap),
             ("detail", &detail),
@@ -200,7 +221,7 @@ pub struct FileFault {
     path: PathBuf,
     key: &'static str,
     kind: Option<&'static str>,
-    cap: u64,
+    cap: Option<u64>,
     detail: String,
 }
 
@@ -210,14 +231,8 @@ impl From<&FileError> for FileFault {
             path: e.path().to_path_buf(),
             key: e.message_key(),
             kind: e.found_kind(),
-            cap: match e {
-                FileError::TooLarge(_, cap) => *cap,
-                _ => 0,
-            },
-            detail: match e {
-                FileError::Io(_, io) => io.to_string(),
-                _ => String::new(),
-            },
+            cap: e.cap(),
+            detail: e.detail(),
         }
     }
 }
@@ -229,15 +244,7 @@ impl FileFault {
 
     /// The same words [`describe`] gives the original error.
     pub fn describe(&self, tr: &crate::i18n::Texts) -> String {
-        let p = self.path.clone();
-        let e = match self.key {
-            "file.symlink" => FileError::Symlink(p),
-            "file.not_regular" => FileError::NotRegular(p, self.kind.unwrap_or("special")),
-            "file.too_large" => FileError::TooLarge(p, self.cap),
-            "file.not_found" => FileError::NotFound(p),
-            _ => FileError::Io(p, std::io::Error::other(self.detail.clone())),
-        };
-        describe(&e, tr)
+        say(tr, self.key, &self.path, self.kind, self.cap, &self.detail)
     }
 }
 
@@ -621,7 +628,11 @@ mod tests {
             read_capped(Path::new("/dev/zero"), 10, Links::Follow).unwrap_err(),
             read_capped(&f, 10, Links::Follow).unwrap_err(),
             read_capped(&d.path().join("absent"), 10, Links::Follow).unwrap_err(),
+            create_new_private(&f).unwrap_err(),
+            ensure_dir(&f.join("sub")).unwrap_err(),
         ];
+        assert!(matches!(errors[3], FileError::Exists(_)));
+        assert!(matches!(errors[4], FileError::NotFolder(_)));
         for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Zh] {
             let tr = crate::i18n::Texts::new(lang);
             for e in &errors {

@@ -106,7 +106,9 @@ impl SessionError {
     /// otherwise as Display says it.
     pub fn describe(&self, tr: &crate::i18n::Texts) -> String {
         match self {
-            SessionError::File(f) => safe_file::describe(f, tr),
+            SessionError::File(f) | SessionError::Journal(JournalError::File(f)) => {
+                safe_file::describe(f, tr)
+            }
             other => other.to_string(),
         }
     }

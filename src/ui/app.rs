@@ -326,8 +326,8 @@ impl App {
             SessionError::Journal(crate::core::journal::JournalError::Locked(p)) => {
                 Notice::new(Level::Error, "error.locked").arg("path", p.display())
             }
-            SessionError::File(f) => Notice::file(Level::Error, f),
-            SessionError::Journal(crate::core::journal::JournalError::File(f)) => {
+            SessionError::File(f)
+            | SessionError::Journal(crate::core::journal::JournalError::File(f)) => {
                 Notice::file(Level::Error, f)
             }
             SessionError::Journal(crate::core::journal::JournalError::LongTail(p, n)) => {
