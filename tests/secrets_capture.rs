@@ -295,6 +295,8 @@ fn batch_screens(lang: Lang) {
     let batch = h.state().batch_view.id.clone().expect("imported");
     // And a second paste left in the shown field, not yet checked.
     type_in(&mut h, tr.get("batch.paste"), &rows);
+    // A file named after the card, typed but not imported.
+    type_in(&mut h, tr.get("batch.file"), &format!("/tmp/{CODE}.csv"));
     capture(
         &mut h,
         &dir,

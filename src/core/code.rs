@@ -302,7 +302,10 @@ fn mask_runs(text: &str) -> String {
     let alnum = |c: char| fold_width(c).is_ascii_alphanumeric();
     let in_run = |c: char| {
         let c = fold_width(c);
-        c.is_ascii_alphanumeric() || c.is_ascii_punctuation() || c == ' '
+        // Path separators end a stretch: each folder name is judged alone.
+        c.is_ascii_alphanumeric()
+            || (c.is_ascii_punctuation() && !matches!(c, '/' | '\\'))
+            || c == ' '
     };
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -493,6 +496,10 @@ mod tests {
             );
         }
         assert_eq!(mask_code_like_runs("三张卡.csv"), "三张卡.csv");
+        assert_eq!(
+            mask_code_like_runs("/home/li/QW23.ER45.TY67.UI89.csv"),
+            "/home/li/••••.••••.••••.UI89.csv"
+        );
         assert_eq!(mask_code_like_runs("november.csv"), "november.csv");
     }
 

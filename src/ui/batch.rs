@@ -656,8 +656,16 @@ pub fn show(
     // Sources: a file (browse or type its path), a dropped file, or pasted text.
     ui.horizontal(|ui| {
         let l = ui.label(tr.get("batch.file"));
+        // A file named after a card must not put the card in a screenshot.
+        let mut masked;
+        let path = if super::capture::is_capture_frame(ui.ctx()) {
+            masked = crate::core::code::mask_code_like_runs(&v.path);
+            &mut masked
+        } else {
+            &mut v.path
+        };
         ui.add(
-            egui::TextEdit::singleline(&mut v.path)
+            egui::TextEdit::singleline(path)
                 .hint_text("/path/cards.csv")
                 .desired_width(320.0),
         )
@@ -677,7 +685,12 @@ pub fn show(
     });
     if let Some(i) = &v.importing {
         // No spinner: it would redraw every frame while the worker reads.
-        ui.label(RichText::new(tr.fmt("batch.reading_file", &[("file", &i.source)])).weak());
+        let file = if super::capture::is_capture_frame(ui.ctx()) {
+            crate::core::code::mask_code_like_runs(&i.source)
+        } else {
+            i.source.clone()
+        };
+        ui.label(RichText::new(tr.fmt("batch.reading_file", &[("file", &file)])).weak());
     }
     if let Some(p) = &mut v.picker {
         if p.show(ui, tr) {
