@@ -462,6 +462,16 @@ impl App {
         self.session.as_ref()
     }
 
+    /// The screen on show (tests read it; only commands change it).
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    /// The language the window speaks.
+    pub fn lang(&self) -> Lang {
+        self.tr.lang()
+    }
+
     pub fn failure(&self) -> Option<&Notice> {
         self.failure.as_ref()
     }
