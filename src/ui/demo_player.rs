@@ -5,10 +5,13 @@
 //! clicks produce, and waits let demo time run. A step whose expectation
 //! fails stops the walkthrough with a notice (what a presenter needs).
 
-use super::app::{App, Command, Level, Notice, Screen, TypeToConfirm};
+use super::command::{Command, DemoCommand, Screen};
+use super::review_step::{ReviewStep, TypeToConfirm};
+use super::view::CommandSender;
 use crate::core::clock::ms_between;
 use crate::core::demo::{Action, Deliberate, REFLEX_DOUBLE_CLICK, Script, unmet};
 use crate::core::money::Fen;
+use crate::core::session::Session;
 use crate::i18n::Texts;
 use chrono::{DateTime, Duration, Utc};
 use eframe::egui::{self, RichText};
@@ -69,191 +72,175 @@ fn caption_time() -> Duration {
     Duration::milliseconds(CAPTION_MS)
 }
 
-/// One frame of the walkthrough: returns the commands its step needs now.
-pub fn drive(app: &mut App) -> Vec<Command> {
-    let mut out = Vec::new();
-    let factor = app.demo.as_ref().map_or(1, |d| d.factor());
-    let Some(now) = app.now() else {
-        return out;
-    };
-    let Some(p) = app.demo_player.as_mut() else {
-        return out;
-    };
-    if p.finished {
-        return out;
-    }
-    let Some(step) = p.script.steps.get(p.step).cloned() else {
-        p.finished = true;
-        return out;
-    };
-    if let Stage::Caption(until) = p.stage
-        && now < until
-    {
-        if factor != 1 {
-            out.push(Command::DemoSpeed(1));
-        }
-        return out;
-    }
-    let done = match &mut p.stage {
-        Stage::Caption(_) => {
-            if let Action::Speed { factor } = step.action {
-                p.speed = factor;
-            }
-            if p.speed != factor {
-                out.push(Command::DemoSpeed(p.speed));
-            }
-            act(app, &step.action, now, &mut out)
-        }
-        Stage::Waiting(until) => now >= *until,
-        Stage::Confirming(d) => {
-            let mut d = std::mem::take(d);
-            let finished = confirm_frame(app, &mut d, now, &mut out);
-            if let Some(p) = app.demo_player.as_mut() {
-                p.stage = Stage::Confirming(d);
-            }
-            finished
-        }
-    };
-    if done && let Some(p) = app.demo_player.as_mut() {
-        p.stage = Stage::Caption(now + caption_time());
-        p.check = Some(p.step);
-        p.step += 1;
-        if p.step >= p.script.steps.len() {
-            p.finished = true;
-        }
-    }
-    out
+/// What the walkthrough sees of the window each frame (read-only).
+pub struct PlayerSees<'a> {
+    pub now: DateTime<Utc>,
+    /// The demo clock's current speed.
+    pub factor: u32,
+    /// The confirmation step on show, if any.
+    pub review: Option<&'a ReviewStep>,
 }
 
-/// Checks the step that just finished, once its commands have applied.
-pub fn check_finished_step(app: &mut App) {
-    let Some(p) = app.demo_player.as_mut() else {
-        return;
-    };
-    let Some(i) = p.check.take() else {
-        return;
-    };
-    let Some(step) = p.script.steps.get(i) else {
-        return;
-    };
-    let order = p
-        .order
-        .as_deref()
-        .and_then(|id| app.session.as_ref()?.order(id));
-    if let Some(problem) = unmet(&step.expect, order, None) {
-        app.demo_player = None;
-        app.notices.push(
-            Notice::new(Level::Warning, "demo.walkthrough_failed")
-                .arg("step", i + 1)
-                .arg("problem", problem),
-        );
+impl DemoPlayer {
+    /// One frame of the walkthrough: the commands its step needs now.
+    pub fn drive(&mut self, sees: &PlayerSees<'_>) -> Vec<Command> {
+        let mut out = Vec::new();
+        let (now, factor) = (sees.now, sees.factor);
+        if self.finished {
+            return out;
+        }
+        let Some(step) = self.script.steps.get(self.step).cloned() else {
+            self.finished = true;
+            return out;
+        };
+        if let Stage::Caption(until) = self.stage
+            && now < until
+        {
+            if factor != 1 {
+                out.push(demo(DemoCommand::Speed(1)));
+            }
+            return out;
+        }
+        let done = match &mut self.stage {
+            Stage::Caption(_) => {
+                if let Action::Speed { factor } = step.action {
+                    self.speed = factor;
+                }
+                if self.speed != factor {
+                    out.push(demo(DemoCommand::Speed(self.speed)));
+                }
+                self.act(&step.action, now, &mut out)
+            }
+            Stage::Waiting(until) => now >= *until,
+            Stage::Confirming(d) => {
+                let mut d = std::mem::take(d);
+                let finished = self.confirm_frame(sees, &mut d, &mut out);
+                self.stage = Stage::Confirming(d);
+                finished
+            }
+        };
+        if done {
+            self.stage = Stage::Caption(now + caption_time());
+            self.check = Some(self.step);
+            self.step += 1;
+            if self.step >= self.script.steps.len() {
+                self.finished = true;
+            }
+        }
+        out
+    }
+
+    /// Checks the step that just finished, once its commands have applied:
+    /// (1-based step, what was not as expected).
+    pub fn check_finished_step(&mut self, session: &Session) -> Option<(usize, String)> {
+        let i = self.check.take()?;
+        let step = self.script.steps.get(i)?;
+        let order = self.order.as_deref().and_then(|id| session.order(id));
+        unmet(&step.expect, order, None).map(|problem| (i + 1, problem))
+    }
+
+    /// Remembers the order the script works on (the draft's, once it has one).
+    pub fn track_order(&mut self, id: String) {
+        self.order = Some(id);
+    }
+
+    /// Starts a step's action; true when it is already complete.
+    fn act(&mut self, action: &Action, now: DateTime<Utc>, out: &mut Vec<Command>) -> bool {
+        match action {
+            Action::Caption => true,
+            // Taken into account by `drive` (actions run at the script's speed).
+            Action::Speed { .. } => true,
+            Action::NewOrder {
+                channel,
+                card,
+                face_value_yuan,
+            } => {
+                out.push(Command::Navigate(Screen::Entry));
+                out.push(Command::ChooseChannel(channel.clone()));
+                out.push(demo(DemoCommand::FillCard {
+                    card: card.clone(),
+                    face: Fen::from_yuan(*face_value_yuan),
+                }));
+                out.push(Command::GoToReview { from: None });
+                true
+            }
+            Action::ReflexDoubleClick => {
+                out.push(demo(DemoCommand::ShowReviewAgain));
+                // A double click faster than any reading: all inside the cooldown.
+                out.extend(
+                    REFLEX_DOUBLE_CLICK
+                        .iter()
+                        .map(|(_, i)| demo(DemoCommand::Guard(*i))),
+                );
+                true
+            }
+            Action::Confirm => {
+                self.stage = Stage::Confirming(Deliberate::default());
+                false
+            }
+            Action::Undo => {
+                out.push(Command::Undo);
+                true
+            }
+            Action::Wait { seconds } => {
+                self.stage = Stage::Waiting(now + Duration::seconds(*seconds as i64));
+                false
+            }
+            Action::Cancel => {
+                if let Some(id) = self.order.clone() {
+                    out.push(Command::Cancel(id));
+                }
+                true
+            }
+            Action::ExportEvidence => {
+                if let Some(id) = self.order.clone() {
+                    out.push(Command::ExportEvidence(id.clone()));
+                    out.push(demo(DemoCommand::ShowJournal(id)));
+                }
+                true
+            }
+            Action::Verify => {
+                out.push(demo(DemoCommand::Verify));
+                true
+            }
+        }
+    }
+
+    /// One frame of a deliberate confirm; true once the review is gone (confirmed).
+    fn confirm_frame(
+        &mut self,
+        sees: &PlayerSees<'_>,
+        d: &mut Deliberate,
+        out: &mut Vec<Command>,
+    ) -> bool {
+        let Some(r) = sees.review else {
+            return true;
+        };
+        if let Some(id) = r.subject.order() {
+            self.order = Some(id.to_owned());
+        }
+        let at = ms_between(r.shown_at, sees.now);
+        let view = r.guard.view(at);
+        for input in d.next(&view, at) {
+            if matches!(input, crate::core::guard::GuardInput::Typed { .. }) {
+                let text = match &r.expected {
+                    TypeToConfirm::Last4(l) => l.clone(),
+                    TypeToConfirm::Total(t) => (t.0 / 100).to_string(),
+                };
+                out.push(Command::TypedLast4(text));
+            }
+            out.push(demo(DemoCommand::Guard(input)));
+        }
+        d.done()
     }
 }
 
-/// Starts a step's action; true when it is already complete.
-fn act(app: &mut App, action: &Action, now: DateTime<Utc>, out: &mut Vec<Command>) -> bool {
-    match action {
-        Action::Caption => true,
-        // Taken into account by `drive` (actions run at the script's speed).
-        Action::Speed { .. } => true,
-        Action::NewOrder {
-            channel,
-            card,
-            face_value_yuan,
-        } => {
-            out.push(Command::Navigate(Screen::Entry));
-            out.push(Command::ChooseChannel(channel.clone()));
-            out.push(Command::DemoFillCard {
-                card: card.clone(),
-                face: Fen::from_yuan(*face_value_yuan),
-            });
-            out.push(Command::GoToReview { from: None });
-            true
-        }
-        Action::ReflexDoubleClick => {
-            out.push(Command::DemoShowReviewAgain);
-            // A double click faster than any reading: all inside the cooldown.
-            out.extend(
-                REFLEX_DOUBLE_CLICK
-                    .iter()
-                    .map(|(_, i)| Command::DemoGuard(*i)),
-            );
-            true
-        }
-        Action::Confirm => {
-            if let Some(p) = app.demo_player.as_mut() {
-                p.stage = Stage::Confirming(Deliberate::default());
-            }
-            false
-        }
-        Action::Undo => {
-            out.push(Command::Undo);
-            true
-        }
-        Action::Wait { seconds } => {
-            if let Some(p) = app.demo_player.as_mut() {
-                p.stage = Stage::Waiting(now + Duration::seconds(*seconds as i64));
-            }
-            false
-        }
-        Action::Cancel => {
-            if let Some(id) = app.demo_player.as_ref().and_then(|p| p.order.clone()) {
-                out.push(Command::Cancel(id));
-            }
-            true
-        }
-        Action::ExportEvidence => {
-            if let Some(id) = app.demo_player.as_ref().and_then(|p| p.order.clone()) {
-                out.push(Command::ExportEvidence(id.clone()));
-                out.push(Command::DemoShowJournal(id));
-            }
-            true
-        }
-        Action::Verify => {
-            out.push(Command::DemoVerify);
-            true
-        }
-    }
-}
-
-/// One frame of a deliberate confirm; true once the review is gone (confirmed).
-fn confirm_frame(
-    app: &mut App,
-    d: &mut Deliberate,
-    now: DateTime<Utc>,
-    out: &mut Vec<Command>,
-) -> bool {
-    let Some(r) = app.review.as_ref() else {
-        return true;
-    };
-    if let Some(p) = app.demo_player.as_mut() {
-        p.order = r.subject.order().map(str::to_owned).or(p.order.take());
-    }
-    let at = ms_between(r.shown_at, now);
-    let view = r.guard.view(at);
-    for input in d.next(&view, at) {
-        if matches!(input, crate::core::guard::GuardInput::Typed { .. }) {
-            let text = match &r.expected {
-                TypeToConfirm::Last4(l) => l.clone(),
-                TypeToConfirm::Total(t) => (t.0 / 100).to_string(),
-            };
-            out.push(Command::TypedLast4(text));
-        }
-        out.push(Command::DemoGuard(input));
-    }
-    d.done()
-}
-
-/// Remembers the order the script works on (the draft's, once it has one).
-pub fn track_order(app: &mut App) {
-    let id = app.draft.order_id.clone();
-    if let (Some(p), Some(id)) = (app.demo_player.as_mut(), id) {
-        p.order = Some(id);
-    }
+fn demo(c: DemoCommand) -> Command {
+    Command::Demo(c)
 }
 
 /// The caption bar at the bottom of the window while a walkthrough plays.
-pub fn caption_bar(ui: &mut egui::Ui, tr: &Texts, p: &DemoPlayer, out: &mut Vec<Command>) {
+pub fn caption_bar(ui: &mut egui::Ui, tr: &Texts, p: &DemoPlayer, out: &CommandSender) {
     egui::Panel::bottom("demo_caption").show(ui, |ui| {
         ui.add_space(6.0);
         ui.horizontal(|ui| {
@@ -269,7 +256,7 @@ pub fn caption_bar(ui: &mut egui::Ui, tr: &Texts, p: &DemoPlayer, out: &mut Vec<
             );
             ui.label(RichText::new(p.script.title.get(tr.lang())).weak());
             if ui.button(tr.get("demo.walkthrough_stop")).clicked() {
-                out.push(Command::DemoStop);
+                out.send(demo(DemoCommand::Stop));
             }
         });
         let caption = if p.finished {

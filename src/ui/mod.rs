@@ -1,22 +1,20 @@
-//! The eframe app. Screens render state and push [`app::Command`]s; the
-//! [`App`] applies them once per frame. No rule lives here: rules are in
-//! `crate::core`.
+//! The eframe app. Screens draw state and send [`command::Command`]s
+//! through a [`view::ViewCtx`]; the [`App`] applies them once per frame.
+//! No rule lives here: rules are in `crate::core`.
 
 pub mod app;
-pub mod batch;
-pub mod batch_release;
 pub mod capture;
 pub mod clipboard;
+pub mod command;
 pub mod demo_player;
-mod entry;
-pub mod file_picker;
 pub mod fonts;
-mod hold;
-pub mod journal_view;
-mod orders;
-mod review;
-mod settings;
+pub mod format;
+pub mod review_step;
+pub mod screens;
 pub mod shots;
+pub mod style;
+pub mod view;
 pub mod widgets;
 
-pub use app::{App, AppConfig, Command, Screen};
+pub use app::{App, AppConfig};
+pub use command::{Command, Screen};

@@ -124,7 +124,7 @@ impl Shots {
                 // Off the UI thread: PNG encoding takes tens of milliseconds.
                 std::thread::spawn(move || {
                     let [w, h] = image.size;
-                    let rgba = super::widgets::rgba_bytes(&image);
+                    let rgba = rgba_bytes(&image);
                     for r in requests {
                         let saved = save(
                             &dir,
@@ -152,4 +152,13 @@ impl Shots {
     pub fn finished(&mut self) -> Vec<ShotResult> {
         self.rx.try_iter().collect()
     }
+}
+
+/// A screenshot's pixels as plain RGBA bytes.
+pub fn rgba_bytes(image: &egui::ColorImage) -> Vec<u8> {
+    image
+        .pixels
+        .iter()
+        .flat_map(|p| p.to_srgba_unmultiplied())
+        .collect()
 }

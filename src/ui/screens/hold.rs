@@ -1,28 +1,20 @@
 //! The local undo window: the order waits on this device, with a large
 //! countdown and an Undo button. Nothing leaves the device during it.
 
-use super::app::Command;
-use super::widgets;
-use crate::core::session::Session;
-use crate::i18n::Texts;
-use chrono::{DateTime, Utc};
+use crate::ui::command::{Command, Screen};
+use crate::ui::format::money;
+use crate::ui::style::DANGER;
+use crate::ui::view::ViewCtx;
 use eframe::egui::{self, RichText};
 
-pub fn show(
-    ui: &mut egui::Ui,
-    tr: &Texts,
-    session: &Session,
-    order_id: Option<&str>,
-    release_blocked: bool,
-    now: DateTime<Utc>,
-    out: &mut Vec<Command>,
-) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&str>, release_blocked: bool) {
+    let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     let Some(order) = order_id.and_then(|id| session.order(id)) else {
-        out.push(super::app::Command::Navigate(super::app::Screen::Orders));
+        out.send(Command::Navigate(Screen::Orders));
         return;
     };
     let Some(left) = order.hold_left_ms(now) else {
-        out.push(Command::Navigate(super::app::Screen::Orders));
+        out.send(Command::Navigate(Screen::Orders));
         return;
     };
     ui.vertical_centered(|ui| {
@@ -34,7 +26,7 @@ pub fn show(
             RichText::new(left.div_ceil(1000).to_string())
                 .size(72.0)
                 .strong()
-                .color(widgets::countdown_color(left.min(60_000))),
+                .color(crate::ui::style::countdown_color(left.min(60_000))),
         );
         ui.add(
             egui::ProgressBar::new(left as f32 / (order.hold_s.max(1) as f32 * 1000.0))
@@ -46,7 +38,7 @@ pub fn show(
                 "{} · {} · {}",
                 order.id,
                 order.masked,
-                widgets::money(order.face_value)
+                money(order.face_value)
             ))
             .monospace(),
         );
@@ -54,11 +46,11 @@ pub fn show(
         if release_blocked {
             ui.label(
                 RichText::new(tr.get("hold.release_blocked"))
-                    .color(widgets::DANGER)
+                    .color(DANGER)
                     .strong(),
             );
             if ui.button(tr.get("hold.retry")).clicked() {
-                out.push(Command::RetryRelease(order.id.clone()));
+                out.send(Command::RetryRelease(order.id.clone()));
             }
             ui.add_space(8.0);
         }
@@ -69,7 +61,7 @@ pub fn show(
             )
             .clicked()
         {
-            out.push(Command::Undo);
+            out.send(Command::Undo);
         }
     });
 }

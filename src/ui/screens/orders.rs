@@ -1,13 +1,15 @@
 //! Every order with its state; live cancel-window countdowns with the cost
 //! of cancelling now and a Cancel button that disappears with the window.
 
-use super::app::{Command, Screen};
-use super::entry::duration_words;
-use super::widgets::{self, DANGER, OK, WARN};
 use crate::core::clock::ms_between;
 use crate::core::order::{Order, Phase};
 use crate::core::session::Session;
 use crate::i18n::Texts;
+use crate::ui::command::{Command, Screen};
+use crate::ui::format::{duration_words, money};
+use crate::ui::style::DANGER;
+use crate::ui::view::{CommandSender, ViewCtx};
+use crate::ui::widgets;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
@@ -15,20 +17,12 @@ use eframe::egui::{self, RichText};
 /// paged (1 000 cards took 29 ms a frame; a page of 50 a few ms).
 pub const PAGE: usize = 50;
 
-#[allow(clippy::too_many_arguments)]
-pub fn show(
-    ui: &mut egui::Ui,
-    tr: &Texts,
-    session: &Session,
-    focus: Option<&str>,
-    shown: &mut usize,
-    now: DateTime<Utc>,
-    out: &mut Vec<Command>,
-) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, focus: Option<&str>, shown: usize) {
+    let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     ui.horizontal(|ui| {
         ui.heading(tr.get("orders.title"));
         if ui.button(tr.get("orders.new")).clicked() {
-            out.push(Command::Navigate(Screen::Entry));
+            out.send(Command::Navigate(Screen::Entry));
         }
     });
     // Orders that can still change (held, on the clipboard, in a cancel
@@ -46,7 +40,7 @@ pub fn show(
         return;
     }
     let total = visible.len();
-    let limit = (*shown).max(PAGE);
+    let limit = shown.max(PAGE);
     for (i, o) in visible.iter().enumerate() {
         let focused = focus == Some(o.id.as_str());
         // The focused order is always drawn, wherever it falls.
@@ -66,7 +60,7 @@ pub fn show(
                 .button(tr.fmt("orders.more", &[("n", &PAGE.min(total - limit))]))
                 .clicked()
             {
-                *shown = limit + PAGE;
+                out.send(Command::ShowMoreOrders);
             }
         });
     }
@@ -80,18 +74,6 @@ fn is_live(p: Phase) -> bool {
     )
 }
 
-fn phase_color(p: Phase) -> egui::Color32 {
-    match p {
-        Phase::InWindow | Phase::Holding | Phase::AwaitingPlatform => WARN,
-        Phase::Settled => OK,
-        Phase::Cancelled | Phase::CancelRequested | Phase::Interrupted => {
-            egui::Color32::from_rgb(0x30, 0x70, 0xC0)
-        }
-        Phase::Expired => DANGER,
-        _ => egui::Color32::GRAY,
-    }
-}
-
 fn order_card(
     ui: &mut egui::Ui,
     tr: &Texts,
@@ -99,14 +81,14 @@ fn order_card(
     o: &Order,
     focused: bool,
     now: DateTime<Utc>,
-    out: &mut Vec<Command>,
+    out: &CommandSender,
 ) {
     let profile = session.profile(&o.channel);
     let channel_name = profile
         .map(|p| p.name.get(tr.lang()).to_owned())
         .unwrap_or_else(|| o.channel.clone());
     let stroke = if focused {
-        egui::Stroke::new(2.0, phase_color(o.phase))
+        egui::Stroke::new(2.0, crate::ui::style::phase_color(o.phase))
     } else {
         ui.visuals().widgets.noninteractive.bg_stroke
     };
@@ -118,19 +100,19 @@ fn order_card(
                 ui.label(RichText::new(&o.id).monospace().strong());
                 ui.label(
                     RichText::new(tr.get(o.phase.label_key()))
-                        .color(phase_color(o.phase))
+                        .color(crate::ui::style::phase_color(o.phase))
                         .strong(),
                 );
                 ui.label(&channel_name);
                 ui.label(RichText::new(&o.masked).monospace());
-                ui.label(widgets::money(o.face_value));
+                ui.label(money(o.face_value));
             });
             match o.phase {
                 Phase::Holding => {
                     let left = o.hold_left_ms(now).unwrap_or(0);
                     ui.label(tr.fmt("orders.holding", &[("s", &left.div_ceil(1000))]));
                     if ui.button(tr.get("orders.open_hold")).clicked() {
-                        out.push(Command::Navigate(Screen::Hold));
+                        out.send(Command::Navigate(Screen::Hold));
                     }
                 }
                 Phase::AwaitingPlatform => {
@@ -155,7 +137,7 @@ fn order_card(
                         )
                         .clicked()
                     {
-                        out.push(Command::PlatformSubmitted(o.id.clone()));
+                        out.send(Command::PlatformSubmitted(o.id.clone()));
                     }
                 }
                 Phase::InWindow => {
@@ -187,7 +169,7 @@ fn order_card(
                         )
                         .clicked()
                     {
-                        out.push(Command::Cancel(o.id.clone()));
+                        out.send(Command::Cancel(o.id.clone()));
                     }
                 }
                 Phase::Verifying => {

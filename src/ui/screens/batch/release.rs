@@ -4,36 +4,29 @@
 //! and Resume, a per-order countdown panel with Cancel, "cancel all still
 //! cancellable" with what each cost, and the results export.
 
-use super::app::{Command, ReviewStep, Screen};
-use super::batch::{BatchCommand, BatchView};
-use super::entry::duration_words;
-use super::widgets::{self, DANGER, OK, WARN};
+use super::BatchForm;
 use crate::core::batch::run::{BatchRun, CancelOutcome, PauseReason, RunPhase};
 use crate::core::clock::ms_between;
 use crate::core::order::Phase;
 use crate::core::session::Session;
 use crate::i18n::Texts;
+use crate::ui::command::{BatchCommand, Command, Screen};
+use crate::ui::format::{duration_words, fee_text, mm_ss, money};
+use crate::ui::review_step::ReviewStep;
+use crate::ui::style::{BATCH_RUN_LINE as LINE, BATCH_RUN_ROW as ROW_HEIGHT, DANGER, OK, WARN};
+use crate::ui::view::{CommandSender, ViewCtx};
+use crate::ui::widgets;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
-/// One card in the per-order panel: two lines.
-const ROW_HEIGHT: f32 = 48.0;
-const LINE: f32 = 20.0;
-
-pub fn review(
-    ui: &mut egui::Ui,
-    tr: &Texts,
-    session: &Session,
-    v: &BatchView,
-    r: &ReviewStep,
-    now: DateTime<Utc>,
-    out: &mut Vec<Command>,
-) {
+/// The batch's summary and its guarded confirmation.
+pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, v: &BatchForm, r: &ReviewStep) {
+    let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     let (Some(t), Some(profile)) = (
         v.totals(session),
         v.channel.as_deref().and_then(|c| session.profile(c)),
     ) else {
-        out.push(Command::Navigate(Screen::Batch));
+        out.send(Command::Navigate(Screen::Batch));
         return;
     };
     let count = t.ok + t.warnings;
@@ -52,14 +45,12 @@ pub fn review(
             widgets::row(
                 ui,
                 tr.get("batch_review.total"),
-                RichText::new(widgets::money(t.face_value))
-                    .strong()
-                    .size(18.0),
+                RichText::new(money(t.face_value)).strong().size(18.0),
             );
             widgets::row(
                 ui,
                 tr.get("review.payout"),
-                RichText::new(widgets::money(t.payout)).strong(),
+                RichText::new(money(t.payout)).strong(),
             );
             widgets::row(ui, tr.get("review.policy"), profile.policy.get(tr.lang()));
             widgets::row(
@@ -108,7 +99,7 @@ pub fn review(
                         "batch_review.window",
                         &[
                             ("window", &duration_words(tr, window)),
-                            ("fees", &widgets::fee_text(tr, fees)),
+                            ("fees", &fee_text(tr, fees)),
                         ],
                     ))
                     .wrap(),
@@ -117,7 +108,7 @@ pub fn review(
         });
     ui.add_space(10.0);
     let armed = tr.fmt("batch_review.confirm", &[("count", &count)]);
-    super::review::confirm_area(ui, tr, r, now, &armed, out);
+    crate::ui::screens::review::confirm_area(ui, tr, r, now, &armed, out);
 }
 
 fn pause_key(p: PauseReason) -> &'static str {
@@ -129,14 +120,8 @@ fn pause_key(p: PauseReason) -> &'static str {
     }
 }
 
-pub fn run_panel(
-    ui: &mut egui::Ui,
-    tr: &Texts,
-    session: &Session,
-    run: &BatchRun,
-    now: DateTime<Utc>,
-    out: &mut Vec<Command>,
-) {
+pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
+    let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     let cmd = |c| Command::Batch(c);
     let channel = session
         .profile(&run.channel)
@@ -156,7 +141,7 @@ pub fn run_panel(
                 RichText::new(left.div_ceil(1000).to_string())
                     .size(48.0)
                     .strong()
-                    .color(widgets::countdown_color(left.min(60_000))),
+                    .color(crate::ui::style::countdown_color(left.min(60_000))),
             );
             if ui
                 .add(
@@ -165,7 +150,7 @@ pub fn run_panel(
                 )
                 .clicked()
             {
-                out.push(cmd(BatchCommand::Undo));
+                out.send(cmd(BatchCommand::Undo));
             }
         }
         RunPhase::Undone => {
@@ -184,7 +169,7 @@ pub fn run_panel(
                 RunPhase::Releasing => {
                     ui.label(tr.get("batch_run.releasing"));
                     if ui.button(tr.get("batch_run.pause")).clicked() {
-                        out.push(cmd(BatchCommand::Pause));
+                        out.send(cmd(BatchCommand::Pause));
                     }
                 }
                 RunPhase::Paused(why) => {
@@ -194,7 +179,7 @@ pub fn run_panel(
                             .strong(),
                     );
                     if ui.button(tr.get("batch_run.resume")).clicked() {
-                        out.push(cmd(BatchCommand::Resume));
+                        out.send(cmd(BatchCommand::Resume));
                     }
                 }
                 _ => {
@@ -214,26 +199,26 @@ pub fn run_panel(
                 n > 0,
                 egui::Button::new(tr.fmt(
                     "batch_run.cancel_all",
-                    &[("count", &n), ("fees", &widgets::fee_text(tr, fees))],
+                    &[("count", &n), ("fees", &fee_text(tr, fees))],
                 )),
             )
             .clicked()
         {
-            out.push(cmd(BatchCommand::CancelAll));
+            out.send(cmd(BatchCommand::CancelAll));
         }
         if ui
             .add_enabled(released > 0, egui::Button::new(tr.get("batch_run.export")))
             .clicked()
         {
-            out.push(cmd(BatchCommand::ExportResults));
+            out.send(cmd(BatchCommand::ExportResults));
         }
         if ui.button(tr.get("batch_run.evidence")).clicked() {
-            out.push(cmd(BatchCommand::ExportEvidence));
+            out.send(cmd(BatchCommand::ExportEvidence));
         }
         if matches!(run.phase, RunPhase::Finished | RunPhase::Undone)
             && ui.button(tr.get("batch_run.close")).clicked()
         {
-            out.push(cmd(BatchCommand::Close));
+            out.send(cmd(BatchCommand::Close));
         }
     });
     if !run.cancel_report.is_empty() {
@@ -255,14 +240,11 @@ fn cancel_report(ui: &mut egui::Ui, tr: &Texts, run: &BatchRun) {
             for l in &run.cancel_report {
                 ui.label(RichText::new(&l.order).monospace());
                 ui.label(RichText::new(&l.masked).monospace());
-                ui.label(widgets::money(l.face_value));
+                ui.label(money(l.face_value));
                 let text = match &l.outcome {
                     CancelOutcome::Cancelled { fee } => {
                         fees += fee.0;
-                        tr.fmt(
-                            "batch_run.r_cancelled",
-                            &[("fee", &widgets::fee_text(tr, *fee))],
-                        )
+                        tr.fmt("batch_run.r_cancelled", &[("fee", &fee_text(tr, *fee))])
                     }
                     CancelOutcome::Requested => tr.get("batch_run.r_requested").to_owned(),
                     CancelOutcome::Refused { reason } => {
@@ -288,7 +270,7 @@ fn order_panel(
     session: &Session,
     run: &BatchRun,
     now: DateTime<Utc>,
-    out: &mut Vec<Command>,
+    out: &CommandSender,
 ) {
     // Two lines per card (what it is; where it stands) so the countdown and
     // Cancel stay visible in a narrow window.
@@ -313,10 +295,7 @@ fn order_panel(
                                 [170.0, LINE],
                                 egui::Label::new(RichText::new(&item.masked).monospace()),
                             );
-                            ui.add_sized(
-                                [80.0, LINE],
-                                egui::Label::new(widgets::money(item.face_value)),
-                            );
+                            ui.add_sized([80.0, LINE], egui::Label::new(money(item.face_value)));
                             if let Some(o) = order {
                                 ui.label(RichText::new(&o.id).monospace().weak());
                             }
@@ -339,7 +318,7 @@ fn order_state(
     run: &BatchRun,
     order: Option<&crate::core::order::Order>,
     now: DateTime<Utc>,
-    out: &mut Vec<Command>,
+    out: &CommandSender,
 ) {
     let Some(o) = order else {
         let key = if run.phase == RunPhase::Undone {
@@ -353,10 +332,10 @@ fn order_state(
     ui.label(tr.get(o.phase.label_key()));
     if let Some(left) = o.window_left_ms(now) {
         ui.label(
-            RichText::new(widgets::mm_ss(left))
+            RichText::new(mm_ss(left))
                 .monospace()
                 .strong()
-                .color(widgets::countdown_color(left)),
+                .color(crate::ui::style::countdown_color(left)),
         );
         let fee = session
             .profile(&o.channel)
@@ -365,14 +344,14 @@ fn order_state(
         if ui
             .small_button(tr.fmt(
                 "batch_run.cancel_one",
-                &[("order", &o.id), ("fee", &widgets::fee_text(tr, fee))],
+                &[("order", &o.id), ("fee", &fee_text(tr, fee))],
             ))
             .clicked()
         {
-            out.push(Command::Cancel(o.id.clone()));
+            out.send(Command::Cancel(o.id.clone()));
         }
     }
     if o.phase == Phase::AwaitingPlatform && ui.small_button(tr.get("orders.submitted")).clicked() {
-        out.push(Command::PlatformSubmitted(o.id.clone()));
+        out.send(Command::PlatformSubmitted(o.id.clone()));
     }
 }

@@ -1,25 +1,22 @@
 //! Guided code entry: channel, card code, verification code, face value,
 //! payout preview, then the button to the review.
 
-use super::app::Command;
-use super::widgets::{self, DANGER, WARN};
 use crate::core::code::{CODE_LEN, CodeProblem, VerificationProblem, describe_char, group};
 use crate::core::draft::{Draft, RetypeState, SMALL_TEST_FEN};
 use crate::core::money::{AmountProblem, Fen};
 use crate::core::profile::{ChannelProfile, Fee, Settlement};
-use crate::core::session::Session;
 use crate::i18n::Texts;
+use crate::ui::command::Command;
+use crate::ui::format::duration_words;
+use crate::ui::style::{DANGER, OK, WARN};
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets;
 use eframe::egui::{self, RichText};
 
-pub fn show(
-    ui: &mut egui::Ui,
-    tr: &Texts,
-    session: &Session,
-    draft: &mut Draft,
-    out: &mut Vec<Command>,
-) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
+    let (tr, session, out) = (cx.tr, cx.session, cx.out);
     // A frame that becomes a screenshot masks whatever the person chose.
-    let reveal = super::capture::may_reveal(ui.ctx(), draft.reveal);
+    let reveal = crate::ui::capture::may_reveal(ui.ctx(), draft.reveal);
     ui.heading(tr.get("entry.title"));
     let first_use = !session.ledger().ever_released();
     if first_use {
@@ -46,7 +43,7 @@ pub fn show(
                     .selectable_label(current.is_some_and(|c| c.id == p.id), p.name.get(tr.lang()))
                     .clicked()
                 {
-                    out.push(Command::ChooseChannel(p.id.clone()));
+                    out.send(Command::ChooseChannel(p.id.clone()));
                 }
             }
         })
@@ -64,13 +61,14 @@ pub fn show(
     ui.horizontal(|ui| {
         let before = draft.code_raw.chars().count();
         let hint = tr.get("entry.code_hint");
-        let edit = super::capture::code_field(ui, &mut draft.code_raw, draft.reveal, "code", |e| {
-            e.hint_text(hint).desired_width(340.0)
-        });
+        let edit =
+            widgets::code_field::code_field(ui, &mut draft.code_raw, draft.reveal, "code", |e| {
+                e.hint_text(hint).desired_width(340.0)
+            });
         let response = edit.response.response.clone().labelled_by(code_label.id);
         if response.changed() {
             let pasted = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))));
-            out.push(Command::CodeEdited { pasted });
+            out.send(Command::CodeEdited { pasted });
             regroup_if_typing_at_end(ui, draft, &edit, before, profile);
         }
         let toggle = if draft.reveal {
@@ -190,7 +188,7 @@ pub fn show(
                 .selectable_label(draft.face_value == Some(f), format!("¥{}", d / 100))
                 .clicked()
             {
-                out.push(Command::ChooseFaceValue(f));
+                out.send(Command::ChooseFaceValue(f));
             }
         }
     });
@@ -251,7 +249,7 @@ pub fn show(
                 .min_size(egui::vec2(200.0, 40.0)),
         );
         if b.clicked() {
-            out.push(Command::GoToReview { from: Some(b.rect) });
+            out.send(Command::GoToReview { from: Some(b.rect) });
         }
         if !ready {
             ui.label(RichText::new(tr.get("entry.not_ready")).weak());
@@ -299,7 +297,7 @@ fn code_messages(
 ) {
     let msg = match problem {
         None => {
-            ui.label(RichText::new(tr.get("entry.code_ok")).color(widgets::OK));
+            ui.label(RichText::new(tr.get("entry.code_ok")).color(OK));
             return;
         }
         Some(CodeProblem::Empty) if !typed => return,
@@ -391,19 +389,4 @@ pub fn channel_card(ui: &mut egui::Ui, tr: &Texts, p: &ChannelProfile) {
             .weak(),
         );
     });
-}
-
-/// "≈ 7 s", "8 min", "3 d" in the UI language.
-pub fn duration_words(tr: &Texts, ms: u64) -> String {
-    // Rounded to the nearest unit: these are approximate durations ("≈ 7 s").
-    let s = (ms + 500) / 1000;
-    if s < 120 {
-        tr.fmt("unit.seconds", &[("n", &s)])
-    } else if s < 2 * 3600 {
-        tr.fmt("unit.minutes", &[("n", &(s / 60))])
-    } else if s < 2 * 86_400 {
-        tr.fmt("unit.hours", &[("n", &(s / 3600))])
-    } else {
-        tr.fmt("unit.days", &[("n", &(s / 86_400))])
-    }
 }

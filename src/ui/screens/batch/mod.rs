@@ -5,52 +5,24 @@
 //! then review and release. The checks are the same as `cardguard batch
 //! check`; the release itself is in `batch_release.rs`.
 
-use super::app::{App, Command, Level, Notice, ReviewStep, Screen, Subject, TypeToConfirm};
-use super::file_picker::FilePicker;
-use super::shots::ShotSubject;
-use super::widgets::{DANGER, OK, WARN};
-use crate::core::batch::limits::{Crossing, LimitKind, covered, crossings};
-use crate::core::batch::run::{BatchRun, PauseReason, RunPhase};
-use crate::core::batch::{Batch, BatchRow, MAX_BYTES, Status, Totals, import};
+use crate::core::batch::limits::{Crossing, covered, crossings};
+use crate::core::batch::run::BatchRun;
+use crate::core::batch::{Batch, BatchRow, Status, Totals, import};
 use crate::core::event::Event;
-use crate::core::guard::{BehaviourGuard, GuardContext};
 use crate::core::money::Fen;
-use crate::core::safe_file::{FileError, Links, read_capped};
+use crate::core::safe_file::FileError;
 use crate::core::session::Session;
 use crate::i18n::Texts;
-use chrono::{DateTime, Utc};
+use crate::ui::command::{BatchCommand, Command};
+use crate::ui::command::{Level, Notice};
+use crate::ui::style::{DANGER, OK, WARN};
+use crate::ui::view::{CommandSender, ViewCtx};
+use crate::ui::widgets::file_picker::FilePicker;
 use eframe::egui::{self, RichText};
 
-const ROW_HEIGHT: f32 = 26.0;
-
-#[derive(Debug, Clone)]
-pub enum BatchCommand {
-    Channel(String),
-    ImportFile(String),
-    ImportPaste,
-    /// A file dropped on the window.
-    ImportDropped(std::path::PathBuf),
-    /// The file picker: open it, or it chose a file.
-    Browse,
-    Drop(usize),
-    Fix(usize),
-    ApplyFix,
-    SortBy(SortKey),
-    Acknowledge(LimitKind),
-    /// To the batch's review and guarded confirmation.
-    Review {
-        from: Option<egui::Rect>,
-    },
-    Undo,
-    Pause,
-    Resume,
-    CancelAll,
-    ExportResults,
-    /// The batch's evidence bundle (its events, every order, screenshots).
-    ExportEvidence,
-    /// Put a finished (or undone) batch away and start a new one.
-    Close,
-}
+use crate::ui::style::{
+    BATCH_COL_CODE, BATCH_COL_FACE, BATCH_COL_ROW, BATCH_COL_STATUS, BATCH_TABLE_ROW as ROW_HEIGHT,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {
@@ -71,7 +43,7 @@ pub enum StatusFilter {
 }
 
 #[derive(Default)]
-pub struct BatchView {
+pub struct BatchForm {
     pub paste: zeroize::Zeroizing<String>,
     pub path: String,
     pub channel: Option<String>,
@@ -99,10 +71,10 @@ pub struct BatchView {
 /// A batch file being read off the UI thread.
 pub struct Importing {
     pub source: String,
-    rx: std::sync::mpsc::Receiver<Result<Vec<u8>, FileError>>,
+    pub rx: std::sync::mpsc::Receiver<Result<Vec<u8>, FileError>>,
 }
 
-impl BatchView {
+impl BatchForm {
     /// Imports bytes (a file or pasted text) and validates every row.
     /// A bad file changes nothing: the previous batch stays.
     pub fn load(
@@ -151,7 +123,7 @@ impl BatchView {
         }
     }
 
-    fn profile<'a>(
+    pub fn profile<'a>(
         &self,
         session: &'a Session,
     ) -> Option<&'a crate::core::profile::ChannelProfile> {
@@ -198,6 +170,15 @@ impl BatchView {
             (c, ok)
         })
         .collect()
+    }
+
+    /// What a screenshot of the batch screen is evidence of: the batch
+    /// being released, else the one imported.
+    pub fn subject(&self) -> Option<&str> {
+        self.run
+            .as_ref()
+            .map(|r| r.id.as_str())
+            .or(self.id.as_deref())
     }
 
     /// Whether the test-card option is on (by default for a channel's first batch).
@@ -283,347 +264,14 @@ fn row_matches(r: &BatchRow, needle: &str, tr: &Texts) -> bool {
             .any(|x| tr.fmt_pairs(x.key, &x.args).to_lowercase().contains(needle))
 }
 
-// ---- commands -----------------------------------------------------------
-
-pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
-    let Some(session) = app.session.as_mut() else {
-        return;
-    };
-    let v = &mut app.batch_view;
-    match c {
-        BatchCommand::Channel(id) => {
-            v.channel = Some(id);
-            v.test_first = None;
-            v.revalidate(session);
-        }
-        BatchCommand::ImportFile(path) => {
-            if v.importing.is_some() {
-                return;
-            }
-            let (tx, rx) = std::sync::mpsc::channel();
-            let (file, ctx) = (std::path::PathBuf::from(&path), ctx.clone());
-            std::thread::spawn(move || {
-                // A FIFO or device is refused without blocking; a regular
-                // file is read up to the batch limit.
-                let _ = tx.send(read_capped(&file, MAX_BYTES as u64, Links::Follow));
-                ctx.request_repaint();
-            });
-            v.importing = Some(Importing { source: path, rx });
-        }
-        BatchCommand::ImportDropped(path) => {
-            app.screen = Screen::Batch;
-            if v.run.is_some() {
-                // A batch is being released: never swap it out from under it.
-                app.notices.push(Notice::new(Level::Warning, "batch.busy"));
-                return;
-            }
-            v.path = path.display().to_string();
-            apply(
-                app,
-                BatchCommand::ImportFile(path.display().to_string()),
-                ctx,
-            );
-        }
-        BatchCommand::Browse => match v.picker.as_mut().and_then(FilePicker::take_chosen) {
-            Some(path) => {
-                v.picker = None;
-                v.path = path.display().to_string();
-                apply(
-                    app,
-                    BatchCommand::ImportFile(path.display().to_string()),
-                    ctx,
-                );
-            }
-            None => {
-                let start = std::path::Path::new(v.path.trim())
-                    .parent()
-                    .filter(|p| p.is_dir())
-                    .map(std::path::Path::to_path_buf)
-                    .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_path_buf()))
-                    .unwrap_or_else(|| std::path::PathBuf::from("."));
-                v.picker = Some(FilePicker::open(&start));
-            }
-        },
-        BatchCommand::ImportPaste => {
-            let text = v.paste.clone();
-            match v.load(text.as_bytes(), "-", session) {
-                // The rows hold the codes now: no second copy in the field.
-                Ok(()) => v.paste = Default::default(),
-                Err(n) => app.notices.push(n),
-            }
-        }
-        BatchCommand::Drop(row) => {
-            if let Some(b) = &mut v.batch {
-                b.drop_row(row);
-            }
-            v.revalidate(session);
-        }
-        BatchCommand::Fix(row) => {
-            let found = v
-                .batch
-                .as_ref()
-                .and_then(|b| b.rows.iter().find(|r| r.row == row));
-            v.fixing = found.map(|r| (row, r.code_raw.clone(), r.face_raw.clone()));
-        }
-        BatchCommand::ApplyFix => {
-            if let (Some((row, code, face)), Some(b)) = (v.fixing.take(), &mut v.batch)
-                && let Some(r) = b.rows.iter_mut().find(|r| r.row == row)
-            {
-                r.code_raw = code;
-                r.face_raw = face;
-            }
-            v.revalidate(session);
-        }
-        BatchCommand::SortBy(key) => {
-            v.sort_descending = v.sort == key && !v.sort_descending;
-            v.sort = key;
-        }
-        BatchCommand::Acknowledge(kind) => {
-            let found = v
-                .crossings(session)
-                .into_iter()
-                .find(|(c, ok)| c.kind == kind && !ok);
-            if let (Some((c, _)), Some(id), Some(channel)) =
-                (found, v.id.clone(), v.channel.clone())
-            {
-                let ev = Event::LimitAcknowledged {
-                    batch: id,
-                    limit: kind.name().to_owned(),
-                    amount_fen: c.amount,
-                    limit_fen: c.limit,
-                    channel,
-                };
-                app.record_batch_event(ev);
-            }
-        }
-        BatchCommand::Review { from } => review(app, from, ctx),
-        BatchCommand::Undo => run_step(app, |run, s| run.undo(s)),
-        BatchCommand::Pause => run_step(app, |run, s| run.pause(s, PauseReason::Operator)),
-        BatchCommand::Resume => run_step(app, |run, s| run.resume(s)),
-        BatchCommand::CancelAll => {
-            run_step(app, |run, s| run.cancel_all(s));
-            if let Some(id) = app.batch_view.run.as_ref().map(|r| r.id.clone()) {
-                app.shots
-                    .request(ShotSubject::Batch(id), "batch_cancel_all");
-            }
-        }
-        BatchCommand::ExportResults => export_results(app),
-        BatchCommand::ExportEvidence => {
-            let Some(id) = v.run.as_ref().map(|r| r.id.clone()) else {
-                return;
-            };
-            let result = super::journal_view::export_bundle(
-                session,
-                crate::core::exports::BundleOf::Batch(&id),
-                &app.tr,
-            );
-            app.last_export = result.as_ref().ok().cloned();
-            app.notices.push(super::journal_view::export_notice(result));
-        }
-        BatchCommand::Close => {
-            let done = v
-                .run
-                .as_ref()
-                .is_none_or(|r| matches!(r.phase, RunPhase::Finished | RunPhase::Undone));
-            if done {
-                v.run = None;
-                v.batch = None;
-                v.id = None;
-                v.test_first = None;
-                v.fixing = None;
-            }
-        }
-    }
-}
-
-/// Each frame: a file read on the worker is checked and loaded here.
-pub fn poll_import(app: &mut App) {
-    let Some(session) = app.session.as_mut() else {
-        return;
-    };
-    let v = &mut app.batch_view;
-    let Some(read) = v.importing.as_ref().map(|i| i.rx.try_recv()) else {
-        return;
-    };
-    let result = match read {
-        Err(std::sync::mpsc::TryRecvError::Empty) => return,
-        Ok(r) => r,
-        Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(FileError::Io(
-            std::path::PathBuf::new(),
-            std::io::Error::other("reader stopped"),
-        )),
-    };
-    let Some(Importing { source, .. }) = v.importing.take() else {
-        return;
-    };
-    let loaded = result
-        .map_err(|e| read_notice(&e, &source, &app.tr))
-        .and_then(|bytes| v.load(&bytes, &source, session));
-    if let Err(n) = loaded {
-        app.notices.push(n);
-    }
-}
-
-/// Why a chosen file was not read, in the batch screen's words.
-fn read_notice(e: &FileError, source: &str, tr: &Texts) -> Notice {
-    let key = match e {
-        FileError::TooLarge(..) => "batch.too_large",
-        FileError::NotRegular(_, "folder") => "batch.is_folder",
-        _ => "batch.unreadable",
-    };
-    Notice::new(Level::Error, key)
-        .arg("file", source)
-        .arg("error", crate::core::safe_file::describe(e, tr))
-}
-
-/// Runs one step of the batch run; a refused journal write is shown.
-fn run_step(
-    app: &mut App,
-    f: impl FnOnce(&mut BatchRun, &mut Session) -> Result<(), crate::core::session::SessionError>,
-) {
-    let (Some(session), Some(run)) = (app.session.as_mut(), app.batch_view.run.as_mut()) else {
-        return;
-    };
-    if let Err(e) = f(run, session) {
-        app.error("error.journal_write", e);
-    }
-}
-
-/// The guarded confirmation for the whole batch: its total is the value,
-/// its count and cancellability are part of the risk.
-fn review(app: &mut App, from: Option<egui::Rect>, ctx: &egui::Context) {
-    let Some(session) = app.session.as_ref() else {
-        return;
-    };
-    let v = &app.batch_view;
-    if v.run.is_some() || v.not_ready(session).is_some() {
-        return;
-    }
-    let (Some(id), Some(t), Some(profile)) = (v.id.clone(), v.totals(session), v.profile(session))
-    else {
-        return;
-    };
-    let now = session.now();
-    let context = GuardContext {
-        face_value_fen: t.face_value.0,
-        cancel_window_s: profile.effective_window_ms().div_ceil(1000),
-        first_use: !session.ledger().ever_released(),
-        recent_releases_10min: session.recent_releases(),
-        code_pasted: false,
-        entry_ms: u64::MAX,
-        local_hour: session.local_hour(),
-        duplicate: false,
-        sensitivity: session.settings().sensitivity,
-        batch_count: (t.ok + t.warnings) as u32,
-    };
-    let (avoid, pointer_down) = super::app::avoid_rect(from, ctx);
-    let guard = BehaviourGuard::shown(&context, pointer_down);
-    let decided = Event::guard_decided(guard.plan(), context.sensitivity, Some(id.clone()));
-    if !app.record_batch_event(decided) {
-        return;
-    }
-    app.review = Some(ReviewStep::new(
-        Subject::Batch(id.clone()),
-        guard,
-        now,
-        avoid,
-        TypeToConfirm::Total(t.face_value),
-    ));
-    app.screen = Screen::BatchReview;
-    app.shots.request(ShotSubject::Batch(id), "batch_review");
-}
-
-/// Called when the batch's confirmation passed.
-pub fn start_run(app: &mut App, id: &str) {
-    let Some(session) = app.session.as_mut() else {
-        return;
-    };
-    let v = &mut app.batch_view;
-    let test_first = v.test_first(session);
-    let (Some(batch), Some(channel)) = (&v.batch, v.channel.clone()) else {
-        return;
-    };
-    match BatchRun::confirm(session, id, &channel, batch, test_first) {
-        Ok(run) => {
-            // The codes now live in the run only.
-            v.batch = None;
-            v.paste = Default::default();
-            v.fixing = None;
-            v.run = Some(run);
-            app.shots
-                .request(ShotSubject::Batch(id.to_owned()), "batch_confirmed");
-        }
-        Err(e) => app.error("error.not_confirmed", e),
-    }
-}
-
-/// Each frame: release what is due; a manual hand-off's code goes to the clipboard.
-pub fn advance_run(app: &mut App) {
-    let (Some(session), Some(run)) = (app.session.as_mut(), app.batch_view.run.as_mut()) else {
-        return;
-    };
-    let was = run.phase;
-    match run.advance(session) {
-        Ok(released) => {
-            for (_, _, code) in released {
-                if let Some(code) = code.0
-                    && !app.clipboard.set_text(&code)
-                {
-                    app.notices
-                        .push(Notice::new(Level::Warning, "notice.clipboard_unavailable"));
-                }
-            }
-            let phase = run.phase;
-            if phase != was && matches!(phase, RunPhase::Finished | RunPhase::Paused(_)) {
-                let step = if phase == RunPhase::Finished {
-                    "batch_finished"
-                } else {
-                    "batch_paused"
-                };
-                let id = run.id.clone();
-                app.shots.request(ShotSubject::Batch(id), step);
-            }
-        }
-        Err(e) => app.error("error.not_released", e),
-    }
-}
-
-fn export_results(app: &mut App) {
-    let (Some(session), Some(run)) = (app.session.as_ref(), app.batch_view.run.as_ref()) else {
-        return;
-    };
-    let now = session.now();
-    let offset = session.clock().offset_at(now);
-    let stem = format!(
-        "{}_results_{}",
-        run.id,
-        now.with_timezone(&offset).format("%Y%m%d-%H%M%S")
-    );
-    let written = crate::core::batch::results::results_csv(run, session.ledger(), &app.tr, offset)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| {
-            crate::core::exports::write_export(&session.paths().data_dir, &stem, ".csv", &bytes)
-                .map_err(|e| crate::core::safe_file::describe(&e, &app.tr))
-        });
-    app.notices.push(match written {
-        Ok(path) => Notice::new(Level::Info, "batch.results_saved").arg("path", path.display()),
-        Err(e) => Notice::new(Level::Error, "batch.results_failed").arg("error", e),
-    });
-}
-
 // ---- drawing --------------------------------------------------------------
 
-#[allow(clippy::too_many_arguments)]
-pub fn show(
-    ui: &mut egui::Ui,
-    tr: &Texts,
-    session: &Session,
-    v: &mut BatchView,
-    now: DateTime<Utc>,
-    out: &mut Vec<Command>,
-) {
+pub mod release;
+
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
+    let (tr, session, out) = (cx.tr, cx.session, cx.out);
     if let Some(run) = &v.run {
-        super::batch_release::run_panel(ui, tr, session, run, now, out);
+        release::run_panel(ui, cx, run);
         return;
     }
     let cmd = |c| Command::Batch(c);
@@ -646,7 +294,7 @@ pub fn show(
                     .selectable_label(current.is_some_and(|c| c.id == p.id), p.name.get(tr.lang()))
                     .clicked()
                 {
-                    out.push(cmd(BatchCommand::Channel(p.id.clone())));
+                    out.send(cmd(BatchCommand::Channel(p.id.clone())));
                 }
             }
         })
@@ -658,7 +306,7 @@ pub fn show(
         let l = ui.label(tr.get("batch.file"));
         // A file named after a card must not put the card in a screenshot.
         let mut masked;
-        let path = if super::capture::is_capture_frame(ui.ctx()) {
+        let path = if crate::ui::capture::is_capture_frame(ui.ctx()) {
             masked = crate::core::code::mask_code_like_runs(&v.path);
             &mut masked
         } else {
@@ -671,7 +319,7 @@ pub fn show(
         )
         .labelled_by(l.id);
         if ui.button(tr.get("batch.browse")).clicked() {
-            out.push(cmd(BatchCommand::Browse));
+            out.send(cmd(BatchCommand::Browse));
         }
         if ui
             .add_enabled(
@@ -680,25 +328,20 @@ pub fn show(
             )
             .clicked()
         {
-            out.push(cmd(BatchCommand::ImportFile(v.path.trim().to_owned())));
+            out.send(cmd(BatchCommand::ImportFile(v.path.trim().to_owned())));
         }
     });
     if let Some(i) = &v.importing {
         // No spinner: it would redraw every frame while the worker reads.
-        let file = if super::capture::is_capture_frame(ui.ctx()) {
+        let file = if crate::ui::capture::is_capture_frame(ui.ctx()) {
             crate::core::code::mask_code_like_runs(&i.source)
         } else {
             i.source.clone()
         };
         ui.label(RichText::new(tr.fmt("batch.reading_file", &[("file", &file)])).weak());
     }
-    if let Some(p) = &mut v.picker {
-        if p.show(ui, tr) {
-            out.push(cmd(BatchCommand::Browse));
-        }
-        if p.closed {
-            v.picker = None;
-        }
+    if let Some(p) = &v.picker {
+        p.show(ui, tr, out);
     }
     ui.label(RichText::new(tr.get("batch.drop_hint")).weak());
     let l = ui.label(tr.get("batch.paste"));
@@ -711,7 +354,7 @@ pub fn show(
         .show(ui, |ui| {
             ui.add(
                 egui::TextEdit::multiline(&mut *v.paste)
-                    .password(!super::capture::may_reveal(ui.ctx(), v.reveal_paste))
+                    .password(!crate::ui::capture::may_reveal(ui.ctx(), v.reveal_paste))
                     .desired_rows(3)
                     .desired_width(f32::INFINITY)
                     .hint_text("卡密,面值\nABCD-1234-EFGH-5678,100"),
@@ -725,7 +368,7 @@ pub fn show(
         )
         .clicked()
     {
-        out.push(cmd(BatchCommand::ImportPaste));
+        out.send(cmd(BatchCommand::ImportPaste));
     }
 
     let Some(t) = v.totals(session) else { return };
@@ -750,7 +393,7 @@ pub fn show(
     release_box(ui, tr, session, v, &t, out);
 }
 
-fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Command>) {
+fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchForm, out: &CommandSender) {
     ui.horizontal(|ui| {
         let l = ui.label(tr.get("batch.filter"));
         egui::ComboBox::from_id_salt("batch_filter")
@@ -773,13 +416,14 @@ fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Command
     });
     let shown = v.visible(tr);
     let Some(batch) = &v.batch else { return };
-    // Column headers sort (a second click reverses).
+    // Column headers sort (a second click reverses): the table's own view.
+    let mut sort_by = None;
     ui.horizontal(|ui| {
         for (key, label, width) in [
-            (SortKey::Row, "batch.col_row", 48.0),
-            (SortKey::Code, "batch.col_code", 170.0),
-            (SortKey::Face, "batch.col_face", 80.0),
-            (SortKey::Status, "batch.col_status", 60.0),
+            (SortKey::Row, "batch.col_row", BATCH_COL_ROW),
+            (SortKey::Code, "batch.col_code", BATCH_COL_CODE),
+            (SortKey::Face, "batch.col_face", BATCH_COL_FACE),
+            (SortKey::Status, "batch.col_status", BATCH_COL_STATUS),
         ] {
             let arrow = match (v.sort == key, v.sort_descending) {
                 (true, false) => " ▲",
@@ -793,10 +437,14 @@ fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Command
                 )
                 .clicked()
             {
-                out.push(Command::Batch(BatchCommand::SortBy(key)));
+                sort_by = Some(key);
             }
         }
     });
+    if let Some(key) = sort_by {
+        v.sort_descending = v.sort == key && !v.sort_descending;
+        v.sort = key;
+    }
     if shown.is_empty() {
         ui.label(RichText::new(tr.get("batch.no_rows_shown")).weak());
     }
@@ -810,15 +458,15 @@ fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Command
                 ui.horizontal(|ui| {
                     ui.set_height(ROW_HEIGHT);
                     ui.add_sized(
-                        [48.0, ROW_HEIGHT],
+                        [BATCH_COL_ROW, ROW_HEIGHT],
                         egui::Label::new(RichText::new(r.row.to_string()).monospace().weak()),
                     );
                     ui.add_sized(
-                        [170.0, ROW_HEIGHT],
+                        [BATCH_COL_CODE, ROW_HEIGHT],
                         egui::Label::new(RichText::new(&r.masked).monospace()),
                     );
                     ui.add_sized(
-                        [80.0, ROW_HEIGHT],
+                        [BATCH_COL_FACE, ROW_HEIGHT],
                         egui::Label::new(
                             RichText::new(
                                 r.face_value
@@ -842,7 +490,7 @@ fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Command
                     // In a narrow window the reasons column is cut off: the
                     // status says them on hover too.
                     let status = ui.add_sized(
-                        [60.0, ROW_HEIGHT],
+                        [BATCH_COL_STATUS, ROW_HEIGHT],
                         egui::Label::new(RichText::new(tr.get(key)).color(color)),
                     );
                     if !reasons.is_empty() {
@@ -852,13 +500,13 @@ fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Command
                         .small_button(tr.fmt("batch.fix", &[("row", &r.row)]))
                         .clicked()
                     {
-                        out.push(Command::Batch(BatchCommand::Fix(r.row)));
+                        out.send(Command::Batch(BatchCommand::Fix(r.row)));
                     }
                     if ui
                         .small_button(tr.fmt("batch.drop", &[("row", &r.row)]))
                         .clicked()
                     {
-                        out.push(Command::Batch(BatchCommand::Drop(r.row)));
+                        out.send(Command::Batch(BatchCommand::Drop(r.row)));
                     }
                     ui.label(RichText::new(reasons).color(color));
                 });
@@ -876,7 +524,7 @@ fn filter_key(f: StatusFilter) -> &'static str {
 }
 
 /// Fixing one row in place: the code field is masked like single entry.
-fn fix_form(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Command>) {
+fn fix_form(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchForm, out: &CommandSender) {
     let Some((row, code, face)) = &mut v.fixing else {
         return;
     };
@@ -894,7 +542,7 @@ fn fix_form(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchView, out: &mut Vec<Comm
         ui.add(egui::TextEdit::singleline(face).desired_width(80.0))
             .labelled_by(l.id);
         if ui.button(tr.get("batch.apply_fix")).clicked() {
-            out.push(Command::Batch(BatchCommand::ApplyFix));
+            out.send(Command::Batch(BatchCommand::ApplyFix));
         }
     });
 }
@@ -904,9 +552,9 @@ fn release_box(
     ui: &mut egui::Ui,
     tr: &Texts,
     session: &Session,
-    v: &mut BatchView,
+    v: &mut BatchForm,
     t: &crate::core::batch::Totals,
-    out: &mut Vec<Command>,
+    out: &CommandSender,
 ) {
     ui.add_space(6.0);
     // Computed once a frame: each scans the rows or the ledger.
@@ -945,7 +593,7 @@ fn release_box(
                     .clicked()
                     && ticked
                 {
-                    out.push(Command::Batch(BatchCommand::Acknowledge(c.kind)));
+                    out.send(Command::Batch(BatchCommand::Acknowledge(c.kind)));
                 }
             });
     }
@@ -969,7 +617,7 @@ fn release_box(
             )
             .changed()
         {
-            v.test_first = Some(test_first);
+            out.send(Command::Batch(BatchCommand::TestFirst(test_first)));
         }
     }
     ui.add_space(6.0);
@@ -990,7 +638,7 @@ fn release_box(
                 .min_size(egui::vec2(260.0, 40.0)),
             );
             if b.clicked() {
-                out.push(Command::Batch(BatchCommand::Review { from: Some(b.rect) }));
+                out.send(Command::Batch(BatchCommand::Review { from: Some(b.rect) }));
             }
         }
     }

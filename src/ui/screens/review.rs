@@ -2,29 +2,25 @@
 //! under the previous step's button, shows when it arms, and every click it
 //! does not accept says why.
 
-use super::app::{Command, ReviewStep, SWALLOWED_NOTE_MS, TypeToConfirm};
-use super::entry::duration_words;
-use super::widgets::{self, DANGER, WARN};
 use crate::core::clock::ms_between;
 use crate::core::event::ReleaseMode;
 use crate::core::guard::eval::describe;
 use crate::core::guard::{Friction, GuardInput, Target};
-use crate::core::session::Session;
 use crate::i18n::Texts;
+use crate::ui::command::Command;
+use crate::ui::format::{duration_words, fee_text, money};
+use crate::ui::style::{DANGER, OK, WARN};
+use crate::ui::view::{CommandSender, ViewCtx};
+use crate::ui::widgets;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
-pub const CONFIRM_SIZE: egui::Vec2 = egui::vec2(260.0, 44.0);
-pub const BACK_SIZE: egui::Vec2 = egui::vec2(160.0, 44.0);
+use crate::ui::app::SWALLOWED_NOTE_MS;
+use crate::ui::review_step::{ReviewStep, TypeToConfirm};
+use crate::ui::style::{BACK_SIZE, CONFIRM_SIZE};
 
-pub fn show(
-    ui: &mut egui::Ui,
-    tr: &Texts,
-    session: &Session,
-    r: &ReviewStep,
-    now: DateTime<Utc>,
-    out: &mut Vec<Command>,
-) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
+    let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     let Some(order) = r.subject.order().and_then(|id| session.order(id)) else {
         return;
     };
@@ -47,12 +43,12 @@ pub fn show(
             widgets::row(
                 ui,
                 tr.get("review.face_value"),
-                RichText::new(widgets::money(order.face_value)).strong(),
+                RichText::new(money(order.face_value)).strong(),
             );
             widgets::row(
                 ui,
                 tr.get("review.payout"),
-                RichText::new(widgets::money(order.payout)).strong(),
+                RichText::new(money(order.payout)).strong(),
             );
             widgets::row(ui, tr.get("review.policy"), profile.policy.get(tr.lang()));
             let mode = match order.mode {
@@ -85,10 +81,7 @@ pub fn show(
                         "review.window",
                         &[
                             ("window", &duration_words(tr, window)),
-                            (
-                                "fee",
-                                &widgets::fee_text(tr, profile.cancel_fee(order.face_value)),
-                            ),
+                            ("fee", &fee_text(tr, profile.cancel_fee(order.face_value))),
                         ],
                     ))
                     .wrap(),
@@ -110,7 +103,7 @@ pub fn confirm_area(
     r: &ReviewStep,
     now: DateTime<Utc>,
     armed_text: &str,
-    out: &mut Vec<Command>,
+    out: &CommandSender,
 ) {
     let at = r.at_ms(now);
     let view = r.guard.view(at);
@@ -144,8 +137,8 @@ pub fn confirm_area(
             .labelled_by(label.id);
         if edit.changed() {
             let matches = r.expected.matches(&typed);
-            out.push(Command::TypedLast4(typed));
-            out.push(Command::Guard(GuardInput::Typed { matches }));
+            out.send(Command::TypedLast4(typed));
+            out.send(Command::Guard(GuardInput::Typed { matches }));
         }
         ui.add_space(6.0);
     }
@@ -207,7 +200,7 @@ pub fn confirm_area(
             rect.left_bottom() - egui::vec2(0.0, 5.0),
             egui::vec2(rect.width() * frac, 5.0),
         );
-        ui.painter().rect_filled(bar, 2.0, widgets::OK);
+        ui.painter().rect_filled(bar, 2.0, OK);
     }
     let back_rect = egui::Rect::from_min_size(rect.right_top() + egui::vec2(16.0, 0.0), BACK_SIZE);
     let back = ui.put(
@@ -230,16 +223,16 @@ pub fn confirm_area(
         None => Target::None,
     };
     if on != r.pointer_on {
-        out.push(Command::Guard(GuardInput::PointerMoved { on }));
+        out.send(Command::Guard(GuardInput::PointerMoved { on }));
     }
     if pressed {
-        out.push(Command::Guard(GuardInput::PointerDown { on }));
+        out.send(Command::Guard(GuardInput::PointerDown { on }));
     }
     if released {
-        out.push(Command::Guard(GuardInput::PointerUp { on }));
+        out.send(Command::Guard(GuardInput::PointerUp { on }));
     }
     if back.clicked() {
-        out.push(Command::BackToEntry);
+        out.send(Command::BackToEntry);
     }
 
     ui.add_space(6.0);

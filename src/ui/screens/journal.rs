@@ -4,20 +4,19 @@
 //! with progress. The journal is parsed once and then only what was
 //! appended; the list is virtualised (only visible rows are laid out).
 
-use super::app::{Command, Level, Notice};
-use super::widgets::{DANGER, OK};
 use crate::core::evidence::{Intact, ScreenshotRef, VerifyError, read_screenshot, verify_dir};
 use crate::core::session::Session;
 use crate::core::timeline::{Filter, TimelineEntry, filter, load_from, raw_line};
 use crate::i18n::Texts;
+use crate::ui::command::Command;
+use crate::ui::style::{DANGER, JOURNAL_ROW as ROW_HEIGHT, OK};
+use crate::ui::view::ViewCtx;
 use eframe::egui::{self, RichText};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, channel};
-
-const ROW_HEIGHT: f32 = 44.0;
 
 /// A screenshot thumbnail: read and decoded on a worker thread, so a slow
 /// or hostile file can never stall the window.
@@ -97,14 +96,6 @@ impl Default for JournalView {
 }
 
 impl JournalView {
-    /// Shows one order's page.
-    pub fn open_order(&mut self, order: &str) {
-        self.filter = Filter {
-            order: order.to_owned(),
-            ..Filter::default()
-        };
-    }
-
     /// Reads what was appended since last time (nothing when unchanged).
     fn refresh(&mut self, session: &Session) -> Result<(), crate::core::safe_file::FileError> {
         if session.journal_next_seq() == self.loaded_seq + 1 && self.loaded_seq > 0 {
@@ -230,13 +221,8 @@ fn shot_of(e: &TimelineEntry) -> Option<ScreenshotRef> {
     })
 }
 
-pub fn show(
-    ui: &mut egui::Ui,
-    tr: &Texts,
-    session: &Session,
-    v: &mut JournalView,
-    out: &mut Vec<Command>,
-) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
+    let (tr, session, out) = (cx.tr, cx.session, cx.out);
     if let Err(e) = v.refresh(session) {
         let error = crate::core::safe_file::describe(&e, tr);
         ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", &error)])).color(DANGER));
@@ -347,7 +333,7 @@ pub fn show(
                 ui.label(RichText::new(&order.masked).monospace());
                 ui.label(order.face_value.to_string());
                 if ui.button(tr.get("journal.export")).clicked() {
-                    out.push(Command::ExportEvidence(order.id.clone()));
+                    out.send(Command::ExportEvidence(order.id.clone()));
                 }
             });
         });
@@ -468,28 +454,5 @@ pub fn show(
     }
 }
 
-/// Exports a bundle into a fresh folder under the data dir; the error in
-/// the person's language.
-pub fn export_bundle(
-    session: &crate::core::session::Session,
-    of: crate::core::exports::BundleOf<'_>,
-    tr: &Texts,
-) -> Result<PathBuf, String> {
-    let now = session.now();
-    let local = now.with_timezone(&session.clock().offset_at(now));
-    crate::core::exports::export_bundle(&session.paths().data_dir, of, now, local)
-        .map(|(dir, _)| dir)
-        .map_err(|e| e.describe(tr))
-}
-
 /// The most of a raw journal line the viewer lays out.
 const RAW_SHOWN_BYTES: usize = 16 * 1024;
-
-/// A notice for the result of an export (the error already in the
-/// person's language: [`crate::core::evidence::ExportError::describe`]).
-pub fn export_notice(result: Result<PathBuf, String>) -> Notice {
-    match result {
-        Ok(p) => Notice::new(Level::Info, "notice.exported").arg("path", p.display()),
-        Err(e) => Notice::new(Level::Error, "error.export").arg("error", e),
-    }
-}

@@ -2,23 +2,17 @@
 //! (batch, daily, per channel), clipboard time, release mode, and where
 //! the data lives.
 
-use super::app::Command;
 use crate::core::event::ReleaseMode;
 use crate::core::guard::Sensitivity;
 use crate::core::money::Fen;
-use crate::core::session::Session;
 use crate::core::settings::{CLIPBOARD_RANGE_S, HOLD_RANGE_S, Settings};
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Lang;
+use crate::ui::command::Command;
+use crate::ui::view::ViewCtx;
 use eframe::egui::{self, RichText};
 
-pub fn show(
-    ui: &mut egui::Ui,
-    tr: &Texts,
-    session: &Session,
-    edit: &mut Settings,
-    demo: bool,
-    out: &mut Vec<Command>,
-) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings) {
+    let (tr, session, demo, out) = (cx.tr, cx.session, cx.demo, cx.out);
     ui.heading(tr.get("settings.title"));
     ui.add_space(6.0);
     egui::Grid::new("settings_grid")
@@ -96,7 +90,7 @@ pub fn show(
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(session.paths().data_dir.display().to_string()).monospace());
                 if ui.button(tr.get("settings.open_folder")).clicked() {
-                    out.push(Command::OpenDataDir);
+                    out.send(Command::OpenDataDir);
                 }
             });
             ui.end_row();
@@ -108,7 +102,9 @@ pub fn show(
                 ("settings.open_demo", true)
             };
             if ui.button(tr.get(key)).clicked() {
-                out.push(Command::SwitchDemo(to_demo));
+                out.send(Command::Demo(crate::ui::command::DemoCommand::Switch(
+                    to_demo,
+                )));
             }
             ui.end_row();
 
@@ -154,7 +150,7 @@ pub fn show(
             .add_enabled(changed, egui::Button::new(tr.get("settings.save")))
             .clicked()
         {
-            out.push(Command::SaveSettings(edit.clone()));
+            out.send(Command::SaveSettings(edit.clone()));
         }
         if ui
             .add_enabled(changed, egui::Button::new(tr.get("settings.revert")))

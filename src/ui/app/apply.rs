@@ -1,0 +1,225 @@
+//! The one place a [`Command`] changes anything: the session (through its
+//! journal-first methods), the window's state, the OS (through ports).
+
+use super::App;
+use crate::core::event::{Event, ReleaseMode};
+use crate::core::settings::Settings;
+use crate::i18n::Lang;
+use crate::ui::command::{Command, Level, Notice, Screen};
+use crate::ui::shots::ShotSubject;
+use eframe::egui;
+
+impl App {
+    pub(super) fn apply(&mut self, command: Command, ctx: &egui::Context) {
+        if self.session.is_none() {
+            // Nothing opened: only the language and the notices work.
+            match command {
+                Command::SetLanguage(l) => self.state.tr.set_lang(l.unwrap_or_else(Lang::system)),
+                Command::DismissNotice(id) => self.state.notices.dismiss(id),
+                _ => {}
+            }
+            return;
+        }
+        match command {
+            Command::Navigate(screen) => self.navigate(screen),
+            Command::SetLanguage(lang) => self.set_language(lang),
+            Command::ChooseChannel(id) => self.choose_channel(id),
+            Command::ChooseFaceValue(f) => {
+                let d = &mut self.state.draft;
+                if d.face_value != Some(f) {
+                    d.face_value = Some(f);
+                    d.face_retyped_raw.clear();
+                }
+            }
+            Command::CodeEdited { pasted } => self.code_edited(pasted),
+            Command::GoToReview { from } => self.go_to_review(from, ctx),
+            Command::BackToEntry => {
+                self.state.review = None;
+                self.state.screen = Screen::Entry;
+            }
+            // While the walkthrough plays, the script is the only hand on
+            // the confirmation step (the presenter's pointer is not).
+            Command::Guard(_) if self.state.demo_player.is_some() => {}
+            Command::Guard(input) => self.guard_input(input),
+            Command::Batch(c) => self.apply_batch(c, ctx),
+            Command::Demo(c) => self.apply_demo(c, ctx),
+            Command::ExportEvidence(id) => self.export_evidence(&id),
+            Command::TakeScreenshot => {
+                let subject = self.screen_subject();
+                // A batch's bundle picks its screenshots by a `batch_` step.
+                let step = if subject.batch().is_some() {
+                    "batch_manual"
+                } else {
+                    "manual"
+                };
+                self.state.shots.request(subject, step);
+            }
+            Command::TypedLast4(text) => {
+                if let Some(r) = self.state.review.as_mut() {
+                    r.typed = text;
+                }
+            }
+            Command::Undo => self.undo(),
+            Command::RetryRelease(id) => {
+                self.state.release_blocked = None;
+                self.release(&id);
+            }
+            Command::PlatformSubmitted(id) => {
+                if let Some(Err(e)) = self.session.as_mut().map(|s| s.platform_submitted(&id)) {
+                    self.session_error("error.journal_write", &e);
+                }
+            }
+            Command::Cancel(id) => self.cancel(&id),
+            Command::ShowMoreOrders => {
+                self.state.orders_shown += crate::ui::screens::orders::PAGE;
+            }
+            Command::SaveSettings(mut s) => {
+                if self.demo.is_some() {
+                    // Demo mode only ever uses the simulated channel.
+                    s.release_mode = ReleaseMode::Simulated;
+                }
+                self.save_settings(s)
+            }
+            Command::OpenDataDir => {
+                let Some(dir) = self.session.as_ref().map(|s| s.paths().data_dir.clone()) else {
+                    return;
+                };
+                if let Err(e) = self.desktop.open_folder(&dir) {
+                    self.notify(
+                        Notice::new(Level::Warning, "error.open_folder")
+                            .arg("path", dir.display())
+                            .arg("error", e),
+                    );
+                }
+            }
+            Command::DismissNotice(id) => self.state.notices.dismiss(id),
+        }
+    }
+
+    fn navigate(&mut self, screen: Screen) {
+        let st = &mut self.state;
+        if screen == Screen::Settings
+            && let Some(s) = &self.session
+        {
+            st.settings_edit = s.settings().clone();
+        }
+        // Leaving the review by navigation is the same as going back.
+        if st.screen.is_review() && screen != st.screen {
+            st.review = None;
+        }
+        st.screen = screen;
+        if screen == Screen::Entry {
+            self.new_order();
+        }
+    }
+
+    fn set_language(&mut self, lang: Option<Lang>) {
+        // A choice made in the window wins over --lang from now on.
+        self.state.lang_override = None;
+        self.update_settings(|s| s.language = lang);
+        self.state.settings_edit.language = lang;
+        self.state.tr.set_lang(lang.unwrap_or_else(Lang::system));
+    }
+
+    /// Saves one change to the settings; a refused write is shown.
+    pub(super) fn update_settings(&mut self, change: impl FnOnce(&mut Settings)) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let mut s = session.settings().clone();
+        change(&mut s);
+        if let Err(e) = session.update_settings(s) {
+            self.session_error("error.settings_save", &e);
+        }
+    }
+
+    fn save_settings(&mut self, new: Settings) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        match session.update_settings(new) {
+            Ok(()) => {
+                let st = &mut self.state;
+                st.settings_edit = session.settings().clone();
+                let lang = st
+                    .lang_override
+                    .or(st.settings_edit.language)
+                    .unwrap_or_else(Lang::system);
+                st.tr.set_lang(lang);
+                self.notify(Notice::new(Level::Info, "notice.settings_saved"));
+            }
+            Err(e) => self.session_error("error.settings_save", &e),
+        }
+    }
+
+    /// Writes an order's evidence bundle under the data dir and says where.
+    fn export_evidence(&mut self, id: &str) {
+        let Some(session) = self.session.as_ref() else {
+            return;
+        };
+        let result = export_bundle(
+            session,
+            crate::core::exports::BundleOf::Order(id),
+            &self.state.tr,
+        );
+        self.state.last_export = result.as_ref().ok().cloned();
+        self.notify(export_notice(result));
+    }
+
+    /// What the screen shows, for a screenshot taken now: the order on the
+    /// entry, review and hold screens, the batch on the batch screens,
+    /// nothing on lists and settings.
+    fn screen_subject(&self) -> ShotSubject {
+        let st = &self.state;
+        match st.screen {
+            Screen::Entry | Screen::Hold => ShotSubject::from_order(st.draft.order_id.clone()),
+            Screen::Review | Screen::BatchReview => match st.review.as_ref().map(|r| &r.subject) {
+                Some(crate::ui::review_step::Subject::Order(id)) => ShotSubject::Order(id.clone()),
+                Some(crate::ui::review_step::Subject::Batch(id)) => ShotSubject::Batch(id.clone()),
+                None => ShotSubject::None,
+            },
+            Screen::Batch => st
+                .batch
+                .subject()
+                .map_or(ShotSubject::None, |id| ShotSubject::Batch(id.to_owned())),
+            Screen::Orders | Screen::Journal | Screen::Settings => ShotSubject::None,
+        }
+    }
+
+    /// Journals a batch-level event (no order); a refused write is shown.
+    pub(super) fn record_batch_event(&mut self, event: Event) -> bool {
+        let Some(session) = self.session.as_mut() else {
+            return false;
+        };
+        match session.record(None, event) {
+            Ok(()) => true,
+            Err(e) => {
+                self.session_error("error.journal_write", &e);
+                false
+            }
+        }
+    }
+}
+
+/// Exports a bundle into a fresh folder under the data dir; the error in
+/// the person's language.
+pub(super) fn export_bundle(
+    session: &crate::core::session::Session,
+    of: crate::core::exports::BundleOf<'_>,
+    tr: &crate::i18n::Texts,
+) -> Result<std::path::PathBuf, String> {
+    let now = session.now();
+    let local = now.with_timezone(&session.clock().offset_at(now));
+    crate::core::exports::export_bundle(&session.paths().data_dir, of, now, local)
+        .map(|(dir, _)| dir)
+        .map_err(|e| e.describe(tr))
+}
+
+/// A notice for the result of an export (the error already in the
+/// person's language: [`crate::core::evidence::ExportError::describe`]).
+pub(super) fn export_notice(result: Result<std::path::PathBuf, String>) -> Notice {
+    match result {
+        Ok(p) => Notice::new(Level::Info, "notice.exported").arg("path", p.display()),
+        Err(e) => Notice::new(Level::Error, "error.export").arg("error", e),
+    }
+}

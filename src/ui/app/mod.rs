@@ -1,0 +1,230 @@
+//! The application: owns the session and the window's state, gathers the
+//! [`Command`]s the screens send while they draw, applies them once per
+//! frame and schedules the next repaint for exactly when the display
+//! changes. Split by job: `frame` (drawing), `input` (what arrives before
+//! widgets see it), `apply` (the only place commands change anything),
+//! `order` / `batch` / `demo` (their commands), `tick` (time), `startup`,
+//! `ports` (the OS: clipboard, folders, relaunch, workers).
+
+mod apply;
+mod batch;
+mod demo;
+mod frame;
+mod input;
+mod order;
+mod ports;
+mod startup;
+mod tick;
+
+pub use ports::{DesktopPort, SystemDesktop};
+pub use tick::next_second_change;
+
+use super::clipboard::ClipboardPort;
+use super::command::{Level, Notice, Notices, Screen};
+use super::demo_player::DemoPlayer;
+use super::fonts;
+use super::review_step::ReviewStep;
+use super::screens::{batch::BatchForm, journal::JournalView, orders};
+use super::shots::Shots;
+use crate::core::clock::{ScaledClock, SharedClock};
+use crate::core::draft::Draft;
+use crate::core::session::{Paths, Session, SessionError};
+use crate::core::settings::Settings;
+use crate::i18n::{Lang, Texts};
+use chrono::{DateTime, Utc};
+use eframe::egui;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// How long the "why was my click ignored" note stays up.
+pub const SWALLOWED_NOTE_MS: u64 = 3_000;
+/// A paste longer than this is refused before it reaches a text field.
+pub const MAX_PASTE_CHARS: usize = 4_096;
+/// On the batch screen a paste is a list of rows: allow far more.
+pub const MAX_BATCH_PASTE_CHARS: usize = 2 * 1024 * 1024;
+
+pub struct AppConfig {
+    /// None when no per-user folder could be found and no `--data-dir` given.
+    pub paths: Option<Paths>,
+    pub clock: SharedClock,
+    /// `--lang`: the start language, over settings and the system locale.
+    pub lang: Option<Lang>,
+    pub clipboard: Box<dyn ClipboardPort>,
+    /// `--screenshot PNG`: save one in-app screenshot, then exit.
+    pub screenshot_to: Option<PathBuf>,
+    /// `--report-startup`: print the time to the first frame.
+    pub started: Option<Instant>,
+    /// `--demo`: the accelerated clock (the same one as `clock`).
+    pub demo: Option<Arc<ScaledClock>>,
+}
+
+/// Which entry steps were already journaled, so each is journaled once.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct JournaledSteps {
+    channel: Option<String>,
+    code_fingerprint: Option<String>,
+    verification: bool,
+    face: Option<crate::core::money::Fen>,
+    face_retyped: bool,
+}
+
+/// The window's state: one field per part.
+struct State {
+    tr: Texts,
+    /// `--lang` until the person picks a language in the window.
+    lang_override: Option<Lang>,
+    screen: Screen,
+    notices: Notices,
+    /// The single order being entered (and, while it holds, being held).
+    draft: Draft,
+    journaled: JournaledSteps,
+    /// The confirmation step on show (an order's or a batch's).
+    review: Option<ReviewStep>,
+    /// A hold whose release the journal refused: not retried until asked.
+    release_blocked: Option<String>,
+    /// The order the orders screen scrolls to and highlights.
+    focus_order: Option<String>,
+    /// How many orders the orders screen draws (it pages long histories).
+    orders_shown: usize,
+    journal: JournalView,
+    batch: BatchForm,
+    /// The settings form (saved only by its Save button).
+    settings_edit: Settings,
+    /// The scripted walkthrough, while it plays.
+    demo_player: Option<DemoPlayer>,
+    /// The last evidence bundle written (the walkthrough verifies it).
+    last_export: Option<PathBuf>,
+    shots: Shots,
+}
+
+pub struct App {
+    state: State,
+    session: Option<Session>,
+    /// Why the data dir could not be opened (the app then shows only this).
+    failure: Option<Notice>,
+    clipboard: Box<dyn ClipboardPort>,
+    desktop: Box<dyn DesktopPort>,
+    clock: SharedClock,
+    paths: Option<Paths>,
+    demo: Option<Arc<ScaledClock>>,
+    screenshot_to: Option<PathBuf>,
+    started: Option<Instant>,
+    last_window_size: Option<egui::Vec2>,
+    /// Frames drawn so far (the first two lay out fonts).
+    frames: u64,
+}
+
+impl App {
+    pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
+        fonts::install(&cc.egui_ctx);
+        Self::with_config(config)
+    }
+
+    fn with_config(config: AppConfig) -> Self {
+        let opened =
+            startup::open_session(config.paths.as_ref(), &config.clock, config.demo.is_some());
+        let (session, failure) = match opened {
+            Ok(s) => (Some(s), None),
+            Err(n) => (None, Some(n)),
+        };
+        let settings = session
+            .as_ref()
+            .map(|s| s.settings().clone())
+            .unwrap_or_default();
+        let lang = config
+            .lang
+            .or(settings.language)
+            .unwrap_or_else(Lang::system);
+        let data_dir = config
+            .paths
+            .as_ref()
+            .map(|p| p.data_dir.clone())
+            .unwrap_or_default();
+        let mut app = Self {
+            state: State {
+                tr: Texts::new(lang),
+                lang_override: config.lang,
+                screen: Screen::Entry,
+                notices: Notices::default(),
+                draft: Draft::default(),
+                journaled: JournaledSteps::default(),
+                review: None,
+                release_blocked: None,
+                focus_order: None,
+                orders_shown: orders::PAGE,
+                journal: JournalView::default(),
+                batch: BatchForm::default(),
+                settings_edit: settings.clone(),
+                demo_player: None,
+                last_export: None,
+                shots: Shots::new(data_dir),
+            },
+            session,
+            failure,
+            clipboard: config.clipboard,
+            desktop: Box::new(SystemDesktop),
+            clock: config.clock,
+            paths: config.paths,
+            demo: config.demo,
+            screenshot_to: config.screenshot_to,
+            started: config.started,
+            last_window_size: None,
+            frames: 0,
+        };
+        startup::first_screen(&mut app, &settings);
+        app
+    }
+
+    /// The OS actions (open a folder, start again); tests pass a recorder.
+    pub fn with_desktop(mut self, desktop: Box<dyn DesktopPort>) -> Self {
+        self.desktop = desktop;
+        self
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// The screen on show (tests read it; only commands change it).
+    pub fn screen(&self) -> Screen {
+        self.state.screen
+    }
+
+    /// The language the window speaks.
+    pub fn lang(&self) -> Lang {
+        self.state.tr.lang()
+    }
+
+    pub fn failure(&self) -> Option<&Notice> {
+        self.failure.as_ref()
+    }
+
+    fn now(&self) -> Option<DateTime<Utc>> {
+        self.session.as_ref().map(Session::now)
+    }
+
+    fn notify(&mut self, n: Notice) {
+        self.state.notices.push(n);
+    }
+
+    fn error(&mut self, key: &'static str, e: impl std::fmt::Display) {
+        self.notify(Notice::new(Level::Error, key).arg("error", e));
+    }
+
+    /// A failed session step: refused files are said in the person's language.
+    fn session_error(&mut self, key: &'static str, e: &SessionError) {
+        self.notify(Notice::new(Level::Error, key).arg_said("error", |tr| e.describe(tr)));
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+}
+
+/// Whether `--screenshot PNG` was written (false if it failed or never ran).
+pub fn cli_screenshot_saved() -> bool {
+    frame::cli_screenshot_saved()
+}

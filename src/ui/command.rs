@@ -1,0 +1,256 @@
+//! What a screen can ask for, and what the app tells the person. These
+//! types live below the app: screens send [`Command`]s and never name
+//! `App`; `app::apply` is the one place that matches on them.
+
+use crate::core::batch::limits::LimitKind;
+use crate::core::guard::GuardInput;
+use crate::core::money::Fen;
+use crate::core::safe_file::FileError;
+use crate::core::settings::Settings;
+use crate::i18n::{Lang, Texts};
+use eframe::egui;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Entry,
+    Review,
+    Hold,
+    Orders,
+    Batch,
+    /// A batch's summary and its guarded confirmation.
+    BatchReview,
+    Journal,
+    Settings,
+}
+
+impl Screen {
+    /// The screens that show the guarded second confirmation.
+    pub fn is_review(self) -> bool {
+        matches!(self, Screen::Review | Screen::BatchReview)
+    }
+}
+
+#[must_use]
+#[derive(Debug, Clone)]
+pub enum Command {
+    Navigate(Screen),
+    SetLanguage(Option<Lang>),
+    ChooseChannel(String),
+    ChooseFaceValue(Fen),
+    /// The code field changed (`pasted` when by paste).
+    CodeEdited {
+        pasted: bool,
+    },
+    /// From the entry screen's review button; its rect is kept so the
+    /// confirm button is never placed under it.
+    GoToReview {
+        from: Option<egui::Rect>,
+    },
+    BackToEntry,
+    Guard(GuardInput),
+    /// Everything on the batch screens.
+    Batch(BatchCommand),
+    Demo(DemoCommand),
+    /// Write an evidence bundle for this order under the data dir.
+    ExportEvidence(String),
+    /// The manual "take screenshot" button or Ctrl+Shift+S.
+    TakeScreenshot,
+    /// The type-to-confirm field's text (UI state; the guard only learns
+    /// whether it matches).
+    TypedLast4(String),
+    Undo,
+    /// Try again to release a hold whose release the journal refused.
+    RetryRelease(String),
+    PlatformSubmitted(String),
+    Cancel(String),
+    /// More of a long orders list.
+    ShowMoreOrders,
+    SaveSettings(Settings),
+    OpenDataDir,
+    DismissNotice(NoticeId),
+}
+
+/// The demo mode's controls and the walkthrough's own hands.
+#[derive(Debug, Clone)]
+pub enum DemoCommand {
+    Speed(u32),
+    SampleCard,
+    /// Start the app again in demo mode (true) or out of it (false).
+    Switch(bool),
+    /// Start / stop the scripted walkthrough (demo mode only).
+    Play,
+    Stop,
+    /// The walkthrough fills the entry form (an obviously fake card).
+    FillCard {
+        card: String,
+        face: Fen,
+    },
+    /// The walkthrough shows the review again (a fresh confirmation step).
+    ShowReviewAgain,
+    /// The walkthrough's own input on the confirmation step.
+    Guard(GuardInput),
+    ShowJournal(String),
+    /// Verify the journal and the last exported bundle, and say so.
+    Verify,
+    /// Wipe the demo data dir (only in demo mode) and start afresh.
+    Reset,
+}
+
+#[derive(Debug, Clone)]
+pub enum BatchCommand {
+    Channel(String),
+    /// Read a file (typed path or chosen in the picker) on a worker.
+    ImportFile(String),
+    ImportPaste,
+    /// A file dropped on the window.
+    ImportDropped(PathBuf),
+    /// Open the in-window file picker (starting near `from`).
+    Browse,
+    Picker(PickerCommand),
+    Drop(usize),
+    Fix(usize),
+    ApplyFix,
+    Acknowledge(LimitKind),
+    /// Send the smallest card first and pause after it (or not).
+    TestFirst(bool),
+    /// To the batch's review and guarded confirmation.
+    Review {
+        from: Option<egui::Rect>,
+    },
+    Undo,
+    Pause,
+    Resume,
+    CancelAll,
+    ExportResults,
+    /// The batch's evidence bundle (its events, every order, screenshots).
+    ExportEvidence,
+    /// Put a finished (or undone) batch away and start a new one.
+    Close,
+}
+
+/// The in-window file picker's moves (the folder is read by the app).
+#[derive(Debug, Clone)]
+pub enum PickerCommand {
+    Enter(String),
+    Up,
+    ShowAll(bool),
+    Choose(String),
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A shown notice's identity (dismissed by it, never by its place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NoticeId(u64);
+
+/// The notices on show, newest last.
+#[derive(Debug, Default)]
+pub struct Notices {
+    next: u64,
+    shown: Vec<(NoticeId, Notice)>,
+}
+
+impl Notices {
+    pub fn push(&mut self, n: Notice) -> NoticeId {
+        self.next += 1;
+        let id = NoticeId(self.next);
+        self.shown.push((id, n));
+        id
+    }
+    pub fn dismiss(&mut self, id: NoticeId) {
+        self.shown.retain(|(i, _)| *i != id);
+    }
+    pub fn clear(&mut self) {
+        self.shown.clear();
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &(NoticeId, Notice)> {
+        self.shown.iter()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+}
+
+/// A message for the person: an i18n key and its arguments, rendered in
+/// the current language each frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub key: &'static str,
+    pub args: Vec<(&'static str, NoticeArg)>,
+}
+
+/// One value filled into a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeArg {
+    /// Language-neutral (a path, a number, an id).
+    Plain(String),
+    /// Worded by the core (`describe(tr)`) in each language, [zh-CN, en],
+    /// so a language switch re-words it.
+    Said([String; 2]),
+}
+
+impl Notice {
+    pub fn new(level: Level, key: &'static str) -> Self {
+        Self {
+            level,
+            key,
+            args: Vec::new(),
+        }
+    }
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, NoticeArg::Plain(value.to_string())));
+        self
+    }
+    /// An argument the core words itself in the person's language.
+    pub fn arg_said(mut self, name: &'static str, describe: impl Fn(&Texts) -> String) -> Self {
+        let said = Lang::ALL.map(|l| describe(&Texts::new(l)));
+        self.args.push((name, NoticeArg::Said(said)));
+        self
+    }
+    /// A notice worded entirely by the core.
+    pub fn said_by(level: Level, describe: impl Fn(&Texts) -> String) -> Self {
+        Notice::new(level, "notice.said").arg_said("text", describe)
+    }
+    /// A refused or failed file, in the person's language.
+    pub fn file(level: Level, e: &FileError) -> Self {
+        Notice::said_by(level, |tr| crate::core::safe_file::describe(e, tr))
+    }
+    pub fn text(&self, tr: &Texts) -> String {
+        let lang = Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0);
+        let args: Vec<(&str, &str)> = self
+            .args
+            .iter()
+            .map(|(k, v)| match v {
+                NoticeArg::Plain(s) => (*k, s.as_str()),
+                NoticeArg::Said(by_lang) => (*k, by_lang[lang].as_str()),
+            })
+            .collect();
+        tr.fmt_pairs(self.key, &args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notice_is_dismissed_by_its_id_whatever_came_before() {
+        let mut n = Notices::default();
+        let a = n.push(Notice::new(Level::Info, "a"));
+        let b = n.push(Notice::new(Level::Info, "b"));
+        n.dismiss(a);
+        // The old index of b (1) would now point past the end.
+        n.dismiss(a);
+        assert_eq!(n.iter().map(|(i, _)| *i).collect::<Vec<_>>(), vec![b]);
+        n.dismiss(b);
+        assert!(n.is_empty());
+    }
+}

@@ -1,0 +1,121 @@
+//! The window's frame around every screen: the top bar (tabs, screenshot,
+//! language), the demo banner, the notices, and the "cannot start" page.
+
+use crate::i18n::{Lang, Texts};
+use crate::ui::command::{Command, DemoCommand, Notice, Notices, Screen};
+use crate::ui::style::{DANGER, level_color};
+use crate::ui::view::CommandSender;
+use eframe::egui::{self, Color32, RichText};
+
+pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: &CommandSender) {
+    egui::Panel::top("top_bar").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.heading(tr.get("app.title"));
+            ui.separator();
+            if ready {
+                let tabs = [
+                    (Screen::Entry, "nav.new_order"),
+                    (Screen::Orders, "nav.orders"),
+                    (Screen::Batch, "nav.batch"),
+                    (Screen::Journal, "nav.journal"),
+                    (Screen::Settings, "nav.settings"),
+                ];
+                for (target, key) in tabs {
+                    let active = screen == target
+                        || (target == Screen::Entry
+                            && matches!(screen, Screen::Review | Screen::Hold));
+                    if ui.selectable_label(active, tr.get(key)).clicked() && screen != target {
+                        out.send(Command::Navigate(target));
+                    }
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ready
+                    && ui
+                        .button(tr.get("action.screenshot"))
+                        .on_hover_text(tr.get("action.screenshot_hint"))
+                        .clicked()
+                {
+                    out.send(Command::TakeScreenshot);
+                }
+                ui.separator();
+                for lang in Lang::ALL.iter().rev() {
+                    if ui
+                        .selectable_label(tr.lang() == *lang, lang.native_name())
+                        .clicked()
+                        && tr.lang() != *lang
+                    {
+                        out.send(Command::SetLanguage(Some(*lang)));
+                    }
+                }
+            });
+        });
+    });
+}
+
+/// The persistent demo banner: speed of demo time, sample card, reset.
+pub fn demo_banner(ui: &mut egui::Ui, tr: &Texts, factor: u32, playing: bool, out: &CommandSender) {
+    egui::Panel::top("demo_banner").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(tr.get("demo.banner"))
+                    .strong()
+                    .color(Color32::WHITE)
+                    .background_color(DANGER),
+            );
+            ui.label(tr.get("demo.speed"));
+            for f in [1u32, 10, 60] {
+                if ui.selectable_label(factor == f, format!("×{f}")).clicked() && factor != f {
+                    out.send(Command::Demo(DemoCommand::Speed(f)));
+                }
+            }
+            ui.separator();
+            if ui.button(tr.get("demo.sample_card")).clicked() {
+                out.send(Command::Demo(DemoCommand::SampleCard));
+            }
+            if ui.button(tr.get("demo.reset")).clicked() {
+                out.send(Command::Demo(DemoCommand::Reset));
+            }
+            ui.separator();
+            if !playing && ui.button(tr.get("demo.walkthrough_play")).clicked() {
+                out.send(Command::Demo(DemoCommand::Play));
+            }
+            if ui.button(tr.get("demo.leave")).clicked() {
+                out.send(Command::Demo(DemoCommand::Switch(false)));
+            }
+        });
+    });
+}
+
+pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSender) {
+    for (id, n) in notices.iter() {
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(1.5, level_color(n.level)))
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    if ui
+                        .small_button("×")
+                        .on_hover_text(tr.get("action.dismiss"))
+                        .clicked()
+                    {
+                        out.send(Command::DismissNotice(*id));
+                    }
+                    ui.add(
+                        egui::Label::new(RichText::new(n.text(tr)).color(level_color(n.level)))
+                            .wrap(),
+                    );
+                });
+            });
+    }
+}
+
+pub fn failure(ui: &mut egui::Ui, tr: &Texts, n: &Notice) {
+    ui.add_space(24.0);
+    ui.label(
+        RichText::new(tr.get("error.cannot_start"))
+            .heading()
+            .color(DANGER),
+    );
+    ui.add_space(8.0);
+    ui.add(egui::Label::new(n.text(tr)).wrap());
+}

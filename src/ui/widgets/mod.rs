@@ -1,0 +1,39 @@
+//! Pieces several screens draw: countdowns, summary rows, the code field,
+//! the file picker, and the window's chrome.
+
+pub mod chrome;
+pub mod code_field;
+pub mod file_picker;
+
+use super::format::mm_ss;
+use super::style::countdown_color;
+use eframe::egui::{self, RichText};
+
+/// A big `mm:ss` with a progress bar of the remaining share.
+pub fn countdown(ui: &mut egui::Ui, ms_left: u64, total_ms: u64, size: f32) {
+    let color = countdown_color(ms_left);
+    ui.label(
+        RichText::new(mm_ss(ms_left))
+            .size(size)
+            .monospace()
+            .strong()
+            .color(color),
+    );
+    let frac = if total_ms == 0 {
+        0.0
+    } else {
+        ms_left as f32 / total_ms as f32
+    };
+    ui.add(
+        egui::ProgressBar::new(frac.clamp(0.0, 1.0))
+            .fill(color)
+            .desired_height(10.0),
+    );
+}
+
+/// A key/value row for summary grids.
+pub fn row(ui: &mut egui::Ui, key: &str, value: impl Into<egui::WidgetText>) {
+    ui.label(RichText::new(key).weak());
+    ui.add(egui::Label::new(value).wrap());
+    ui.end_row();
+}
