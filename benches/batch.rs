@@ -47,26 +47,38 @@ fn bench(c: &mut Criterion) {
 /// code, filtered, virtualised): the CPU cost of scrolling it.
 fn screen_frame(c: &mut Criterion, csv: &str) {
     use cardguard::core::clock::ManualClock;
-    use cardguard::ui::Screen;
-    use cardguard::ui::batch::SortKey;
     use egui_kittest::kittest::Queryable;
     let dir = tempfile::tempdir().unwrap();
     let mut h = app(dir.path(), ManualClock::fixed(), cardguard::i18n::Lang::Zh);
     h.run();
-    h.state_mut().screen = Screen::Batch;
-    h.state_mut().batch_view.paste = zeroize::Zeroizing::new(csv.to_owned());
+    // As an operator would: the Batch tab, paste the rows, check them,
+    // then sort by the code column.
+    h.get_by_label("批量").click();
+    h.run();
+    h.get_by_label("或粘贴多行：").focus();
+    h.run();
+    h.event(eframe::egui::Event::Paste(csv.to_owned()));
     h.run();
     h.get_by_label("检查粘贴的内容").click();
     h.run();
-    let rows = h.state().batch_view.batch.as_ref().map(|b| b.rows.len());
-    assert_eq!(rows, Some(10_000), "{:?}", h.state().notices);
-    h.state_mut().batch_view.sort = SortKey::Code;
+    let rows = std::fs::read_to_string(dir.path().join("journal.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\"batch_imported\""))
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["data"]["rows"].clone())
+        .next_back();
+    assert_eq!(rows, Some(serde_json::json!(10_000)));
+    h.get_by_label("卡密").click();
+    h.run();
     let mut g = c.benchmark_group("batch screen");
     g.sample_size(20);
     g.bench_function("one frame, 10 000 rows sorted by code", |b| {
         b.iter(|| h.step())
     });
-    h.state_mut().batch_view.search = "a".into();
+    h.get_by_label("搜索：").focus();
+    h.run();
+    h.event(eframe::egui::Event::Text("a".into()));
+    h.run();
     g.bench_function("one frame, 10 000 rows searched", |b| b.iter(|| h.step()));
     g.finish();
     orders_frame(c);
@@ -77,7 +89,6 @@ fn orders_frame(c: &mut Criterion) {
     use cardguard::core::batch::run::BatchRun;
     use cardguard::core::clock::ManualClock;
     use cardguard::core::session::{Paths, Session};
-    use cardguard::ui::Screen;
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::fixed();
     {
@@ -103,7 +114,8 @@ fn orders_frame(c: &mut Criterion) {
     }
     let mut h = app(dir.path(), clock, cardguard::i18n::Lang::En);
     h.run_steps(3);
-    h.state_mut().screen = Screen::Orders;
+    // The app opens on the orders list when orders are in play.
+    assert_eq!(h.state().screen(), cardguard::ui::Screen::Orders);
     let mut g = c.benchmark_group("orders screen");
     g.sample_size(10);
     g.bench_function("one frame, 1 000 orders", |b| b.iter(|| h.step()));

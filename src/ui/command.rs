@@ -3,6 +3,7 @@
 //! `App`; `app::apply` is the one place that matches on them.
 
 use crate::core::batch::limits::LimitKind;
+use crate::core::evidence::ScreenshotRef;
 use crate::core::guard::GuardInput;
 use crate::core::money::Fen;
 use crate::core::safe_file::FileError;
@@ -51,6 +52,8 @@ pub enum Command {
     Guard(GuardInput),
     /// Everything on the batch screens.
     Batch(BatchCommand),
+    /// The journal screen's asks (files are read by the app).
+    Journal(JournalCommand),
     Demo(DemoCommand),
     /// Write an evidence bundle for this order under the data dir.
     ExportEvidence(String),
@@ -137,6 +140,16 @@ pub enum PickerCommand {
     ShowAll(bool),
     Choose(String),
     Close,
+}
+
+#[derive(Debug, Clone)]
+pub enum JournalCommand {
+    /// Check the whole journal and its screenshots (on a worker, with progress).
+    Verify,
+    /// A screenshot's thumbnail is on screen: read and decode it.
+    Thumbnail(ScreenshotRef),
+    /// Show (or, again, hide) an entry's raw line.
+    Select(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ pub mod command;
 pub mod demo_player;
 pub mod fonts;
 pub mod format;
+pub mod journal_feed;
 pub mod review_step;
 pub mod screens;
 pub mod shots;

@@ -5,7 +5,7 @@ use super::App;
 use crate::core::event::{Event, ReleaseMode};
 use crate::core::settings::Settings;
 use crate::i18n::Lang;
-use crate::ui::command::{Command, Level, Notice, Screen};
+use crate::ui::command::{Command, JournalCommand, Level, Notice, Screen};
 use crate::ui::shots::ShotSubject;
 use eframe::egui;
 
@@ -42,6 +42,7 @@ impl App {
             Command::Guard(_) if self.state.demo_player.is_some() => {}
             Command::Guard(input) => self.guard_input(input),
             Command::Batch(c) => self.apply_batch(c, ctx),
+            Command::Journal(c) => self.apply_journal(c, ctx),
             Command::Demo(c) => self.apply_demo(c, ctx),
             Command::ExportEvidence(id) => self.export_evidence(&id),
             Command::TakeScreenshot => {
@@ -93,6 +94,20 @@ impl App {
                 }
             }
             Command::DismissNotice(id) => self.state.notices.dismiss(id),
+        }
+    }
+
+    /// The journal screen's asks: files are read here and on workers.
+    fn apply_journal(&mut self, c: JournalCommand, ctx: &egui::Context) {
+        let Some(session) = self.session.as_ref() else {
+            return;
+        };
+        let data_dir = session.paths().data_dir.clone();
+        let feed = &mut self.state.journal_feed;
+        match c {
+            JournalCommand::Verify => feed.start_verify(data_dir, ctx),
+            JournalCommand::Thumbnail(shot) => feed.want_thumb(ctx, &data_dir, shot),
+            JournalCommand::Select(i) => feed.select(i, session),
         }
     }
 

@@ -149,6 +149,7 @@ impl App {
         st.release_blocked = None;
         st.focus_order = None;
         st.journal = Default::default();
+        st.journal_feed = Default::default();
         st.batch = Default::default();
         st.notices.clear();
         st.screen = Screen::Entry;

@@ -18,6 +18,7 @@ impl App {
             println!("first frame after {} ms", t.elapsed().as_millis());
         }
         self.tick();
+        self.read_journal_if_shown();
         let out = CommandSender::default();
         if self.drive_walkthrough(&out) {
             // The walkthrough acted: show its result now, not at the next deadline.
@@ -98,11 +99,24 @@ impl App {
                             Some(r) => screens::batch::release::review(ui, &cx, &st.batch, r),
                             None => cx.send(Command::Navigate(Screen::Batch)),
                         },
-                        Screen::Journal => screens::journal::show(ui, &cx, &mut st.journal),
+                        Screen::Journal => {
+                            screens::journal::show(ui, &cx, &mut st.journal, &st.journal_feed)
+                        }
                         Screen::Settings => screens::settings::show(ui, &cx, &mut st.settings_edit),
                     }
                 });
         });
+    }
+
+    /// The journal screen shows what was appended since it last looked.
+    fn read_journal_if_shown(&mut self) {
+        let feed = &mut self.state.journal_feed;
+        feed.poll();
+        if self.state.screen == Screen::Journal
+            && let Some(s) = &self.session
+        {
+            feed.refresh(s);
+        }
     }
 
     /// After this frame's commands: journal entry steps that became valid,

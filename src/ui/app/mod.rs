@@ -23,6 +23,7 @@ use super::clipboard::ClipboardPort;
 use super::command::{Level, Notice, Notices, Screen};
 use super::demo_player::DemoPlayer;
 use super::fonts;
+use super::journal_feed::JournalFeed;
 use super::review_step::ReviewStep;
 use super::screens::{batch::BatchForm, journal::JournalView, orders};
 use super::shots::Shots;
@@ -88,6 +89,8 @@ struct State {
     /// How many orders the orders screen draws (it pages long histories).
     orders_shown: usize,
     journal: JournalView,
+    /// The journal as read so far (kept up to date while it is on show).
+    journal_feed: JournalFeed,
     batch: BatchForm,
     /// The settings form (saved only by its Save button).
     settings_edit: Settings,
@@ -154,6 +157,7 @@ impl App {
                 focus_order: None,
                 orders_shown: orders::PAGE,
                 journal: JournalView::default(),
+                journal_feed: JournalFeed::default(),
                 batch: BatchForm::default(),
                 settings_edit: settings.clone(),
                 demo_player: None,

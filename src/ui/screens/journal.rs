@@ -1,143 +1,29 @@
 //! The journal viewer: every event newest first, filterable by order, kind
 //! and date, in plain words; the raw line on demand; screenshot thumbnails
 //! and full-size view; an order's page with "Export evidence"; "Verify"
-//! with progress. The journal is parsed once and then only what was
-//! appended; the list is virtualised (only visible rows are laid out).
+//! with progress. It reads the [`JournalFeed`] the app keeps up to date and
+//! asks for thumbnails, a raw line or a verification by command; the list
+//! is virtualised (only visible rows are laid out).
 
-use crate::core::evidence::{Intact, ScreenshotRef, VerifyError, read_screenshot, verify_dir};
+use crate::core::evidence::{ScreenshotRef, VerifyError};
 use crate::core::session::Session;
-use crate::core::timeline::{Filter, TimelineEntry, filter, load_from, raw_line};
+use crate::core::timeline::{Filter, TimelineEntry, filter};
 use crate::i18n::Texts;
-use crate::ui::command::Command;
+use crate::ui::command::{Command, JournalCommand};
+use crate::ui::journal_feed::{JournalFeed, VerifyRun};
 use crate::ui::style::{DANGER, JOURNAL_ROW as ROW_HEIGHT, OK};
 use crate::ui::view::ViewCtx;
 use eframe::egui::{self, RichText};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, channel};
 
-/// A screenshot thumbnail: read and decoded on a worker thread, so a slow
-/// or hostile file can never stall the window.
-enum Thumb {
-    Loading(Receiver<Option<egui::TextureHandle>>),
-    Ready(Option<egui::TextureHandle>),
-}
-
-impl Thumb {
-    fn start(ctx: &egui::Context, data_dir: &Path, shot: ScreenshotRef) -> Thumb {
-        let (tx, rx) = channel();
-        let (ctx, data_dir) = (ctx.clone(), data_dir.to_path_buf());
-        std::thread::spawn(move || {
-            let _ = tx.send(load_thumb(&ctx, &data_dir, &shot));
-            ctx.request_repaint();
-        });
-        Thumb::Loading(rx)
-    }
-
-    /// `None` while loading; then the texture, or `Some(None)` when the
-    /// file was refused, missing, changed or not a PNG.
-    fn poll(&mut self) -> Option<Option<&egui::TextureHandle>> {
-        if let Thumb::Loading(rx) = self {
-            match rx.try_recv() {
-                Ok(t) => *self = Thumb::Ready(t),
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => *self = Thumb::Ready(None),
-                Err(std::sync::mpsc::TryRecvError::Empty) => {}
-            }
-        }
-        match self {
-            Thumb::Ready(t) => Some(t.as_ref()),
-            Thumb::Loading(_) => None,
-        }
-    }
-}
-
-enum VerifyRun {
-    Idle,
-    Running {
-        done: Arc<AtomicU64>,
-        total: Arc<AtomicU64>,
-        rx: Receiver<Result<Intact, VerifyError>>,
-    },
-    Done(Result<Intact, VerifyError>),
-}
-
+/// The journal screen's own state: the filter and what it shows.
+#[derive(Default)]
 pub struct JournalView {
-    entries: Vec<TimelineEntry>,
-    offset: u64,
-    loaded_seq: u64,
-    kinds: Vec<String>,
-    pub(crate) filter: Filter,
-    applied: Option<Filter>,
+    pub filter: Filter,
+    /// The filter and feed generation `shown` was computed for.
+    applied: Option<(Filter, u64)>,
     shown: Vec<usize>,
-    selected: Option<(usize, String)>,
-    thumbs: HashMap<String, Thumb>,
+    /// The screenshot shown full size.
     full: Option<String>,
-    verify: VerifyRun,
-}
-
-impl Default for JournalView {
-    fn default() -> Self {
-        Self {
-            entries: Vec::new(),
-            offset: 0,
-            loaded_seq: 0,
-            kinds: Vec::new(),
-            filter: Filter::default(),
-            applied: None,
-            shown: Vec::new(),
-            selected: None,
-            thumbs: HashMap::new(),
-            full: None,
-            verify: VerifyRun::Idle,
-        }
-    }
-}
-
-impl JournalView {
-    /// Reads what was appended since last time (nothing when unchanged).
-    fn refresh(&mut self, session: &Session) -> Result<(), crate::core::safe_file::FileError> {
-        if session.journal_next_seq() == self.loaded_seq + 1 && self.loaded_seq > 0 {
-            return Ok(());
-        }
-        let (more, offset) = load_from(session.journal_path(), self.offset)?;
-        if !more.is_empty() {
-            self.entries.extend(more);
-            self.offset = offset;
-            self.loaded_seq = self.entries.last().map(|e| e.seq).unwrap_or(0);
-            let mut kinds: Vec<String> = self.entries.iter().map(|e| e.kind.clone()).collect();
-            kinds.sort();
-            kinds.dedup();
-            self.kinds = kinds;
-            self.applied = None;
-        }
-        Ok(())
-    }
-
-    fn poll_verify(&mut self) {
-        if let VerifyRun::Running { rx, .. } = &self.verify
-            && let Ok(result) = rx.try_recv()
-        {
-            self.verify = VerifyRun::Done(result);
-        }
-    }
-
-    fn start_verify(&mut self, data_dir: PathBuf, ctx: &egui::Context) {
-        let (done, total) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let (tx, rx) = channel();
-        let (d2, t2, ctx2) = (done.clone(), total.clone(), ctx.clone());
-        std::thread::spawn(move || {
-            let result = verify_dir(&data_dir, &mut |d, t| {
-                d2.store(d, Ordering::Relaxed);
-                t2.store(t, Ordering::Relaxed);
-                ctx2.request_repaint();
-            });
-            let _ = tx.send(result);
-            ctx2.request_repaint();
-        });
-        self.verify = VerifyRun::Running { done, total, rx };
-    }
 }
 
 /// An event in plain words, in the UI language.
@@ -183,29 +69,6 @@ fn describe_in_full(tr: &Texts, session: &Session, e: &TimelineEntry) -> String 
     tr.fmt(&key, &args)
 }
 
-/// Reads a screenshot by the journal's rule (inside the screenshots folder,
-/// no link, regular file, capped, SHA-256 as journaled) and decodes it.
-fn load_thumb(
-    ctx: &egui::Context,
-    data_dir: &Path,
-    shot: &ScreenshotRef,
-) -> Option<egui::TextureHandle> {
-    let bytes = read_screenshot(data_dir, shot).ok()?;
-    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
-        .read_info()
-        .ok()?;
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).ok()?;
-    if info.color_type != png::ColorType::Rgba {
-        return None;
-    }
-    let image = egui::ColorImage::from_rgba_unmultiplied(
-        [info.width as usize, info.height as usize],
-        &buf[..info.buffer_size()],
-    );
-    Some(ctx.load_texture(&shot.path, image, egui::TextureOptions::LINEAR))
-}
-
 /// The screenshot a timeline entry names, if it is one.
 fn shot_of(e: &TimelineEntry) -> Option<ScreenshotRef> {
     if e.kind != crate::core::evidence::SCREENSHOT_EVENT {
@@ -221,33 +84,29 @@ fn shot_of(e: &TimelineEntry) -> Option<ScreenshotRef> {
     })
 }
 
-pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &JournalFeed) {
     let (tr, session, out) = (cx.tr, cx.session, cx.out);
-    if let Err(e) = v.refresh(session) {
-        let error = crate::core::safe_file::describe(&e, tr);
+    let journal = |c| Command::Journal(c);
+    if let Some(e) = &feed.error {
+        let error = crate::core::safe_file::describe(e, tr);
         ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", &error)])).color(DANGER));
         return;
     }
-    v.poll_verify();
-    let data_dir = session.paths().data_dir.clone();
 
     ui.horizontal(|ui| {
         ui.heading(tr.get("journal.title"));
-        let running = matches!(v.verify, VerifyRun::Running { .. });
+        let running = feed.verify.progress().is_some();
         if ui
             .add_enabled(!running, egui::Button::new(tr.get("journal.verify")))
             .clicked()
         {
-            v.start_verify(data_dir.clone(), ui.ctx());
+            out.send(journal(JournalCommand::Verify));
         }
     });
-    match &v.verify {
+    match &feed.verify {
         VerifyRun::Idle => {}
-        VerifyRun::Running { done, total, .. } => {
-            let (d, t) = (
-                done.load(Ordering::Relaxed),
-                total.load(Ordering::Relaxed).max(1),
-            );
+        VerifyRun::Running { .. } => {
+            let (d, t) = feed.verify.progress().unwrap_or((0, 1));
             ui.add(
                 egui::ProgressBar::new(d as f32 / t as f32)
                     .text(tr.fmt("journal.verifying", &[("done", &d), ("total", &t)])),
@@ -301,7 +160,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
             .selected_text(current)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut v.filter.kind, None, tr.get("journal.all"));
-                for k in &v.kinds {
+                for k in &feed.kinds {
                     ui.selectable_value(&mut v.filter.kind, Some(k.clone()), k);
                 }
             })
@@ -318,9 +177,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
             v.filter = Filter::default();
         }
     });
-    if v.applied.as_ref() != Some(&v.filter) {
-        v.shown = filter(&v.entries, &v.filter);
-        v.applied = Some(v.filter.clone());
+    if v.applied.as_ref() != Some(&(v.filter.clone(), feed.generation)) {
+        v.shown = filter(&feed.entries, &v.filter);
+        v.applied = Some((v.filter.clone(), feed.generation));
     }
 
     // An order's page: its state and the evidence export.
@@ -341,15 +200,14 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
     ui.label(
         RichText::new(tr.fmt(
             "journal.count",
-            &[("shown", &v.shown.len()), ("total", &v.entries.len())],
+            &[("shown", &v.shown.len()), ("total", &feed.entries.len())],
         ))
         .weak(),
     );
 
     // The virtualised timeline.
-    let detail_height = if v.selected.is_some() { 120.0 } else { 0.0 };
+    let detail_height = if feed.selected.is_some() { 120.0 } else { 0.0 };
     let list_height = (ui.available_height() - detail_height).max(120.0);
-    let ctx = ui.ctx().clone();
     egui::ScrollArea::vertical()
         .id_salt("timeline")
         .max_height(list_height)
@@ -357,24 +215,24 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
         .show_rows(ui, ROW_HEIGHT, v.shown.len(), |ui, rows| {
             for row in rows {
                 let i = v.shown[row];
-                let e = &v.entries[i];
+                let e = &feed.entries[i];
                 let shot = shot_of(e);
-                let selected = v.selected.as_ref().is_some_and(|(s, _)| *s == i);
+                let selected = feed.selected.as_ref().is_some_and(|(s, _)| *s == i);
                 let r = ui
                     .horizontal(|ui| {
                         ui.set_height(ROW_HEIGHT);
                         if let Some(shot) = &shot {
                             let path = &shot.path;
-                            let thumb = v
-                                .thumbs
-                                .entry(path.clone())
-                                .or_insert_with(|| Thumb::start(&ctx, &data_dir, shot.clone()));
-                            match thumb.poll() {
-                                // The worker asks for a repaint when done.
+                            match feed.thumb(path) {
                                 None => {
+                                    out.send(journal(JournalCommand::Thumbnail(shot.clone())));
                                     ui.label(RichText::new("…").weak());
                                 }
-                                Some(Some(t)) => {
+                                // The worker asks for a repaint when done.
+                                Some(None) => {
+                                    ui.label(RichText::new("…").weak());
+                                }
+                                Some(Some(Some(t))) => {
                                     let img = egui::Image::new(t)
                                         .fit_to_exact_size(egui::vec2(64.0, 40.0))
                                         .sense(egui::Sense::click());
@@ -386,7 +244,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
                                         v.full = Some(path.clone());
                                     }
                                 }
-                                Some(None) => {
+                                Some(Some(None)) => {
                                     ui.label(
                                         RichText::new(tr.get("journal.no_image")).color(DANGER),
                                     );
@@ -412,20 +270,11 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
                     })
                     .inner;
                 if r.clicked() {
-                    let mut raw =
-                        raw_line(session.journal_path(), e).unwrap_or_else(|err| err.to_string());
-                    // Laying out a huge line costs hundreds of bytes per byte:
-                    // show its start (the whole line is in the file).
-                    if raw.len() > RAW_SHOWN_BYTES {
-                        let cut = raw.floor_char_boundary(RAW_SHOWN_BYTES);
-                        raw.truncate(cut);
-                        raw.push_str(" …");
-                    }
-                    v.selected = if selected { None } else { Some((i, raw)) };
+                    out.send(journal(JournalCommand::Select(i)));
                 }
             }
         });
-    if let Some((_, raw)) = &v.selected {
+    if let Some((_, raw)) = &feed.selected {
         ui.separator();
         ui.label(RichText::new(tr.get("journal.raw")).strong());
         egui::ScrollArea::vertical()
@@ -444,7 +293,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
             .default_size([900.0, 600.0])
             .show(ui.ctx(), |ui| {
                 ui.label(RichText::new(&path).monospace().weak());
-                if let Some(Some(Some(t))) = v.thumbs.get_mut(&path).map(Thumb::poll) {
+                if let Some(Some(Some(t))) = feed.thumb(&path) {
                     ui.add(egui::Image::new(t).shrink_to_fit());
                 }
             });
@@ -453,6 +302,3 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView) {
         }
     }
 }
-
-/// The most of a raw journal line the viewer lays out.
-const RAW_SHOWN_BYTES: usize = 16 * 1024;
