@@ -199,7 +199,7 @@ fn the_entry_screen_sends_each_choice_and_review_only_when_ready() {
         channel: Some("kaquanmao".into()),
         ..Default::default()
     };
-    let mut h = screen(fx, draft, |ui, cx, d| screens::entry::show(ui, cx, d));
+    let mut h = screen(fx, draft, screens::entry::show);
     // Not ready: the review button does nothing.
     h.get_by_label("Review →").click();
     h.run();
