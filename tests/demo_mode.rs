@@ -59,7 +59,7 @@ fn demo_time_runs_faster_and_reset_wipes_only_demo_data() {
 
     click(&mut h, "Reset demo data");
     assert_has(&h, "Demo data reset");
-    assert_eq!(h.state().screen, Screen::Entry);
+    assert_eq!(h.state().screen(), Screen::Entry);
     assert!(h.state().session().unwrap().ledger().orders().is_empty());
     assert_eq!(
         std::fs::read_to_string(&real_journal).unwrap(),

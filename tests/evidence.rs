@@ -280,7 +280,8 @@ fn no_secret_reaches_the_data_dir_or_the_bundle() {
     type_into(&mut h, field, "864213");
     click(&mut h, "¥100");
     review_confirm_release(&mut h, &rig);
-    let id = h.state().focus_order.clone().unwrap();
+    let [id] = rig.orders_of("released").try_into().unwrap();
+    assert_has(&h, &id);
     h.run();
     if has(&h, "Cancel this order") {
         click(&mut h, "Cancel this order");

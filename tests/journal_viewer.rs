@@ -26,7 +26,8 @@ fn timeline_filters_raw_line_verify_and_export() {
     let mut h = rig.open(Lang::En);
     enter_small_order(&mut h);
     review_confirm_release(&mut h, &rig);
-    let id = h.state().focus_order.clone().unwrap();
+    let [id] = rig.orders_of("released").try_into().unwrap();
+    assert_has(&h, &id);
     click(&mut h, "Journal");
     assert_has(&h, "Card code entered: •••• •••• •••• 5678");
     assert_has(&h, "Face value set: ¥100.00");

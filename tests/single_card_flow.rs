@@ -40,7 +40,7 @@ fn type_confirm_hold_undo_release_cancel() {
     );
 
     click(&mut h, "Review →");
-    assert_eq!(h.state().screen, Screen::Review);
+    assert_eq!(h.state().screen(), Screen::Review);
     assert_has(&h, "Recycling is final.");
     assert_has(
         &h,
@@ -49,7 +49,7 @@ fn type_confirm_hold_undo_release_cancel() {
 
     // A click right away is swallowed and says why.
     click(&mut h, "Confirm (1)");
-    assert_eq!(h.state().screen, Screen::Review);
+    assert_eq!(h.state().screen(), Screen::Review);
     assert_has(
         &h,
         "You clicked 0.0 s after this appeared: too fast to have read it.",
@@ -58,7 +58,7 @@ fn type_confirm_hold_undo_release_cancel() {
 
     tick(&mut h, &rig, 1_500);
     click(&mut h, "Confirm, hold 10 s");
-    assert_eq!(h.state().screen, Screen::Hold);
+    assert_eq!(h.state().screen(), Screen::Hold);
     assert_has(&h, "Held on this device");
     assert_has(&h, "10");
 
@@ -66,7 +66,7 @@ fn type_confirm_hold_undo_release_cancel() {
     assert_has(&h, "7");
     click(&mut h, "Undo");
     assert_eq!(
-        h.state().screen,
+        h.state().screen(),
         Screen::Review,
         "undo returns to the review"
     );
@@ -74,16 +74,16 @@ fn type_confirm_hold_undo_release_cancel() {
 
     tick(&mut h, &rig, 1_200);
     click(&mut h, "Confirm, hold 10 s");
-    assert_eq!(h.state().screen, Screen::Hold);
+    assert_eq!(h.state().screen(), Screen::Hold);
     tick(&mut h, &rig, 9_999);
     assert_eq!(
-        h.state().screen,
+        h.state().screen(),
         Screen::Hold,
         "nothing leaves before the hold ends"
     );
     assert!(!rig.kinds().contains(&"released".to_owned()));
     tick(&mut h, &rig, 1);
-    assert_eq!(h.state().screen, Screen::Orders);
+    assert_eq!(h.state().screen(), Screen::Orders);
     assert!(rig.kinds().contains(&"released".to_owned()));
     assert_has(&h, "Submitted, in window");
     assert_has(&h, "08:00");
@@ -174,7 +174,7 @@ fn restart_continues_the_countdown_and_expired_shows_expired() {
     {
         let h = rig.open(Lang::En);
         assert_eq!(
-            h.state().screen,
+            h.state().screen(),
             Screen::Orders,
             "opens on the running order"
         );
@@ -285,7 +285,7 @@ fn navigating_never_loses_the_draft_or_edits_a_held_order() {
     click(&mut h, "Review →");
     click(&mut h, "Orders");
     click(&mut h, "New order");
-    assert_eq!(h.state().screen, Screen::Entry);
+    assert_eq!(h.state().screen(), Screen::Entry);
     assert_has(&h, "Code complete: 16 characters.");
     click(&mut h, "Review →");
     tick(&mut h, &rig, 1_000);
@@ -294,16 +294,16 @@ fn navigating_never_loses_the_draft_or_edits_a_held_order() {
     assert_has(&h, "Held on this device: 10 s left.");
     click(&mut h, "New order");
     assert_eq!(
-        h.state().screen,
+        h.state().screen(),
         Screen::Hold,
         "a held order cannot be edited"
     );
     click(&mut h, "Orders");
     click(&mut h, "Open undo window");
-    assert_eq!(h.state().screen, Screen::Hold);
+    assert_eq!(h.state().screen(), Screen::Hold);
     tick(&mut h, &rig, 10_000);
-    assert_eq!(h.state().screen, Screen::Orders);
+    assert_eq!(h.state().screen(), Screen::Orders);
     click(&mut h, "+ New order");
-    assert_eq!(h.state().screen, Screen::Entry);
+    assert_eq!(h.state().screen(), Screen::Entry);
     assert_has(&h, "0/16");
 }
