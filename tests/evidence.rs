@@ -284,7 +284,7 @@ fn no_secret_reaches_the_data_dir_or_the_bundle() {
     assert_has(&h, &id);
     // The cancel is part of what the bundle carries.
     click(&mut h, "Cancel this order");
-    assert_eq!(rig.orders_of("cancelled"), [id.clone()]);
+    assert_eq!(rig.orders_of("cancelled"), std::slice::from_ref(&id));
     drop(h);
     let bundle = rig.dir.path().join("bundle");
     let out = bin()
