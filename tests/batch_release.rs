@@ -84,7 +84,7 @@ fn release_with_the_clock_advanced_then_cancel_all_and_export() {
     assert_eq!(kinds_count(&rig, "batch_finished"), 1);
     // Per-order countdowns: Suhuishou's 6 min (cancel only while unverified)
     // minus the 2 s since the first release.
-    assert_has(&h, "05:58");
+    assert_shows(&h, "05:58");
 
     click(&mut h, "Cancel all still cancellable (3, fees ¥15.00)");
     assert_eq!(kinds_count(&rig, "cancelled"), 3);
@@ -116,13 +116,23 @@ fn release_with_the_clock_advanced_then_cancel_all_and_export() {
     assert!(lines[1].contains(",100.00,") && lines[1].contains(",5.00,"));
     // The batch's evidence: one bundle with its events and all its orders.
     click(&mut h, "Export batch evidence");
-    let bundle = h.state().last_export.clone().expect("exported");
+    let said = text_starting(&h, "Evidence exported to ");
+    let bundle = std::path::PathBuf::from(said.strip_prefix("Evidence exported to ").unwrap());
+    assert_eq!(bundle.parent(), Some(exports.as_path()), "{said}");
     let intact = cardguard::core::evidence::verify_bundle(&bundle).expect("bundle verifies");
     let segment = std::fs::read_to_string(bundle.join("journal-segment.jsonl")).unwrap();
     assert_eq!(segment.matches(r#""kind":"released""#).count(), 3);
     assert!(segment.contains("batch_imported") && segment.contains("batch_cancel_all"));
     assert_eq!(intact.events as usize, segment.lines().count());
-    let batch_id = h.state().batch_view.run.as_ref().unwrap().id.clone();
+    // The batch's id, as its heading and the journal say it.
+    let confirmed: Vec<serde_json::Value> = rig
+        .events()
+        .into_iter()
+        .filter(|e| e["kind"] == "batch_confirmed")
+        .collect();
+    assert_eq!(confirmed.len(), 1);
+    let batch_id = confirmed[0]["data"]["batch"].as_str().unwrap().to_owned();
+    assert_shows(&h, &format!("Batch {batch_id} on Suhuishou (third party)"));
     let out_dir = rig.dir.path().join("cli-bundle");
     let cli = std::process::Command::new(env!("CARGO_BIN_EXE_cardguard"))
         .args(["journal", "export", "--batch", &batch_id, "--out"])
@@ -239,9 +249,12 @@ fn a_high_risk_batch_asks_to_type_its_total() {
         "7000",
     );
     tick(&mut h, &rig, 1_000);
+    // A wrong total keeps the button unarmed: a click is swallowed, not confirmed.
+    let swallowed = kinds_count(&rig, "confirm_swallowed");
+    click(&mut h, "Release (type the total first)");
     assert_eq!(kinds_count(&rig, "batch_confirmed"), 0);
-    h.state_mut().review.as_mut().unwrap().typed.clear();
-    type_into(
+    assert_eq!(kinds_count(&rig, "confirm_swallowed"), swallowed + 1);
+    retype_into(
         &mut h,
         "Type the batch's total face value in yuan to confirm:",
         "8000",
@@ -291,9 +304,8 @@ fn the_batch_flow_in_chinese() {
         encoding_rs::GBK.encode("卡密,面值\nAAAA1111BBBB0001,100\nAAAA1111BBBB0002,50\n");
     let file = rig.dir.path().join("批量.csv");
     std::fs::write(&file, &gbk).unwrap();
-    h.state_mut().batch_view.path = file.display().to_string();
-    h.run();
-    click(&mut h, "导入文件");
+    type_path(&mut h, &file);
+    click_then_settle_import(&mut h, "导入文件");
     assert_has(&h, "这是该渠道的第一个批次");
     click_starting(&mut h, "核对并放行 2 张卡");
     assert_has(&h, "核对批次");

@@ -7,8 +7,7 @@ use common::*;
 use egui_kittest::kittest::Queryable;
 
 fn import_file(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, path: &std::path::Path) {
-    h.state_mut().batch_view.path.clear();
-    type_into(h, "File", &path.display().to_string());
+    type_path(h, path);
     click_then_settle_import(h, "Import file");
 }
 
@@ -22,7 +21,7 @@ fn import_fix_drop_and_totals() {
     let file = rig.dir.path().join("gbk.csv");
     std::fs::write(&file, &gbk).unwrap();
     import_file(&mut h, &file);
-    assert_has(&h, "4 rows: 1 ok, 1 warnings, 2 errors");
+    assert_totals(&h, "4 rows: 1 ok, 1 warnings, 2 errors");
     assert_has(&h, "6 characters: a card code has 16.");
     assert_has(&h, "Same code as row 2 of this batch.");
     assert_has(&h, "Fix or drop the rows with errors.");
@@ -37,20 +36,24 @@ fn import_fix_drop_and_totals() {
         .type_text("QQQQ1111RRRR2222");
     h.run();
     click(&mut h, "Apply");
-    assert_has(&h, "4 rows: 2 ok, 1 warnings, 1 errors");
+    assert_totals(&h, "4 rows: 2 ok, 1 warnings, 1 errors");
     click(&mut h, "Drop 4");
-    assert_has(
+    assert_totals(
         &h,
         "3 rows: 2 ok, 1 warnings, 0 errors · face value ¥225.00 · payout ¥207.00",
     );
+    let totals = batch_totals(&h);
     assert_has(&h, "Review and release 3 cards (¥225.00)");
 
     // A bad file changes nothing.
     let bad = rig.dir.path().join("bad.bin");
     std::fs::write(&bad, b"\x00\x01PK\x03\x04").unwrap();
     import_file(&mut h, &bad);
-    assert_has(&h, "is not a text file");
-    assert_has(&h, "3 rows: 2 ok");
+    assert_has(
+        &h,
+        &format!("{} is not a text file (CSV/TSV expected).", bad.display()),
+    );
+    assert_eq!(batch_totals(&h), totals, "the batch is unchanged");
 }
 
 #[test]
@@ -69,7 +72,10 @@ fn a_long_paste_of_rows_is_accepted_on_the_batch_screen() {
     h.event(eframe::egui::Event::Paste(rows));
     h.run();
     click(&mut h, "Check pasted rows");
-    assert_has(&h, "400 rows: 400 ok");
+    assert_totals(
+        &h,
+        "400 rows: 400 ok, 0 warnings, 0 errors · face value ¥40000.00",
+    );
 }
 
 #[test]
@@ -78,10 +84,17 @@ fn pasted_rows_with_a_bom_and_tabs() {
     let mut h = rig.open(Lang::En);
     click(&mut h, "Batch");
     choose_channel_in(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
-    h.state_mut().batch_view.paste =
-        zeroize::Zeroizing::new("\u{FEFF}card\tface value\nabcd1234efgh5678\t100\n".into());
+    h.get_by_label("Or paste rows:").focus();
+    h.run();
+    h.event(eframe::egui::Event::Paste(
+        "\u{FEFF}card\tface value\nabcd1234efgh5678\t100\n".into(),
+    ));
+    h.run();
     click(&mut h, "Check pasted rows");
-    assert_has(&h, "1 rows: 1 ok, 0 warnings, 0 errors");
+    assert_totals(
+        &h,
+        "1 rows: 1 ok, 0 warnings, 0 errors · face value ¥100.00",
+    );
 }
 
 #[test]
@@ -91,7 +104,11 @@ fn bad_files_give_a_clear_message_and_change_nothing() {
     click(&mut h, "Batch");
     choose_channel_in(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
     import_batch(&mut h, &rig, "good.csv", &batch_csv(2, 100));
-    assert_has(&h, "2 rows: 2 ok");
+    assert_totals(
+        &h,
+        "2 rows: 2 ok, 0 warnings, 0 errors · face value ¥200.00",
+    );
+    let totals = batch_totals(&h);
     let imported = rig
         .kinds()
         .iter()
@@ -102,38 +119,49 @@ fn bad_files_give_a_clear_message_and_change_nothing() {
         .unwrap()
         .set_len(100 * 1024 * 1024)
         .unwrap();
+    // Each message names the file; `{file}` stands for its path.
     let cases: [(&str, Option<&[u8]>, &str); 5] = [
-        ("empty.csv", Some(b""), "holds no rows"),
+        ("empty.csv", Some(b""), "{file} holds no rows."),
         (
             "zip.csv",
             Some(b"PK\x03\x04\x00\x00binary"),
-            "is not a text file",
+            "{file} is not a text file (CSV/TSV expected).",
         ),
         (
             "latin.csv",
             Some(&[0xFF, 0x80, 0x80, 0xFF, 0x30]),
-            "neither UTF-8",
+            "{file} is neither UTF-8, UTF-16 nor GBK/GB18030 text.",
         ),
-        ("huge.csv", None, "too large for a batch"),
-        ("absent.csv", None, "Cannot read"),
+        (
+            "huge.csv",
+            None,
+            "{file} is too large for a batch (over 20 MB).",
+        ),
+        ("absent.csv", None, "Cannot read {file}: "),
     ];
     for (name, bytes, message) in cases {
         let path = rig.dir.path().join(name);
         if let Some(b) = bytes {
             std::fs::write(&path, b).unwrap();
         }
-        h.state_mut().notices.clear();
-        h.state_mut().batch_view.path = path.display().to_string();
-        h.run();
+        // Close what the last file said, so this file's message is the one seen.
+        dismiss_notices(&mut h);
+        type_path(&mut h, &path);
         click_then_settle_import(&mut h, "Import file");
-        assert_has(&h, message);
-        assert_has(&h, "2 rows: 2 ok");
+        assert_eq!(notice_count(&h), 1, "{name}: {}", screen_text(&h));
+        assert_has(&h, &message.replace("{file}", &path.display().to_string()));
+        assert_eq!(batch_totals(&h), totals, "{name}: the batch is unchanged");
     }
     // A folder is not a file.
-    h.state_mut().batch_view.path = rig.dir.path().display().to_string();
-    h.run();
+    dismiss_notices(&mut h);
+    type_path(&mut h, rig.dir.path());
     click_then_settle_import(&mut h, "Import file");
-    assert_has(&h, "is a folder, not a file");
+    assert_eq!(notice_count(&h), 1, "{}", screen_text(&h));
+    assert_has(
+        &h,
+        &format!("{} is a folder, not a file.", rig.dir.path().display()),
+    );
+    assert_eq!(batch_totals(&h), totals, "the batch is unchanged");
     let after = rig
         .kinds()
         .iter()
@@ -153,14 +181,17 @@ fn the_file_browser_lists_batch_files_and_imports_the_chosen_one() {
     std::fs::write(folder.join("cards.csv"), batch_csv(3, 100)).unwrap();
     std::fs::write(folder.join("photo.png"), b"not a batch").unwrap();
     // Start in the rig's folder: the path field names a file there.
-    h.state_mut().batch_view.path = rig.dir.path().join("x.csv").display().to_string();
+    type_path(&mut h, &rig.dir.path().join("x.csv"));
     click(&mut h, "Browse…");
     click(&mut h, "exports-from-excel/");
     assert!(!has(&h, "photo.png"), "only CSV/TSV/TXT by default");
     click(&mut h, "Show all files");
     assert_has(&h, "photo.png");
     click_then_settle_import(&mut h, "cards.csv");
-    assert_has(&h, "3 rows: 3 ok");
+    assert_totals(
+        &h,
+        "3 rows: 3 ok, 0 warnings, 0 errors · face value ¥300.00",
+    );
     assert!(!has(&h, "photo.png"), "the browser closed");
 }
 
@@ -176,13 +207,19 @@ fn utf8_files_with_and_without_a_bom() {
         "plain.csv",
         "卡密;面值\nABCD-1234-EFGH-5678;100\n".as_bytes(),
     );
-    assert_has(&h, "1 rows: 1 ok");
+    assert_totals(
+        &h,
+        "1 rows: 1 ok, 0 warnings, 0 errors · face value ¥100.00",
+    );
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(
         "card,face value\r\nabcd 1234 efgh 5679,50\r\nWXYZ4321ABCD5678,100\r\n".as_bytes(),
     );
     import_batch(&mut h, &rig, "bom.csv", &bom);
-    assert_has(&h, "2 rows: 2 ok");
+    assert_totals(
+        &h,
+        "2 rows: 2 ok, 0 warnings, 0 errors · face value ¥150.00",
+    );
     let journal = rig.journal();
     assert!(
         journal.contains(r#""encoding":"utf8bom""#) && journal.contains(r#""encoding":"utf8""#)

@@ -24,7 +24,7 @@ fn an_unwritable_journal_blocks_confirm_and_release() {
     limit_file_size(before.len() as u64);
     click(&mut h, "Confirm, hold 10 s");
     unlimit();
-    assert_eq!(h.state().screen, Screen::Review, "not confirmed");
+    assert_eq!(h.state().screen(), Screen::Review, "not confirmed");
     assert_has(&h, "Not confirmed, because the journal could not record it");
     assert_eq!(
         rig.journal(),
@@ -34,7 +34,7 @@ fn an_unwritable_journal_blocks_confirm_and_release() {
 
     tick(&mut h, &rig, 1_000);
     click(&mut h, "Confirm, hold 10 s");
-    assert_eq!(h.state().screen, Screen::Hold);
+    assert_eq!(h.state().screen(), Screen::Hold);
     let before = rig.journal();
     limit_file_size(before.len() as u64);
     tick(&mut h, &rig, 10_000);
@@ -42,12 +42,12 @@ fn an_unwritable_journal_blocks_confirm_and_release() {
     assert!(!rig.kinds().contains(&"released".to_owned()));
     assert_has(&h, "Not released, because the journal could not record it.");
     assert_has(&h, "Not sent: the journal could not record the release");
-    assert_eq!(h.state().screen, Screen::Hold, "still held on the device");
+    assert_eq!(h.state().screen(), Screen::Hold, "still held on the device");
     assert_eq!(rig.journal(), before);
     // Nothing retries by itself; once the disk is fixed, the person retries.
     tick(&mut h, &rig, 5_000);
     assert_eq!(rig.journal(), before);
     click(&mut h, "Retry release");
     assert!(rig.kinds().contains(&"released".to_owned()));
-    assert_eq!(h.state().screen, Screen::Orders);
+    assert_eq!(h.state().screen(), Screen::Orders);
 }

@@ -30,14 +30,31 @@ fn a_fifo_chosen_as_a_batch_file_is_refused_and_the_window_goes_on() {
             .custom_flags(libc::O_NONBLOCK)
             .open(&f2);
     });
-    h.state_mut().batch_view.path.clear();
-    type_into(&mut h, "File", &fifo.display().to_string());
+    type_path(&mut h, &fifo);
     click_then_settle_import(&mut h, "Import file");
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     watchdog.join().unwrap();
-    assert_has(&h, "is a FIFO (named pipe), not a regular file");
-    assert!(h.state().batch_view.batch.is_none(), "nothing imported");
+    assert_has(
+        &h,
+        &format!(
+            "Cannot read {}: {} is a FIFO (named pipe), not a regular file",
+            fifo.display(),
+            fifo.display()
+        ),
+    );
+    // Nothing imported: no totals on screen, no import journaled.
+    assert!(!has(&h, " rows: "), "{}", screen_text(&h));
+    assert!(!rig.kinds().iter().any(|k| k == "batch_imported"));
     // The window still works: a regular file imports.
     import_batch(&mut h, &rig, "ok.csv", &batch_csv(2, 100));
-    assert_has(&h, "2 rows:");
+    // Read and checked: on JD, whose cards need a verification code, both
+    // rows of code and face value only are errors.
+    assert_totals(&h, "2 rows: 0 ok, 0 warnings, 2 errors");
+    assert_eq!(
+        rig.kinds()
+            .iter()
+            .filter(|k| *k == "batch_imported")
+            .count(),
+        1
+    );
 }

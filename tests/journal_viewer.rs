@@ -26,7 +26,8 @@ fn timeline_filters_raw_line_verify_and_export() {
     let mut h = rig.open(Lang::En);
     enter_small_order(&mut h);
     review_confirm_release(&mut h, &rig);
-    let id = h.state().focus_order.clone().unwrap();
+    let [id] = rig.orders_of("released").try_into().unwrap();
+    assert_has(&h, &id);
     click(&mut h, "Journal");
     assert_has(&h, "Card code entered: •••• •••• •••• 5678");
     assert_has(&h, "Face value set: ¥100.00");
@@ -39,10 +40,7 @@ fn timeline_filters_raw_line_verify_and_export() {
     // Filter by kind.
     h.get_by_value("All").click();
     h.run();
-    click(
-        &mut h,
-        "undone".replace("undone", "channel_chosen").as_str(),
-    );
+    click(&mut h, "channel_chosen");
     assert_has(&h, "Channel chosen: Kaquanmao (third party)");
     assert!(!has(&h, "Released (simulated)"));
     click(&mut h, "Clear filters");
@@ -51,7 +49,6 @@ fn timeline_filters_raw_line_verify_and_export() {
     h.run();
     assert_has(&h, "Export evidence");
     click(&mut h, "Export evidence");
-    assert_has(&h, "Evidence exported to");
     let exports = rig.dir.path().join("exports");
     let bundle = std::fs::read_dir(&exports)
         .unwrap()
@@ -59,6 +56,10 @@ fn timeline_filters_raw_line_verify_and_export() {
         .unwrap()
         .unwrap()
         .path();
+    assert_eq!(
+        text_starting(&h, "Evidence exported to "),
+        format!("Evidence exported to {}", bundle.display())
+    );
     assert!(bundle.join("manifest.json").exists());
     // Again in the same second (the clock stands still here): a second,
     // new folder, never the first one overwritten or refused.
@@ -122,6 +123,8 @@ fn a_hundred_thousand_events_lay_out_only_the_visible_rows() {
     let mut h = rig.open(Lang::En);
     click(&mut h, "Journal");
     assert_has(&h, "100001 of 100001 events");
+    // Newest first: the last event is on screen before scrolling.
+    assert_has(&h, "#100001 ");
     let rows = h
         .query_all_by(|n| {
             n.label()

@@ -68,6 +68,6 @@ fn a_running_countdown_repaints_about_once_a_second() {
     rig.advance_ms(3_600_000);
     h.step();
     h.run();
-    assert_has(&h, "Settled");
+    assert_shows(&h, "Settled");
     assert_eq!(requested_delay(&h), Duration::MAX);
 }

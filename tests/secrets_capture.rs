@@ -104,7 +104,7 @@ fn capture(
     want: Subject,
     what: &str,
 ) {
-    let tr = Texts::new(h.state().tr.lang());
+    let tr = Texts::new(h.state().lang());
     h.run();
     // Where Show is on, the ordinary frame does show the code: the capture
     // frame is what masks it.
@@ -197,6 +197,27 @@ fn capture(
     assert_eq!(got, want, "{what}: filed under the wrong subject: {line}");
 }
 
+/// The one order the journal in `dir` names so far (the draft's).
+fn only_order(dir: &std::path::Path) -> String {
+    let orders = orders_of(dir, "");
+    assert_eq!(orders.len(), 1, "one order journaled: {orders:?}");
+    orders[0].clone()
+}
+
+/// Whether the card code is shown: the toggle next to it offers Hide, and
+/// the field holds the code in clear.
+fn code_shown(h: &Harness<'static, App>, tr: &Texts) -> bool {
+    let hide = h.query_by_label(tr.get("entry.hide")).is_some();
+    let show = h.query_by_label(tr.get("entry.show")).is_some();
+    assert_ne!(hide, show, "one toggle, saying Show or Hide");
+    let value = h
+        .get_by_label(tr.get("entry.code"))
+        .value()
+        .unwrap_or_default();
+    assert_eq!(hide, !leaks(&value).is_empty(), "field {value:?}");
+    hide
+}
+
 /// The screens where Show is on and the code is on screen in clear.
 fn expect_shown(what: &str) -> bool {
     what.starts_with("entry") || what.starts_with("demo entry") || what.starts_with("batch table")
@@ -224,13 +245,8 @@ fn single_order_screens(lang: Lang) {
     click(&mut h, tr.get("entry.show"));
     type_in(&mut h, tr.get("entry.verification"), VERIFICATION);
     click(&mut h, "¥100");
-    assert!(h.state().draft.reveal, "Show is on");
-    let order = h
-        .state()
-        .draft
-        .order_id
-        .clone()
-        .expect("draft has an order");
+    assert!(code_shown(&h, &tr), "Show is on");
+    let order = only_order(&dir);
     capture(
         &mut h,
         &dir,
@@ -247,7 +263,7 @@ fn single_order_screens(lang: Lang) {
     );
 
     click(&mut h, tr.get("entry.to_review"));
-    assert_eq!(h.state().screen, Screen::Review);
+    assert_eq!(h.state().screen(), Screen::Review);
     capture(
         &mut h,
         &dir,
@@ -257,7 +273,7 @@ fn single_order_screens(lang: Lang) {
     );
     tick(&mut h, &rig, 1_000);
     click_prefix(&mut h, tr.get("review.confirm"));
-    assert_eq!(h.state().screen, Screen::Hold);
+    assert_eq!(h.state().screen(), Screen::Hold);
     capture(
         &mut h,
         &dir,
@@ -266,7 +282,7 @@ fn single_order_screens(lang: Lang) {
         "hold",
     );
     tick(&mut h, &rig, 10_000);
-    assert_eq!(h.state().screen, Screen::Orders);
+    assert_eq!(h.state().screen(), Screen::Orders);
     capture(&mut h, &dir, How::Shortcut, Subject::None, "orders");
     click(&mut h, tr.get("nav.journal"));
     capture(&mut h, &dir, How::Shortcut, Subject::None, "journal");
@@ -285,14 +301,25 @@ fn batch_screens(lang: Lang) {
     type_in(&mut h, tr.get("entry.code"), "ABCD2345EFGH6789");
     type_in(&mut h, tr.get("entry.verification"), "123456");
     click(&mut h, "¥100");
-    assert!(h.state().draft.order_id.is_some());
+    only_order(&dir);
     click(&mut h, tr.get("nav.batch"));
     let rows = format!("{CODE},100,{VERIFICATION}\nZXCV2345MNBV6789,100,246802\n");
     click(&mut h, tr.get("batch.show_paste"));
-    assert!(h.state().batch_view.reveal_paste, "pasted codes shown");
+    assert_eq!(
+        h.get_by_label(tr.get("batch.show_paste"))
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True),
+        "pasted codes shown"
+    );
     type_in(&mut h, tr.get("batch.paste"), &rows);
     click(&mut h, tr.get("batch.check_paste"));
-    let batch = h.state().batch_view.id.clone().expect("imported");
+    let imported: Vec<serde_json::Value> = journal_events(&dir)
+        .into_iter()
+        .filter(|e| e["kind"] == "batch_imported")
+        .collect();
+    assert_eq!(imported.len(), 1, "imported once");
+    let batch = imported[0]["data"]["batch"].as_str().unwrap().to_owned();
     // And a second paste left in the shown field, not yet checked.
     type_in(&mut h, tr.get("batch.paste"), &rows);
     // A file named after the card, typed but not imported.
@@ -312,7 +339,7 @@ fn batch_screens(lang: Lang) {
         "batch table (button)",
     );
     click_prefix(&mut h, tr.get("batch.review"));
-    assert_eq!(h.state().screen, Screen::BatchReview);
+    assert_eq!(h.state().screen(), Screen::BatchReview);
     capture(
         &mut h,
         &dir,
@@ -322,7 +349,13 @@ fn batch_screens(lang: Lang) {
     );
     tick(&mut h, &rig, 1_000);
     click_prefix(&mut h, tr.get("batch_review.confirm"));
-    assert!(h.state().batch_view.run.is_some(), "batch run started");
+    let confirmed = journal_events(&dir)
+        .into_iter()
+        .filter(|e| e["kind"] == "batch_confirmed")
+        .map(|e| e["data"]["batch"].clone())
+        .collect::<Vec<_>>();
+    assert_eq!(confirmed, [serde_json::json!(batch)], "batch run started");
+    assert_has(&h, tr.get("batch_run.holding"));
     capture(
         &mut h,
         &dir,
@@ -363,12 +396,8 @@ fn demo_screens(lang: Lang) {
     type_in(&mut h, tr.get("entry.code"), CODE);
     click(&mut h, tr.get("entry.show"));
     type_in(&mut h, tr.get("entry.verification"), VERIFICATION);
-    let order = h
-        .state()
-        .draft
-        .order_id
-        .clone()
-        .expect("draft has an order");
+    assert!(code_shown(&h, &tr), "Show is on");
+    let order = only_order(&dir);
     capture(
         &mut h,
         &dir,
@@ -432,7 +461,7 @@ fn masked_code_field_says_and_copies_only_the_mask() {
     let mut h = rig.open(Lang::En);
     let tr = Texts::new(Lang::En);
     type_in(&mut h, tr.get("entry.code"), CODE);
-    assert!(!h.state().draft.reveal);
+    assert!(!code_shown(&h, &tr), "Show is off");
     for t in frame_texts(&h) {
         assert!(leaks(&t).is_empty(), "screen reader hears {t:?}");
     }

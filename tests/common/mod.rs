@@ -4,7 +4,7 @@
 
 use cardguard::core::clock::ManualClock;
 use cardguard::core::session::Paths;
-use cardguard::i18n::Lang;
+use cardguard::i18n::{Lang, Texts};
 use cardguard::ui::clipboard::MemoryClipboard;
 use cardguard::ui::{App, AppConfig};
 use eframe::egui;
@@ -61,16 +61,73 @@ impl Rig {
     }
 
     pub fn kinds(&self) -> Vec<String> {
-        self.journal()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned()
-            })
+        self.events()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_owned())
             .collect()
     }
+
+    /// Every journal line, parsed.
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        journal_events(self.dir.path())
+    }
+
+    /// The orders named by the journal's events of `kind`, in journal order.
+    pub fn orders_of(&self, kind: &str) -> Vec<String> {
+        orders_of(self.dir.path(), kind)
+    }
+
+    /// The journal without its digests (`hash`, `prev`, keyed fingerprints):
+    /// 64 random hex digits can hold any short run of hex characters, so a
+    /// search for a leaked secret looks only at what was written as words.
+    pub fn journal_without_digests(&self) -> String {
+        without_digests(&self.journal())
+    }
+}
+
+/// The journal in data folder `dir`, parsed line by line.
+pub fn journal_events(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("journal.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .collect()
+}
+
+/// The orders named by the events of `kind` (any kind when empty) in data
+/// folder `dir`, in journal order, each once.
+pub fn orders_of(dir: &std::path::Path, kind: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in journal_events(dir) {
+        if let Some(o) = e["order"].as_str()
+            && (kind.is_empty() || e["kind"] == kind)
+            && !out.iter().any(|x| x == o)
+        {
+            out.push(o.to_owned());
+        }
+    }
+    out
+}
+
+/// `text` with every run of 32 or more lowercase hex digits cut out.
+pub fn without_digests(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() || ('a'..='f').contains(&c) {
+            run.push(c);
+            continue;
+        }
+        if run.len() < 32 {
+            out.push_str(&run);
+        }
+        run.clear();
+        out.push(c);
+    }
+    if run.len() < 32 {
+        out.push_str(&run);
+    }
+    out
 }
 
 /// Advances the clock and draws one frame (plus whatever settles).
@@ -107,6 +164,50 @@ pub fn screen_text(h: &Harness<'static, App>) -> String {
         .join(" | ")
 }
 
+/// Whether some widget's whole label or text is exactly `text`.
+pub fn shows(h: &Harness<'static, App>, text: &str) -> bool {
+    h.query_all_by(|n| n.value().is_some_and(|v| v == text) || n.label().is_some_and(|l| l == text))
+        .next()
+        .is_some()
+}
+
+/// The whole text of the one widget whose label or text starts with `prefix`.
+#[track_caller]
+pub fn text_starting(h: &Harness<'static, App>, prefix: &str) -> String {
+    let mut found: Vec<String> = h
+        .query_all_by(|n| {
+            n.value().is_some_and(|v| v.starts_with(prefix))
+                || n.label().is_some_and(|l| l.starts_with(prefix))
+        })
+        .filter_map(|n| {
+            let a = n.accesskit_node();
+            a.value()
+                .filter(|v| v.starts_with(prefix))
+                .or_else(|| a.label().filter(|l| l.starts_with(prefix)))
+        })
+        .collect();
+    // A label and the text run inside it say the same.
+    found.dedup();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one text starting with {prefix:?}; screen shows: {}",
+        screen_text(h)
+    );
+    found[0].clone()
+}
+
+/// Asserts a widget whose whole label or text is `text` (not merely one
+/// that contains it).
+#[track_caller]
+pub fn assert_shows(h: &Harness<'static, App>, text: &str) {
+    assert!(
+        shows(h, text),
+        "expected a widget saying exactly {text:?}; screen shows: {}",
+        screen_text(h)
+    );
+}
+
 #[track_caller]
 pub fn assert_has(h: &Harness<'static, App>, text: &str) {
     assert!(
@@ -134,6 +235,52 @@ pub fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
     h.run();
     h.get_by_label(label).type_text(text);
     h.run();
+}
+
+/// Empties the field labelled `label` as a person does: click into it,
+/// select all, Backspace.
+pub fn clear_field(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    assert_eq!(
+        h.get_by_label(label).value().unwrap_or_default(),
+        "",
+        "{label:?} was not emptied"
+    );
+}
+
+/// Replaces whatever the field labelled `label` holds by `text`.
+pub fn retype_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    clear_field(h, label);
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+/// Types `path` into the batch screen's file field, over what it held.
+pub fn type_path(h: &mut Harness<'static, App>, path: &std::path::Path) {
+    let tr = Texts::new(h.state().lang());
+    retype_into(h, tr.get("batch.file"), &path.display().to_string());
+}
+
+/// The notices on screen: one close button each.
+pub fn notice_count(h: &Harness<'static, App>) -> usize {
+    h.query_all_by_label("×").count()
+}
+
+/// Closes every notice with its × button.
+pub fn dismiss_notices(h: &mut Harness<'static, App>) {
+    for _ in 0..100 {
+        let Some(close) = h.query_all_by_label("×").next() else {
+            return;
+        };
+        close.click();
+        h.run();
+    }
+    panic!("notices keep coming: {}", screen_text(h));
 }
 
 pub fn type_code(h: &mut Harness<'static, App>, text: &str) {
@@ -184,9 +331,9 @@ pub fn click_starting(h: &mut Harness<'static, App>, prefix: &str) {
 pub fn import_batch(h: &mut Harness<'static, App>, rig: &Rig, name: &str, bytes: &[u8]) {
     let file = rig.dir.path().join(name);
     std::fs::write(&file, bytes).unwrap();
-    h.state_mut().batch_view.path.clear();
-    type_into(h, "File", &file.display().to_string());
-    click_then_settle_import(h, "Import file");
+    type_path(h, &file);
+    let tr = Texts::new(h.state().lang());
+    click_then_settle_import(h, tr.get("batch.import_file"));
 }
 
 /// Clicks a widget that starts reading a batch file, then waits for it.
@@ -198,19 +345,65 @@ pub fn click_then_settle_import(h: &mut Harness<'static, App>, label: &str) {
     settle_import(h);
 }
 
-/// A chosen file is read on a worker thread: draws frames until its result
-/// is applied (bounded, so a read that never ends fails the test).
+/// A chosen file is read on a worker thread, and the screen says "Reading
+/// {file}…" until its result is applied: draws frames until it no longer
+/// does (bounded, so a read that never ends fails the test). Call it after
+/// the frame in which the import was asked for.
 pub fn settle_import(h: &mut Harness<'static, App>) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while h.state().batch_view.importing.is_some() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the batch file was never read"
-        );
+    let tr = Texts::new(h.state().lang());
+    let (before, after) = tr
+        .get("batch.reading_file")
+        .split_once("{file}")
+        .expect("the reading message names the file");
+    let reading = |h: &Harness<'static, App>| {
+        h.query_all_by(|n| {
+            let says = |t: &str| t.starts_with(before) && t.ends_with(after);
+            n.value().is_some_and(|v| says(&v)) || n.label().is_some_and(|l| says(&l))
+        })
+        .next()
+        .is_some()
+    };
+    // The frame after the click draws either the result or "Reading…".
+    h.step();
+    for _ in 0..5_000 {
+        if !reading(h) {
+            h.run();
+            return;
+        }
+        // The worker needs the CPU for a moment; what is waited for is the
+        // screen, not a duration.
         std::thread::sleep(std::time::Duration::from_millis(2));
         h.step();
     }
-    h.run();
+    panic!("the batch file was never read: {}", screen_text(h));
+}
+
+/// The batch screen's totals line in English ("3 rows: 2 ok, …"), the one
+/// text that is a count followed by " rows: ".
+#[track_caller]
+pub fn batch_totals(h: &Harness<'static, App>) -> String {
+    let is_totals = |t: &str| {
+        let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
+        rest.len() < t.len() && rest.starts_with(" rows: ")
+    };
+    let mut found: Vec<String> = h
+        .query_all_by(|n| n.value().is_some_and(|v| is_totals(&v)))
+        .filter_map(|n| n.accesskit_node().value())
+        .collect();
+    // A label and the text run inside it say the same.
+    found.dedup();
+    assert_eq!(found.len(), 1, "one totals line: {}", screen_text(h));
+    found[0].clone()
+}
+
+/// Asserts the totals line begins with `start` (so "1 rows" is not "11 rows").
+#[track_caller]
+pub fn assert_totals(h: &Harness<'static, App>, start: &str) {
+    let totals = batch_totals(h);
+    assert!(
+        totals.starts_with(start),
+        "totals {totals:?} do not begin with {start:?}"
+    );
 }
 
 /// `n` valid rows of `face` yuan each, as a CSV with an English header.
