@@ -133,7 +133,7 @@ fn a_duplicate_not_acknowledged_stops_at_entry() {
     let mut flow = OrderFlow::default();
     fill(&mut flow, "kaquanmao", CODE, Fen(10_000));
     let first = hold(&mut flow, &mut s);
-    assert_eq!(end_hold(&mut s, &clock), [first.clone()]);
+    assert_eq!(end_hold(&mut s, &clock), vec![first.clone()]);
     flow.release_due(&mut s, &first).unwrap();
 
     fill(&mut flow, "kaquanmao", CODE, Fen(10_000));
@@ -197,7 +197,7 @@ fn a_hold_whose_code_is_gone_is_interrupted_not_sent() {
     let id = hold(&mut flow, &mut s);
     // A new draft: the held order's code is no longer in memory.
     flow.reset_keeping_channel();
-    assert_eq!(end_hold(&mut s, &clock), [id.clone()]);
+    assert_eq!(end_hold(&mut s, &clock), vec![id.clone()]);
     assert!(matches!(
         flow.release_due(&mut s, &id).unwrap(),
         Released::Interrupted
