@@ -10,6 +10,7 @@ pub mod event;
 pub mod evidence;
 pub mod exports;
 pub mod fingerprint;
+pub mod flow;
 pub mod guard;
 pub mod journal;
 pub mod money;

@@ -10,6 +10,7 @@ use super::event::{Event, ReleaseMode};
 use super::fingerprint::{FingerprintKey, KeyState};
 use super::guard::GuardContext;
 use super::journal::{DamagedLine, Journal, JournalError, TornTail};
+use super::money::Fen;
 use super::order::{BatchState, Ledger, Order, Phase};
 use super::profile::{ChannelProfile, ProfileProblem, load_profiles};
 use super::safe_file::{self, FileError};
@@ -457,20 +458,45 @@ impl Session {
         let order = self.order(order_id)?;
         let profile = self.profile(&order.channel)?;
         Some(GuardContext {
-            face_value_fen: order.face_value.0,
-            cancel_window_s: profile.effective_window_ms().div_ceil(1000),
-            first_use: !self.ledger.ever_released(),
-            recent_releases_10min: self.recent_releases(),
             code_pasted,
             entry_ms,
-            local_hour: self.local_hour(),
             duplicate: self
                 .ledger
                 .released_with(&order.fingerprint)
                 .is_some_and(|o| o != order_id),
+            ..self.risk_now(order.face_value, profile)
+        })
+    }
+
+    /// The same for a batch on review: its total is the value, its count
+    /// part of the risk; no single entry to judge.
+    pub fn batch_guard_context(
+        &self,
+        total: Fen,
+        profile: &ChannelProfile,
+        count: usize,
+    ) -> GuardContext {
+        GuardContext {
+            batch_count: u32::try_from(count).unwrap_or(u32::MAX),
+            ..self.risk_now(total, profile)
+        }
+    }
+
+    /// What the guard weighs whatever is confirmed: value, channel, first
+    /// use, bursts, night and the chosen sensitivity.
+    fn risk_now(&self, value: Fen, profile: &ChannelProfile) -> GuardContext {
+        GuardContext {
+            face_value_fen: value.0,
+            cancel_window_s: profile.effective_window_ms().div_ceil(1000),
+            first_use: !self.ledger.ever_released(),
+            recent_releases_10min: self.recent_releases(),
+            code_pasted: false,
+            entry_ms: u64::MAX,
+            local_hour: self.local_hour(),
+            duplicate: false,
             sensitivity: self.settings.sensitivity,
             batch_count: 0,
-        })
+        }
     }
 
     /// The second confirmation passed: start the local hold.

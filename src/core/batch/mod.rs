@@ -6,6 +6,7 @@
 //! against every earlier order (by keyed fingerprint).
 
 pub mod cells;
+pub mod desk;
 pub mod limits;
 pub mod results;
 pub mod run;

@@ -14,6 +14,7 @@
 use super::{Batch, Status};
 use crate::core::code::{CardSecret, check_code};
 use crate::core::event::{Event, ReleaseMode};
+use crate::core::flow::review_shown;
 use crate::core::money::Fen;
 use crate::core::order::Phase;
 use crate::core::session::{Session, SessionError};
@@ -331,19 +332,15 @@ impl BatchRun {
             None => {
                 let order = session.new_order_id();
                 let now = session.now();
-                session.record(
-                    Some(&order),
-                    Event::ReviewShown {
-                        channel: profile.id.clone(),
-                        face_value_fen: item.face_value,
-                        payout_fen: profile.payout(item.face_value),
-                        masked: secret.masked(),
-                        fingerprint: session.fingerprint(secret),
-                        cancel_window_ms: profile.effective_window_ms(),
-                        release_mode: session.settings().release_mode,
-                        batch: Some(self.id.clone()),
-                    },
-                )?;
+                let shown = review_shown(
+                    &profile,
+                    item.face_value,
+                    secret,
+                    session.fingerprint(secret),
+                    session.settings().release_mode,
+                    Some(self.id.clone()),
+                );
+                session.record(Some(&order), shown)?;
                 // The batch's hold already ran: this order's own hold is zero.
                 session.record(
                     Some(&order),

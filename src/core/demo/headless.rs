@@ -5,11 +5,12 @@
 
 use super::{Action, Deliberate, REFLEX_DOUBLE_CLICK, Script, Step};
 use crate::core::clock::{Clock, ManualClock, ms_between};
-use crate::core::code::{CardSecret, check_code, mask_code_like_runs};
-use crate::core::event::{Event, ReleaseMode};
+use crate::core::code::{check_code, mask_code_like_runs};
+use crate::core::event::ReleaseMode;
 use crate::core::evidence::{verify_bundle, verify_dir};
 use crate::core::exports::{BundleOf, export_bundle};
-use crate::core::guard::{BehaviourGuard, ConfirmGuard, GuardInput, Verdict};
+use crate::core::flow::{Cancelled, Confirmation, OrderFlow, Released};
+use crate::core::guard::{ConfirmGuard, GuardInput, Verdict};
 use crate::core::money::Fen;
 use crate::core::session::{Paths, Session, SessionError};
 use crate::core::settings::Settings;
@@ -19,7 +20,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// How long the demo person took to type a code (not a fast paste).
-const TYPED_ENTRY_MS: u64 = 12_000;
+const TYPED_ENTRY_MS: i64 = 12_000;
+/// An obviously fake verification code, for a channel that asks for one.
+const DEMO_VERIFICATION: &str = "000000";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepReport {
@@ -46,22 +49,16 @@ impl StepReport {
     }
 }
 
-struct Current {
-    id: String,
-    secret: CardSecret,
-}
-
-struct Review {
-    guard: BehaviourGuard,
-    shown_at: DateTime<Utc>,
-}
-
 pub struct Runner {
     session: Session,
     clock: Arc<ManualClock>,
     tr: Texts,
-    current: Option<Current>,
-    review: Option<Review>,
+    /// The order being entered, exactly as the window's.
+    flow: OrderFlow,
+    /// The order the script works on (still known once its release has
+    /// started the draft afresh).
+    current: Option<String>,
+    review: Option<Confirmation>,
     bundle: Option<PathBuf>,
     swallowed: u32,
 }
@@ -94,6 +91,7 @@ impl Runner {
             session,
             clock,
             tr,
+            flow: OrderFlow::default(),
             current: None,
             review: None,
             bundle: None,
@@ -136,14 +134,10 @@ impl Runner {
         self.session.now()
     }
 
-    fn current(&self) -> Result<&Current, String> {
+    fn current(&self) -> Result<String, String> {
         self.current
-            .as_ref()
+            .clone()
             .ok_or_else(|| "no order yet (a new_order step comes first)".to_owned())
-    }
-
-    fn record(&mut self, order: Option<&str>, e: Event) -> Result<(), String> {
-        self.session.record(order, e).map_err(|e| e.to_string())
     }
 
     fn step(&mut self, step: &Step) -> Result<String, String> {
@@ -163,23 +157,29 @@ impl Runner {
             Action::ReflexDoubleClick => self.reflex(),
             Action::Confirm => self.confirm(),
             Action::Undo => {
-                let id = self.current()?.id.clone();
-                self.session.undo(&id).map_err(|e| e.to_string())?;
+                let id = self.current()?;
+                if self.flow.order_id() != Some(id.as_str()) {
+                    return Err(format!("order {id} is not held on this device"));
+                }
+                self.flow
+                    .undo(&mut self.session)
+                    .map_err(|e| e.to_string())?;
                 self.show_review()?;
                 Ok(tr.fmt("demo_run.undone", &[("order", &id)]))
             }
             Action::Wait { seconds } => self.wait(*seconds),
             Action::Cancel => {
-                let id = self.current()?.id.clone();
-                match self.session.cancel(&id).map_err(|e| e.to_string())? {
-                    Event::Cancelled { fee_fen } => {
-                        Ok(tr.fmt("demo_run.cancelled", &[("order", &id), ("fee", &fee_fen)]))
+                let id = self.current()?;
+                match OrderFlow::cancel(&mut self.session, &id).map_err(|e| e.to_string())? {
+                    Cancelled::Done { fee } => {
+                        Ok(tr.fmt("demo_run.cancelled", &[("order", &id), ("fee", &fee)]))
                     }
-                    other => Err(format!("cancel gave {}", other.kind())),
+                    Cancelled::Requested => Err("cancel gave cancel_requested".into()),
+                    Cancelled::Refused => Err("cancel gave cancel_refused".into()),
                 }
             }
             Action::ExportEvidence => {
-                let id = self.current()?.id.clone();
+                let id = self.current()?;
                 let now = self.now();
                 let local = now.with_timezone(&self.session.clock().offset_at(now));
                 let (dir, m) = export_bundle(
@@ -215,6 +215,8 @@ impl Runner {
         }
     }
 
+    /// Fills the draft as the window's walkthrough does (typed by hand
+    /// over a few seconds, the face value retyped) and goes to the review.
     fn new_order(&mut self, channel: &str, card: &str, face: Fen) -> Result<String, String> {
         let profile = self
             .session
@@ -222,47 +224,38 @@ impl Runner {
             // Script text is never echoed as it is: it could hold a code.
             .ok_or_else(|| format!("no channel {}", mask_code_like_runs(channel)))?
             .clone();
-        let secret = check_code(card, &profile.alphabet())
-            .secret()
-            .ok_or_else(|| format!("{card} is not a valid code on {channel}"))?;
-        let id = self.session.new_order_id();
-        let fp = self.session.fingerprint(&secret);
-        let duplicate_of = self.session.ledger().released_with(&fp).map(str::to_owned);
-        let retyped = face > self.session.settings().retype_threshold_fen;
-        for e in [
-            Event::ChannelChosen {
-                channel: channel.to_owned(),
-            },
-            Event::CodeEntered {
-                masked: secret.masked(),
-                fingerprint: fp.clone(),
-                pasted: false,
-                confusables: 0,
-                duplicate_of,
-            },
-            Event::FaceValueSet {
-                face_value_fen: face,
-                retyped,
-            },
-            Event::ReviewShown {
-                channel: channel.to_owned(),
-                face_value_fen: face,
-                payout_fen: profile.payout(face),
-                masked: secret.masked(),
-                fingerprint: fp,
-                cancel_window_ms: profile.effective_window_ms(),
-                release_mode: ReleaseMode::Simulated,
-                batch: None,
-            },
-        ] {
-            self.record(Some(&id), e)?;
+        if check_code(card, &profile.alphabet()).secret().is_none() {
+            return Err(format!("{card} is not a valid code on {channel}"));
         }
-        let masked = secret.masked();
-        self.current = Some(Current {
-            id: id.clone(),
-            secret,
-        });
+        // A new order is a fresh draft: a hold still running for the
+        // previous one can no longer be sent (its code is gone).
+        self.flow.reset_keeping_channel();
+        self.flow.choose_channel(profile.id.clone());
+        let now = self.now();
+        let draft = &mut self.flow.draft;
+        *draft.code_raw = card.to_owned();
+        draft.code_pasted = false;
+        draft.code_started = Some(now - Duration::milliseconds(TYPED_ENTRY_MS));
+        draft.face_value = Some(face);
+        draft.face_retyped_raw = face.to_string();
+        if profile.needs_verification_code {
+            *draft.verification_raw = DEMO_VERIFICATION.to_owned();
+        }
+        // Running a script again reuses its fake cards: the scripted person
+        // is told the code was submitted before and goes on anyway.
+        draft.duplicate_ack = true;
+        let id = self
+            .flow
+            .submit_for_review(&mut self.session)
+            .map_err(|e| e.to_string())?
+            .ok_or("the order is not ready for review")?;
+        self.current = Some(id.clone());
         let plan = self.show_review()?;
+        let masked = self
+            .session
+            .order(&id)
+            .map(|o| o.masked.clone())
+            .unwrap_or_default();
         Ok(self.tr.fmt(
             "demo_run.new_order",
             &[
@@ -277,31 +270,25 @@ impl Runner {
 
     /// The review (re)appears now: a fresh guard, its decision journaled.
     fn show_review(&mut self) -> Result<String, String> {
-        let id = self.current()?.id.clone();
-        let ctx = self
-            .session
-            .guard_context(&id, false, TYPED_ENTRY_MS)
+        let id = self.current()?;
+        let review = self
+            .flow
+            .show_confirmation(&mut self.session, &id, false)
+            .map_err(|e| e.to_string())?
             .ok_or("no such order")?;
-        let guard = BehaviourGuard::shown(&ctx, false);
-        let plan = guard.plan().clone();
-        self.record(
-            Some(&id),
-            Event::guard_decided(&plan, ctx.sensitivity, None),
-        )?;
-        self.review = Some(Review {
-            guard,
-            shown_at: self.now(),
-        });
-        Ok(format!(
+        let plan = review.guard.plan();
+        let summary = format!(
             "{:?}, {:.1} s",
             plan.level,
             plan.travel_dwell_ms as f64 / 1000.0
         )
-        .to_lowercase())
+        .to_lowercase();
+        self.review = Some(review);
+        Ok(summary)
     }
 
     /// Feeds one input at `at_ms` after the review showed (moving the clock
-    /// there); journals an ignored attempt. True when it confirmed.
+    /// there); an ignored attempt is journaled. True when it confirmed.
     fn feed(&mut self, at_ms: u64, input: GuardInput) -> Result<bool, String> {
         let Some(r) = self.review.as_mut() else {
             return Err("no review on screen".into());
@@ -315,20 +302,13 @@ impl Runner {
         if target > self.clock.now() {
             self.clock.set(target);
         }
-        let at = ms_between(r.shown_at, self.session.now());
-        match r.guard.observe(at, input) {
+        match r
+            .observe(&mut self.session, input)
+            .map_err(|e| e.to_string())?
+        {
             Verdict::Confirmed => Ok(true),
-            Verdict::Swallowed(reason) => {
+            Verdict::Swallowed(_) => {
                 self.swallowed += 1;
-                let id = self.current()?.id.clone();
-                self.record(
-                    Some(&id),
-                    Event::ConfirmSwallowed {
-                        at_ms: at,
-                        reason: reason.key.to_owned(),
-                        batch: None,
-                    },
-                )?;
                 Ok(false)
             }
             Verdict::Noted => Ok(false),
@@ -355,7 +335,7 @@ impl Runner {
     }
 
     fn confirm(&mut self) -> Result<String, String> {
-        let id = self.current()?.id.clone();
+        let id = self.current()?;
         let shown_at = self.review.as_ref().ok_or("no review on screen")?.shown_at;
         let mut d = Deliberate::default();
         let mut at = ms_between(shown_at, self.now());
@@ -403,15 +383,12 @@ impl Runner {
             self.clock.set(next);
             let due = self.session.catch_up().map_err(|e| e.to_string())?;
             for id in due.holds_due {
-                let result = match self.current.as_ref().filter(|c| c.id == id) {
-                    Some(c) => {
-                        released += 1;
-                        self.session.release(&id, &c.secret).map(|_| ())
-                    }
-                    // Not ours to send (its code is gone): as the app does.
-                    None => self.session.record(Some(&id), Event::HoldInterrupted {}),
-                };
-                result.map_err(|e| e.to_string())?;
+                // Another order's hold (its code is gone) is interrupted, as in the app.
+                match self.flow.release_due(&mut self.session, &id) {
+                    Ok(Released::Sent { .. }) => released += 1,
+                    Ok(Released::Interrupted) => {}
+                    Err(e) => return Err(e.to_string()),
+                }
             }
             if next >= target {
                 break;
@@ -419,8 +396,8 @@ impl Runner {
         }
         let phase = self
             .current
-            .as_ref()
-            .and_then(|c| self.session.order(&c.id))
+            .as_deref()
+            .and_then(|id| self.session.order(id))
             .map(|o| self.tr.get(o.phase.label_key()).to_owned())
             .unwrap_or_default();
         Ok(self.tr.fmt(
@@ -433,8 +410,11 @@ impl Runner {
     fn check(&self, step: &Step) -> Option<String> {
         let order = self
             .current
-            .as_ref()
-            .and_then(|c| self.session.order(&c.id));
+            .as_deref()
+            .and_then(|id| self.session.order(id));
         super::unmet(&step.expect, order, Some(self.swallowed))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,82 @@
+//! The guarded second confirmation, for one order or a whole batch: the
+//! guard's decision and every ignored attempt are journaled here, on the
+//! order, or batch-level (no order) with the batch id.
+
+use super::{Subject, TypeToConfirm};
+use crate::core::clock::ms_between;
+use crate::core::event::Event;
+use crate::core::guard::{
+    BehaviourGuard, ConfirmGuard, GuardContext, GuardInput, GuardView, Reason, Verdict,
+};
+use crate::core::session::{Session, SessionError};
+use chrono::{DateTime, Utc};
+
+/// A confirmation step on show.
+#[derive(Debug, Clone)]
+pub struct Confirmation {
+    pub subject: Subject,
+    /// Concrete (not a trait object) so its plan, journaled when shown, can be read.
+    pub guard: BehaviourGuard,
+    pub shown_at: DateTime<Utc>,
+    pub expected: TypeToConfirm,
+    /// The last ignored attempt and when (the screen says why for a while).
+    pub swallowed: Option<(Reason, DateTime<Utc>)>,
+}
+
+impl Confirmation {
+    /// The step appears now: a fresh guard for `context`, its decision
+    /// journaled. `pointer_down` when a button was already held as it appeared.
+    pub fn show(
+        session: &mut Session,
+        subject: Subject,
+        context: &GuardContext,
+        pointer_down: bool,
+        expected: TypeToConfirm,
+    ) -> Result<Self, SessionError> {
+        let shown_at = session.now();
+        let guard = BehaviourGuard::shown(context, pointer_down);
+        let batch = subject.batch().map(str::to_owned);
+        let decided = Event::guard_decided(guard.plan(), context.sensitivity, batch);
+        session.record(subject.order(), decided)?;
+        Ok(Self {
+            subject,
+            guard,
+            shown_at,
+            expected,
+            swallowed: None,
+        })
+    }
+
+    /// Milliseconds since the step appeared (the guard's time).
+    pub fn at_ms(&self, now: DateTime<Utc>) -> u64 {
+        ms_between(self.shown_at, now)
+    }
+
+    pub fn view(&self, now: DateTime<Utc>) -> GuardView {
+        self.guard.view(self.at_ms(now))
+    }
+
+    /// Feeds one input at the session's now. An ignored attempt is
+    /// remembered and journaled; a `Confirmed` verdict is the caller's to
+    /// act on (an order is confirmed on the session, a batch starts its run).
+    pub fn observe(
+        &mut self,
+        session: &mut Session,
+        input: GuardInput,
+    ) -> Result<Verdict, SessionError> {
+        let now = session.now();
+        let at = self.at_ms(now);
+        let verdict = self.guard.observe(at, input);
+        if let Verdict::Swallowed(reason) = &verdict {
+            let event = Event::ConfirmSwallowed {
+                at_ms: at,
+                reason: reason.key.to_owned(),
+                batch: self.subject.batch().map(str::to_owned),
+            };
+            // Remembered even if the journal refuses: the person still sees why.
+            self.swallowed = Some((reason.clone(), now));
+            session.record(self.subject.order(), event)?;
+        }
+        Ok(verdict)
+    }
+}

@@ -1,0 +1,239 @@
+//! A single card, from its draft to its release: the entry steps, the
+//! review, the confirmation step, the hold's release and the cancel.
+
+use super::entry::EntrySteps;
+use super::{Confirmation, Subject, TypeToConfirm, review_shown};
+use crate::core::clock::ms_between;
+use crate::core::draft::{Draft, DraftCheck};
+use crate::core::event::{Event, ReleaseMode};
+use crate::core::guard::GuardContext;
+use crate::core::money::Fen;
+use crate::core::profile::ChannelProfile;
+use crate::core::session::{Session, SessionError};
+use zeroize::Zeroizing;
+
+/// The order being entered and, once journaled, confirmed and held.
+#[derive(Debug, Default)]
+pub struct OrderFlow {
+    pub draft: Draft,
+    steps: EntrySteps,
+}
+
+/// What became of a hold that ran out.
+pub enum Released {
+    /// Handed to the channel. `for_clipboard` is the code for a manual
+    /// hand-off (the person pastes it on the platform); None when simulated.
+    Sent {
+        event: Event,
+        for_clipboard: Option<Zeroizing<String>>,
+    },
+    /// Its code is no longer in memory: never sent, journaled as interrupted.
+    Interrupted,
+}
+
+// Never print the code meant for the clipboard.
+impl std::fmt::Debug for Released {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Released::Sent {
+                event,
+                for_clipboard,
+            } => f
+                .debug_struct("Sent")
+                .field("event", event)
+                .field("for_clipboard", &for_clipboard.as_ref().map(|_| "••••"))
+                .finish(),
+            Released::Interrupted => f.write_str("Interrupted"),
+        }
+    }
+}
+
+/// What a cancel inside the window came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancelled {
+    /// Cancelled, for this fee.
+    Done {
+        fee: Fen,
+    },
+    /// Asked of the platform (a manual hand-off): the person cancels there.
+    Requested,
+    Refused,
+}
+
+impl OrderFlow {
+    /// The journal id of the draft's order, once its first step is journaled.
+    pub fn order_id(&self) -> Option<&str> {
+        self.draft.order_id.as_deref()
+    }
+
+    /// Another channel: its alphabet and verification rules differ, so
+    /// every entry step is journaled again.
+    pub fn choose_channel(&mut self, id: String) {
+        if self.draft.channel.as_deref() != Some(id.as_str()) {
+            self.draft.channel = Some(id);
+            self.steps = EntrySteps::default();
+        }
+    }
+
+    /// A fresh draft on the same channel (after a release, or a new order).
+    pub fn reset_keeping_channel(&mut self) {
+        self.draft = Draft {
+            channel: self.draft.channel.take(),
+            ..Draft::default()
+        };
+        self.steps = EntrySteps::default();
+    }
+
+    /// The draft's channel profile and the check of its inputs.
+    fn check(&self, session: &Session) -> Option<(ChannelProfile, DraftCheck)> {
+        let profile = session.profile(self.draft.channel.as_deref()?)?.clone();
+        let check = self
+            .draft
+            .check(&profile, session.settings().retype_threshold_fen);
+        Some((profile, check))
+    }
+
+    /// Journals a step of the draft, giving the draft an order id first.
+    fn journal_step(
+        &mut self,
+        session: &mut Session,
+        event: Event,
+    ) -> Result<String, SessionError> {
+        let id = self
+            .draft
+            .order_id
+            .get_or_insert_with(|| session.new_order_id())
+            .clone();
+        session.record(Some(&id), event)?;
+        Ok(id)
+    }
+
+    /// Journals each entry step once, when it becomes valid. Every due step
+    /// is attempted; the first refused write is returned.
+    pub fn journal_entry_steps(&mut self, session: &mut Session) -> Result<(), SessionError> {
+        let Some((profile, check)) = self.check(session) else {
+            return Ok(());
+        };
+        let due = self.steps.due(session, &self.draft, &profile, &check);
+        let mut first_error = None;
+        for event in due {
+            if let Err(e) = self.journal_step(session, event) {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// To the review: journals what is due, then `review_shown`, and returns
+    /// the order id. None when the draft is not ready, or its code was
+    /// released before and the person has not said to go on anyway.
+    pub fn submit_for_review(
+        &mut self,
+        session: &mut Session,
+    ) -> Result<Option<String>, SessionError> {
+        self.journal_entry_steps(session)?;
+        let Some((profile, check)) = self.check(session) else {
+            return Ok(None);
+        };
+        let Some(secret) = check.code.secret().filter(|_| check.ready) else {
+            return Ok(None);
+        };
+        let fp = session.fingerprint(&secret);
+        if session.ledger().released_with(&fp).is_some() && !self.draft.duplicate_ack {
+            return Ok(None);
+        }
+        let face = self.draft.face_value.unwrap_or_default();
+        let mode = session.settings().release_mode;
+        let event = review_shown(&profile, face, &secret, fp, mode, None);
+        self.journal_step(session, event).map(Some)
+    }
+
+    /// Everything the guard weighs about this order: the session's view of
+    /// it plus how the code was entered (a fast paste is a risk).
+    pub fn guard_context(&self, session: &Session, order_id: &str) -> Option<GuardContext> {
+        let entry_ms = self
+            .draft
+            .code_started
+            .map_or(u64::MAX, |s| ms_between(s, session.now()));
+        session.guard_context(order_id, self.draft.code_pasted, entry_ms)
+    }
+
+    /// The confirmation step for this order appears now (its guard's
+    /// decision journaled). None when the order is unknown.
+    pub fn show_confirmation(
+        &self,
+        session: &mut Session,
+        order_id: &str,
+        pointer_down: bool,
+    ) -> Result<Option<Confirmation>, SessionError> {
+        let Some(context) = self.guard_context(session, order_id) else {
+            return Ok(None);
+        };
+        let last4 = self
+            .draft
+            .channel
+            .as_deref()
+            .and_then(|c| session.profile(c))
+            .and_then(|p| self.draft.secret(p))
+            .map(|s| s.last4().to_owned())
+            .unwrap_or_default();
+        let subject = Subject::Order(order_id.to_owned());
+        let expected = TypeToConfirm::Last4(last4);
+        Confirmation::show(session, subject, &context, pointer_down, expected).map(Some)
+    }
+
+    /// Undo inside the hold: nothing is sent (the order goes back to review).
+    pub fn undo(&mut self, session: &mut Session) -> Result<(), SessionError> {
+        match self.draft.order_id.clone() {
+            Some(id) => session.undo(&id),
+            None => Ok(()),
+        }
+    }
+
+    /// A hold ran out: release it with the draft's code when it is the
+    /// draft's order (then the draft starts afresh on the same channel);
+    /// any other hold's code is gone from memory, so it is journaled as
+    /// interrupted. A refused write leaves the draft and the hold as they were.
+    pub fn release_due(
+        &mut self,
+        session: &mut Session,
+        id: &str,
+    ) -> Result<Released, SessionError> {
+        let secret = (self.order_id() == Some(id))
+            .then(|| {
+                self.draft
+                    .channel
+                    .as_deref()
+                    .and_then(|c| session.profile(c))
+                    .and_then(|p| self.draft.secret(p))
+            })
+            .flatten();
+        let Some(secret) = secret else {
+            session.record(Some(id), Event::HoldInterrupted {})?;
+            return Ok(Released::Interrupted);
+        };
+        let event = session.release(id, &secret)?;
+        let manual = matches!(
+            event,
+            Event::Released {
+                mode: ReleaseMode::Manual,
+                ..
+            }
+        );
+        let for_clipboard = manual.then(|| Zeroizing::new(secret.expose().to_owned()));
+        self.reset_keeping_channel();
+        Ok(Released::Sent {
+            event,
+            for_clipboard,
+        })
+    }
+
+    /// Cancels an order inside its window through its channel.
+    pub fn cancel(session: &mut Session, id: &str) -> Result<Cancelled, SessionError> {
+        Ok(match session.cancel(id)? {
+            Event::Cancelled { fee_fen } => Cancelled::Done { fee: fee_fen },
+            Event::CancelRequested { .. } => Cancelled::Requested,
+            _ => Cancelled::Refused,
+        })
+    }
+}
