@@ -6,10 +6,12 @@
 //! fails stops the walkthrough with a notice (what a presenter needs).
 
 use super::command::{Command, DemoCommand, Screen};
-use super::review_step::{ReviewStep, TypeToConfirm};
+use super::review_step::ReviewStep;
 use super::view::CommandSender;
 use crate::core::clock::ms_between;
 use crate::core::demo::{Action, Deliberate, REFLEX_DOUBLE_CLICK, Script, unmet};
+use crate::core::flow::TypeToConfirm;
+use crate::core::guard::ConfirmGuard;
 use crate::core::money::Fen;
 use crate::core::session::Session;
 use crate::i18n::Texts;

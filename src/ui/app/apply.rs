@@ -2,7 +2,7 @@
 //! journal-first methods), the window's state, the OS (through ports).
 
 use super::App;
-use crate::core::event::{Event, ReleaseMode};
+use crate::core::event::ReleaseMode;
 use crate::core::settings::Settings;
 use crate::i18n::Lang;
 use crate::ui::command::{Command, JournalCommand, Level, Notice, Screen};
@@ -25,7 +25,7 @@ impl App {
             Command::SetLanguage(lang) => self.set_language(lang),
             Command::ChooseChannel(id) => self.choose_channel(id),
             Command::ChooseFaceValue(f) => {
-                let d = &mut self.state.draft;
+                let d = &mut self.state.order.draft;
                 if d.face_value != Some(f) {
                     d.face_value = Some(f);
                     d.face_retyped_raw.clear();
@@ -187,31 +187,20 @@ impl App {
     fn screen_subject(&self) -> ShotSubject {
         let st = &self.state;
         match st.screen {
-            Screen::Entry | Screen::Hold => ShotSubject::from_order(st.draft.order_id.clone()),
+            Screen::Entry | Screen::Hold => {
+                ShotSubject::from_order(st.order.draft.order_id.clone())
+            }
             Screen::Review | Screen::BatchReview => match st.review.as_ref().map(|r| &r.subject) {
-                Some(crate::ui::review_step::Subject::Order(id)) => ShotSubject::Order(id.clone()),
-                Some(crate::ui::review_step::Subject::Batch(id)) => ShotSubject::Batch(id.clone()),
+                Some(crate::core::flow::Subject::Order(id)) => ShotSubject::Order(id.clone()),
+                Some(crate::core::flow::Subject::Batch(id)) => ShotSubject::Batch(id.clone()),
                 None => ShotSubject::None,
             },
             Screen::Batch => st
                 .batch
+                .desk
                 .subject()
                 .map_or(ShotSubject::None, |id| ShotSubject::Batch(id.to_owned())),
             Screen::Orders | Screen::Journal | Screen::Settings => ShotSubject::None,
-        }
-    }
-
-    /// Journals a batch-level event (no order); a refused write is shown.
-    pub(super) fn record_batch_event(&mut self, event: Event) -> bool {
-        let Some(session) = self.session.as_mut() else {
-            return false;
-        };
-        match session.record(None, event) {
-            Ok(()) => true,
-            Err(e) => {
-                self.session_error("error.journal_write", &e);
-                false
-            }
         }
     }
 }

@@ -5,14 +5,13 @@
 use super::App;
 use super::order::avoid_rect;
 use crate::core::batch::MAX_BYTES;
-use crate::core::batch::run::{BatchRun, PauseReason, RunPhase};
-use crate::core::event::Event;
-use crate::core::guard::{BehaviourGuard, GuardContext};
+use crate::core::batch::desk::{BatchDesk, LoadError};
+use crate::core::batch::run::RunPhase;
 use crate::core::safe_file::{FileError, Links, read_capped};
 use crate::core::session::{Session, SessionError};
 use crate::i18n::Texts;
 use crate::ui::command::{BatchCommand, Level, Notice, PickerCommand, Screen};
-use crate::ui::review_step::{ReviewStep, Subject, TypeToConfirm};
+use crate::ui::review_step::ReviewStep;
 use crate::ui::screens::batch::Importing;
 use crate::ui::shots::ShotSubject;
 use crate::ui::widgets::file_picker::FilePicker;
@@ -24,12 +23,9 @@ impl App {
             return;
         };
         let v = &mut self.state.batch;
+        let desk = &mut v.desk;
         match c {
-            BatchCommand::Channel(id) => {
-                v.channel = Some(id);
-                v.test_first = None;
-                v.revalidate(session);
-            }
+            BatchCommand::Channel(id) => desk.choose_channel(id, session),
             BatchCommand::ImportFile(path) => {
                 if v.importing.is_some() {
                     return;
@@ -38,7 +34,7 @@ impl App {
             }
             BatchCommand::ImportDropped(path) => {
                 self.state.screen = Screen::Batch;
-                if v.run.is_some() {
+                if desk.run.is_some() {
                     // A batch is being released: never swap it out from under it.
                     self.notify(Notice::new(Level::Warning, "batch.busy"));
                     return;
@@ -58,60 +54,38 @@ impl App {
             BatchCommand::Picker(p) => self.apply_picker(p, ctx),
             BatchCommand::ImportPaste => {
                 let text = v.paste.clone();
-                match v.load(text.as_bytes(), "-", session) {
+                match self.load_batch(text.as_bytes(), "-") {
                     // The rows hold the codes now: no second copy in the field.
-                    Ok(()) => v.paste = Default::default(),
+                    Ok(()) => self.state.batch.paste = Default::default(),
                     Err(n) => self.notify(n),
                 }
             }
-            BatchCommand::Drop(row) => {
-                if let Some(b) = &mut v.batch {
-                    b.drop_row(row);
-                }
-                v.revalidate(session);
-            }
+            BatchCommand::Drop(row) => desk.drop_row(row, session),
             BatchCommand::Fix(row) => {
-                let found = v
+                let found = desk
                     .batch
                     .as_ref()
                     .and_then(|b| b.rows.iter().find(|r| r.row == row));
                 v.fixing = found.map(|r| (row, r.code_raw.clone(), r.face_raw.clone()));
             }
             BatchCommand::ApplyFix => {
-                if let (Some((row, code, face)), Some(b)) = (v.fixing.take(), &mut v.batch)
-                    && let Some(r) = b.rows.iter_mut().find(|r| r.row == row)
-                {
-                    r.code_raw = code;
-                    r.face_raw = face;
+                if let Some((row, code, face)) = v.fixing.take() {
+                    desk.apply_fix(row, code, face, session);
                 }
-                v.revalidate(session);
             }
             BatchCommand::Acknowledge(kind) => {
-                let found = v
-                    .crossings(session)
-                    .into_iter()
-                    .find(|(c, ok)| c.kind == kind && !ok);
-                if let (Some((c, _)), Some(id), Some(channel)) =
-                    (found, v.id.clone(), v.channel.clone())
-                {
-                    let ev = Event::LimitAcknowledged {
-                        batch: id,
-                        limit: kind.name().to_owned(),
-                        amount_fen: c.amount,
-                        limit_fen: c.limit,
-                        channel,
-                    };
-                    self.record_batch_event(ev);
+                if let Err(e) = desk.acknowledge(session, kind) {
+                    self.session_error("error.journal_write", &e);
                 }
             }
-            BatchCommand::TestFirst(on) => v.test_first = Some(on),
+            BatchCommand::TestFirst(on) => desk.test_first = Some(on),
             BatchCommand::Review { from } => self.batch_review(from, ctx),
-            BatchCommand::Undo => self.run_step(|run, s| run.undo(s)),
-            BatchCommand::Pause => self.run_step(|run, s| run.pause(s, PauseReason::Operator)),
-            BatchCommand::Resume => self.run_step(|run, s| run.resume(s)),
+            BatchCommand::Undo => self.run_step(BatchDesk::undo),
+            BatchCommand::Pause => self.run_step(BatchDesk::pause),
+            BatchCommand::Resume => self.run_step(BatchDesk::resume),
             BatchCommand::CancelAll => {
-                self.run_step(|run, s| run.cancel_all(s));
-                if let Some(id) = self.state.batch.run.as_ref().map(|r| r.id.clone()) {
+                self.run_step(BatchDesk::cancel_all);
+                if let Some(id) = self.state.batch.desk.run.as_ref().map(|r| r.id.clone()) {
                     self.state
                         .shots
                         .request(ShotSubject::Batch(id), "batch_cancel_all");
@@ -119,7 +93,7 @@ impl App {
             }
             BatchCommand::ExportResults => self.export_batch_results(),
             BatchCommand::ExportEvidence => {
-                let Some(id) = v.run.as_ref().map(|r| r.id.clone()) else {
+                let Some(id) = desk.run.as_ref().map(|r| r.id.clone()) else {
                     return;
                 };
                 let result = super::apply::export_bundle(
@@ -131,18 +105,30 @@ impl App {
                 self.notify(super::apply::export_notice(result));
             }
             BatchCommand::Close => {
-                let done = v
-                    .run
-                    .as_ref()
-                    .is_none_or(|r| matches!(r.phase, RunPhase::Finished | RunPhase::Undone));
-                if done {
-                    v.run = None;
-                    v.batch = None;
-                    v.id = None;
-                    v.test_first = None;
+                if desk.close() {
                     v.fixing = None;
                 }
             }
+        }
+    }
+
+    /// Imports bytes into the desk; a bad file or a refused write changes
+    /// nothing and comes back as the notice to show.
+    fn load_batch(&mut self, bytes: &[u8], source: &str) -> Result<(), Notice> {
+        let Some(session) = self.session.as_mut() else {
+            return Ok(());
+        };
+        let v = &mut self.state.batch;
+        match v.desk.load(bytes, source, session) {
+            Ok(()) => {
+                v.fixing = None;
+                Ok(())
+            }
+            Err(LoadError::Import(e)) => {
+                Err(Notice::new(Level::Error, e.key()).arg("file", source))
+            }
+            Err(LoadError::Journal(e)) => Err(Notice::new(Level::Error, "error.journal_write")
+                .arg_said("error", |tr| e.describe(tr))),
         }
     }
 
@@ -168,9 +154,6 @@ impl App {
 
     /// Each frame: a file read on the worker is checked and loaded here.
     pub(super) fn poll_batch_import(&mut self) {
-        let Some(session) = self.session.as_mut() else {
-            return;
-        };
         let v = &mut self.state.batch;
         let Some(read) = v.importing.as_ref().map(|i| i.rx.try_recv()) else {
             return;
@@ -188,7 +171,7 @@ impl App {
         };
         let loaded = result
             .map_err(|e| read_notice(&e, &source, &self.state.tr))
-            .and_then(|bytes| v.load(&bytes, &source, session));
+            .and_then(|bytes| self.load_batch(&bytes, &source));
         if let Err(n) = loaded {
             self.notify(n);
         }
@@ -197,112 +180,74 @@ impl App {
     /// Runs one step of the batch run; a refused journal write is shown.
     fn run_step(
         &mut self,
-        f: impl FnOnce(&mut BatchRun, &mut Session) -> Result<(), SessionError>,
+        f: impl FnOnce(&mut BatchDesk, &mut Session) -> Result<(), SessionError>,
     ) {
-        let (Some(session), Some(run)) = (self.session.as_mut(), self.state.batch.run.as_mut())
-        else {
+        let Some(session) = self.session.as_mut() else {
             return;
         };
-        if let Err(e) = f(run, session) {
-            self.error("error.journal_write", e);
+        if let Err(e) = f(&mut self.state.batch.desk, session) {
+            self.session_error("error.journal_write", &e);
         }
     }
 
     /// The guarded confirmation for the whole batch: its total is the value,
     /// its count and cancellability are part of the risk.
     fn batch_review(&mut self, from: Option<egui::Rect>, ctx: &egui::Context) {
-        let Some(session) = self.session.as_ref() else {
-            return;
-        };
-        let v = &self.state.batch;
-        if v.run.is_some() || v.not_ready(session).is_some() {
-            return;
-        }
-        let (Some(id), Some(t), Some(profile)) =
-            (v.id.clone(), v.totals(session), v.profile(session))
-        else {
-            return;
-        };
-        let now = session.now();
-        let context = GuardContext {
-            face_value_fen: t.face_value.0,
-            cancel_window_s: profile.effective_window_ms().div_ceil(1000),
-            first_use: !session.ledger().ever_released(),
-            recent_releases_10min: session.recent_releases(),
-            code_pasted: false,
-            entry_ms: u64::MAX,
-            local_hour: session.local_hour(),
-            duplicate: false,
-            sensitivity: session.settings().sensitivity,
-            batch_count: (t.ok + t.warnings) as u32,
-        };
-        let (avoid, pointer_down) = avoid_rect(from, ctx);
-        let guard = BehaviourGuard::shown(&context, pointer_down);
-        let decided = Event::guard_decided(guard.plan(), context.sensitivity, Some(id.clone()));
-        if !self.record_batch_event(decided) {
-            return;
-        }
-        self.state.review = Some(ReviewStep::new(
-            Subject::Batch(id.clone()),
-            guard,
-            now,
-            avoid,
-            TypeToConfirm::Total(t.face_value),
-        ));
-        self.state.screen = Screen::BatchReview;
-        self.state
-            .shots
-            .request(ShotSubject::Batch(id), "batch_review");
-    }
-
-    /// The batch passed its confirmation: hold it, then release it.
-    pub(super) fn start_batch_run_confirmed(&mut self, id: &str) {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        let v = &mut self.state.batch;
-        let test_first = v.test_first(session);
-        let (Some(batch), Some(channel)) = (&v.batch, v.channel.clone()) else {
+        let (avoid, pointer_down) = avoid_rect(from, ctx);
+        let st = &mut self.state;
+        match st.batch.desk.show_confirmation(session, pointer_down) {
+            Ok(Some(c)) => {
+                let id = c.subject.batch().unwrap_or_default().to_owned();
+                st.review = Some(ReviewStep::new(c, avoid));
+                st.screen = Screen::BatchReview;
+                st.shots.request(ShotSubject::Batch(id), "batch_review");
+            }
+            Ok(None) => {}
+            Err(e) => self.session_error("error.journal_write", &e),
+        }
+    }
+
+    /// The batch passed its confirmation: hold it, then release it.
+    pub(super) fn start_batch_run(&mut self) {
+        let Some(session) = self.session.as_mut() else {
             return;
         };
-        match BatchRun::confirm(session, id, &channel, batch, test_first) {
-            Ok(run) => {
+        let st = &mut self.state;
+        st.review = None;
+        st.screen = Screen::Batch;
+        match st.batch.desk.start_run(session) {
+            Ok(()) => {
                 // The codes now live in the run only.
-                v.batch = None;
-                v.paste = Default::default();
-                v.fixing = None;
-                v.run = Some(run);
-                self.state
-                    .shots
-                    .request(ShotSubject::Batch(id.to_owned()), "batch_confirmed");
+                st.batch.paste = Default::default();
+                st.batch.fixing = None;
+                if let Some(id) = st.batch.desk.run.as_ref().map(|r| r.id.clone()) {
+                    st.shots.request(ShotSubject::Batch(id), "batch_confirmed");
+                }
             }
-            Err(e) => self.error("error.not_confirmed", e),
+            Err(e) => self.session_error("error.not_confirmed", &e),
         }
     }
 
     /// Each frame: release what is due; a manual hand-off's code goes to the clipboard.
     pub(super) fn advance_batch_run(&mut self) {
-        let (Some(session), Some(run)) = (self.session.as_mut(), self.state.batch.run.as_mut())
-        else {
+        let Some(session) = self.session.as_mut() else {
             return;
         };
-        let was = run.phase;
-        match run.advance(session) {
-            Ok(released) => {
-                let mut clipboard_failed = false;
-                for (_, _, code) in released {
-                    if let Some(code) = code.0
-                        && !self.clipboard.set_text(&code)
-                    {
-                        clipboard_failed = true;
-                    }
-                }
-                let phase = run.phase;
-                let id = run.id.clone();
+        let desk = &mut self.state.batch.desk;
+        match desk.advance(session) {
+            Ok(advanced) => {
+                let clipboard_failed = advanced
+                    .for_clipboard
+                    .iter()
+                    .any(|code| !self.clipboard.set_text(code));
                 if clipboard_failed {
                     self.notify(Notice::new(Level::Warning, "notice.clipboard_unavailable"));
                 }
-                if phase != was && matches!(phase, RunPhase::Finished | RunPhase::Paused(_)) {
+                let id = self.state.batch.desk.run.as_ref().map(|r| r.id.clone());
+                if let (Some(phase), Some(id)) = (advanced.now_finished_or_paused, id) {
                     let step = if phase == RunPhase::Finished {
                         "batch_finished"
                     } else {
@@ -311,12 +256,13 @@ impl App {
                     self.state.shots.request(ShotSubject::Batch(id), step);
                 }
             }
-            Err(e) => self.error("error.not_released", e),
+            Err(e) => self.session_error("error.not_released", &e),
         }
     }
 
     fn export_batch_results(&mut self) {
-        let (Some(session), Some(run)) = (self.session.as_ref(), self.state.batch.run.as_ref())
+        let (Some(session), Some(run)) =
+            (self.session.as_ref(), self.state.batch.desk.run.as_ref())
         else {
             return;
         };

@@ -3,7 +3,6 @@
 //! applied here like any other.
 
 use super::App;
-use crate::core::draft::Draft;
 use crate::core::order::Phase;
 use crate::ui::command::{DemoCommand, Level, Notice, Screen};
 use crate::ui::demo_player::{DemoPlayer, PlayerSees};
@@ -24,7 +23,7 @@ impl App {
             DemoCommand::SampleCard => {
                 // Obviously fake: DEMO-0000-0000-NNNN, a new one each time.
                 let n = session.ledger().orders().len() + 1;
-                let d = &mut self.state.draft;
+                let d = &mut self.state.order.draft;
                 *d.code_raw = format!("DEMO-0000-0000-{:04}", n % 10_000);
                 d.code_started = Some(session.now());
                 d.code_pasted = false;
@@ -45,7 +44,7 @@ impl App {
             DemoCommand::Switch(on) => self.switch_demo(on, ctx),
             DemoCommand::FillCard { card, face } => {
                 let now = session.now();
-                let d = &mut self.state.draft;
+                let d = &mut self.state.order.draft;
                 *d.code_raw = card;
                 d.code_pasted = false;
                 // As if typed by hand over a few seconds (not a fast paste).
@@ -56,7 +55,7 @@ impl App {
             }
             DemoCommand::ShowReviewAgain => {
                 if let (Screen::Review, Some(id)) =
-                    (self.state.screen, self.state.draft.order_id.clone())
+                    (self.state.screen, self.state.order.draft.order_id.clone())
                 {
                     self.show_review(&id, None, false);
                 }
@@ -75,17 +74,12 @@ impl App {
             return;
         };
         // A hold or a batch in progress lives only in this process.
-        let busy = self.state.batch.run.as_ref().is_some_and(|r| {
-            !matches!(
-                r.phase,
-                crate::core::batch::run::RunPhase::Finished
-                    | crate::core::batch::run::RunPhase::Undone
-            )
-        }) || session
-            .ledger()
-            .orders()
-            .iter()
-            .any(|o| o.phase == Phase::Holding);
+        let busy = self.state.batch.desk.busy()
+            || session
+                .ledger()
+                .orders()
+                .iter()
+                .any(|o| o.phase == Phase::Holding);
         if busy {
             self.notify(Notice::new(Level::Warning, "demo.switch_busy"));
             return;
@@ -140,11 +134,7 @@ impl App {
             Err(n) => self.failure = Some(n),
         }
         let st = &mut self.state;
-        st.draft = Draft {
-            channel: st.draft.channel.clone(),
-            ..Draft::default()
-        };
-        st.journaled = Default::default();
+        st.order.reset_keeping_channel();
         st.review = None;
         st.release_blocked = None;
         st.focus_order = None;
@@ -185,7 +175,7 @@ impl App {
         let Some(p) = st.demo_player.as_mut() else {
             return;
         };
-        if let Some(id) = st.draft.order_id.clone() {
+        if let Some(id) = st.order.draft.order_id.clone() {
             p.track_order(id);
         }
         let Some(session) = self.session.as_ref() else {

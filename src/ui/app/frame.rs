@@ -77,7 +77,7 @@ impl App {
                         out,
                     };
                     match st.screen {
-                        Screen::Entry => screens::entry::show(ui, &cx, &mut st.draft),
+                        Screen::Entry => screens::entry::show(ui, &cx, &mut st.order.draft),
                         Screen::Review => match &st.review {
                             Some(r) => screens::review::show(ui, &cx, r),
                             None => cx.send(Command::Navigate(Screen::Entry)),
@@ -85,7 +85,7 @@ impl App {
                         Screen::Hold => screens::hold::show(
                             ui,
                             &cx,
-                            st.draft.order_id.as_deref(),
+                            st.order.draft.order_id.as_deref(),
                             st.release_blocked.is_some(),
                         ),
                         Screen::Orders => screens::orders::show(

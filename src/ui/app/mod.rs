@@ -28,7 +28,7 @@ use super::review_step::ReviewStep;
 use super::screens::{batch::BatchForm, journal::JournalView, orders};
 use super::shots::Shots;
 use crate::core::clock::{ScaledClock, SharedClock};
-use crate::core::draft::Draft;
+use crate::core::flow::OrderFlow;
 use crate::core::session::{Paths, Session, SessionError};
 use crate::core::settings::Settings;
 use crate::i18n::{Lang, Texts};
@@ -60,16 +60,6 @@ pub struct AppConfig {
     pub demo: Option<Arc<ScaledClock>>,
 }
 
-/// Which entry steps were already journaled, so each is journaled once.
-#[derive(Debug, Default, Clone, PartialEq)]
-struct JournaledSteps {
-    channel: Option<String>,
-    code_fingerprint: Option<String>,
-    verification: bool,
-    face: Option<crate::core::money::Fen>,
-    face_retyped: bool,
-}
-
 /// The window's state: one field per part.
 struct State {
     tr: Texts,
@@ -78,8 +68,7 @@ struct State {
     screen: Screen,
     notices: Notices,
     /// The single order being entered (and, while it holds, being held).
-    draft: Draft,
-    journaled: JournaledSteps,
+    order: OrderFlow,
     /// The confirmation step on show (an order's or a batch's).
     review: Option<ReviewStep>,
     /// A hold whose release the journal refused: not retried until asked.
@@ -150,8 +139,7 @@ impl App {
                 lang_override: config.lang,
                 screen: Screen::Entry,
                 notices: Notices::default(),
-                draft: Draft::default(),
-                journaled: JournaledSteps::default(),
+                order: OrderFlow::default(),
                 review: None,
                 release_blocked: None,
                 focus_order: None,

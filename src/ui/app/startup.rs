@@ -47,7 +47,7 @@ pub(super) fn open_session(
 /// the orders list first when there are orders in play.
 pub(super) fn first_screen(app: &mut App, settings: &Settings) {
     let Some(s) = &app.session else { return };
-    app.state.draft.channel = settings
+    app.state.order.draft.channel = settings
         .last_channel
         .clone()
         .filter(|c| s.profile(c).is_some())

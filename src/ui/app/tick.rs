@@ -6,6 +6,7 @@ use super::{App, SWALLOWED_NOTE_MS};
 use crate::core::clock::ms_between;
 use crate::core::code::{Alphabet, check_code};
 use crate::core::event::Event;
+use crate::core::guard::ConfirmGuard;
 use crate::core::guard::Friction;
 use crate::core::order::Phase;
 use crate::ui::command::{Level, Notice};
@@ -161,7 +162,7 @@ impl App {
                 }
             }
         }
-        if let Some(d) = st.batch.run.as_ref().and_then(|r| r.next_deadline()) {
+        if let Some(d) = st.batch.desk.run.as_ref().and_then(|r| r.next_deadline()) {
             let left = ms_between(now, d);
             at(next_second_change(left).min(left.max(1)));
         }

@@ -4,6 +4,7 @@
 
 use crate::core::clock::ms_between;
 use crate::core::event::ReleaseMode;
+use crate::core::guard::ConfirmGuard;
 use crate::core::guard::eval::describe;
 use crate::core::guard::{Friction, GuardInput, Target};
 use crate::i18n::Texts;
@@ -15,8 +16,9 @@ use crate::ui::widgets;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
+use crate::core::flow::TypeToConfirm;
 use crate::ui::app::SWALLOWED_NOTE_MS;
-use crate::ui::review_step::{ReviewStep, TypeToConfirm};
+use crate::ui::review_step::ReviewStep;
 use crate::ui::style::{BACK_SIZE, CONFIRM_SIZE};
 
 pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {

@@ -5,16 +5,12 @@
 //! then review and release. The checks are the same as `cardguard batch
 //! check`; the release itself is in `batch_release.rs`.
 
-use crate::core::batch::limits::{Crossing, covered, crossings};
-use crate::core::batch::run::BatchRun;
-use crate::core::batch::{Batch, BatchRow, Status, Totals, import};
-use crate::core::event::Event;
-use crate::core::money::Fen;
+use crate::core::batch::desk::{BatchDesk, readiness};
+use crate::core::batch::{BatchRow, Status};
 use crate::core::safe_file::FileError;
 use crate::core::session::Session;
 use crate::i18n::Texts;
 use crate::ui::command::{BatchCommand, Command};
-use crate::ui::command::{Level, Notice};
 use crate::ui::style::{DANGER, OK, WARN};
 use crate::ui::view::{CommandSender, ViewCtx};
 use crate::ui::widgets::file_picker::FilePicker;
@@ -42,14 +38,13 @@ pub enum StatusFilter {
     Warnings,
 }
 
+/// The batch screens' state: the core's desk (the batch, its id, channel,
+/// test-card choice and run) and the form around it.
 #[derive(Default)]
 pub struct BatchForm {
+    pub desk: BatchDesk,
     pub paste: zeroize::Zeroizing<String>,
     pub path: String,
-    pub channel: Option<String>,
-    pub batch: Option<Batch>,
-    /// The journaled id of the current import.
-    pub id: Option<String>,
     pub filter: StatusFilter,
     /// Matches the masked code's visible characters, the row number or a reason.
     pub search: String,
@@ -59,9 +54,6 @@ pub struct BatchForm {
     pub reveal_paste: bool,
     /// The row being fixed: (source row, code text, face text).
     pub fixing: Option<(usize, zeroize::Zeroizing<String>, String)>,
-    /// None: the default (on for a channel's first batch).
-    pub test_first: Option<bool>,
-    pub run: Option<BatchRun>,
     pub picker: Option<FilePicker>,
     /// A chosen file being read on a worker thread (never on the UI thread:
     /// a FIFO or a slow disk must not freeze the window).
@@ -75,129 +67,9 @@ pub struct Importing {
 }
 
 impl BatchForm {
-    /// Imports bytes (a file or pasted text) and validates every row.
-    /// A bad file changes nothing: the previous batch stays.
-    pub fn load(
-        &mut self,
-        bytes: &[u8],
-        source: &str,
-        session: &mut Session,
-    ) -> Result<(), Notice> {
-        let batch =
-            import(bytes).map_err(|e| Notice::new(Level::Error, e.key()).arg("file", source))?;
-        self.batch = Some(batch);
-        self.fixing = None;
-        self.revalidate(session);
-        let id = session.new_batch_id();
-        let b = self.batch.as_ref().expect("just set");
-        let t = self.totals(session).unwrap_or_default();
-        let name = std::path::Path::new(source)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| source.to_owned());
-        let name = crate::core::code::mask_code_like_runs(&name);
-        session
-            .record(
-                None,
-                Event::BatchImported {
-                    batch: id.clone(),
-                    source: name,
-                    encoding: format!("{:?}", b.encoding).to_lowercase(),
-                    rows: t.rows,
-                    errors: t.errors,
-                    warnings: t.warnings,
-                },
-            )
-            .map_err(|e| Notice::new(Level::Error, "error.journal_write").arg("error", e))?;
-        self.id = Some(id);
-        Ok(())
-    }
-
-    pub fn revalidate(&mut self, session: &Session) {
-        let Some(profile) = self.profile(session).cloned() else {
-            return;
-        };
-        self.channel = Some(profile.id.clone());
-        if let Some(b) = &mut self.batch {
-            b.validate(&profile, session.fingerprint_key(), session.ledger());
-        }
-    }
-
-    pub fn profile<'a>(
-        &self,
-        session: &'a Session,
-    ) -> Option<&'a crate::core::profile::ChannelProfile> {
-        self.channel
-            .as_deref()
-            .or(session.settings().last_channel.as_deref())
-            .and_then(|c| session.profile(c))
-            .or(session.profiles().first())
-    }
-
-    pub fn totals(&self, session: &Session) -> Option<crate::core::batch::Totals> {
-        Some(self.batch.as_ref()?.totals(self.profile(session)?))
-    }
-
-    /// The thresholds this batch crosses now, each with whether it is acknowledged.
-    pub fn crossings(&self, session: &Session) -> Vec<(Crossing, bool)> {
-        self.totals(session)
-            .map(|t| self.crossings_for(session, t.face_value))
-            .unwrap_or_default()
-    }
-
-    /// The same, for totals already computed this frame.
-    fn crossings_for(&self, session: &Session, total: Fen) -> Vec<(Crossing, bool)> {
-        let (Some(id), Some(p)) = (&self.id, self.profile(session)) else {
-            return Vec::new();
-        };
-        let now = session.now();
-        let acks = session
-            .ledger()
-            .batch(id)
-            .map(|b| b.acks.clone())
-            .unwrap_or_default();
-        crossings(
-            session.settings(),
-            session.ledger(),
-            &p.id,
-            total,
-            now,
-            session.clock().offset_at(now),
-        )
-        .into_iter()
-        .map(|c| {
-            let ok = covered(&c, &acks);
-            (c, ok)
-        })
-        .collect()
-    }
-
-    /// What a screenshot of the batch screen is evidence of: the batch
-    /// being released, else the one imported.
-    pub fn subject(&self) -> Option<&str> {
-        self.run
-            .as_ref()
-            .map(|r| r.id.as_str())
-            .or(self.id.as_deref())
-    }
-
-    /// Whether the test-card option is on (by default for a channel's first batch).
-    pub fn test_first(&self, session: &Session) -> bool {
-        self.test_first.unwrap_or_else(|| {
-            self.profile(session)
-                .is_some_and(|p| !session.ledger().channel_used(&p.id))
-        })
-    }
-
-    /// Why the batch cannot go to review yet (an i18n key), if it cannot.
-    pub fn not_ready(&self, session: &Session) -> Option<&'static str> {
-        let t = self.totals(session)?;
-        readiness(&t, &self.crossings_for(session, t.face_value))
-    }
-
     /// The rows to show, filtered and sorted.
     fn visible(&self, tr: &Texts) -> Vec<usize> {
-        let Some(b) = &self.batch else {
+        let Some(b) = &self.desk.batch else {
             return Vec::new();
         };
         let needle = self.search.trim().to_lowercase();
@@ -242,19 +114,6 @@ impl BatchForm {
     }
 }
 
-/// Why a batch with these totals and crossings cannot go to review, if it cannot.
-fn readiness(t: &Totals, crossings: &[(Crossing, bool)]) -> Option<&'static str> {
-    if t.rows == 0 {
-        Some("batch.not_ready_empty")
-    } else if t.errors > 0 {
-        Some("batch.not_ready")
-    } else if crossings.iter().any(|(_, ok)| !ok) {
-        Some("batch.not_ready_ack")
-    } else {
-        None
-    }
-}
-
 /// Search in what the table shows (never in the unmasked code).
 fn row_matches(r: &BatchRow, needle: &str, tr: &Texts) -> bool {
     r.row.to_string() == needle
@@ -270,7 +129,7 @@ pub mod release;
 
 pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
     let (tr, session, out) = (cx.tr, cx.session, cx.out);
-    if let Some(run) = &v.run {
+    if let Some(run) = &v.desk.run {
         release::run_panel(ui, cx, run);
         return;
     }
@@ -280,7 +139,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
     ui.add_space(6.0);
 
     // Channel.
-    let current = v.profile(session);
+    let current = v.desk.profile(session);
     let l = ui.label(tr.get("entry.channel"));
     egui::ComboBox::from_id_salt("batch_channel")
         .selected_text(
@@ -371,7 +230,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
         out.send(cmd(BatchCommand::ImportPaste));
     }
 
-    let Some(t) = v.totals(session) else { return };
+    let Some(t) = v.desk.totals(session) else {
+        return;
+    };
     ui.separator();
     ui.label(
         RichText::new(tr.fmt(
@@ -415,7 +276,7 @@ fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchForm, out: &CommandSender) 
             .labelled_by(l.id);
     });
     let shown = v.visible(tr);
-    let Some(batch) = &v.batch else { return };
+    let Some(batch) = &v.desk.batch else { return };
     // Column headers sort (a second click reverses): the table's own view.
     let mut sort_by = None;
     ui.horizontal(|ui| {
@@ -558,8 +419,8 @@ fn release_box(
 ) {
     ui.add_space(6.0);
     // Computed once a frame: each scans the rows or the ledger.
-    let crossings = v.crossings_for(session, t.face_value);
-    let profile = v.profile(session);
+    let crossings = v.desk.crossings_for(session, t.face_value);
+    let profile = v.desk.profile(session);
     let channel = profile
         .map(|p| p.name.get(tr.lang()).to_owned())
         .unwrap_or_default();
@@ -597,7 +458,7 @@ fn release_box(
                 }
             });
     }
-    let smallest = v.batch.as_ref().and_then(|b| {
+    let smallest = v.desk.batch.as_ref().and_then(|b| {
         b.rows
             .iter()
             .filter(|r| r.status != Status::Error)
@@ -609,7 +470,7 @@ fn release_box(
         if first_on_channel {
             ui.label(RichText::new(tr.get("batch.first_on_channel")).color(WARN));
         }
-        let mut test_first = v.test_first.unwrap_or(first_on_channel);
+        let mut test_first = v.desk.test_first.unwrap_or(first_on_channel);
         if ui
             .checkbox(
                 &mut test_first,

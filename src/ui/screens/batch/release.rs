@@ -23,8 +23,8 @@ use eframe::egui::{self, RichText};
 pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, v: &BatchForm, r: &ReviewStep) {
     let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     let (Some(t), Some(profile)) = (
-        v.totals(session),
-        v.channel.as_deref().and_then(|c| session.profile(c)),
+        v.desk.totals(session),
+        v.desk.channel.as_deref().and_then(|c| session.profile(c)),
     ) else {
         out.send(Command::Navigate(Screen::Batch));
         return;
@@ -61,7 +61,7 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, v: &BatchForm, r: &ReviewStep) {
                     &[("n", &session.settings().hold_s)],
                 ),
             );
-            if v.test_first(session) {
+            if v.desk.test_first(session) {
                 widgets::row(
                     ui,
                     tr.get("batch_review.test"),
@@ -83,7 +83,8 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, v: &BatchForm, r: &ReviewStep) {
                 );
             } else {
                 let fees = crate::core::money::Fen(
-                    v.batch
+                    v.desk
+                        .batch
                         .as_ref()
                         .map(|b| {
                             b.rows
