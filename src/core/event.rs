@@ -250,7 +250,7 @@ impl Event {
                 super::guard::Friction::HoldMs(ms) => Some(ms),
                 _ => None,
             },
-            reasons: plan.reasons.iter().map(|r| r.key.to_owned()).collect(),
+            reasons: plan.reasons.iter().map(|r| r.key().to_owned()).collect(),
             sensitivity: sensitivity.name().to_owned(),
             batch,
         }

@@ -1187,7 +1187,7 @@ impl App {
                 };
                 let event = Event::ConfirmSwallowed {
                     at_ms: at,
-                    reason: reason.key.to_owned(),
+                    reason: reason.key().to_owned(),
                     batch: batch.clone(),
                 };
                 r.swallowed = Some((reason, now));

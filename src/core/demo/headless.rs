@@ -325,7 +325,7 @@ impl Runner {
                     Some(&id),
                     Event::ConfirmSwallowed {
                         at_ms: at,
-                        reason: reason.key.to_owned(),
+                        reason: reason.key().to_owned(),
                         batch: None,
                     },
                 )?;
