@@ -16,6 +16,7 @@ use crate::core::guard::{
 use crate::core::money::Fen;
 use crate::core::order::Phase;
 use crate::core::profile::ChannelProfile;
+use crate::core::screenshot::ShotStep;
 use crate::core::session::{Paths, Session, SessionError, StartupNote};
 use crate::core::settings::Settings;
 use crate::i18n::{Lang, Texts};
@@ -883,12 +884,7 @@ impl App {
             }
             Command::TakeScreenshot => {
                 let subject = self.screen_subject();
-                // A batch's bundle picks its screenshots by a `batch_` step.
-                let step = if subject.batch().is_some() {
-                    "batch_manual"
-                } else {
-                    "manual"
-                };
+                let step = ShotStep::manual(subject.batch().is_some());
                 self.shots.request(subject, step);
             }
             Command::TypedLast4(text) => {
@@ -909,10 +905,10 @@ impl App {
                     self.session_error("error.journal_write", &e);
                 }
             }
-            Command::Cancel(id) => match session
-                .cancel(&id)
-                .inspect(|_| self.shots.request_order(id.clone(), "cancel_requested"))
-            {
+            Command::Cancel(id) => match session.cancel(&id).inspect(|_| {
+                self.shots
+                    .request_order(id.clone(), ShotStep::CancelRequested)
+            }) {
                 Ok(Event::Cancelled { fee_fen }) => self.notices.push(
                     Notice::new(Level::Info, "notice.cancelled")
                         .arg("order", &id)
@@ -1128,7 +1124,7 @@ impl App {
         ));
         self.screen = Screen::Review;
         self.journal_step(decided);
-        self.shots.request_order(order_id, "review");
+        self.shots.request_order(order_id, ShotStep::Review);
     }
 
     /// Everything the guard weighs about this order (see `Session::guard_context`).
@@ -1172,11 +1168,11 @@ impl App {
                     Ok(()) => {
                         self.review = None;
                         self.screen = Screen::Hold;
-                        self.shots.request_order(id, "confirmed");
+                        self.shots.request_order(id, ShotStep::Confirmed);
                     }
                     Err(e) => {
                         self.session_error("error.not_confirmed", &e);
-                        self.shots.request_order(id, "confirm_blocked");
+                        self.shots.request_order(id, ShotStep::ConfirmBlocked);
                     }
                 }
             }
@@ -1253,7 +1249,7 @@ impl App {
         };
         for (id, event) in &caught_up.applied {
             if matches!(event, Event::WindowClosed { .. }) {
-                self.shots.request_order(id.clone(), "window_closed");
+                self.shots.request_order(id.clone(), ShotStep::WindowClosed);
             }
         }
         for id in caught_up.holds_due {
@@ -1311,7 +1307,7 @@ impl App {
                 self.session_error("error.not_released", &e);
                 self.release_blocked = Some(id.to_owned());
                 self.screen = Screen::Hold;
-                self.shots.request_order(id, "release_blocked");
+                self.shots.request_order(id, ShotStep::ReleaseBlocked);
             }
         }
     }
@@ -1324,7 +1320,7 @@ impl App {
         };
         self.journaled = JournaledSteps::default();
         self.focus_order = Some(id.to_owned());
-        self.shots.request_order(id, "released");
+        self.shots.request_order(id, ShotStep::Released);
         self.screen = Screen::Orders;
     }
 
@@ -1394,12 +1390,12 @@ impl App {
                         width: saved.width,
                         height: saved.height,
                         sha256: saved.sha256,
-                        step: request.step.to_owned(),
+                        step: request.step.as_str().to_owned(),
                         batch: request.subject.batch().map(str::to_owned),
                     };
                     if let Err(e) = session.record(request.subject.order(), event) {
                         self.session_error("error.journal_write", &e);
-                    } else if request.step.ends_with("manual") {
+                    } else if request.step.is_manual() {
                         self.notices.push(
                             Notice::new(Level::Info, "notice.screenshot_saved")
                                 .arg("path", saved.path),

@@ -16,6 +16,7 @@ use crate::core::event::Event;
 use crate::core::guard::{BehaviourGuard, GuardContext};
 use crate::core::money::Fen;
 use crate::core::safe_file::{FileError, Links, read_capped};
+use crate::core::screenshot::ShotStep;
 use crate::core::session::Session;
 use crate::i18n::Texts;
 use chrono::{DateTime, Utc};
@@ -404,7 +405,7 @@ pub fn apply(app: &mut App, c: BatchCommand, ctx: &egui::Context) {
             run_step(app, |run, s| run.cancel_all(s));
             if let Some(id) = app.batch_view.run.as_ref().map(|r| r.id.clone()) {
                 app.shots
-                    .request(ShotSubject::Batch(id), "batch_cancel_all");
+                    .request(ShotSubject::Batch(id), ShotStep::BatchCancelAll);
             }
         }
         BatchCommand::ExportResults => export_results(app),
@@ -530,7 +531,8 @@ fn review(app: &mut App, from: Option<egui::Rect>, ctx: &egui::Context) {
         TypeToConfirm::Total(t.face_value),
     ));
     app.screen = Screen::BatchReview;
-    app.shots.request(ShotSubject::Batch(id), "batch_review");
+    app.shots
+        .request(ShotSubject::Batch(id), ShotStep::BatchReview);
 }
 
 /// Called when the batch's confirmation passed.
@@ -551,7 +553,7 @@ pub fn start_run(app: &mut App, id: &str) {
             v.fixing = None;
             v.run = Some(run);
             app.shots
-                .request(ShotSubject::Batch(id.to_owned()), "batch_confirmed");
+                .request(ShotSubject::Batch(id.to_owned()), ShotStep::BatchConfirmed);
         }
         Err(e) => app.error("error.not_confirmed", e),
     }
@@ -576,9 +578,9 @@ pub fn advance_run(app: &mut App) {
             let phase = run.phase;
             if phase != was && matches!(phase, RunPhase::Finished | RunPhase::Paused(_)) {
                 let step = if phase == RunPhase::Finished {
-                    "batch_finished"
+                    ShotStep::BatchFinished
                 } else {
-                    "batch_paused"
+                    ShotStep::BatchPaused
                 };
                 let id = run.id.clone();
                 app.shots.request(ShotSubject::Batch(id), step);
