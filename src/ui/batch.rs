@@ -131,7 +131,7 @@ impl BatchView {
                 Event::BatchImported {
                     batch: id.clone(),
                     source: name,
-                    encoding: format!("{:?}", b.encoding).to_lowercase(),
+                    encoding: b.encoding.name().to_owned(),
                     rows: t.rows,
                     errors: t.errors,
                     warnings: t.warnings,

@@ -118,6 +118,19 @@ pub enum Encoding {
     Gb18030,
 }
 
+impl Encoding {
+    /// As journaled (`batch_imported.encoding`): the words the lower-cased
+    /// Debug name wrote before, kept so old journals read alike.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf8",
+            Encoding::Utf8Bom => "utf8bom",
+            Encoding::Utf16 => "utf16",
+            Encoding::Gb18030 => "gb18030",
+        }
+    }
+}
+
 /// Decodes file bytes to text.
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), ImportError> {
     if bytes.len() > MAX_BYTES {
@@ -476,6 +489,20 @@ mod tests {
             &Ledger::default(),
         );
         b
+    }
+
+    #[test]
+    fn encodings_keep_their_journal_names() {
+        let all = [
+            Encoding::Utf8,
+            Encoding::Utf8Bom,
+            Encoding::Utf16,
+            Encoding::Gb18030,
+        ];
+        assert_eq!(
+            all.map(Encoding::name),
+            ["utf8", "utf8bom", "utf16", "gb18030"]
+        );
     }
 
     #[test]

@@ -91,6 +91,19 @@ pub enum RiskLevel {
     VeryHigh,
 }
 
+impl RiskLevel {
+    /// As journaled (`guard_decided.level`); "veryhigh" is what the
+    /// lower-cased Debug name wrote before, kept so old journals read alike.
+    pub fn name(self) -> &'static str {
+        match self {
+            RiskLevel::Low => "low",
+            RiskLevel::Medium => "medium",
+            RiskLevel::High => "high",
+            RiskLevel::VeryHigh => "veryhigh",
+        }
+    }
+}
+
 /// Every threshold, for the standard sensitivity (dwells scale with it).
 #[derive(Debug, Clone, Copy)]
 pub struct Thresholds;
@@ -843,6 +856,26 @@ mod tests {
         g.observe(7_000, GuardInput::Typed { matches: true });
         assert!(g.view(8_000).armed);
         assert_eq!(click(&mut g, 8_000, 8_100), Verdict::Confirmed);
+    }
+
+    #[test]
+    fn journal_names_of_levels_and_sensitivities_are_pinned() {
+        let levels = [
+            RiskLevel::Low,
+            RiskLevel::Medium,
+            RiskLevel::High,
+            RiskLevel::VeryHigh,
+        ];
+        assert_eq!(
+            levels.map(RiskLevel::name),
+            ["low", "medium", "high", "veryhigh"]
+        );
+        assert_eq!(
+            Sensitivity::ALL.map(Sensitivity::name),
+            ["relaxed", "standard", "strict"]
+        );
+        let frictions = [Friction::None, Friction::HoldMs(1), Friction::TypeToConfirm];
+        assert_eq!(frictions.map(Friction::name), ["none", "hold", "type"]);
     }
 
     #[test]
