@@ -222,15 +222,15 @@ impl Ledger {
         to: DateTime<Utc>,
         channel: Option<&str>,
     ) -> Fen {
-        Fen(self
-            .orders
+        self.orders
             .iter()
             .filter(|o| o.released_at.is_some_and(|r| r >= from && r < to))
             .filter(|o| o.phase != Phase::Cancelled)
             .filter(|o| channel.is_none_or(|c| o.channel == c))
             // A face value below zero (only a forged journal has one) must
             // not take room off the day's limits.
-            .fold(0i64, |sum, o| sum.saturating_add(o.face_value.0.max(0))))
+            .map(|o| o.face_value.max(Fen::ZERO))
+            .sum()
     }
 
     /// Whether any order was ever released on this channel.

@@ -97,9 +97,7 @@ impl ChannelProfile {
 
     /// Face value × discount − service fee, never below zero.
     pub fn payout(&self, face: Fen) -> Fen {
-        face.times_bp(self.discount_bp)
-            .saturating_sub(Fen(self.service_fee_fen))
-            .max(Fen::ZERO)
+        (face.times_bp(self.discount_bp) - Fen(self.service_fee_fen)).max(Fen::ZERO)
     }
 
     pub fn cancel_fee(&self, face: Fen) -> Fen {

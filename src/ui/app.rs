@@ -838,7 +838,7 @@ impl App {
                 // As if typed by hand over a few seconds (not a fast paste).
                 self.draft.code_started = Some(session.now() - chrono::Duration::seconds(12));
                 self.draft.face_value = Some(face);
-                self.draft.face_retyped_raw = format!("{}", face.0 / 100);
+                self.draft.face_retyped_raw = face.yuan_input_text();
                 self.draft.duplicate_ack = false;
             }
             Command::DemoShowReviewAgain => {

@@ -455,9 +455,9 @@ impl Batch {
             if r.status != Status::Error
                 && let Some(f) = r.face_value
             {
-                t.face_value = t.face_value.saturating_add(f);
-                t.payout = t.payout.saturating_add(profile.payout(f));
-                t.service_fees = t.service_fees.saturating_add(Fen(profile.service_fee_fen));
+                t.face_value += f;
+                t.payout += profile.payout(f);
+                t.service_fees += Fen(profile.service_fee_fen);
             }
         }
         t
