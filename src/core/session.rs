@@ -400,15 +400,6 @@ impl Session {
         self.key.fingerprint(secret.expose())
     }
 
-    pub fn channel(&self) -> Box<dyn Channel> {
-        match self.settings.release_mode {
-            ReleaseMode::Simulated => Box::new(SimulatedChannel),
-            ReleaseMode::Manual => Box::new(ManualHandoff {
-                clipboard_s: self.settings.clipboard_clear_s,
-            }),
-        }
-    }
-
     fn order_and_profile(&self, id: &str) -> Result<(Order, ChannelProfile), SessionError> {
         let o = self
             .ledger
