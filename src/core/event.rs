@@ -238,6 +238,25 @@ impl Event {
         serde_json::from_value(serde_json::json!({ "kind": kind, "data": data })).ok()
     }
 
+    /// The settings as journaled when one that is journaled changed.
+    pub fn settings_changed(s: &super::settings::Settings) -> Event {
+        Event::SettingsChanged {
+            hold_s: s.hold_s,
+            retype_threshold_fen: s.retype_threshold_fen,
+            clipboard_clear_s: s.clipboard_clear_s,
+            release_mode: s.release_mode,
+            sensitivity: s.sensitivity.name().to_owned(),
+            language: s
+                .language
+                .map(|l| l.code().to_owned())
+                .unwrap_or_else(|| "system".into()),
+            batch_limit_fen: s.batch_limit_fen,
+            daily_limit_fen: s.daily_limit_fen,
+            channel_daily_cap_fen: s.channel_daily_cap_fen,
+            channel_caps: s.channel_caps.clone(),
+        }
+    }
+
     /// The guard's decision as journaled when a confirmation step shows.
     pub fn guard_decided(
         plan: &super::guard::behaviour::Plan,
