@@ -58,7 +58,16 @@ fn journal_with_screenshots(dir: &Path) -> Vec<String> {
         if i % 3 == 0 {
             let px = vec![(i * 40) as u8; 4 * 32 * 16];
             let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
-            let saved = screenshot::save(dir, &px, 32, 16, at, Some(&id), "review").unwrap();
+            let saved = screenshot::save(
+                dir,
+                &px,
+                32,
+                16,
+                at,
+                Some(&id),
+                screenshot::ShotStep::Review,
+            )
+            .unwrap();
             shots.push(saved.path.clone());
             s.record(
                 Some(&id),

@@ -6,6 +6,7 @@
 
 mod common;
 use cardguard::core::clock::ManualClock;
+use cardguard::core::screenshot::ShotStep;
 use cardguard::core::session::{Paths, Session, SessionError, StartupNote};
 use cardguard::i18n::Lang;
 use common::*;
@@ -74,8 +75,9 @@ fn a_linked_screenshots_folder_is_refused_and_nothing_is_written_there() {
     std::os::unix::fs::symlink(outside.path(), rig.dir.path().join("screenshots")).unwrap();
     let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00+08:00").unwrap();
     let rgba = vec![255u8; 4 * 4 * 4];
-    let e = cardguard::core::screenshot::save(rig.dir.path(), &rgba, 4, 4, at, None, "manual")
-        .unwrap_err();
+    let e =
+        cardguard::core::screenshot::save(rig.dir.path(), &rgba, 4, 4, at, None, ShotStep::Manual)
+            .unwrap_err();
     assert!(e.to_string().contains("symbolic link"), "{e}");
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 
@@ -84,7 +86,8 @@ fn a_linked_screenshots_folder_is_refused_and_nothing_is_written_there() {
     std::fs::create_dir(rig.dir.path().join("screenshots")).unwrap();
     std::os::unix::fs::symlink(outside.path(), rig.dir.path().join("screenshots/2026-11")).unwrap();
     assert!(
-        cardguard::core::screenshot::save(rig.dir.path(), &rgba, 4, 4, at, None, "manual").is_err()
+        cardguard::core::screenshot::save(rig.dir.path(), &rgba, 4, 4, at, None, ShotStep::Manual)
+            .is_err()
     );
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
@@ -127,7 +130,8 @@ fn umask_000_still_gives_private_files_and_folders() {
     let old = unsafe { libc::umask(0) };
     let s = open(&dir);
     let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00+08:00").unwrap();
-    let shot = cardguard::core::screenshot::save(&dir, &[0u8; 16], 2, 2, at, None, "manual");
+    let shot =
+        cardguard::core::screenshot::save(&dir, &[0u8; 16], 2, 2, at, None, ShotStep::Manual);
     unsafe { libc::umask(old) };
     let s = s.unwrap();
     let shot = shot.unwrap();

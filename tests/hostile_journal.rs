@@ -124,7 +124,16 @@ fn with_shots(dir: &Path, paths: &[(&str, &str)]) -> String {
     )
     .unwrap();
     let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
-    let saved = screenshot::save(dir, &[9u8; 4 * 8 * 4], 8, 4, at, Some(ORDER), "review").unwrap();
+    let saved = screenshot::save(
+        dir,
+        &[9u8; 4 * 8 * 4],
+        8,
+        4,
+        at,
+        Some(ORDER),
+        screenshot::ShotStep::Review,
+    )
+    .unwrap();
     s.record(Some(ORDER), shot_event(&saved.path, &saved.sha256))
         .unwrap();
     for (p, sha) in paths {

@@ -4,6 +4,7 @@
 
 mod common;
 use cardguard::core::journal::{GENESIS, JOURNAL_FILE, render_line};
+use cardguard::core::screenshot::ShotStep;
 use cardguard::i18n::Lang;
 use common::*;
 use egui_kittest::kittest::Queryable;
@@ -190,7 +191,8 @@ fn hostile_screenshot_paths_never_stall_the_viewer() {
         let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
         let px = vec![200u8; 4 * 8 * 4];
         let real =
-            cardguard::core::screenshot::save(dir, &px, 8, 4, at, Some("CG-V"), "ok").unwrap();
+            cardguard::core::screenshot::save(dir, &px, 8, 4, at, Some("CG-V"), ShotStep::Review)
+                .unwrap();
         let fifo = "screenshots/2026-11/pipe.png";
         let c = std::ffi::CString::new(dir.join(fifo).to_str().unwrap()).unwrap();
         // SAFETY: a valid C string for the duration of the call.

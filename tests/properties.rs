@@ -86,11 +86,20 @@ proptest! {
         prop_assert_eq!(parse_yuan(&text), Ok(Fen(fen)));
     }
 
+    /// What a field or the demo types for an amount reads back exactly,
+    /// cents included (it used to be `fen / 100`, dropping them).
+    #[test]
+    fn money_input_text_round_trips(fen in 0i64..=MAX_YUAN * 100) {
+        let text = Fen(fen).yuan_input_text();
+        prop_assert_eq!(parse_yuan(&text), Ok(Fen(fen)), "{}", text);
+    }
+
     #[test]
     fn money_arithmetic_never_overflows(a in any::<i64>(), b in any::<i64>(), bp in any::<u32>()) {
         let _ = Fen(a).times_bp(bp);
-        let _ = Fen(a).saturating_add(Fen(b));
-        let _ = Fen(a).saturating_sub(Fen(b));
+        prop_assert_eq!(Fen(a) + Fen(b), Fen(a.saturating_add(b)));
+        prop_assert_eq!(Fen(a) - Fen(b), Fen(a.saturating_sub(b)));
+        prop_assert_eq!([Fen(a), Fen(b)].iter().sum::<Fen>(), Fen(a.saturating_add(b)));
         let _ = Fen(a).to_string();
         for p in builtin_profiles() {
             let _ = p.payout(Fen(a));

@@ -505,7 +505,7 @@ mod tests {
 
     #[test]
     fn a_code_check_never_debug_prints_the_code() {
-        let c = check_code("QW23-ER45-TY67-UI89", &full());
+        let c = check_code("QW23-ER45-TY67-UI89", &Alphabet::full());
         assert!(c.secret().is_some());
         let shown = format!("{c:?}");
         assert!(
@@ -513,10 +513,6 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("UI89"), "only the last four: {shown}");
-    }
-
-    fn full() -> Alphabet {
-        Alphabet::full()
     }
 
     #[test]
@@ -527,7 +523,7 @@ mod tests {
             "ABCD-1234-EFGH-5678",
             " abcd-1234 EFGH5678 ",
         ] {
-            let c = check_code(raw, &full());
+            let c = check_code(raw, &Alphabet::full());
             assert_eq!(c.normalized, "ABCD1234EFGH5678", "{raw}");
             assert!(c.secret().is_some(), "{raw}");
         }
@@ -535,7 +531,7 @@ mod tests {
 
     #[test]
     fn folds_full_width_ime_input() {
-        let c = check_code("ＡＢＣＤ１２３４ｅｆｇｈ　５６７８", &full());
+        let c = check_code("ＡＢＣＤ１２３４ｅｆｇｈ　５６７８", &Alphabet::full());
         assert_eq!(c.normalized, "ABCD1234EFGH5678");
         assert!(c.problem.is_none());
     }
@@ -544,7 +540,7 @@ mod tests {
     fn strips_zero_width_and_bidi_characters() {
         let c = check_code(
             "\u{FEFF}AB\u{200B}CD1234\u{200D}EFGH\u{2066}5678\u{00AD}",
-            &full(),
+            &Alphabet::full(),
         );
         assert_eq!(c.normalized, "ABCD1234EFGH5678");
         assert!(c.problem.is_none());
@@ -552,7 +548,7 @@ mod tests {
 
     #[test]
     fn rejects_other_characters_naming_character_and_position() {
-        let c = check_code("ABCD12é4EFGH5678", &full());
+        let c = check_code("ABCD12é4EFGH5678", &Alphabet::full());
         assert_eq!(
             c.problem,
             Some(CodeProblem::InvalidChar {
@@ -560,7 +556,7 @@ mod tests {
                 position: 7
             })
         );
-        let c = check_code("AB😀CD", &full());
+        let c = check_code("AB😀CD", &Alphabet::full());
         assert_eq!(
             c.problem,
             Some(CodeProblem::InvalidChar {
@@ -568,7 +564,7 @@ mod tests {
                 position: 3
             })
         );
-        let c = check_code("AB\u{7}C", &full());
+        let c = check_code("AB\u{7}C", &Alphabet::full());
         assert_eq!(
             c.problem,
             Some(CodeProblem::InvalidChar {
@@ -581,33 +577,36 @@ mod tests {
 
     #[test]
     fn reports_length_problems() {
-        assert_eq!(check_code("", &full()).problem, Some(CodeProblem::Empty));
         assert_eq!(
-            check_code(" \u{200B} ", &full()).problem,
+            check_code("", &Alphabet::full()).problem,
             Some(CodeProblem::Empty)
         );
         assert_eq!(
-            check_code("ABCD", &full()).problem,
+            check_code(" \u{200B} ", &Alphabet::full()).problem,
+            Some(CodeProblem::Empty)
+        );
+        assert_eq!(
+            check_code("ABCD", &Alphabet::full()).problem,
             Some(CodeProblem::TooShort { have: 4 })
         );
         assert_eq!(
-            check_code("ABCD1234EFGH56789", &full()).problem,
+            check_code("ABCD1234EFGH56789", &Alphabet::full()).problem,
             Some(CodeProblem::TooLong { have: 17 })
         );
     }
 
     #[test]
     fn several_codes_point_to_batch_mode() {
-        let c = check_code("ABCD1234EFGH5678\nZZZZ1111YYYY2222", &full());
+        let c = check_code("ABCD1234EFGH5678\nZZZZ1111YYYY2222", &Alphabet::full());
         assert_eq!(c.problem, Some(CodeProblem::SeveralCodes { count: 2 }));
-        let c = check_code("ABCD1234EFGH5678ZZZZ1111YYYY2222AAAA", &full());
+        let c = check_code("ABCD1234EFGH5678ZZZZ1111YYYY2222AAAA", &Alphabet::full());
         assert_eq!(c.problem, Some(CodeProblem::SeveralCodes { count: 2 }));
         assert!(c.secret().is_none());
     }
 
     #[test]
     fn confusables_only_when_alphabet_has_both() {
-        let c = check_code("O0IL SB58 AAAA AAAA", &full());
+        let c = check_code("O0IL SB58 AAAA AAAA", &Alphabet::full());
         let positions: Vec<usize> = c.confusables.iter().map(|c| c.position).collect();
         assert_eq!(positions, vec![1, 2, 3, 4, 5, 6, 7, 8]);
         let no_letters = Alphabet::new("0123456789").unwrap();
@@ -638,7 +637,9 @@ mod tests {
         assert_eq!(mask("ABCD1234EFGH7F3K"), "•••• •••• •••• 7F3K");
         assert_eq!(mask("ABCD12"), "•••• ••");
         assert_eq!(group("ABCD1234EFGH7F3K"), "ABCD 1234 EFGH 7F3K");
-        let s = check_code("ABCD1234EFGH7F3K", &full()).secret().unwrap();
+        let s = check_code("ABCD1234EFGH7F3K", &Alphabet::full())
+            .secret()
+            .unwrap();
         assert_eq!(format!("{s:?}"), "CardSecret(•••• •••• •••• 7F3K)");
         assert_eq!(s.to_string(), "•••• •••• •••• 7F3K");
         assert_eq!(s.last4(), "7F3K");

@@ -2,9 +2,7 @@
 //! Holds the raw inputs exactly as typed (so nothing is ever lost) and
 //! works out what is missing, what looks risky, and the payout preview.
 
-use super::code::{
-    CardSecret, CodeCheck, VerificationCode, VerificationProblem, check_code, check_verification,
-};
+use super::code::{CardSecret, CodeCheck, VerificationProblem, check_code, check_verification};
 use super::money::{AmountProblem, Fen, parse_yuan};
 use super::profile::ChannelProfile;
 use zeroize::Zeroizing;
@@ -100,10 +98,6 @@ impl Draft {
 
     pub fn secret(&self, profile: &ChannelProfile) -> Option<CardSecret> {
         check_code(&self.code_raw, &profile.alphabet()).secret()
-    }
-
-    pub fn verification(&self) -> Option<VerificationCode> {
-        check_verification(&self.verification_raw).ok()
     }
 }
 

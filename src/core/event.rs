@@ -6,12 +6,15 @@ use super::money::Fen;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// Journaled and saved in settings by these exact words (spelled out, so
+/// renaming a variant changes neither).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum ReleaseMode {
     /// The built-in simulated channel (default; demos and tests).
+    #[serde(rename = "simulated")]
     Simulated,
     /// The user submits on the real platform; we time the window.
+    #[serde(rename = "manual")]
     Manual,
 }
 
@@ -235,6 +238,25 @@ impl Event {
         serde_json::from_value(serde_json::json!({ "kind": kind, "data": data })).ok()
     }
 
+    /// The settings as journaled when one that is journaled changed.
+    pub fn settings_changed(s: &super::settings::Settings) -> Event {
+        Event::SettingsChanged {
+            hold_s: s.hold_s,
+            retype_threshold_fen: s.retype_threshold_fen,
+            clipboard_clear_s: s.clipboard_clear_s,
+            release_mode: s.release_mode,
+            sensitivity: s.sensitivity.name().to_owned(),
+            language: s
+                .language
+                .map(|l| l.code().to_owned())
+                .unwrap_or_else(|| "system".into()),
+            batch_limit_fen: s.batch_limit_fen,
+            daily_limit_fen: s.daily_limit_fen,
+            channel_daily_cap_fen: s.channel_daily_cap_fen,
+            channel_caps: s.channel_caps.clone(),
+        }
+    }
+
     /// The guard's decision as journaled when a confirmation step shows.
     pub fn guard_decided(
         plan: &super::guard::behaviour::Plan,
@@ -242,7 +264,7 @@ impl Event {
         batch: Option<String>,
     ) -> Event {
         Event::GuardDecided {
-            level: format!("{:?}", plan.level).to_lowercase(),
+            level: plan.level.name().to_owned(),
             points: plan.points,
             arming_ms: plan.travel_dwell_ms,
             friction: plan.friction.name().to_owned(),
@@ -250,7 +272,7 @@ impl Event {
                 super::guard::Friction::HoldMs(ms) => Some(ms),
                 _ => None,
             },
-            reasons: plan.reasons.iter().map(|r| r.key.to_owned()).collect(),
+            reasons: plan.reasons.iter().map(|r| r.key().to_owned()).collect(),
             sensitivity: sensitivity.name().to_owned(),
             batch,
         }
@@ -294,5 +316,180 @@ mod tests {
             Some(Event::Undone {})
         );
         assert_eq!(Event::from_parts("no_such", &serde_json::json!({})), None);
+    }
+
+    const T: &str = "2026-11-27T09:00:00Z";
+
+    /// One line's `kind` and `data` for every kind, as journals hold them.
+    fn every_kind() -> Vec<(&'static str, serde_json::Value)> {
+        use serde_json::json;
+        vec![
+            ("app_started", json!({"version": "0.1.0"})),
+            (
+                "journal_repaired",
+                json!({"dropped_bytes": 12, "dropped_sha256": "ab"}),
+            ),
+            (
+                "settings_changed",
+                json!({"hold_s": 10, "retype_threshold_fen": 50000, "clipboard_clear_s": 60,
+                       "release_mode": "manual", "sensitivity": "strict", "language": "zh-CN",
+                       "batch_limit_fen": 500000, "daily_limit_fen": 2000000,
+                       "channel_daily_cap_fen": 1000000, "channel_caps": {"kaquanmao": 100}}),
+            ),
+            ("channel_chosen", json!({"channel": "kaquanmao"})),
+            (
+                "code_entered",
+                json!({"masked": "•••• •••• •••• 7F3K", "fingerprint": "f", "pasted": true,
+                       "confusables": 1, "duplicate_of": "CG-1"}),
+            ),
+            ("verification_code_entered", json!({"masked": "••••56"})),
+            (
+                "face_value_set",
+                json!({"face_value_fen": 50000, "retyped": true}),
+            ),
+            (
+                "review_shown",
+                json!({"channel": "kaquanmao", "face_value_fen": 10000, "payout_fen": 9300,
+                       "masked": "m", "fingerprint": "f", "cancel_window_ms": 480000,
+                       "release_mode": "simulated", "batch": "B-1"}),
+            ),
+            (
+                "guard_decided",
+                json!({"level": "veryhigh", "points": 6, "arming_ms": 2200, "friction": "type",
+                       "hold_ms": null, "reasons": ["guard.r_no_cancel"],
+                       "sensitivity": "standard"}),
+            ),
+            (
+                "confirm_swallowed",
+                json!({"at_ms": 90, "reason": "guard.too_soon_after_show", "batch": "B-1"}),
+            ),
+            (
+                "screenshot_taken",
+                json!({"path": "screenshots/2026-11/a.png", "width": 8, "height": 4,
+                       "sha256": "00", "step": "batch_review", "batch": "B-1"}),
+            ),
+            ("confirmed", json!({"hold_s": 10, "hold_until": T})),
+            ("undone", json!({})),
+            ("hold_interrupted", json!({})),
+            ("draft_discarded", json!({})),
+            (
+                "released",
+                json!({"mode": "manual", "window_ends": null, "verify_at": null,
+                       "clipboard_until": T}),
+            ),
+            ("platform_submitted", json!({"window_ends": T})),
+            ("clipboard_cleared", json!({"still_ours": true})),
+            ("cancel_requested", json!({"fee_fen": 0})),
+            ("cancelled", json!({"fee_fen": 1000})),
+            ("cancel_refused", json!({"reason": "window closed"})),
+            ("window_closed", json!({"at": T})),
+            ("verified", json!({"at": T})),
+            ("settled", json!({"payout_fen": 9300})),
+            (
+                "batch_imported",
+                json!({"batch": "B-1", "source": "cards.csv", "encoding": "gb18030",
+                       "rows": 3, "errors": 1, "warnings": 0}),
+            ),
+            (
+                "limit_acknowledged",
+                json!({"batch": "B-1", "limit": "daily_total", "amount_fen": 2100000,
+                       "limit_fen": 2000000, "channel": "kaquanmao"}),
+            ),
+            (
+                "batch_confirmed",
+                json!({"batch": "B-1", "channel": "kaquanmao", "count": 3,
+                       "face_value_fen": 30000, "payout_fen": 27900, "hold_s": 10,
+                       "hold_until": T, "test_first": true}),
+            ),
+            ("batch_undone", json!({"batch": "B-1"})),
+            (
+                "batch_paused",
+                json!({"batch": "B-1", "reason": "test_card"}),
+            ),
+            ("batch_resumed", json!({"batch": "B-1"})),
+            (
+                "batch_cancel_all",
+                json!({"batch": "B-1", "cancelled": 1, "refused": 0, "requested": 1,
+                       "fees_fen": 500}),
+            ),
+            (
+                "batch_finished",
+                json!({"batch": "B-1", "released": 3, "not_sent": 0}),
+            ),
+            (
+                "batch_interrupted",
+                json!({"batch": "B-1", "released": 1, "not_sent": 2}),
+            ),
+        ]
+    }
+
+    /// No wildcard: a new kind does not compile until it is in [`every_kind`].
+    fn index(e: &Event) -> usize {
+        match e {
+            Event::AppStarted { .. } => 0,
+            Event::JournalRepaired { .. } => 1,
+            Event::SettingsChanged { .. } => 2,
+            Event::ChannelChosen { .. } => 3,
+            Event::CodeEntered { .. } => 4,
+            Event::VerificationCodeEntered { .. } => 5,
+            Event::FaceValueSet { .. } => 6,
+            Event::ReviewShown { .. } => 7,
+            Event::GuardDecided { .. } => 8,
+            Event::ConfirmSwallowed { .. } => 9,
+            Event::ScreenshotTaken { .. } => 10,
+            Event::Confirmed { .. } => 11,
+            Event::Undone {} => 12,
+            Event::HoldInterrupted {} => 13,
+            Event::DraftDiscarded {} => 14,
+            Event::Released { .. } => 15,
+            Event::PlatformSubmitted { .. } => 16,
+            Event::ClipboardCleared { .. } => 17,
+            Event::CancelRequested { .. } => 18,
+            Event::Cancelled { .. } => 19,
+            Event::CancelRefused { .. } => 20,
+            Event::WindowClosed { .. } => 21,
+            Event::Verified { .. } => 22,
+            Event::Settled { .. } => 23,
+            Event::BatchImported { .. } => 24,
+            Event::LimitAcknowledged { .. } => 25,
+            Event::BatchConfirmed { .. } => 26,
+            Event::BatchUndone { .. } => 27,
+            Event::BatchPaused { .. } => 28,
+            Event::BatchResumed { .. } => 29,
+            Event::BatchCancelAll { .. } => 30,
+            Event::BatchFinished { .. } => 31,
+            Event::BatchInterrupted { .. } => 32,
+        }
+    }
+
+    /// Old journals keep replaying and new lines keep their form: every
+    /// kind and field name is pinned here, whatever the variants are called.
+    #[test]
+    fn every_kind_reads_and_writes_the_journals_words() {
+        let cases = every_kind();
+        let mut seen = Vec::new();
+        for (kind, data) in &cases {
+            let e = Event::from_parts(kind, data).unwrap_or_else(|| panic!("{kind} {data}"));
+            assert_eq!(e.kind(), *kind);
+            assert_eq!(&e.data(), data, "{kind}");
+            seen.push(index(&e));
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, (0..cases.len()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn guard_decided_names_the_level_as_journals_always_did() {
+        use crate::core::guard::{GuardContext, Sensitivity, behaviour::Plan};
+        let very_high = GuardContext {
+            face_value_fen: 100_000,
+            cancel_window_s: 0,
+            local_hour: 2,
+            duplicate: true,
+            entry_ms: 20_000,
+            ..GuardContext::default()
+        };
+        let e = Event::guard_decided(&Plan::for_context(&very_high), Sensitivity::Standard, None);
+        assert_eq!(e.data()["level"], "veryhigh");
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(transparent)]
@@ -36,16 +37,54 @@ impl Fen {
         Fen(v.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
     }
 
-    pub fn saturating_sub(self, other: Fen) -> Fen {
-        Fen(self.0.saturating_sub(other.0))
+    /// The amount as a person types it, exact to the fen: `500`, `500.50`,
+    /// `0.07`. [`parse_yuan`] reads it back as the same amount (a negative
+    /// one gets a minus, which it refuses like any typed minus).
+    pub fn yuan_input_text(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        match abs % 100 {
+            0 => format!("{sign}{}", abs / 100),
+            fen => format!("{sign}{}.{fen:02}", abs / 100),
+        }
     }
+}
 
-    pub fn saturating_add(self, other: Fen) -> Fen {
+// Arithmetic saturates at the ends of i64 rather than returning an Option:
+// every amount is bounded to ±10^10 fen where it enters (typed, imported,
+// read from a file), so a sum would need about 10^9 of the largest to get
+// near the end. Saturating keeps totals and limits code plain, never panics
+// (a plain i64 `+` does in debug builds) and never wraps a huge total round
+// to a small one that would slip under a limit.
+impl Add for Fen {
+    type Output = Fen;
+    fn add(self, other: Fen) -> Fen {
         Fen(self.0.saturating_add(other.0))
     }
+}
 
-    pub fn checked_add(self, other: Fen) -> Option<Fen> {
-        self.0.checked_add(other.0).map(Fen)
+impl Sub for Fen {
+    type Output = Fen;
+    fn sub(self, other: Fen) -> Fen {
+        Fen(self.0.saturating_sub(other.0))
+    }
+}
+
+impl AddAssign for Fen {
+    fn add_assign(&mut self, other: Fen) {
+        *self = *self + other;
+    }
+}
+
+impl std::iter::Sum for Fen {
+    fn sum<I: Iterator<Item = Fen>>(iter: I) -> Fen {
+        iter.fold(Fen::ZERO, Add::add)
+    }
+}
+
+impl<'a> std::iter::Sum<&'a Fen> for Fen {
+    fn sum<I: Iterator<Item = &'a Fen>>(iter: I) -> Fen {
+        iter.copied().sum()
     }
 }
 
@@ -260,7 +299,34 @@ mod tests {
         }
         assert_eq!(Fen(i64::MAX).times_bp(u32::MAX), Fen(i64::MAX));
         assert_eq!(Fen(i64::MIN).times_bp(u32::MAX), Fen(i64::MIN));
-        assert_eq!(Fen(i64::MAX).saturating_add(Fen(1)), Fen(i64::MAX));
-        assert_eq!(Fen(i64::MAX).checked_add(Fen(1)), None);
+        assert_eq!(Fen(i64::MAX) + Fen(1), Fen(i64::MAX));
+        assert_eq!(Fen(i64::MIN) - Fen(1), Fen(i64::MIN));
+        let mut total = Fen(i64::MAX - 1);
+        total += Fen(5);
+        assert_eq!(total, Fen(i64::MAX));
+        assert_eq!(
+            [Fen(i64::MAX), Fen(1), Fen(-1)].iter().sum::<Fen>(),
+            Fen(i64::MAX - 1)
+        );
+    }
+
+    #[test]
+    fn amounts_add_up_as_fen() {
+        assert_eq!(Fen(150) + Fen(250), Fen(400));
+        assert_eq!(Fen(150) - Fen(250), Fen(-100));
+        let all = [Fen(1), Fen(20), Fen(300)];
+        assert_eq!(all.iter().sum::<Fen>(), Fen(321));
+        assert_eq!(all.into_iter().sum::<Fen>(), Fen(321));
+        assert_eq!(std::iter::empty::<Fen>().sum::<Fen>(), Fen::ZERO);
+    }
+
+    #[test]
+    fn input_text_keeps_the_cents() {
+        assert_eq!(Fen(50_000).yuan_input_text(), "500");
+        assert_eq!(Fen(50_050).yuan_input_text(), "500.50");
+        assert_eq!(Fen(7).yuan_input_text(), "0.07");
+        assert_eq!(Fen::ZERO.yuan_input_text(), "0");
+        assert_eq!(Fen(-300).yuan_input_text(), "-3");
+        assert_eq!(parse_yuan(&Fen(50_050).yuan_input_text()), Ok(Fen(50_050)));
     }
 }

@@ -80,10 +80,6 @@ impl ChannelProfile {
         Alphabet::new(&self.alphabet).unwrap_or_else(|_| Alphabet::full())
     }
 
-    pub fn can_cancel(&self) -> bool {
-        self.effective_window_ms() > 0
-    }
-
     /// How long cancelling stays possible after submission: the window, cut
     /// short by verification when the channel only cancels unverified orders.
     pub fn effective_window_ms(&self) -> u64 {
@@ -97,9 +93,7 @@ impl ChannelProfile {
 
     /// Face value × discount − service fee, never below zero.
     pub fn payout(&self, face: Fen) -> Fen {
-        face.times_bp(self.discount_bp)
-            .saturating_sub(Fen(self.service_fee_fen))
-            .max(Fen::ZERO)
+        (face.times_bp(self.discount_bp) - Fen(self.service_fee_fen)).max(Fen::ZERO)
     }
 
     pub fn cancel_fee(&self, face: Fen) -> Fen {
@@ -404,7 +398,7 @@ mod tests {
         assert_eq!(kqm.effective_window_ms(), 480_000);
         assert_eq!(kqm.cancel_fee(Fen(50_000)), Fen(5_000));
         assert_eq!(kqm.payout(Fen(50_000)), Fen(46_000));
-        assert!(!p[3].can_cancel());
+        assert_eq!(p[3].effective_window_ms(), 0, "cannot cancel");
         // 速回收: 15 min window cut short by verification.
         assert_eq!(p[4].effective_window_ms(), 360_000);
         assert_eq!(p[4].cancel_fee(Fen(10_000)), Fen(500));

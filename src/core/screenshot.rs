@@ -7,6 +7,106 @@ use super::safe_file::{FileError, create_new_private, ensure_subdir};
 use chrono::{DateTime, FixedOffset};
 use std::path::Path;
 
+/// The step a screenshot is evidence of: `screenshot_taken.step` in the
+/// journal and part of the file name. Spelled out per variant, so renaming
+/// one never changes the journal or how old journals are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShotStep {
+    Review,
+    Confirmed,
+    Released,
+    WindowClosed,
+    CancelRequested,
+    ReleaseBlocked,
+    ConfirmBlocked,
+    /// Taken by hand (not of a batch).
+    Manual,
+    /// Taken by hand with a batch on screen.
+    BatchManual,
+    BatchReview,
+    BatchConfirmed,
+    BatchCancelAll,
+    BatchFinished,
+    BatchPaused,
+}
+
+impl ShotStep {
+    pub const ALL: [ShotStep; 14] = [
+        ShotStep::Review,
+        ShotStep::Confirmed,
+        ShotStep::Released,
+        ShotStep::WindowClosed,
+        ShotStep::CancelRequested,
+        ShotStep::ReleaseBlocked,
+        ShotStep::ConfirmBlocked,
+        ShotStep::Manual,
+        ShotStep::BatchManual,
+        ShotStep::BatchReview,
+        ShotStep::BatchConfirmed,
+        ShotStep::BatchCancelAll,
+        ShotStep::BatchFinished,
+        ShotStep::BatchPaused,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShotStep::Review => "review",
+            ShotStep::Confirmed => "confirmed",
+            ShotStep::Released => "released",
+            ShotStep::WindowClosed => "window_closed",
+            ShotStep::CancelRequested => "cancel_requested",
+            ShotStep::ReleaseBlocked => "release_blocked",
+            ShotStep::ConfirmBlocked => "confirm_blocked",
+            ShotStep::Manual => "manual",
+            ShotStep::BatchManual => "batch_manual",
+            ShotStep::BatchReview => "batch_review",
+            ShotStep::BatchConfirmed => "batch_confirmed",
+            ShotStep::BatchCancelAll => "batch_cancel_all",
+            ShotStep::BatchFinished => "batch_finished",
+            ShotStep::BatchPaused => "batch_paused",
+        }
+    }
+
+    /// The step a journal line names; None for one this version does not know.
+    pub fn parse(s: &str) -> Option<ShotStep> {
+        ShotStep::ALL.into_iter().find(|step| step.as_str() == s)
+    }
+
+    /// Evidence of a batch as a whole (its bundle takes these).
+    pub fn is_batch(self) -> bool {
+        match self {
+            ShotStep::BatchManual
+            | ShotStep::BatchReview
+            | ShotStep::BatchConfirmed
+            | ShotStep::BatchCancelAll
+            | ShotStep::BatchFinished
+            | ShotStep::BatchPaused => true,
+            ShotStep::Review
+            | ShotStep::Confirmed
+            | ShotStep::Released
+            | ShotStep::WindowClosed
+            | ShotStep::CancelRequested
+            | ShotStep::ReleaseBlocked
+            | ShotStep::ConfirmBlocked
+            | ShotStep::Manual => false,
+        }
+    }
+
+    /// Taken because the person asked (the app says where it was saved).
+    pub fn is_manual(self) -> bool {
+        matches!(self, ShotStep::Manual | ShotStep::BatchManual)
+    }
+
+    /// A screenshot taken by hand: the batch's own when a batch is on screen.
+    pub fn manual(of_batch: bool) -> ShotStep {
+        if of_batch {
+            ShotStep::BatchManual
+        } else {
+            ShotStep::Manual
+        }
+    }
+}
+
 /// A saved screenshot, as the journal records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
@@ -52,7 +152,7 @@ pub fn save(
     height: u32,
     at: DateTime<FixedOffset>,
     order: Option<&str>,
-    step: &str,
+    step: ShotStep,
 ) -> Result<Saved, FileError> {
     let png = encode_png(rgba, width, height).map_err(|e| FileError::Io(data_dir.into(), e))?;
     let sha256 = sha256_hex(&png);
@@ -63,7 +163,7 @@ pub fn save(
         "{}_{}_{}",
         at.format("%Y%m%d-%H%M%S"),
         safe(order.unwrap_or("none")),
-        safe(step)
+        safe(step.as_str())
     );
     for n in 1..1000 {
         let name = if n == 1 {
@@ -115,8 +215,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let at = DateTime::parse_from_rfc3339("2026-11-27T17:15:02+08:00").unwrap();
         let px = vec![200u8; 4 * 8 * 4];
-        let a = save(dir.path(), &px, 8, 4, at, Some("CG-1"), "review").unwrap();
-        let b = save(dir.path(), &px, 8, 4, at, Some("CG-1"), "review").unwrap();
+        let a = save(dir.path(), &px, 8, 4, at, Some("CG-1"), ShotStep::Review).unwrap();
+        let b = save(dir.path(), &px, 8, 4, at, Some("CG-1"), ShotStep::Review).unwrap();
         assert_eq!(
             a.path,
             "screenshots/2026-11/20261127-171502_CG-1_review.png"
@@ -129,6 +229,37 @@ mod tests {
         assert_eq!(sha256_hex(&bytes), a.sha256);
         assert_eq!((a.width, a.height), (8, 4));
         assert!(bytes.starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn steps_keep_their_journal_words() {
+        let pinned = [
+            (ShotStep::Review, "review"),
+            (ShotStep::Confirmed, "confirmed"),
+            (ShotStep::Released, "released"),
+            (ShotStep::WindowClosed, "window_closed"),
+            (ShotStep::CancelRequested, "cancel_requested"),
+            (ShotStep::ReleaseBlocked, "release_blocked"),
+            (ShotStep::ConfirmBlocked, "confirm_blocked"),
+            (ShotStep::Manual, "manual"),
+            (ShotStep::BatchManual, "batch_manual"),
+            (ShotStep::BatchReview, "batch_review"),
+            (ShotStep::BatchConfirmed, "batch_confirmed"),
+            (ShotStep::BatchCancelAll, "batch_cancel_all"),
+            (ShotStep::BatchFinished, "batch_finished"),
+            (ShotStep::BatchPaused, "batch_paused"),
+        ];
+        assert_eq!(pinned.map(|(s, _)| s), ShotStep::ALL, "every step pinned");
+        for (step, word) in pinned {
+            assert_eq!(step.as_str(), word);
+            assert_eq!(ShotStep::parse(word), Some(step));
+            // Journals written before the enum told a batch's steps by this prefix.
+            assert_eq!(step.is_batch(), word.starts_with("batch_"), "{word}");
+            assert_eq!(step.is_manual(), word.ends_with("manual"), "{word}");
+        }
+        assert_eq!(ShotStep::parse("from_a_newer_version"), None);
+        assert_eq!(ShotStep::manual(true), ShotStep::BatchManual);
+        assert_eq!(ShotStep::manual(false), ShotStep::Manual);
     }
 
     #[test]

@@ -401,15 +401,6 @@ impl Session {
         self.key.fingerprint(secret.expose())
     }
 
-    pub fn channel(&self) -> Box<dyn Channel> {
-        match self.settings.release_mode {
-            ReleaseMode::Simulated => Box::new(SimulatedChannel),
-            ReleaseMode::Manual => Box::new(ManualHandoff {
-                clipboard_s: self.settings.clipboard_clear_s,
-            }),
-        }
-    }
-
     fn order_and_profile(&self, id: &str) -> Result<(Order, ChannelProfile), SessionError> {
         let o = self
             .ledger
@@ -596,35 +587,10 @@ impl Session {
         }
         let path = self.paths.settings_file();
         new.save(&path)?;
-        let changed = new.hold_s != self.settings.hold_s
-            || new.retype_threshold_fen != self.settings.retype_threshold_fen
-            || new.clipboard_clear_s != self.settings.clipboard_clear_s
-            || new.release_mode != self.settings.release_mode
-            || new.language != self.settings.language
-            || new.sensitivity != self.settings.sensitivity
-            || new.batch_limit_fen != self.settings.batch_limit_fen
-            || new.daily_limit_fen != self.settings.daily_limit_fen
-            || new.channel_daily_cap_fen != self.settings.channel_daily_cap_fen
-            || new.channel_caps != self.settings.channel_caps;
+        let changed = !new.journaled_changes(&self.settings).is_empty();
         self.settings = new;
         if changed {
-            let s = &self.settings;
-            let ev = Event::SettingsChanged {
-                hold_s: s.hold_s,
-                retype_threshold_fen: s.retype_threshold_fen,
-                clipboard_clear_s: s.clipboard_clear_s,
-                release_mode: s.release_mode,
-                sensitivity: s.sensitivity.name().to_owned(),
-                batch_limit_fen: s.batch_limit_fen,
-                daily_limit_fen: s.daily_limit_fen,
-                channel_daily_cap_fen: s.channel_daily_cap_fen,
-                channel_caps: s.channel_caps.clone(),
-                language: s
-                    .language
-                    .map(|l| l.code().to_owned())
-                    .unwrap_or_else(|| "system".into()),
-            };
-            self.record(None, ev)?;
+            self.record(None, Event::settings_changed(&self.settings))?;
         }
         Ok(())
     }

@@ -90,6 +90,21 @@ impl Settings {
             .unwrap_or(self.channel_daily_cap_fen)
     }
 
+    /// The fields (named as in the settings file) that differ from `old`,
+    /// except [`NOT_JOURNALED`] ones. Compared as the whole serialised
+    /// struct, so a field added later is never missed.
+    pub fn journaled_changes(&self, old: &Settings) -> Vec<String> {
+        let (Some(new), Some(old)) = (fields(self), fields(old)) else {
+            // Serialising plain fields, enums and a string-keyed map cannot
+            // fail; if it ever did, say something changed rather than nothing.
+            return vec!["settings".to_owned()];
+        };
+        new.iter()
+            .filter(|(k, v)| !NOT_JOURNALED.contains(&k.as_str()) && old.get(*k) != Some(v))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
     /// Replaces the settings file in one step, 0600, never through a
     /// symlink (a link at `path` is refused and left as it is).
     pub fn save(&self, path: &Path) -> Result<(), crate::core::safe_file::FileError> {
@@ -97,6 +112,17 @@ impl Settings {
         let text = serde_json::to_string_pretty(self)
             .map_err(|e| FileError::Io(path.to_path_buf(), std::io::Error::other(e)))?;
         write_private_atomic(path, text.as_bytes())
+    }
+}
+
+/// Remembered, not decided: changing these journals nothing.
+pub const NOT_JOURNALED: [&str; 1] = ["last_channel"];
+
+/// Every field by its name in the settings file.
+fn fields(s: &Settings) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match serde_json::to_value(s) {
+        Ok(serde_json::Value::Object(m)) => Some(m),
+        _ => None,
     }
 }
 
@@ -189,6 +215,150 @@ pub fn load_settings(path: &Path) -> (Settings, Option<SettingsProblem>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::event::Event;
+    use std::collections::BTreeSet;
+
+    /// Each field set to another valid value. The test below fails until a
+    /// new field has a line here, so its change is checked too.
+    fn each_field_changed() -> Vec<(&'static str, Settings)> {
+        let d = Settings::default();
+        let more = |f: Fen| Fen(f.0 + 100);
+        let mut caps = d.channel_caps.clone();
+        caps.insert("kaquanmao".into(), Fen(100));
+        let one = |name, s: Settings| (name, s);
+        vec![
+            one(
+                "language",
+                Settings {
+                    language: Some(Lang::En),
+                    ..d.clone()
+                },
+            ),
+            one(
+                "hold_s",
+                Settings {
+                    hold_s: d.hold_s + 1,
+                    ..d.clone()
+                },
+            ),
+            one(
+                "retype_threshold_fen",
+                Settings {
+                    retype_threshold_fen: more(d.retype_threshold_fen),
+                    ..d.clone()
+                },
+            ),
+            one(
+                "clipboard_clear_s",
+                Settings {
+                    clipboard_clear_s: d.clipboard_clear_s + 1,
+                    ..d.clone()
+                },
+            ),
+            one(
+                "release_mode",
+                Settings {
+                    release_mode: ReleaseMode::Manual,
+                    ..d.clone()
+                },
+            ),
+            one(
+                "last_channel",
+                Settings {
+                    last_channel: Some("kaquanmao".into()),
+                    ..d.clone()
+                },
+            ),
+            one(
+                "sensitivity",
+                Settings {
+                    sensitivity: Sensitivity::Strict,
+                    ..d.clone()
+                },
+            ),
+            one(
+                "batch_limit_fen",
+                Settings {
+                    batch_limit_fen: more(d.batch_limit_fen),
+                    ..d.clone()
+                },
+            ),
+            one(
+                "daily_limit_fen",
+                Settings {
+                    daily_limit_fen: more(d.daily_limit_fen),
+                    ..d.clone()
+                },
+            ),
+            one(
+                "channel_daily_cap_fen",
+                Settings {
+                    channel_daily_cap_fen: more(d.channel_daily_cap_fen),
+                    ..d.clone()
+                },
+            ),
+            one(
+                "channel_caps",
+                Settings {
+                    channel_caps: caps,
+                    ..d.clone()
+                },
+            ),
+        ]
+    }
+
+    fn names(m: &serde_json::Value) -> BTreeSet<String> {
+        m.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_field_is_diffed_and_every_journaled_one_is_in_the_event() {
+        let d = Settings::default();
+        let all = names(&serde_json::to_value(&d).unwrap());
+        let cases = each_field_changed();
+        let covered: BTreeSet<String> = cases.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(
+            covered, all,
+            "each field needs a case in each_field_changed"
+        );
+        for (name, changed) in &cases {
+            let want: Vec<String> = if NOT_JOURNALED.contains(name) {
+                vec![]
+            } else {
+                vec![name.to_string()]
+            };
+            assert_eq!(changed.journaled_changes(&d), want, "{name}");
+            assert_eq!(d.journaled_changes(changed), want, "{name}");
+        }
+        let journaled: BTreeSet<String> = all
+            .into_iter()
+            .filter(|k| !NOT_JOURNALED.contains(&k.as_str()))
+            .collect();
+        assert_eq!(names(&Event::settings_changed(&d).data()), journaled);
+    }
+
+    #[test]
+    fn changing_any_journaled_setting_journals_it_once() {
+        use crate::core::session::{Paths, Session};
+        let dir = tempfile::tempdir().unwrap();
+        let clock = crate::core::clock::ManualClock::fixed();
+        let mut session = Session::open(Paths::in_one_dir(dir.path()), clock).unwrap();
+        let journaled = || {
+            std::fs::read_to_string(dir.path().join(crate::core::journal::JOURNAL_FILE))
+                .unwrap()
+                .matches("\"kind\":\"settings_changed\"")
+                .count()
+        };
+        for (name, changed) in each_field_changed() {
+            let before = journaled();
+            session.update_settings(changed).unwrap();
+            let want = usize::from(!NOT_JOURNALED.contains(&name));
+            assert_eq!(journaled() - before, want, "{name}");
+            session.update_settings(Settings::default()).unwrap();
+        }
+    }
 
     #[test]
     fn round_trip_and_clamp() {

@@ -227,7 +227,7 @@ impl DemoPlayer {
             if matches!(input, crate::core::guard::GuardInput::Typed { .. }) {
                 let text = match &r.expected {
                     TypeToConfirm::Last4(l) => l.clone(),
-                    TypeToConfirm::Total(t) => (t.0 / 100).to_string(),
+                    TypeToConfirm::Total(t) => t.yuan_input_text(),
                 };
                 out.push(Command::TypedLast4(text));
             }

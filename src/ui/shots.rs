@@ -4,7 +4,7 @@
 //! thread so no frame waits for PNG encoding. Every frame from the one that
 //! asks until the pixels arrive is drawn masked (see `capture.rs`).
 
-use crate::core::screenshot::{Saved, save};
+use crate::core::screenshot::{Saved, ShotStep, save};
 use chrono::{DateTime, FixedOffset};
 use eframe::egui;
 use std::path::PathBuf;
@@ -44,8 +44,7 @@ impl ShotSubject {
 #[derive(Debug, Clone)]
 pub struct ShotRequest {
     pub subject: ShotSubject,
-    /// A batch's steps start with `batch_` (its evidence bundle picks them by name).
-    pub step: &'static str,
+    pub step: ShotStep,
 }
 
 pub type ShotResult = (
@@ -89,12 +88,12 @@ impl Shots {
         }
     }
 
-    pub fn request(&mut self, subject: ShotSubject, step: &'static str) {
+    pub fn request(&mut self, subject: ShotSubject, step: ShotStep) {
         self.pending.push(ShotRequest { subject, step });
     }
 
     /// A screenshot of one order's screen.
-    pub fn request_order(&mut self, order: impl Into<String>, step: &'static str) {
+    pub fn request_order(&mut self, order: impl Into<String>, step: ShotStep) {
         self.request(ShotSubject::Order(order.into()), step);
     }
 

@@ -2,8 +2,9 @@
 
 use cardguard::core::guard::{ConfirmGuard, GuardInput, GuardView, Reason, Target, Verdict};
 
+/// The baselines give no reasons (only how many clicks they swallow is compared).
 fn swallowed() -> Verdict {
-    Verdict::Swallowed(Reason::new("baseline"))
+    Verdict::Swallowed(Reason::TooEarly(0))
 }
 
 fn view(armed: bool) -> GuardView {

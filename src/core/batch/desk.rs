@@ -105,7 +105,7 @@ impl BatchDesk {
         let event = Event::BatchImported {
             batch: id.clone(),
             source: mask_code_like_runs(&name),
-            encoding: format!("{:?}", batch.encoding).to_lowercase(),
+            encoding: batch.encoding.name().to_owned(),
             rows: t.rows,
             errors: t.errors,
             warnings: t.warnings,

@@ -82,10 +82,10 @@ pub fn crossings(
     ];
     checks
         .into_iter()
-        .filter(|(_, _, limit)| limit.0 > 0)
+        .filter(|(_, _, limit)| *limit > Fen::ZERO)
         .map(|(kind, before, limit)| Crossing {
             kind,
-            amount: before.saturating_add(total),
+            amount: before + total,
             before,
             limit,
         })

@@ -119,6 +119,19 @@ pub enum Encoding {
     Gb18030,
 }
 
+impl Encoding {
+    /// As journaled (`batch_imported.encoding`): the words the lower-cased
+    /// Debug name wrote before, kept so old journals read alike.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf8",
+            Encoding::Utf8Bom => "utf8bom",
+            Encoding::Utf16 => "utf16",
+            Encoding::Gb18030 => "gb18030",
+        }
+    }
+}
+
 /// Decodes file bytes to text.
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), ImportError> {
     if bytes.len() > MAX_BYTES {
@@ -443,9 +456,9 @@ impl Batch {
             if r.status != Status::Error
                 && let Some(f) = r.face_value
             {
-                t.face_value = t.face_value.saturating_add(f);
-                t.payout = t.payout.saturating_add(profile.payout(f));
-                t.service_fees = t.service_fees.saturating_add(Fen(profile.service_fee_fen));
+                t.face_value += f;
+                t.payout += profile.payout(f);
+                t.service_fees += Fen(profile.service_fee_fen);
             }
         }
         t
@@ -477,6 +490,20 @@ mod tests {
             &Ledger::default(),
         );
         b
+    }
+
+    #[test]
+    fn encodings_keep_their_journal_names() {
+        let all = [
+            Encoding::Utf8,
+            Encoding::Utf8Bom,
+            Encoding::Utf16,
+            Encoding::Gb18030,
+        ];
+        assert_eq!(
+            all.map(Encoding::name),
+            ["utf8", "utf8bom", "utf16", "gb18030"]
+        );
     }
 
     #[test]

@@ -139,8 +139,8 @@ impl BatchRun {
             let item = items.remove(smallest);
             items.insert(0, item);
         }
-        let face: i64 = items.iter().map(|i| i.face_value.0).sum();
-        let payout: i64 = items.iter().map(|i| profile.payout(i.face_value).0).sum();
+        let face: Fen = items.iter().map(|i| i.face_value).sum();
+        let payout: Fen = items.iter().map(|i| profile.payout(i.face_value)).sum();
         let hold_s = session.settings().hold_s;
         let hold_until = session.now() + Duration::seconds(hold_s as i64);
         session.record(
@@ -149,8 +149,8 @@ impl BatchRun {
                 batch: id.to_owned(),
                 channel: channel.to_owned(),
                 count: items.len(),
-                face_value_fen: Fen(face),
-                payout_fen: Fen(payout),
+                face_value_fen: face,
+                payout_fen: payout,
                 hold_s,
                 hold_until,
                 test_first,
@@ -391,8 +391,8 @@ impl BatchRun {
         let fees = report
             .iter()
             .map(|l| match l.outcome {
-                CancelOutcome::Cancelled { fee } => fee.0,
-                _ => 0,
+                CancelOutcome::Cancelled { fee } => fee,
+                _ => Fen::ZERO,
             })
             .sum();
         session.record(
@@ -402,7 +402,7 @@ impl BatchRun {
                 cancelled: count(|o| matches!(o, CancelOutcome::Cancelled { .. })),
                 refused: count(|o| matches!(o, CancelOutcome::Refused { .. })),
                 requested: count(|o| matches!(o, CancelOutcome::Requested)),
-                fees_fen: Fen(fees),
+                fees_fen: fees,
             },
         )?;
         self.cancel_report = report;
@@ -412,7 +412,7 @@ impl BatchRun {
     /// Released orders of this batch whose cancel window is open now.
     pub fn cancellable(&self, session: &Session) -> (usize, Fen) {
         let mut n = 0;
-        let mut fees = 0;
+        let mut fees = Fen::ZERO;
         for o in self
             .items
             .iter()
@@ -423,9 +423,9 @@ impl BatchRun {
             n += 1;
             fees += session
                 .profile(&o.channel)
-                .map_or(0, |p| p.cancel_fee(o.face_value).0);
+                .map_or(Fen::ZERO, |p| p.cancel_fee(o.face_value));
         }
-        (n, Fen(fees))
+        (n, fees)
     }
 }
 

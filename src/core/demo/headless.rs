@@ -278,11 +278,10 @@ impl Runner {
             .ok_or("no such order")?;
         let plan = review.guard.plan();
         let summary = format!(
-            "{:?}, {:.1} s",
-            plan.level,
+            "{}, {:.1} s",
+            plan.level.name(),
             plan.travel_dwell_ms as f64 / 1000.0
-        )
-        .to_lowercase();
+        );
         self.review = Some(review);
         Ok(summary)
     }

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::core::journal::{Entry, lines_of, parse_line, sha256_hex};
 use crate::core::safe_file::{self, FileError, Links};
+use crate::core::screenshot::ShotStep;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::io::Write;
@@ -172,7 +173,7 @@ pub fn export_order(
         &bytes,
         order,
         &|e: &Entry| e.order.as_deref() == Some(order),
-        &|s: &ScreenshotRef| s.order.as_deref() == Some(order),
+        &|_: &Entry, s: &ScreenshotRef| s.order.as_deref() == Some(order),
         out,
         now,
     )
@@ -201,9 +202,15 @@ pub fn export_batch(
         &bytes,
         batch,
         &|e: &Entry| of_batch(e) || ours(e.order.as_deref()),
-        &|s: &ScreenshotRef| match &s.order {
-            Some(o) => ours(Some(o)),
-            None => s.batch.as_deref() == Some(batch) || s.path.contains("_none_batch_"),
+        &|e: &Entry, s: &ScreenshotRef| match (&s.order, &s.batch) {
+            (Some(o), _) => ours(Some(o)),
+            (None, Some(b)) => b == batch,
+            // Written before screenshots named their batch: a batch step
+            // in the batch's segment is taken as the batch's.
+            (None, None) => e.data["step"]
+                .as_str()
+                .and_then(ShotStep::parse)
+                .is_some_and(ShotStep::is_batch),
         },
         out,
         now,
@@ -254,7 +261,7 @@ fn export_matching(
     bytes: &[u8],
     subject: &str,
     ours: &dyn Fn(&Entry) -> bool,
-    shot_ours: &dyn Fn(&ScreenshotRef) -> bool,
+    shot_ours: &dyn Fn(&Entry, &ScreenshotRef) -> bool,
     out: &Path,
     now: DateTime<Utc>,
 ) -> Result<Manifest, ExportError> {
@@ -297,8 +304,7 @@ fn export_matching(
     for (i, (_, _, e)) in seg.iter().enumerate() {
         let Some(s) = e
             .as_ref()
-            .and_then(|e| screenshot_ref(i as u64 + 1, e))
-            .filter(shot_ours)
+            .and_then(|e| screenshot_ref(i as u64 + 1, e).filter(|s| shot_ours(e, s)))
         else {
             continue;
         };
@@ -355,4 +361,93 @@ fn readme(m: &Manifest) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::clock::{Clock, ManualClock};
+    use crate::core::event::Event;
+    use crate::core::screenshot::{self, ShotStep};
+    use crate::core::session::{Paths, Session};
+
+    /// Journals one screenshot of `step` (a batch's when `batch` is named).
+    fn shot(
+        s: &mut Session,
+        clock: &ManualClock,
+        dir: &Path,
+        order: Option<&str>,
+        batch: Option<&str>,
+        step: ShotStep,
+        shade: u8,
+    ) -> String {
+        let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
+        let saved = screenshot::save(dir, &[shade; 16], 2, 2, at, order, step).unwrap();
+        s.record(
+            order,
+            Event::ScreenshotTaken {
+                path: saved.path.clone(),
+                width: 2,
+                height: 2,
+                sha256: saved.sha256,
+                step: step.as_str().into(),
+                batch: batch.map(str::to_owned),
+            },
+        )
+        .unwrap();
+        saved.path
+    }
+
+    #[test]
+    fn a_batch_bundle_takes_its_own_screenshots_not_another_batchs() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::fixed();
+        let mut s = Session::open(Paths::in_one_dir(dir.path()), clock.clone()).unwrap();
+        let imported = |batch: &str| Event::BatchImported {
+            batch: batch.into(),
+            source: "cards.csv".into(),
+            encoding: "utf-8".into(),
+            rows: 1,
+            errors: 0,
+            warnings: 0,
+        };
+        s.record(None, imported("B-1")).unwrap();
+        s.record(None, imported("B-2")).unwrap();
+        let d = dir.path();
+        let other = shot(
+            &mut s,
+            &clock,
+            d,
+            None,
+            Some("B-1"),
+            ShotStep::BatchReview,
+            1,
+        );
+        let own = shot(
+            &mut s,
+            &clock,
+            d,
+            None,
+            Some("B-2"),
+            ShotStep::BatchReview,
+            2,
+        );
+        // A line from before screenshots named their batch.
+        let legacy = shot(&mut s, &clock, d, None, None, ShotStep::BatchPaused, 3);
+        let unrelated = shot(&mut s, &clock, d, Some("CG-X"), None, ShotStep::Review, 4);
+        let finished = Event::BatchFinished {
+            batch: "B-2".into(),
+            released: 0,
+            not_sent: 1,
+        };
+        s.record(None, finished).unwrap();
+        let out = d.join("bundle");
+        let m = export_batch(d, "B-2", &out, clock.now()).unwrap();
+        let names: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
+        assert!(names.contains(&own.as_str()), "{names:?}");
+        assert!(names.contains(&legacy.as_str()), "{names:?}");
+        assert!(!names.contains(&other.as_str()), "{names:?}");
+        assert!(!names.contains(&unrelated.as_str()), "{names:?}");
+        assert!(verify_bundle(&out).is_ok());
+    }
 }

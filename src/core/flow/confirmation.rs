@@ -70,11 +70,11 @@ impl Confirmation {
         if let Verdict::Swallowed(reason) = &verdict {
             let event = Event::ConfirmSwallowed {
                 at_ms: at,
-                reason: reason.key.to_owned(),
+                reason: reason.key().to_owned(),
                 batch: self.subject.batch().map(str::to_owned),
             };
             // Remembered even if the journal refuses: the person still sees why.
-            self.swallowed = Some((reason.clone(), now));
+            self.swallowed = Some((*reason, now));
             session.record(self.subject.order(), event)?;
         }
         Ok(verdict)

@@ -17,6 +17,7 @@
 //! (almost) nothing. Thresholds are in [`Thresholds`]; `docs` in README.
 
 use super::{ConfirmGuard, Friction, GuardInput, GuardView, Reason, Target, Verdict};
+use crate::core::money::Fen;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -90,6 +91,19 @@ pub enum RiskLevel {
     VeryHigh,
 }
 
+impl RiskLevel {
+    /// As journaled (`guard_decided.level`); "veryhigh" is what the
+    /// lower-cased Debug name wrote before, kept so old journals read alike.
+    pub fn name(self) -> &'static str {
+        match self {
+            RiskLevel::Low => "low",
+            RiskLevel::Medium => "medium",
+            RiskLevel::High => "high",
+            RiskLevel::VeryHigh => "veryhigh",
+        }
+    }
+}
+
 /// Every threshold, for the standard sensitivity (dwells scale with it).
 #[derive(Debug, Clone, Copy)]
 pub struct Thresholds;
@@ -142,34 +156,34 @@ impl Plan {
             points += p;
             reasons.push(r);
         };
-        let face = ctx.face_value_fen.max(0) as u64;
+        let face = Fen(ctx.face_value_fen.max(0));
         if ctx.face_value_fen >= Thresholds::VALUE_FEN[1] {
-            add(2, Reason::with("guard.r_high_value", face));
+            add(2, Reason::HighValue(face));
         } else if ctx.face_value_fen >= Thresholds::VALUE_FEN[0] {
-            add(1, Reason::with("guard.r_value", face));
+            add(1, Reason::Value(face));
         }
         if ctx.cancel_window_s == 0 {
-            add(2, Reason::new("guard.r_no_cancel"));
+            add(2, Reason::NoCancel);
         }
         if ctx.first_use {
-            add(1, Reason::new("guard.r_first_use"));
+            add(1, Reason::FirstUse);
         }
         match ctx.recent_releases_10min {
             0 | 1 => {}
-            n @ 2..=3 => add(1, Reason::with("guard.r_burst", n as u64 + 1)),
-            n => add(2, Reason::with("guard.r_burst", n as u64 + 1)),
+            n @ 2..=3 => add(1, Reason::Burst(n as u64 + 1)),
+            n => add(2, Reason::Burst(n as u64 + 1)),
         }
         if ctx.local_hour < Thresholds::NIGHT_END_HOUR {
-            add(1, Reason::with("guard.r_night", ctx.local_hour as u64));
+            add(1, Reason::Night(ctx.local_hour));
         }
         if ctx.code_pasted && ctx.entry_ms < Thresholds::FAST_ENTRY_MS {
-            add(1, Reason::with("guard.r_pasted_fast", ctx.entry_ms));
+            add(1, Reason::PastedFast(ctx.entry_ms));
         }
         if ctx.duplicate {
-            add(2, Reason::new("guard.r_duplicate"));
+            add(2, Reason::Duplicate);
         }
         if ctx.batch_count >= Thresholds::BATCH_COUNT {
-            add(1, Reason::with("guard.r_batch", ctx.batch_count as u64));
+            add(1, Reason::Batch(ctx.batch_count));
         }
         let [m, h, v] = ctx.sensitivity.level_points();
         let level = match points {
@@ -284,28 +298,24 @@ impl BehaviourGuard {
     /// Why a confirm attempt at `at` (needing `dwell`) is not accepted, if it is not.
     fn refusal(&self, at: u64, dwell: u64) -> Option<Reason> {
         if !self.focused {
-            return Some(Reason::new("guard.window_unfocused"));
+            return Some(Reason::WindowUnfocused);
         }
         if at < Thresholds::SHOW_COOLDOWN_MS {
-            return Some(Reason::with("guard.too_soon_after_show", at));
+            return Some(Reason::TooSoonAfterShow(at));
         }
         if at < self.blocked_until {
-            return Some(Reason::with(
-                "guard.just_refocused",
-                self.blocked_until - at,
-            ));
+            return Some(Reason::JustRefocused(self.blocked_until - at));
         }
         if self.plan.friction == Friction::TypeToConfirm && !self.typed_ok {
-            return Some(Reason::new("guard.type_first"));
+            return Some(Reason::TypeFirst);
         }
         let earliest = self.earliest(dwell);
         if at < earliest {
-            let key = if self.parked && !self.travelled {
-                "guard.resting_pointer"
+            return Some(if self.parked && !self.travelled {
+                Reason::RestingPointer(earliest - at)
             } else {
-                "guard.too_early"
-            };
-            return Some(Reason::with(key, earliest - at));
+                Reason::TooEarly(earliest - at)
+            });
         }
         None
     }
@@ -333,7 +343,7 @@ impl BehaviourGuard {
         {
             let held = at - pressed;
             if held < hold {
-                return self.swallow(Reason::with("guard.hold_longer", hold));
+                return self.swallow(Reason::HoldLonger(hold));
             }
         }
         Verdict::Confirmed
@@ -352,7 +362,7 @@ impl ConfirmGuard for BehaviourGuard {
                 if pointer_down {
                     // A press that began before the step showed never confirms.
                     self.press_at = Some(0);
-                    self.press_spoiled = Some(Reason::new("guard.press_before_show"));
+                    self.press_spoiled = Some(Reason::PressBeforeShow);
                 }
                 Verdict::Noted
             }
@@ -364,7 +374,7 @@ impl ConfirmGuard for BehaviourGuard {
                     self.parked = false;
                     // Leaving the button while pressed cancels the press (and a hold).
                     if self.press_at.is_some() && self.press_spoiled.is_none() {
-                        self.press_spoiled = Some(Reason::new("guard.left_button"));
+                        self.press_spoiled = Some(Reason::LeftButton);
                     }
                 }
                 self.pointer_on = on;
@@ -386,15 +396,11 @@ impl ConfirmGuard for BehaviourGuard {
                     .last_click_at
                     .is_some_and(|c| at < c + Thresholds::DOUBLE_CLICK_MS);
                 self.press_spoiled = match self.refusal(at, self.pointer_dwell()) {
-                    Some(r) if r.key == "guard.too_early" || r.key == "guard.resting_pointer" => {
-                        Some(if double {
-                            Reason::new("guard.double_click")
-                        } else {
-                            r
-                        })
+                    Some(r @ (Reason::TooEarly(_) | Reason::RestingPointer(_))) => {
+                        Some(if double { Reason::DoubleClick } else { r })
                     }
                     Some(r) => Some(r),
-                    None if double => Some(Reason::new("guard.double_click")),
+                    None if double => Some(Reason::DoubleClick),
                     None => None,
                 };
                 Verdict::Noted
@@ -415,19 +421,19 @@ impl ConfirmGuard for BehaviourGuard {
                 repeat: true,
             } => {
                 self.enter_suspect = true;
-                Verdict::Swallowed(Reason::new("guard.key_repeat"))
+                Verdict::Swallowed(Reason::KeyRepeat)
             }
             GuardInput::KeyDown {
                 enter: true,
                 repeat: false,
             } => {
                 if self.enter_suspect {
-                    return Verdict::Swallowed(Reason::new("guard.key_repeat"));
+                    return Verdict::Swallowed(Reason::KeyRepeat);
                 }
                 if at < Thresholds::SHOW_COOLDOWN_MS {
                     // Probably the second Enter of a double press, or still held.
                     self.enter_suspect = true;
-                    return self.swallow(Reason::with("guard.too_soon_after_show", at));
+                    return self.swallow(Reason::TooSoonAfterShow(at));
                 }
                 if let Some(r) = self.refusal(at, self.key_dwell()) {
                     return self.swallow(r);
@@ -435,7 +441,7 @@ impl ConfirmGuard for BehaviourGuard {
                 if let Friction::HoldMs(hold) = self.plan.friction
                     && !self.typed_ok
                 {
-                    return self.swallow(Reason::with("guard.hold_needed", hold));
+                    return self.swallow(Reason::HoldNeeded(hold));
                 }
                 Verdict::Confirmed
             }
@@ -448,7 +454,7 @@ impl ConfirmGuard for BehaviourGuard {
             GuardInput::FocusLost => {
                 self.focused = false;
                 if self.press_at.is_some() {
-                    self.press_spoiled = Some(Reason::new("guard.window_unfocused"));
+                    self.press_spoiled = Some(Reason::WindowUnfocused);
                 }
                 Verdict::Noted
             }
@@ -460,7 +466,7 @@ impl ConfirmGuard for BehaviourGuard {
             GuardInput::WindowChanged => {
                 self.blocked_until = self.blocked_until.max(at + Thresholds::REFOCUS_COOLDOWN_MS);
                 if self.press_at.is_some() {
-                    self.press_spoiled = Some(Reason::new("guard.window_moved"));
+                    self.press_spoiled = Some(Reason::WindowMoved);
                 }
                 Verdict::Noted
             }
@@ -476,7 +482,7 @@ impl ConfirmGuard for BehaviourGuard {
         let refusal = self.refusal(at, dwell);
         let armed = refusal.is_none();
         let arms_in_ms = match &refusal {
-            Some(r) if r.key == "guard.window_unfocused" || r.key == "guard.type_first" => None,
+            Some(Reason::WindowUnfocused | Reason::TypeFirst) => None,
             Some(_) => Some(
                 self.earliest(dwell)
                     .max(Thresholds::SHOW_COOLDOWN_MS)
@@ -485,9 +491,9 @@ impl ConfirmGuard for BehaviourGuard {
             None => None,
         };
         // What keeps it disarmed, phrased for someone who has not clicked yet.
-        let state = refusal.map(|r| match r.key {
-            "guard.window_unfocused" | "guard.type_first" => r,
-            _ => Reason::with("guard.too_early", arms_in_ms.unwrap_or(0)),
+        let state = refusal.map(|r| match r {
+            Reason::WindowUnfocused | Reason::TypeFirst => r,
+            _ => Reason::TooEarly(arms_in_ms.unwrap_or(0)),
         });
         let mut reasons = self.plan.reasons.clone();
         reasons.extend(state);
@@ -582,10 +588,7 @@ mod tests {
         let mut g = shown(&low(), Target::Confirm);
         assert!(matches!(
             click(&mut g, 100, 160),
-            Verdict::Swallowed(Reason {
-                key: "guard.too_soon_after_show",
-                ..
-            })
+            Verdict::Swallowed(Reason::TooSoonAfterShow(_))
         ));
     }
 
@@ -684,13 +687,7 @@ mod tests {
         let mut g = shown(&low(), Target::Confirm);
         let r = click(&mut g, 1_200, 1_260);
         assert!(
-            matches!(
-                r,
-                Verdict::Swallowed(Reason {
-                    key: "guard.resting_pointer",
-                    ..
-                })
-            ),
+            matches!(r, Verdict::Swallowed(Reason::RestingPointer(_))),
             "{r:?}"
         );
         let mut g = shown(&low(), Target::Confirm);
@@ -709,18 +706,12 @@ mod tests {
         assert!(!g.view(2_000).armed);
         assert!(matches!(
             click(&mut g, 2_000, 2_050),
-            Verdict::Swallowed(Reason {
-                key: "guard.window_unfocused",
-                ..
-            })
+            Verdict::Swallowed(Reason::WindowUnfocused)
         ));
         g.observe(4_000, GuardInput::FocusGained);
         assert!(matches!(
             click(&mut g, 4_200, 4_260),
-            Verdict::Swallowed(Reason {
-                key: "guard.just_refocused",
-                ..
-            })
+            Verdict::Swallowed(Reason::JustRefocused(_))
         ));
         assert_eq!(click(&mut g, 5_300, 5_380), Verdict::Confirmed);
     }
@@ -750,8 +741,10 @@ mod tests {
             (p.level, p.friction),
             (RiskLevel::High, Friction::HoldMs(1_500))
         );
-        let keys: Vec<&str> = p.reasons.iter().map(|r| r.key).collect();
-        assert_eq!(keys, ["guard.r_high_value", "guard.r_no_cancel"]);
+        assert_eq!(
+            p.reasons,
+            [Reason::HighValue(Fen(100_000)), Reason::NoCancel]
+        );
         let very = GuardContext {
             local_hour: 2,
             code_pasted: true,
@@ -779,7 +772,7 @@ mod tests {
             (p.level, p.friction),
             (RiskLevel::High, Friction::TypeToConfirm)
         );
-        assert!(p.reasons.iter().any(|r| r.key == "guard.r_batch"));
+        assert!(p.reasons.contains(&Reason::Batch(40)));
         // The same risk on one card is a hold.
         let single = Plan::for_context(&GuardContext {
             batch_count: 0,
@@ -800,10 +793,7 @@ mod tests {
         travel(&mut g, 1_000);
         assert!(matches!(
             click(&mut g, 2_000, 2_100),
-            Verdict::Swallowed(Reason {
-                key: "guard.hold_longer",
-                ..
-            })
+            Verdict::Swallowed(Reason::HoldLonger(_))
         ));
         // Leaving the button while holding spoils the hold.
         g.observe(
@@ -859,16 +849,33 @@ mod tests {
         assert_eq!(g.view(5_000).arms_in_ms, None);
         assert!(matches!(
             click(&mut g, 5_000, 5_100),
-            Verdict::Swallowed(Reason {
-                key: "guard.type_first",
-                ..
-            })
+            Verdict::Swallowed(Reason::TypeFirst)
         ));
         g.observe(6_000, GuardInput::Typed { matches: false });
         assert!(!g.view(6_000).armed);
         g.observe(7_000, GuardInput::Typed { matches: true });
         assert!(g.view(8_000).armed);
         assert_eq!(click(&mut g, 8_000, 8_100), Verdict::Confirmed);
+    }
+
+    #[test]
+    fn journal_names_of_levels_and_sensitivities_are_pinned() {
+        let levels = [
+            RiskLevel::Low,
+            RiskLevel::Medium,
+            RiskLevel::High,
+            RiskLevel::VeryHigh,
+        ];
+        assert_eq!(
+            levels.map(RiskLevel::name),
+            ["low", "medium", "high", "veryhigh"]
+        );
+        assert_eq!(
+            Sensitivity::ALL.map(Sensitivity::name),
+            ["relaxed", "standard", "strict"]
+        );
+        let frictions = [Friction::None, Friction::HoldMs(1), Friction::TypeToConfirm];
+        assert_eq!(frictions.map(Friction::name), ["none", "hold", "type"]);
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 use super::behaviour::{BehaviourGuard, GuardContext, Sensitivity};
 use super::{ConfirmGuard, GuardInput, Reason, Target, Verdict};
-use crate::core::money::Fen;
 use crate::i18n::Texts;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -210,15 +209,16 @@ pub fn replay(guard: &mut dyn ConfirmGuard, trace: &Trace) -> Outcome {
 
 /// A guard reason as one short sentence in `tr`'s language.
 pub fn describe(tr: &Texts, r: &Reason) -> String {
-    let n = r.n.unwrap_or(0);
-    let value = match r.key {
-        "guard.r_high_value" | "guard.r_value" => Fen(n as i64).to_string(),
-        "guard.r_burst" | "guard.r_night" | "guard.r_batch" => n.to_string(),
+    let n = r.value().unwrap_or(0);
+    let value = match r {
+        Reason::HighValue(face) | Reason::Value(face) => face.to_string(),
+        Reason::Burst(_) | Reason::Night(_) | Reason::Batch(_) => n.to_string(),
         // Counts down with the button's whole seconds.
-        "guard.too_early" | "guard.resting_pointer" => n.div_ceil(1000).to_string(),
+        Reason::TooEarly(_) | Reason::RestingPointer(_) => n.div_ceil(1000).to_string(),
+        // Milliseconds, said in seconds (unused by the texts without a number).
         _ => format!("{:.1}", n as f64 / 1000.0),
     };
-    tr.fmt(r.key, &[("n", &value)])
+    tr.fmt(r.key(), &[("n", &value)])
 }
 
 /// One input line → one output line (JSON, no newline). Never fails: a bad

@@ -8,8 +8,10 @@
 
 pub mod behaviour;
 pub mod eval;
+mod reason;
 
 pub use behaviour::{BehaviourGuard, GuardContext, RiskLevel, Sensitivity};
+pub use reason::Reason;
 
 use serde::{Deserialize, Serialize};
 
@@ -79,23 +81,6 @@ impl Friction {
             Friction::HoldMs(_) => "hold",
             Friction::TypeToConfirm => "type",
         }
-    }
-}
-
-/// Why the guard decided what it did: an i18n key (`guard.*`) and its number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reason {
-    pub key: &'static str,
-    /// Milliseconds, a count or an amount in fen, depending on the key.
-    pub n: Option<u64>,
-}
-
-impl Reason {
-    pub fn new(key: &'static str) -> Self {
-        Self { key, n: None }
-    }
-    pub fn with(key: &'static str, n: u64) -> Self {
-        Self { key, n: Some(n) }
     }
 }
 

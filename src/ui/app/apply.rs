@@ -3,6 +3,7 @@
 
 use super::App;
 use crate::core::event::ReleaseMode;
+use crate::core::screenshot::ShotStep;
 use crate::core::settings::Settings;
 use crate::i18n::Lang;
 use crate::ui::command::{Command, JournalCommand, Level, Notice, Screen};
@@ -48,11 +49,7 @@ impl App {
             Command::TakeScreenshot => {
                 let subject = self.screen_subject();
                 // A batch's bundle picks its screenshots by a `batch_` step.
-                let step = if subject.batch().is_some() {
-                    "batch_manual"
-                } else {
-                    "manual"
-                };
+                let step = ShotStep::manual(subject.batch().is_some());
                 self.state.shots.request(subject, step);
             }
             Command::TypedLast4(text) => {

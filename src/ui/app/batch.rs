@@ -8,6 +8,7 @@ use crate::core::batch::MAX_BYTES;
 use crate::core::batch::desk::{BatchDesk, LoadError};
 use crate::core::batch::run::RunPhase;
 use crate::core::safe_file::{FileError, Links, read_capped};
+use crate::core::screenshot::ShotStep;
 use crate::core::session::{Session, SessionError};
 use crate::i18n::Texts;
 use crate::ui::command::{BatchCommand, Level, Notice, PickerCommand, Screen};
@@ -88,7 +89,7 @@ impl App {
                 if let Some(id) = self.state.batch.desk.run.as_ref().map(|r| r.id.clone()) {
                     self.state
                         .shots
-                        .request(ShotSubject::Batch(id), "batch_cancel_all");
+                        .request(ShotSubject::Batch(id), ShotStep::BatchCancelAll);
                 }
             }
             BatchCommand::ExportResults => self.export_batch_results(),
@@ -203,7 +204,8 @@ impl App {
                 let id = c.subject.batch().unwrap_or_default().to_owned();
                 st.review = Some(ReviewStep::new(c, avoid));
                 st.screen = Screen::BatchReview;
-                st.shots.request(ShotSubject::Batch(id), "batch_review");
+                st.shots
+                    .request(ShotSubject::Batch(id), ShotStep::BatchReview);
             }
             Ok(None) => {}
             Err(e) => self.session_error("error.journal_write", &e),
@@ -224,7 +226,8 @@ impl App {
                 st.batch.paste = Default::default();
                 st.batch.fixing = None;
                 if let Some(id) = st.batch.desk.run.as_ref().map(|r| r.id.clone()) {
-                    st.shots.request(ShotSubject::Batch(id), "batch_confirmed");
+                    st.shots
+                        .request(ShotSubject::Batch(id), ShotStep::BatchConfirmed);
                 }
             }
             Err(e) => self.session_error("error.not_confirmed", &e),
@@ -249,9 +252,9 @@ impl App {
                 let id = self.state.batch.desk.run.as_ref().map(|r| r.id.clone());
                 if let (Some(phase), Some(id)) = (advanced.now_finished_or_paused, id) {
                     let step = if phase == RunPhase::Finished {
-                        "batch_finished"
+                        ShotStep::BatchFinished
                     } else {
-                        "batch_paused"
+                        ShotStep::BatchPaused
                     };
                     self.state.shots.request(ShotSubject::Batch(id), step);
                 }

@@ -50,7 +50,7 @@ impl App {
                 // As if typed by hand over a few seconds (not a fast paste).
                 d.code_started = Some(now - chrono::Duration::seconds(12));
                 d.face_value = Some(face);
-                d.face_retyped_raw = format!("{}", face.0 / 100);
+                d.face_retyped_raw = face.yuan_input_text();
                 d.duplicate_ack = false;
             }
             DemoCommand::ShowReviewAgain => {

@@ -6,6 +6,7 @@ use super::App;
 use crate::core::flow::{Cancelled, OrderFlow, Released, Subject};
 use crate::core::guard::{GuardInput, Target, Verdict};
 use crate::core::order::Phase;
+use crate::core::screenshot::ShotStep;
 use crate::ui::command::{Level, Notice, Screen};
 use crate::ui::review_step::ReviewStep;
 use eframe::egui;
@@ -76,7 +77,7 @@ impl App {
                 let avoid = avoid.or_else(|| st.review.as_ref().and_then(|r| r.avoid));
                 st.review = Some(ReviewStep::new(c, avoid));
                 st.screen = Screen::Review;
-                st.shots.request_order(order_id, "review");
+                st.shots.request_order(order_id, ShotStep::Review);
             }
             Ok(None) => {}
             Err(e) => self.session_error("error.journal_write", &e),
@@ -123,11 +124,11 @@ impl App {
             Ok(()) => {
                 self.state.review = None;
                 self.state.screen = Screen::Hold;
-                self.state.shots.request_order(id, "confirmed");
+                self.state.shots.request_order(id, ShotStep::Confirmed);
             }
             Err(e) => {
                 self.session_error("error.not_confirmed", &e);
-                self.state.shots.request_order(id, "confirm_blocked");
+                self.state.shots.request_order(id, ShotStep::ConfirmBlocked);
             }
         }
     }
@@ -174,7 +175,7 @@ impl App {
                 }
                 let st = &mut self.state;
                 st.focus_order = Some(id.to_owned());
-                st.shots.request_order(id, "released");
+                st.shots.request_order(id, ShotStep::Released);
                 st.screen = Screen::Orders;
             }
             // Its code is gone from memory: journaled, never sent.
@@ -186,7 +187,7 @@ impl App {
                 let st = &mut self.state;
                 st.release_blocked = Some(id.to_owned());
                 st.screen = Screen::Hold;
-                st.shots.request_order(id, "release_blocked");
+                st.shots.request_order(id, ShotStep::ReleaseBlocked);
             }
             Err(e) => self.session_error("error.journal_write", &e),
         }
@@ -198,7 +199,9 @@ impl App {
         };
         let result = OrderFlow::cancel(session, id);
         if result.is_ok() {
-            self.state.shots.request_order(id, "cancel_requested");
+            self.state
+                .shots
+                .request_order(id, ShotStep::CancelRequested);
         }
         match result {
             Ok(Cancelled::Done { fee }) => self.notify(

@@ -9,6 +9,7 @@ use crate::core::event::Event;
 use crate::core::guard::ConfirmGuard;
 use crate::core::guard::Friction;
 use crate::core::order::Phase;
+use crate::core::screenshot::ShotStep;
 use crate::ui::command::{Level, Notice};
 use std::time::Duration;
 
@@ -28,7 +29,9 @@ impl App {
         };
         for (id, event) in &caught_up.applied {
             if matches!(event, Event::WindowClosed { .. }) {
-                self.state.shots.request_order(id.clone(), "window_closed");
+                self.state
+                    .shots
+                    .request_order(id.clone(), ShotStep::WindowClosed);
             }
         }
         for id in caught_up.holds_due {
@@ -61,12 +64,12 @@ impl App {
                         width: saved.width,
                         height: saved.height,
                         sha256: saved.sha256,
-                        step: request.step.to_owned(),
+                        step: request.step.as_str().to_owned(),
                         batch: request.subject.batch().map(str::to_owned),
                     };
                     if let Err(e) = session.record(request.subject.order(), event) {
                         self.session_error("error.journal_write", &e);
-                    } else if request.step.ends_with("manual") {
+                    } else if request.step.is_manual() {
                         self.notify(
                             Notice::new(Level::Info, "notice.screenshot_saved")
                                 .arg("path", saved.path),

@@ -251,8 +251,8 @@ pub fn confirm_area(
 
 /// A guard reason in words; "type first" names what to type for a batch.
 fn say(tr: &Texts, r: &ReviewStep, reason: &crate::core::guard::Reason) -> String {
-    match (&r.expected, reason.key) {
-        (TypeToConfirm::Total(_), "guard.type_first") => {
+    match (&r.expected, reason) {
+        (TypeToConfirm::Total(_), crate::core::guard::Reason::TypeFirst) => {
             tr.get("guard.type_total_first").to_owned()
         }
         _ => describe(tr, reason),

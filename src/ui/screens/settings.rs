@@ -4,7 +4,7 @@
 
 use crate::core::event::ReleaseMode;
 use crate::core::guard::Sensitivity;
-use crate::core::money::Fen;
+use crate::core::money::{Fen, MAX_YUAN, parse_yuan};
 use crate::core::settings::{CLIPBOARD_RANGE_S, HOLD_RANGE_S, Settings};
 use crate::i18n::Lang;
 use crate::ui::command::Command;
@@ -161,16 +161,21 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings) {
     });
 }
 
-/// A whole-yuan amount field (0 = none, where the setting allows it).
+/// An amount field in yuan, exact to the fen (0 = none, where the setting
+/// allows it); a drag or an arrow key moves it a yuan at a time.
 fn yuan_field(ui: &mut egui::Ui, fen: &mut Fen) -> egui::Response {
-    let mut yuan = fen.0 / 100;
+    // Fen up to 10^10 are exact in the f64 that DragValue works in.
+    let mut value = fen.0;
     let r = ui.add(
-        egui::DragValue::new(&mut yuan)
-            .range(0..=100_000_000)
-            .prefix("¥"),
+        egui::DragValue::new(&mut value)
+            .range(0..=MAX_YUAN * 100)
+            .speed(100.0)
+            .prefix("¥")
+            .custom_formatter(|v, _| Fen(v as i64).yuan_input_text())
+            .custom_parser(|text| parse_yuan(text).ok().map(|f| f.0 as f64)),
     );
     if r.changed() {
-        *fen = Fen::from_yuan(yuan);
+        *fen = Fen(value);
     }
     r
 }
@@ -179,4 +184,47 @@ fn yuan_row(ui: &mut egui::Ui, label: &str, fen: &mut Fen) {
     let l = ui.label(label);
     yuan_field(ui, fen).labelled_by(l.id);
     ui.end_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    fn field(fen: Fen) -> Harness<'static, Fen> {
+        let mut h = Harness::new_ui_state(
+            |ui, fen: &mut Fen| {
+                yuan_field(ui, fen);
+            },
+            fen,
+        );
+        h.run();
+        h
+    }
+
+    #[test]
+    fn an_amount_field_shows_and_keeps_the_cents() {
+        let mut h = field(Fen(50_050));
+        // It showed ¥500, and a step made it ¥501: the cents were dropped.
+        h.get_by_value("¥500.50").increment_accesskit();
+        h.run();
+        assert_eq!(*h.state(), Fen(50_150));
+        assert!(h.query_by_value("¥501.50").is_some());
+    }
+
+    #[test]
+    fn an_amount_typed_with_cents_is_kept_exactly() {
+        let mut h = field(Fen(50_000));
+        h.get_by_value("¥500").focus();
+        h.run();
+        // Editing selects the whole text: typing replaces it.
+        let editing = h.query_all_by_value("500").next().expect("being edited");
+        editing.type_text("1,234.56");
+        h.run();
+        h.key_press(egui::Key::Enter);
+        h.run();
+        assert_eq!(*h.state(), Fen(123_456));
+        assert!(h.query_by_value("¥1234.56").is_some());
+    }
 }
