@@ -141,6 +141,16 @@ pub fn demo_paths(base: &super::session::Paths) -> super::session::Paths {
     super::session::Paths::in_subdir(base, "demo")
 }
 
+/// Demo mode's "Reset": deletes the demo folder (the session on it must
+/// be closed first); one already gone is fine. Never follows a link: a
+/// `demo` link is removed as a link, not what it points to.
+pub fn wipe(demo: &super::session::Paths) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(&demo.data_dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
 /// `DEMO` followed by digits only (separators allowed): a real code after
 /// a `DEMO ` prefix has letters and is refused, so a script cannot carry
 /// one into a demo (or into its messages).

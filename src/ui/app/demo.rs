@@ -124,9 +124,7 @@ impl App {
             return;
         };
         self.session = None; // releases the lock
-        if let Err(e) = std::fs::remove_dir_all(&paths.data_dir)
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
+        if let Err(e) = crate::core::demo::wipe(&paths) {
             self.error("error.demo_reset", e);
         }
         match super::startup::open_session(Some(&paths), &self.clock, true) {

@@ -1,0 +1,401 @@
+//! The behaviour guard's rules, one decision at a time.
+
+use super::*;
+
+fn low() -> GuardContext {
+    GuardContext {
+        face_value_fen: 10_000,
+        cancel_window_s: 480,
+        first_use: false,
+        recent_releases_10min: 0,
+        code_pasted: false,
+        entry_ms: 20_000,
+        local_hour: 14,
+        duplicate: false,
+        batch_count: 0,
+        sensitivity: Sensitivity::Standard,
+    }
+}
+
+fn shown(ctx: &GuardContext, on: Target) -> BehaviourGuard {
+    let mut g = BehaviourGuard::new(ctx);
+    g.observe(
+        0,
+        GuardInput::Shown {
+            pointer_on: on,
+            pointer_down: false,
+        },
+    );
+    g
+}
+
+fn click(g: &mut BehaviourGuard, down: u64, up: u64) -> Verdict {
+    g.observe(
+        down,
+        GuardInput::PointerDown {
+            on: Target::Confirm,
+        },
+    );
+    g.observe(
+        up,
+        GuardInput::PointerUp {
+            on: Target::Confirm,
+        },
+    )
+}
+
+fn travel(g: &mut BehaviourGuard, at: u64) {
+    g.observe(at - 200, GuardInput::PointerMoved { on: Target::Other });
+    g.observe(
+        at,
+        GuardInput::PointerMoved {
+            on: Target::Confirm,
+        },
+    );
+}
+
+#[test]
+fn low_risk_reader_is_armed_when_they_click() {
+    let mut g = shown(&low(), Target::None);
+    travel(&mut g, 1_100);
+    assert!(g.view(1_100).armed);
+    assert_eq!(click(&mut g, 1_300, 1_380), Verdict::Confirmed);
+    assert_eq!(g.friction(), Friction::None);
+}
+
+#[test]
+fn clicks_in_the_show_cooldown_never_confirm() {
+    let mut g = shown(&low(), Target::Confirm);
+    assert!(matches!(
+        click(&mut g, 100, 160),
+        Verdict::Swallowed(Reason::TooSoonAfterShow(_))
+    ));
+}
+
+#[test]
+fn the_second_half_of_a_double_click_is_swallowed() {
+    // A press that began before the step showed never counts, whether
+    // released at once (double click) or much later.
+    for release_at in [90, 5_000] {
+        let mut g = BehaviourGuard::new(&low());
+        let shown = GuardInput::Shown {
+            pointer_on: Target::Confirm,
+            pointer_down: true,
+        };
+        g.observe(0, shown);
+        let up = g.observe(
+            release_at,
+            GuardInput::PointerUp {
+                on: Target::Confirm,
+            },
+        );
+        assert!(
+            matches!(up, Verdict::Swallowed(_)),
+            "released at {release_at}: {up:?}"
+        );
+    }
+}
+
+#[test]
+fn click_spam_pushes_arming_out_and_is_capped() {
+    let mut g = shown(&low(), Target::None);
+    travel(&mut g, 300);
+    let mut t = 350;
+    while t < 2_500 {
+        assert_ne!(
+            click(&mut g, t, t + 40),
+            Verdict::Confirmed,
+            "spam click at {t}"
+        );
+        t += 150;
+    }
+    assert_eq!(g.spam_extra_ms, Thresholds::SPAM_CAP_MS);
+    // After the spam stops, a deliberate click once the (capped) delay passed works.
+    assert_eq!(click(&mut g, 3_200, 3_290), Verdict::Confirmed);
+}
+
+#[test]
+fn auto_repeat_never_confirms_and_a_held_enter_must_be_released() {
+    let mut g = shown(&low(), Target::None);
+    assert!(matches!(
+        g.observe(
+            20,
+            GuardInput::KeyDown {
+                enter: true,
+                repeat: false
+            }
+        ),
+        Verdict::Swallowed(_)
+    ));
+    for t in (50..3_000).step_by(33) {
+        assert_ne!(
+            g.observe(
+                t,
+                GuardInput::KeyDown {
+                    enter: true,
+                    repeat: true
+                }
+            ),
+            Verdict::Confirmed
+        );
+    }
+    assert!(matches!(
+        g.observe(
+            3_100,
+            GuardInput::KeyDown {
+                enter: true,
+                repeat: false
+            }
+        ),
+        Verdict::Swallowed(_)
+    ));
+    g.observe(3_150, GuardInput::KeyUp { enter: true });
+    assert_eq!(
+        g.observe(
+            4_000,
+            GuardInput::KeyDown {
+                enter: true,
+                repeat: false
+            }
+        ),
+        Verdict::Confirmed
+    );
+}
+
+#[test]
+fn a_resting_pointer_is_not_intent() {
+    let mut g = shown(&low(), Target::Confirm);
+    let r = click(&mut g, 1_200, 1_260);
+    assert!(
+        matches!(r, Verdict::Swallowed(Reason::RestingPointer(_))),
+        "{r:?}"
+    );
+    let mut g = shown(&low(), Target::Confirm);
+    assert_eq!(
+        click(&mut g, 2_400, 2_470),
+        Verdict::Confirmed,
+        "a long read is fine"
+    );
+}
+
+#[test]
+fn focus_loss_disarms_and_clicks_right_after_focus_are_swallowed() {
+    let mut g = shown(&low(), Target::None);
+    travel(&mut g, 900);
+    g.observe(1_000, GuardInput::FocusLost);
+    assert!(!g.view(2_000).armed);
+    assert!(matches!(
+        click(&mut g, 2_000, 2_050),
+        Verdict::Swallowed(Reason::WindowUnfocused)
+    ));
+    g.observe(4_000, GuardInput::FocusGained);
+    assert!(matches!(
+        click(&mut g, 4_200, 4_260),
+        Verdict::Swallowed(Reason::JustRefocused(_))
+    ));
+    assert_eq!(click(&mut g, 5_300, 5_380), Verdict::Confirmed);
+}
+
+#[test]
+fn risk_raises_delay_and_escalates_friction() {
+    let low_plan = Plan::for_context(&low());
+    assert_eq!(
+        (low_plan.level, low_plan.friction),
+        (RiskLevel::Low, Friction::None)
+    );
+    let medium = GuardContext {
+        face_value_fen: 50_000,
+        first_use: true,
+        ..low()
+    };
+    let p = Plan::for_context(&medium);
+    assert_eq!(p.level, RiskLevel::Medium);
+    assert!(p.travel_dwell_ms > low_plan.travel_dwell_ms);
+    let high = GuardContext {
+        face_value_fen: 100_000,
+        cancel_window_s: 0,
+        ..low()
+    };
+    let p = Plan::for_context(&high);
+    assert_eq!(
+        (p.level, p.friction),
+        (RiskLevel::High, Friction::HoldMs(1_500))
+    );
+    assert_eq!(
+        p.reasons,
+        [Reason::HighValue(Fen(100_000)), Reason::NoCancel]
+    );
+    let very = GuardContext {
+        local_hour: 2,
+        code_pasted: true,
+        entry_ms: 1_500,
+        recent_releases_10min: 2,
+        ..high
+    };
+    let p = Plan::for_context(&very);
+    assert_eq!(
+        (p.level, p.friction),
+        (RiskLevel::VeryHigh, Friction::TypeToConfirm)
+    );
+}
+
+#[test]
+fn a_high_risk_batch_asks_to_type_its_total_not_to_hold() {
+    let batch = GuardContext {
+        face_value_fen: 800_000,
+        first_use: true,
+        batch_count: 40,
+        ..low()
+    };
+    let p = Plan::for_context(&batch);
+    assert_eq!(
+        (p.level, p.friction),
+        (RiskLevel::High, Friction::TypeToConfirm)
+    );
+    assert!(p.reasons.contains(&Reason::Batch(40)));
+    // The same risk on one card is a hold.
+    let single = Plan::for_context(&GuardContext {
+        batch_count: 0,
+        recent_releases_10min: 2,
+        ..batch
+    });
+    assert_eq!(single.friction, Friction::HoldMs(1_500));
+}
+
+#[test]
+fn hold_friction_needs_a_long_press_on_the_button() {
+    let high = GuardContext {
+        face_value_fen: 100_000,
+        cancel_window_s: 0,
+        ..low()
+    };
+    let mut g = shown(&high, Target::None);
+    travel(&mut g, 1_000);
+    assert!(matches!(
+        click(&mut g, 2_000, 2_100),
+        Verdict::Swallowed(Reason::HoldLonger(_))
+    ));
+    // Leaving the button while holding spoils the hold.
+    g.observe(
+        3_000,
+        GuardInput::PointerDown {
+            on: Target::Confirm,
+        },
+    );
+    g.observe(3_800, GuardInput::PointerMoved { on: Target::Other });
+    g.observe(
+        4_000,
+        GuardInput::PointerMoved {
+            on: Target::Confirm,
+        },
+    );
+    assert!(matches!(
+        g.observe(
+            4_700,
+            GuardInput::PointerUp {
+                on: Target::Confirm
+            }
+        ),
+        Verdict::Swallowed(_)
+    ));
+    let mut keyboard = g.clone();
+    assert_eq!(click(&mut g, 6_000, 7_600), Verdict::Confirmed);
+    // Enter alone cannot hold; typing the last four stands in for the hold.
+    let enter = GuardInput::KeyDown {
+        enter: true,
+        repeat: false,
+    };
+    assert!(matches!(
+        keyboard.observe(9_000, enter),
+        Verdict::Swallowed(_)
+    ));
+    keyboard.observe(9_100, GuardInput::KeyUp { enter: true });
+    keyboard.observe(9_500, GuardInput::Typed { matches: true });
+    assert_eq!(keyboard.observe(10_000, enter), Verdict::Confirmed);
+}
+
+#[test]
+fn type_friction_needs_the_last_four() {
+    let very = GuardContext {
+        face_value_fen: 100_000,
+        cancel_window_s: 0,
+        local_hour: 2,
+        duplicate: true,
+        ..low()
+    };
+    let mut g = shown(&very, Target::None);
+    travel(&mut g, 1_000);
+    assert!(!g.view(5_000).armed);
+    assert_eq!(g.view(5_000).arms_in_ms, None);
+    assert!(matches!(
+        click(&mut g, 5_000, 5_100),
+        Verdict::Swallowed(Reason::TypeFirst)
+    ));
+    g.observe(6_000, GuardInput::Typed { matches: false });
+    assert!(!g.view(6_000).armed);
+    g.observe(7_000, GuardInput::Typed { matches: true });
+    assert!(g.view(8_000).armed);
+    assert_eq!(click(&mut g, 8_000, 8_100), Verdict::Confirmed);
+}
+
+#[test]
+fn journal_names_of_levels_and_sensitivities_are_pinned() {
+    let levels = [
+        RiskLevel::Low,
+        RiskLevel::Medium,
+        RiskLevel::High,
+        RiskLevel::VeryHigh,
+    ];
+    assert_eq!(
+        levels.map(RiskLevel::name),
+        ["low", "medium", "high", "veryhigh"]
+    );
+    assert_eq!(
+        Sensitivity::ALL.map(Sensitivity::name),
+        ["relaxed", "standard", "strict"]
+    );
+    let frictions = [Friction::None, Friction::HoldMs(1), Friction::TypeToConfirm];
+    assert_eq!(frictions.map(Friction::name), ["none", "hold", "type"]);
+}
+
+#[test]
+fn sensitivity_scales_dwells_and_levels() {
+    let c = GuardContext {
+        face_value_fen: 50_000,
+        ..low()
+    };
+    let relaxed = Plan::for_context(&GuardContext {
+        sensitivity: Sensitivity::Relaxed,
+        ..c.clone()
+    });
+    let standard = Plan::for_context(&c);
+    let strict = Plan::for_context(&GuardContext {
+        sensitivity: Sensitivity::Strict,
+        ..c
+    });
+    assert!(relaxed.travel_dwell_ms < standard.travel_dwell_ms);
+    assert!(standard.travel_dwell_ms < strict.travel_dwell_ms);
+    assert_eq!(
+        (standard.level, strict.level),
+        (RiskLevel::Low, RiskLevel::Medium)
+    );
+}
+
+#[test]
+fn view_counts_down_to_arming() {
+    let mut g = shown(&low(), Target::None);
+    assert_eq!(
+        g.view(0).arms_in_ms,
+        Some(800),
+        "the pointer is elsewhere: it will travel"
+    );
+    let parked = shown(&low(), Target::Confirm);
+    assert_eq!(
+        parked.view(0).arms_in_ms,
+        Some(2_300),
+        "a resting pointer waits longer"
+    );
+    travel(&mut g, 400);
+    assert_eq!(g.view(400).arms_in_ms, Some(400));
+    assert!(g.view(800).armed);
+}
