@@ -36,6 +36,15 @@ impl Rig {
     }
 
     pub fn open(&self, lang: Lang) -> Harness<'static, App> {
+        self.open_with(lang, |app| app)
+    }
+
+    /// The app with something changed before its first frame (a port).
+    pub fn open_with(
+        &self,
+        lang: Lang,
+        change: impl FnOnce(App) -> App + 'static,
+    ) -> Harness<'static, App> {
         let config = AppConfig {
             paths: Some(Paths::in_one_dir(self.dir.path())),
             clock: self.clock.clone(),
@@ -47,7 +56,7 @@ impl Rig {
         };
         let mut h = Harness::builder()
             .with_size([1000.0, 1100.0])
-            .build_eframe(move |cc| App::new(cc, config));
+            .build_eframe(move |cc| change(App::new(cc, config)));
         h.run();
         h
     }
