@@ -139,4 +139,86 @@ mod tests {
         assert_eq!(caps.get("kaquanmao"), Some(&1));
         assert_eq!(serde_json::to_string(&caps).unwrap(), r#"{"kaquanmao":1}"#);
     }
+
+    /// Lines holding each id (the line's order, a batch and a channel in
+    /// `data`, an order in `data`) are the exact bytes journals always had,
+    /// and read back to the same event and the same bytes.
+    #[test]
+    fn a_journal_line_with_each_id_reads_back_byte_for_byte() {
+        use crate::core::event::{Event, ReleaseMode};
+        use crate::core::journal::{GENESIS, parse_line, render_line};
+        use crate::core::money::Fen;
+        let ts = chrono::DateTime::parse_from_rfc3339("2026-11-29T09:15:02.123Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        let order = OrderId::new("CG-20261129-0007");
+        let batch = BatchId::new("B-20261129-0003");
+        let channel = ChannelId::new("kaquanmao");
+        let head = |seq: u32, kind: &str, order: &str| {
+            format!(
+                r#"{{"seq":{seq},"ts":"2026-11-29T09:15:02.123Z","tz":"+08:00","kind":"{kind}","order":{order},"data":"#
+            )
+        };
+        let cases = [
+            (
+                Some(&order),
+                Event::ReviewShown {
+                    channel: channel.clone(),
+                    face_value_fen: Fen(10_000),
+                    payout_fen: Fen(9_300),
+                    masked: "m".into(),
+                    fingerprint: "f".into(),
+                    cancel_window_ms: 480_000,
+                    release_mode: ReleaseMode::Simulated,
+                    batch: Some(batch.clone()),
+                },
+                head(1, "review_shown", r#""CG-20261129-0007""#)
+                    + r#"{"batch":"B-20261129-0003","cancel_window_ms":480000,"channel":"kaquanmao","face_value_fen":10000,"fingerprint":"f","masked":"m","payout_fen":9300,"release_mode":"simulated"}"#,
+            ),
+            (
+                None,
+                Event::LimitAcknowledged {
+                    batch: batch.clone(),
+                    limit: "daily_total".into(),
+                    amount_fen: Fen(2_100_000),
+                    limit_fen: Fen(2_000_000),
+                    channel: channel.clone(),
+                },
+                head(2, "limit_acknowledged", "null")
+                    + r#"{"amount_fen":2100000,"batch":"B-20261129-0003","channel":"kaquanmao","limit":"daily_total","limit_fen":2000000}"#,
+            ),
+            (
+                Some(&order),
+                Event::CodeEntered {
+                    masked: "m".into(),
+                    fingerprint: "f".into(),
+                    pasted: false,
+                    confusables: 0,
+                    duplicate_of: Some(OrderId::new("CG-20261128-0042")),
+                },
+                head(3, "code_entered", r#""CG-20261129-0007""#)
+                    + r#"{"confusables":0,"duplicate_of":"CG-20261128-0042","fingerprint":"f","masked":"m","pasted":false}"#,
+            ),
+        ];
+        for (seq, (order, event, body)) in (1..).zip(cases) {
+            let (line, _) = render_line(seq, ts, tz, &event.kind(), order, &event.data(), GENESIS);
+            let want = format!(r#"{body},"prev":"{GENESIS}""#);
+            assert!(line.starts_with(&want), "{line}\n{want}");
+            let e = parse_line(line.trim_end().as_bytes()).unwrap();
+            assert_eq!(e.order.as_ref(), order);
+            let read = Event::from_parts(&e.kind, &e.data).unwrap();
+            assert_eq!(read, event);
+            let (again, _) = render_line(
+                seq,
+                ts,
+                tz,
+                &read.kind(),
+                e.order.as_ref(),
+                &read.data(),
+                GENESIS,
+            );
+            assert_eq!(again, line);
+        }
+    }
 }
