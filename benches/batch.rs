@@ -98,9 +98,10 @@ fn orders_frame(c: &mut Criterion) {
             csv += &format!("ORDR{i:04}AAAA{:04},100\n", 9999 - i);
         }
         let mut b = import(csv.as_bytes()).unwrap();
-        let p = s.profile("kaquanmao").unwrap().clone();
+        let p = s.profile(&"kaquanmao".into()).unwrap().clone();
         b.validate(&p, s.fingerprint_key(), s.ledger());
-        let mut run = BatchRun::confirm(&mut s, "B-bench", "kaquanmao", &b, false).unwrap();
+        let mut run =
+            BatchRun::confirm(&mut s, &"B-bench".into(), &"kaquanmao".into(), &b, false).unwrap();
         clock.advance_ms(10_000);
         for _ in 0..1_000 {
             run.advance(&mut s).unwrap();

@@ -5,6 +5,7 @@
 use cardguard::core::clock::ManualClock;
 use cardguard::core::event::Event;
 use cardguard::core::evidence::verify_dir;
+use cardguard::core::ids::OrderId;
 use cardguard::core::journal::{GENESIS, JOURNAL_FILE, Journal, render_line};
 use cardguard::core::money::Fen;
 use cardguard::core::screenshot::encode_png;
@@ -27,7 +28,7 @@ fn write_journal(dir: &std::path::Path, n: u64) {
     let mut prev = GENESIS.to_owned();
     let t = ts();
     for seq in 1..=n {
-        let order = format!("CG-20261127-{:06}", seq / 7);
+        let order = OrderId::new(format!("CG-20261127-{:06}", seq / 7));
         let ev = match seq % 7 {
             0 => Event::ChannelChosen {
                 channel: "kaquanmao".into(),
@@ -82,7 +83,7 @@ fn bench(c: &mut Criterion) {
                 ts(),
                 tz,
                 "face_value_set",
-                Some("CG-1"),
+                Some(&"CG-1".into()),
                 black_box(&data),
                 false,
             )
@@ -95,7 +96,7 @@ fn bench(c: &mut Criterion) {
                 ts(),
                 tz,
                 "face_value_set",
-                Some("CG-1"),
+                Some(&"CG-1".into()),
                 black_box(&data),
                 true,
             )

@@ -105,7 +105,7 @@ pub enum BatchCommand {
         file: PathBuf,
         /// Channel profile id (default: the last one used, else the first).
         #[arg(long)]
-        channel: Option<String>,
+        channel: Option<crate::core::ids::ChannelId>,
         /// Language of the reasons: zh-CN or en (default: system).
         #[arg(long = "reasons-lang", value_parser = parse_lang)]
         reasons_lang: Option<crate::i18n::Lang>,
@@ -116,7 +116,7 @@ pub enum BatchCommand {
 pub fn batch_check(
     paths: &crate::core::session::Paths,
     file: &std::path::Path,
-    channel: Option<&str>,
+    channel: Option<&crate::core::ids::ChannelId>,
     lang: crate::i18n::Lang,
 ) -> u8 {
     use crate::core::batch::{ImportError, Status, import};
@@ -146,10 +146,10 @@ pub fn batch_check(
         eprintln!("{}", p.describe(&tr));
     }
     let settings = crate::core::settings::load_settings_read_only(&paths.settings_file());
-    let wanted = channel.map(str::to_owned).or(settings.last_channel);
+    let wanted = channel.cloned().or(settings.last_channel);
     let Some(profile) = wanted
-        .as_deref()
-        .and_then(|id| profiles.iter().find(|p| p.id == id))
+        .as_ref()
+        .and_then(|id| profiles.iter().find(|p| &p.id == id))
         .or(if channel.is_some() {
             None
         } else {
@@ -158,7 +158,10 @@ pub fn batch_check(
     else {
         return fail(
             "batch.unknown_channel",
-            &[("channel", &channel.unwrap_or("?"))],
+            &[(
+                "channel",
+                &channel.map_or("?", crate::core::ids::ChannelId::as_str),
+            )],
         );
     };
     // Earlier orders are what catches a card submitted before: if they
@@ -257,10 +260,10 @@ pub enum JournalCommand {
             required_unless_present = "batch",
             conflicts_with = "batch"
         )]
-        order: Option<String>,
+        order: Option<crate::core::ids::OrderId>,
         /// A batch id (B-…): the batch's events and all its orders.
         #[arg(long, value_name = "ID")]
-        batch: Option<String>,
+        batch: Option<crate::core::ids::BatchId>,
         /// A new or empty folder (created 0700 when missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -327,8 +330,8 @@ pub fn journal_verify(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8
 /// unwritable or a target that is not a new or empty folder.
 pub fn journal_export(
     data_dir: &std::path::Path,
-    order: Option<&str>,
-    batch: Option<&str>,
+    order: Option<&crate::core::ids::OrderId>,
+    batch: Option<&crate::core::ids::BatchId>,
     out: &std::path::Path,
     lang: crate::i18n::Lang,
 ) -> u8 {

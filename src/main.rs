@@ -91,7 +91,7 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
         } => std::process::ExitCode::from(cardguard::cli::batch_check(
             &paths,
             &file,
-            channel.as_deref(),
+            channel.as_ref(),
             reasons_lang.unwrap_or_else(cardguard::i18n::Lang::system),
         )),
         Command::Journal {
@@ -107,8 +107,8 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
                 },
         } => std::process::ExitCode::from(cardguard::cli::journal_export(
             &paths.data_dir,
-            order.as_deref(),
-            batch.as_deref(),
+            order.as_ref(),
+            batch.as_ref(),
             &out,
             lang,
         )),

@@ -273,9 +273,10 @@ fn a_long_order_history_is_paged() {
     {
         let mut s = Session::open(Paths::in_one_dir(rig.dir.path()), rig.clock.clone()).unwrap();
         let mut b = import(&batch_csv(60, 100)).unwrap();
-        let p = s.profile("kaquanmao").unwrap().clone();
+        let p = s.profile(&"kaquanmao".into()).unwrap().clone();
         b.validate(&p, s.fingerprint_key(), s.ledger());
-        let mut run = BatchRun::confirm(&mut s, "B-long", "kaquanmao", &b, false).unwrap();
+        let mut run =
+            BatchRun::confirm(&mut s, &"B-long".into(), &"kaquanmao".into(), &b, false).unwrap();
         rig.advance_ms(10_000);
         for _ in 0..60 {
             run.advance(&mut s).unwrap();

@@ -5,6 +5,7 @@ mod common;
 use cardguard::core::clock::{Clock, ManualClock};
 use cardguard::core::event::Event;
 use cardguard::core::evidence::verify_dir;
+use cardguard::core::ids::OrderId;
 use cardguard::core::journal::Journal;
 use cardguard::core::money::Fen;
 use cardguard::core::screenshot;
@@ -38,7 +39,7 @@ fn journal_with_screenshots(dir: &Path) -> Vec<String> {
     let mut s = Session::open(Paths::in_one_dir(dir), clock.clone()).unwrap();
     let mut shots = Vec::new();
     for i in 0..6 {
-        let id = format!("CG-T-{i}");
+        let id = OrderId::new(format!("CG-T-{i}"));
         s.record(
             Some(&id),
             Event::ChannelChosen {
@@ -157,7 +158,7 @@ fn every_kind_of_tampering_is_reported_with_its_line() {
             ts,
             chrono::FixedOffset::east_opt(8 * 3600).unwrap(),
             "cancelled",
-            Some("CG-T-1"),
+            Some(&"CG-T-1".into()),
             &serde_json::json!({"fee_fen": 0}),
             &prev8,
         );

@@ -117,7 +117,7 @@ fn with_shots(dir: &Path, paths: &[(&str, &str)]) -> String {
     let clock = ManualClock::fixed();
     let mut s = Session::open(Paths::in_one_dir(dir), clock.clone()).unwrap();
     s.record(
-        Some(ORDER),
+        Some(&ORDER.into()),
         Event::ChannelChosen {
             channel: "kaquanmao".into(),
         },
@@ -130,16 +130,17 @@ fn with_shots(dir: &Path, paths: &[(&str, &str)]) -> String {
         8,
         4,
         at,
-        Some(ORDER),
+        Some(&ORDER.into()),
         screenshot::ShotStep::Review,
     )
     .unwrap();
-    s.record(Some(ORDER), shot_event(&saved.path, &saved.sha256))
+    s.record(Some(&ORDER.into()), shot_event(&saved.path, &saved.sha256))
         .unwrap();
     for (p, sha) in paths {
-        s.record(Some(ORDER), shot_event(p, sha)).unwrap();
+        s.record(Some(&ORDER.into()), shot_event(p, sha)).unwrap();
     }
-    s.record(Some(ORDER), Event::DraftDiscarded {}).unwrap();
+    s.record(Some(&ORDER.into()), Event::DraftDiscarded {})
+        .unwrap();
     saved.path
 }
 
@@ -297,7 +298,7 @@ fn verify_refuses_screenshot_paths_outside_links_and_fifos_without_hanging() {
 
         // Export never copies it and says so; the bundle still verifies.
         let bundle = d.path().join("bundle");
-        let m = export_order(d.path(), ORDER, &bundle, chrono::Utc::now()).unwrap();
+        let m = export_order(d.path(), &ORDER.into(), &bundle, chrono::Utc::now()).unwrap();
         assert_eq!(m.files.len(), 2, "{name}: segment + the real screenshot");
         assert_eq!(m.not_copied.len(), 1, "{name}");
         assert_eq!(m.not_copied[0].path, path);
@@ -329,13 +330,19 @@ fn export_checks_hashes_and_keeps_same_named_files_of_two_months_apart() {
     std::fs::write(d.path().join(changed), b"after").unwrap();
     {
         let mut s = Session::open(Paths::in_one_dir(d.path()), ManualClock::fixed()).unwrap();
-        s.record(Some(ORDER), shot_event(&other, &sha256_hex(b"december")))
-            .unwrap();
-        s.record(Some(ORDER), shot_event(changed, &sha256_hex(b"before")))
-            .unwrap();
+        s.record(
+            Some(&ORDER.into()),
+            shot_event(&other, &sha256_hex(b"december")),
+        )
+        .unwrap();
+        s.record(
+            Some(&ORDER.into()),
+            shot_event(changed, &sha256_hex(b"before")),
+        )
+        .unwrap();
     }
     let bundle = d.path().join("exports/new/bundle");
-    let m = export_order(d.path(), ORDER, &bundle, chrono::Utc::now()).unwrap();
+    let m = export_order(d.path(), &ORDER.into(), &bundle, chrono::Utc::now()).unwrap();
     let names: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
     assert!(names.contains(&real.as_str()), "{names:?}");
     assert!(names.contains(&other.as_str()), "{names:?}");
@@ -371,27 +378,27 @@ fn export_writes_only_into_a_new_or_empty_folder_and_never_through_a_link() {
     )
     .unwrap();
     assert!(matches!(
-        export_order(d.path(), ORDER, &trap, now),
+        export_order(d.path(), &ORDER.into(), &trap, now),
         Err(ExportError::NotEmpty(_))
     ));
     let nonempty = d.path().join("nonempty");
     std::fs::create_dir(&nonempty).unwrap();
     std::fs::write(nonempty.join("keep.txt"), b"mine").unwrap();
     assert!(matches!(
-        export_order(d.path(), ORDER, &nonempty, now),
+        export_order(d.path(), &ORDER.into(), &nonempty, now),
         Err(ExportError::NotEmpty(_))
     ));
     let linked = d.path().join("linked");
     let empty = tempfile::tempdir().unwrap();
     symlink(empty.path(), &linked).unwrap();
     assert!(matches!(
-        export_order(d.path(), ORDER, &linked, now),
+        export_order(d.path(), &ORDER.into(), &linked, now),
         Err(ExportError::Write(FileError::Symlink(_)))
     ));
     let file = d.path().join("file");
     std::fs::write(&file, b"x").unwrap();
     assert!(matches!(
-        export_order(d.path(), ORDER, &file, now),
+        export_order(d.path(), &ORDER.into(), &file, now),
         Err(ExportError::NotAFolder(_))
     ));
     assert_eq!(std::fs::read(d.path().join(JOURNAL_FILE)).unwrap(), journal);

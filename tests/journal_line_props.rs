@@ -4,6 +4,7 @@
 //! read: any single-byte change, and any re-hashed edit that is not the
 //! writer's form, is refused.
 
+use cardguard::core::ids::OrderId;
 use cardguard::core::journal::{parse_line, render_line, sha256_hex};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use proptest::prelude::*;
@@ -55,7 +56,7 @@ struct Fields {
     ts: DateTime<Utc>,
     tz: FixedOffset,
     kind: String,
-    order: Option<String>,
+    order: Option<OrderId>,
     data: Value,
     prev: String,
 }
@@ -76,7 +77,7 @@ fn fields() -> impl Strategy<Value = Fields> {
             ts: Utc.timestamp_millis_opt(ms).unwrap(),
             tz: FixedOffset::east_opt(tz_min * 60).unwrap(),
             kind,
-            order,
+            order: order.map(OrderId::new),
             data,
             prev: prev.iter().map(|d| format!("{d:x}")).collect(),
         })
@@ -88,7 +89,7 @@ fn render(f: &Fields) -> String {
         f.ts,
         f.tz,
         &f.kind,
-        f.order.as_deref(),
+        f.order.as_ref(),
         &f.data,
         &f.prev,
     );
@@ -173,7 +174,7 @@ proptest! {
         let forged = forge(&body);
         if let Ok(e) = parse_line(&forged) {
             let tz: FixedOffset = e.tz.parse().unwrap();
-            let (again, _) = render_line(e.seq, e.ts, tz, &e.kind, e.order.as_deref(), &e.data, &e.prev);
+            let (again, _) = render_line(e.seq, e.ts, tz, &e.kind, e.order.as_ref(), &e.data, &e.prev);
             prop_assert_eq!(again.trim_end_matches('\n').as_bytes(), &forged[..]);
         }
     }

@@ -190,8 +190,9 @@ fn hostile_screenshot_paths_never_stall_the_viewer() {
         .unwrap();
         let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
         let px = vec![200u8; 4 * 8 * 4];
+        let order = cardguard::core::ids::OrderId::new("CG-V");
         let real =
-            cardguard::core::screenshot::save(dir, &px, 8, 4, at, Some("CG-V"), ShotStep::Review)
+            cardguard::core::screenshot::save(dir, &px, 8, 4, at, Some(&order), ShotStep::Review)
                 .unwrap();
         let fifo = "screenshots/2026-11/pipe.png";
         let c = std::ffi::CString::new(dir.join(fifo).to_str().unwrap()).unwrap();
@@ -207,7 +208,7 @@ fn hostile_screenshot_paths_never_stall_the_viewer() {
             (absolute.as_str(), sha.as_str()),
         ] {
             s.record(
-                Some("CG-V"),
+                Some(&order),
                 Event::ScreenshotTaken {
                     path: path.into(),
                     width: 8,

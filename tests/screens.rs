@@ -5,6 +5,7 @@
 
 use cardguard::core::clock::ManualClock;
 use cardguard::core::event::{Event, ReleaseMode};
+use cardguard::core::ids::OrderId;
 use cardguard::core::journal::JournalError;
 use cardguard::core::money::Fen;
 use cardguard::core::session::{Paths, Session};
@@ -64,9 +65,9 @@ impl Fixture {
     }
 
     /// A reviewed order on `channel` (what the entry flow journals).
-    fn reviewed(&mut self, channel: &str, last4: &str) -> String {
+    fn reviewed(&mut self, channel: &str, last4: &str) -> OrderId {
         let id = self.session.new_order_id();
-        let p = self.session.profile(channel).unwrap().clone();
+        let p = self.session.profile(&channel.into()).unwrap().clone();
         let face = Fen(10_000);
         let event = Event::ReviewShown {
             channel: channel.into(),
@@ -83,7 +84,7 @@ impl Fixture {
     }
 
     /// An order in its local hold.
-    fn holding(&mut self) -> String {
+    fn holding(&mut self) -> OrderId {
         let id = self.reviewed("kaquanmao", "7F3K");
         self.session.confirm(&id).unwrap();
         id

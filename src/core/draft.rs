@@ -3,6 +3,7 @@
 //! works out what is missing, what looks risky, and the payout preview.
 
 use super::code::{CardSecret, CodeCheck, VerificationProblem, check_code, check_verification};
+use super::ids::{ChannelId, OrderId};
 use super::money::{AmountProblem, Fen, parse_yuan};
 use super::profile::ChannelProfile;
 use zeroize::Zeroizing;
@@ -13,8 +14,8 @@ pub const SMALL_TEST_FEN: Fen = Fen(10_000);
 #[derive(Default, Clone)]
 pub struct Draft {
     /// The journal id of this draft (assigned when its first step is journaled).
-    pub order_id: Option<String>,
-    pub channel: Option<String>,
+    pub order_id: Option<OrderId>,
+    pub channel: Option<ChannelId>,
     /// The code field, exactly as typed or pasted.
     pub code_raw: Zeroizing<String>,
     pub code_pasted: bool,

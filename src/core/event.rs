@@ -2,6 +2,7 @@
 //! the journal as `kind` + `data`. Never put a secret in here: codes appear
 //! only masked, and as a keyed fingerprint.
 
+use super::ids::{BatchId, ChannelId, OrderId};
 use super::money::Fen;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -43,10 +44,10 @@ pub enum Event {
         #[serde(default)]
         channel_daily_cap_fen: Fen,
         #[serde(default)]
-        channel_caps: std::collections::BTreeMap<String, Fen>,
+        channel_caps: std::collections::BTreeMap<ChannelId, Fen>,
     },
     ChannelChosen {
-        channel: String,
+        channel: ChannelId,
     },
     /// A complete, valid code was entered (masked + fingerprint only).
     CodeEntered {
@@ -54,7 +55,7 @@ pub enum Event {
         fingerprint: String,
         pasted: bool,
         confusables: usize,
-        duplicate_of: Option<String>,
+        duplicate_of: Option<OrderId>,
     },
     VerificationCodeEntered {
         masked: String,
@@ -64,7 +65,7 @@ pub enum Event {
         retyped: bool,
     },
     ReviewShown {
-        channel: String,
+        channel: ChannelId,
         face_value_fen: Fen,
         payout_fen: Fen,
         masked: String,
@@ -73,7 +74,7 @@ pub enum Event {
         release_mode: ReleaseMode,
         /// Set when the order is one card of a batch release.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        batch: Option<String>,
+        batch: Option<BatchId>,
     },
     /// The guard's decision when the confirmation step was shown.
     GuardDecided {
@@ -86,14 +87,14 @@ pub enum Event {
         sensitivity: String,
         /// Set when confirming a batch (journaled without an order).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        batch: Option<String>,
+        batch: Option<BatchId>,
     },
     /// A confirm attempt the guard did not accept, and why.
     ConfirmSwallowed {
         at_ms: u64,
         reason: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        batch: Option<String>,
+        batch: Option<BatchId>,
     },
     /// An in-app screenshot saved as evidence (path relative to the data dir).
     ScreenshotTaken {
@@ -104,7 +105,7 @@ pub enum Event {
         step: String,
         /// Set when the screenshot is evidence of a batch (journaled without an order).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        batch: Option<String>,
+        batch: Option<BatchId>,
     },
     /// The second confirmation passed; the order is now held on this device.
     Confirmed {
@@ -154,7 +155,7 @@ pub enum Event {
     // ---- batches (journaled without an order; `batch` names the batch) ----
     /// A file or paste was imported and checked (never any code in here).
     BatchImported {
-        batch: String,
+        batch: BatchId,
         source: String,
         encoding: String,
         rows: usize,
@@ -163,19 +164,19 @@ pub enum Event {
     },
     /// The operator acknowledged crossing a threshold from settings.
     LimitAcknowledged {
-        batch: String,
+        batch: BatchId,
         /// `batch_total`, `daily_total` or `channel_daily`.
         limit: String,
         /// What the total becomes with this batch, and the threshold.
         amount_fen: Fen,
         limit_fen: Fen,
-        channel: String,
+        channel: ChannelId,
     },
     /// The batch passed the second confirmation: held on this device until
     /// `hold_until`, then released one order after another.
     BatchConfirmed {
-        batch: String,
-        channel: String,
+        batch: BatchId,
+        channel: ChannelId,
         count: usize,
         face_value_fen: Fen,
         payout_fen: Fen,
@@ -185,33 +186,33 @@ pub enum Event {
         test_first: bool,
     },
     BatchUndone {
-        batch: String,
+        batch: BatchId,
     },
     BatchPaused {
-        batch: String,
+        batch: BatchId,
         /// `operator`, `test_card`, `error` or `cancel_all`.
         reason: String,
     },
     BatchResumed {
-        batch: String,
+        batch: BatchId,
     },
     /// "Cancel all still cancellable": what it did, in total.
     BatchCancelAll {
-        batch: String,
+        batch: BatchId,
         cancelled: usize,
         refused: usize,
         requested: usize,
         fees_fen: Fen,
     },
     BatchFinished {
-        batch: String,
+        batch: BatchId,
         released: usize,
         not_sent: usize,
     },
     /// The app stopped mid-batch: the codes not yet released were only in
     /// memory and were never sent.
     BatchInterrupted {
-        batch: String,
+        batch: BatchId,
         released: usize,
         not_sent: usize,
     },
@@ -261,7 +262,7 @@ impl Event {
     pub fn guard_decided(
         plan: &super::guard::behaviour::Plan,
         sensitivity: super::guard::Sensitivity,
-        batch: Option<String>,
+        batch: Option<BatchId>,
     ) -> Event {
         Event::GuardDecided {
             level: plan.level.name().to_owned(),

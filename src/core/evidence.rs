@@ -4,6 +4,7 @@
 //! Every line is read with [`parse_line`], the app's own reading.
 
 use super::event::Event;
+use super::ids::{BatchId, OrderId};
 use super::journal::{
     Entry, GENESIS, JOURNAL_CAP, JOURNAL_FILE, LineError, lines_of, parse_line, sha256_hex,
 };
@@ -125,11 +126,11 @@ impl std::fmt::Display for VerifyError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScreenshotRef {
     pub line: u64,
-    pub order: Option<String>,
+    pub order: Option<OrderId>,
     pub path: String,
     pub sha256: String,
     /// The `batch` in the line's data, if any.
-    pub batch: Option<String>,
+    pub batch: Option<BatchId>,
 }
 
 pub(crate) fn screenshot_ref(line_no: u64, e: &Entry) -> Option<ScreenshotRef> {
@@ -141,7 +142,7 @@ pub(crate) fn screenshot_ref(line_no: u64, e: &Entry) -> Option<ScreenshotRef> {
         order: e.order.clone(),
         path: e.data["path"].as_str()?.to_owned(),
         sha256: e.data["sha256"].as_str()?.to_owned(),
-        batch: e.data["batch"].as_str().map(str::to_owned),
+        batch: e.data["batch"].as_str().map(BatchId::from),
     })
 }
 
@@ -445,7 +446,7 @@ mod tests {
                 ts,
                 FixedOffset::east_opt(0).unwrap(),
                 "k",
-                Some("O"),
+                Some(&"O".into()),
                 &serde_json::json!({"i": seq}),
                 &prev,
             );
@@ -488,7 +489,7 @@ mod tests {
             ts,
             FixedOffset::east_opt(0).unwrap(),
             "k",
-            Some("O"),
+            Some(&"O".into()),
             &serde_json::json!({"i": 99}),
             &prev2,
         );

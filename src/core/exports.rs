@@ -3,6 +3,7 @@
 //! link, and every file is new (0600), never an existing path.
 
 use super::evidence::{ExportError, Manifest, export_batch, export_order};
+use super::ids::{BatchId, OrderId};
 use super::safe_file::{FileError, create_new_private, ensure_subdir};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,8 +40,8 @@ pub fn bundle_dir(
 /// What an evidence bundle is about.
 #[derive(Debug, Clone, Copy)]
 pub enum BundleOf<'a> {
-    Order(&'a str),
-    Batch(&'a str),
+    Order(&'a OrderId),
+    Batch(&'a BatchId),
 }
 
 /// Exports an order's or batch's evidence into a fresh
@@ -53,7 +54,8 @@ pub fn export_bundle(
     local: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<(PathBuf, Manifest), ExportError> {
     let id = match of {
-        BundleOf::Order(id) | BundleOf::Batch(id) => id,
+        BundleOf::Order(id) => id.as_str(),
+        BundleOf::Batch(id) => id.as_str(),
     };
     let dir = bundle_dir(data_dir, id, local).map_err(ExportError::Write)?;
     let manifest = match of {

@@ -5,6 +5,7 @@
 //! where `hash` = SHA-256 of the line up to (not including) `,"hash":"`
 //! followed by the byte `}`; `prev` is the previous line's hash (64 zeros first).
 
+use super::ids::OrderId;
 use super::safe_file::{self, FileError};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
@@ -37,7 +38,7 @@ pub struct Entry {
     pub ts: DateTime<Utc>,
     pub tz: String,
     pub kind: String,
-    pub order: Option<String>,
+    pub order: Option<OrderId>,
     pub data: serde_json::Value,
     pub prev: String,
     pub hash: String,
@@ -111,7 +112,7 @@ pub fn render_line(
     ts: DateTime<Utc>,
     tz: FixedOffset,
     kind: &str,
-    order: Option<&str>,
+    order: Option<&OrderId>,
     data: &serde_json::Value,
     prev: &str,
 ) -> (String, String) {
@@ -132,7 +133,7 @@ fn write_body<W: Write>(
     ts: DateTime<Utc>,
     tz: FixedOffset,
     kind: &str,
-    order: Option<&str>,
+    order: Option<&OrderId>,
     data: &serde_json::Value,
     prev: &str,
 ) -> std::io::Result<()> {
@@ -146,7 +147,7 @@ fn write_body<W: Write>(
     serde_json::to_writer(&mut *w, kind)?;
     w.write_all(b",\"order\":")?;
     match order {
-        Some(o) => serde_json::to_writer(&mut *w, o)?,
+        Some(o) => serde_json::to_writer(&mut *w, o.as_str())?,
         None => w.write_all(b"null")?,
     }
     w.write_all(b",\"data\":")?;
@@ -329,7 +330,7 @@ impl Journal {
         ts: DateTime<Utc>,
         tz: FixedOffset,
         kind: &str,
-        order: Option<&str>,
+        order: Option<&OrderId>,
         data: &serde_json::Value,
         durable: bool,
     ) -> Result<Entry, JournalError> {
@@ -347,7 +348,7 @@ impl Journal {
             ts,
             tz: tz.to_string(),
             kind: kind.to_owned(),
-            order: order.map(str::to_owned),
+            order: order.cloned(),
             data: data.clone(),
             prev: std::mem::replace(&mut self.last_hash, hash.clone()),
             hash,
@@ -378,7 +379,7 @@ mod tests {
             ts("2026-11-27T09:15:02.123Z"),
             cst(),
             "undone",
-            Some("CG-1"),
+            Some(&"CG-1".into()),
             &json!({}),
             GENESIS,
         );
@@ -418,7 +419,7 @@ mod tests {
                 ts("2026-11-27T09:00:01Z"),
                 cst(),
                 "b",
-                Some("O"),
+                Some(&"O".into()),
                 &json!({}),
                 true,
             )

@@ -12,6 +12,7 @@ pub mod exports;
 pub mod fingerprint;
 pub mod flow;
 pub mod guard;
+pub mod ids;
 pub mod journal;
 pub mod money;
 pub mod order;

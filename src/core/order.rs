@@ -4,6 +4,7 @@
 //! other — so the journal and the state can never disagree.
 
 use super::event::{Event, ReleaseMode};
+use super::ids::{BatchId, ChannelId, OrderId};
 use super::money::Fen;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -69,9 +70,9 @@ impl Phase {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Order {
-    pub id: String,
+    pub id: OrderId,
     pub created_at: DateTime<Utc>,
-    pub channel: String,
+    pub channel: ChannelId,
     pub face_value: Fen,
     pub payout: Fen,
     pub masked: String,
@@ -89,15 +90,15 @@ pub struct Order {
     pub fee_paid: Option<Fen>,
     pub cancel_refused: Option<String>,
     /// The batch this order was released in, if any.
-    pub batch: Option<String>,
+    pub batch: Option<BatchId>,
 }
 
 impl Order {
-    fn new(id: &str, at: DateTime<Utc>) -> Self {
+    fn new(id: &OrderId, at: DateTime<Utc>) -> Self {
         Self {
-            id: id.to_owned(),
+            id: id.clone(),
             created_at: at,
-            channel: String::new(),
+            channel: ChannelId::default(),
             face_value: Fen::ZERO,
             payout: Fen::ZERO,
             masked: String::new(),
@@ -157,8 +158,8 @@ pub enum BatchState {
 /// A batch as the journal tells it (its orders carry its id).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchRecord {
-    pub id: String,
-    pub channel: String,
+    pub id: BatchId,
+    pub channel: ChannelId,
     pub count: usize,
     pub state: BatchState,
     pub paused: bool,
@@ -171,10 +172,10 @@ pub struct BatchRecord {
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
     orders: Vec<Order>,
-    index: HashMap<String, usize>,
+    index: HashMap<OrderId, usize>,
     batches: Vec<BatchRecord>,
     /// fingerprint → first order that released it.
-    released_fingerprints: HashMap<String, String>,
+    released_fingerprints: HashMap<String, OrderId>,
 }
 
 impl Ledger {
@@ -182,7 +183,7 @@ impl Ledger {
         &self.orders
     }
 
-    pub fn get(&self, id: &str) -> Option<&Order> {
+    pub fn get(&self, id: &OrderId) -> Option<&Order> {
         self.index.get(id).map(|&i| &self.orders[i])
     }
 
@@ -191,25 +192,23 @@ impl Ledger {
     }
 
     /// The order that already released a code with this fingerprint.
-    pub fn released_with(&self, fingerprint: &str) -> Option<&str> {
-        self.released_fingerprints
-            .get(fingerprint)
-            .map(String::as_str)
+    pub fn released_with(&self, fingerprint: &str) -> Option<&OrderId> {
+        self.released_fingerprints.get(fingerprint)
     }
 
     pub fn batches(&self) -> &[BatchRecord] {
         &self.batches
     }
 
-    pub fn batch(&self, id: &str) -> Option<&BatchRecord> {
-        self.batches.iter().find(|b| b.id == id)
+    pub fn batch(&self, id: &BatchId) -> Option<&BatchRecord> {
+        self.batches.iter().find(|b| &b.id == id)
     }
 
     /// Orders released in this batch so far, in release order.
-    pub fn batch_orders(&self, batch: &str) -> impl Iterator<Item = &Order> {
+    pub fn batch_orders(&self, batch: &BatchId) -> impl Iterator<Item = &Order> {
         self.orders
             .iter()
-            .filter(move |o| o.batch.as_deref() == Some(batch))
+            .filter(move |o| o.batch.as_ref() == Some(batch))
     }
 
     /// Face value released in `[from, to)` (cancelled orders returned the
@@ -218,13 +217,13 @@ impl Ledger {
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-        channel: Option<&str>,
+        channel: Option<&ChannelId>,
     ) -> Fen {
         self.orders
             .iter()
             .filter(|o| o.released_at.is_some_and(|r| r >= from && r < to))
             .filter(|o| o.phase != Phase::Cancelled)
-            .filter(|o| channel.is_none_or(|c| o.channel == c))
+            .filter(|o| channel.is_none_or(|c| &o.channel == c))
             // A face value below zero (only a forged journal has one) must
             // not take room off the day's limits.
             .map(|o| o.face_value.max(Fen::ZERO))
@@ -232,10 +231,10 @@ impl Ledger {
     }
 
     /// Whether any order was ever released on this channel.
-    pub fn channel_used(&self, channel: &str) -> bool {
+    pub fn channel_used(&self, channel: &ChannelId) -> bool {
         self.orders
             .iter()
-            .any(|o| o.channel == channel && o.released_at.is_some())
+            .any(|o| &o.channel == channel && o.released_at.is_some())
     }
 
     fn apply_batch(&mut self, event: &Event) {
@@ -256,7 +255,7 @@ impl Ledger {
             None => {
                 self.batches.push(BatchRecord {
                     id: id.clone(),
-                    channel: String::new(),
+                    channel: ChannelId::default(),
                     count: 0,
                     state: BatchState::Imported,
                     paused: false,
@@ -295,7 +294,7 @@ impl Ledger {
     /// Applies one journaled event. An event for an order in a state where
     /// it makes no sense changes nothing and gives false (nothing keeps a
     /// list of them: a forged journal could make that list grow without end).
-    pub fn apply(&mut self, order_id: Option<&str>, at: DateTime<Utc>, event: &Event) -> bool {
+    pub fn apply(&mut self, order_id: Option<&OrderId>, at: DateTime<Utc>, event: &Event) -> bool {
         let Some(id) = order_id else {
             self.apply_batch(event);
             return true;
@@ -304,7 +303,7 @@ impl Ledger {
             Some(&i) => i,
             None => {
                 self.orders.push(Order::new(id, at));
-                self.index.insert(id.to_owned(), self.orders.len() - 1);
+                self.index.insert(id.clone(), self.orders.len() - 1);
                 self.orders.len() - 1
             }
         };
@@ -453,7 +452,7 @@ impl Ledger {
 
     /// Time-driven changes that are due at `now`, as events to journal.
     /// Holds are not here: releasing needs the code, which only the UI holds.
-    pub fn due(&self, now: DateTime<Utc>) -> Vec<(String, Event)> {
+    pub fn due(&self, now: DateTime<Utc>) -> Vec<(OrderId, Event)> {
         let mut out = Vec::new();
         for o in &self.orders {
             match o.phase {
@@ -490,22 +489,26 @@ mod tests {
     use super::*;
     use chrono::Duration;
 
+    fn id(s: &str) -> OrderId {
+        OrderId::new(s)
+    }
+
     fn t0() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
             .unwrap()
             .with_timezone(&Utc)
     }
 
-    fn reviewed(ledger: &mut Ledger, id: &str, mode: ReleaseMode) {
+    fn reviewed(ledger: &mut Ledger, order: &str, mode: ReleaseMode) {
         assert!(ledger.apply(
-            Some(id),
+            Some(&id(order)),
             t0(),
             &Event::ChannelChosen {
                 channel: "kaquanmao".into(),
             },
         ));
         assert!(ledger.apply(
-            Some(id),
+            Some(&id(order)),
             t0(),
             &Event::ReviewShown {
                 channel: "kaquanmao".into(),
@@ -520,9 +523,9 @@ mod tests {
         ));
     }
 
-    fn confirm(ledger: &mut Ledger, id: &str) {
+    fn confirm(ledger: &mut Ledger, order: &str) {
         assert!(ledger.apply(
-            Some(id),
+            Some(&id(order)),
             t0(),
             &Event::Confirmed {
                 hold_s: 10,
@@ -531,9 +534,9 @@ mod tests {
         ));
     }
 
-    fn release_sim(ledger: &mut Ledger, id: &str, at: DateTime<Utc>) {
+    fn release_sim(ledger: &mut Ledger, order: &str, at: DateTime<Utc>) {
         assert!(ledger.apply(
-            Some(id),
+            Some(&id(order)),
             at,
             &Event::Released {
                 mode: ReleaseMode::Simulated,
@@ -549,24 +552,24 @@ mod tests {
     #[test]
     fn a_negative_face_value_does_not_lower_the_days_total() {
         let mut l = Ledger::default();
-        for (id, fen) in [("A", 10_000), ("B", -1_000_000)] {
-            reviewed(&mut l, id, ReleaseMode::Simulated);
+        for (order, fen) in [("A", 10_000), ("B", -1_000_000)] {
+            reviewed(&mut l, order, ReleaseMode::Simulated);
             l.apply(
-                Some(id),
+                Some(&id(order)),
                 t0(),
                 &Event::ReviewShown {
                     channel: "kaquanmao".into(),
                     face_value_fen: Fen(fen),
                     payout_fen: Fen(0),
                     masked: "•••• •••• •••• 7F3K".into(),
-                    fingerprint: id.into(),
+                    fingerprint: order.into(),
                     cancel_window_ms: 480_000,
                     release_mode: ReleaseMode::Simulated,
                     batch: None,
                 },
             );
-            confirm(&mut l, id);
-            release_sim(&mut l, id, t0() + Duration::seconds(10));
+            confirm(&mut l, order);
+            release_sim(&mut l, order, t0() + Duration::seconds(10));
         }
         let total = l.released_total(t0(), t0() + Duration::days(1), None);
         assert_eq!(total, Fen(10_000));
@@ -576,24 +579,24 @@ mod tests {
     fn review_confirm_undo_confirm_release() {
         let mut l = Ledger::default();
         reviewed(&mut l, "A", ReleaseMode::Simulated);
-        assert_eq!(l.get("A").unwrap().phase, Phase::Reviewing);
+        assert_eq!(l.get(&id("A")).unwrap().phase, Phase::Reviewing);
         confirm(&mut l, "A");
-        assert_eq!(l.get("A").unwrap().phase, Phase::Holding);
+        assert_eq!(l.get(&id("A")).unwrap().phase, Phase::Holding);
         assert_eq!(
-            l.get("A")
+            l.get(&id("A"))
                 .unwrap()
                 .hold_left_ms(t0() + Duration::seconds(3)),
             Some(7_000)
         );
-        l.apply(Some("A"), t0(), &Event::Undone {});
-        assert_eq!(l.get("A").unwrap().phase, Phase::Reviewing);
+        l.apply(Some(&id("A")), t0(), &Event::Undone {});
+        assert_eq!(l.get(&id("A")).unwrap().phase, Phase::Reviewing);
         assert!(!l.ever_released());
         confirm(&mut l, "A");
         release_sim(&mut l, "A", t0() + Duration::seconds(10));
-        let o = l.get("A").unwrap();
+        let o = l.get(&id("A")).unwrap();
         assert_eq!(o.phase, Phase::InWindow);
         assert!(l.ever_released());
-        assert_eq!(l.released_with("fp1"), Some("A"));
+        assert_eq!(l.released_with("fp1"), Some(&id("A")));
     }
 
     #[test]
@@ -618,13 +621,13 @@ mod tests {
         for (id, e) in &due {
             l.apply(Some(id), r + Duration::minutes(8), e);
         }
-        assert_eq!(l.get("A").unwrap().phase, Phase::Verifying);
+        assert_eq!(l.get(&id("A")).unwrap().phase, Phase::Verifying);
         let due = l.due(r + Duration::hours(5));
         assert_eq!(due.len(), 2);
         for (id, e) in &due {
             l.apply(Some(id), r + Duration::hours(5), e);
         }
-        assert_eq!(l.get("A").unwrap().phase, Phase::Settled);
+        assert_eq!(l.get(&id("A")).unwrap().phase, Phase::Settled);
         assert!(l.due(r + Duration::hours(6)).is_empty());
         assert_eq!(l.next_deadline(), None);
     }
@@ -634,19 +637,19 @@ mod tests {
         let mut l = Ledger::default();
         reviewed(&mut l, "A", ReleaseMode::Simulated);
         // Cancelling something never released does not fit and changes nothing.
-        assert!(!l.apply(Some("A"), t0(), &Event::Cancelled { fee_fen: Fen(1) }));
-        assert_eq!(l.get("A").unwrap().phase, Phase::Reviewing);
-        assert_eq!(l.get("A").unwrap().fee_paid, None);
+        assert!(!l.apply(Some(&id("A")), t0(), &Event::Cancelled { fee_fen: Fen(1) }));
+        assert_eq!(l.get(&id("A")).unwrap().phase, Phase::Reviewing);
+        assert_eq!(l.get(&id("A")).unwrap().fee_paid, None);
         confirm(&mut l, "A");
         release_sim(&mut l, "A", t0());
         l.apply(
-            Some("A"),
+            Some(&id("A")),
             t0(),
             &Event::Cancelled {
                 fee_fen: Fen(1_000),
             },
         );
-        let o = l.get("A").unwrap();
+        let o = l.get(&id("A")).unwrap();
         assert_eq!(o.phase, Phase::Cancelled);
         assert_eq!(o.fee_paid, Some(Fen(1_000)));
         assert!(l.due(t0() + Duration::days(1)).is_empty());
@@ -659,7 +662,7 @@ mod tests {
         confirm(&mut l, "M");
         let r = t0() + Duration::seconds(10);
         l.apply(
-            Some("M"),
+            Some(&id("M")),
             r,
             &Event::Released {
                 mode: ReleaseMode::Manual,
@@ -668,24 +671,26 @@ mod tests {
                 clipboard_until: Some(r + Duration::seconds(60)),
             },
         );
-        assert_eq!(l.get("M").unwrap().phase, Phase::AwaitingPlatform);
+        assert_eq!(l.get(&id("M")).unwrap().phase, Phase::AwaitingPlatform);
         let s = r + Duration::seconds(30);
         l.apply(
-            Some("M"),
+            Some(&id("M")),
             s,
             &Event::PlatformSubmitted {
                 window_ends: s + Duration::minutes(8),
             },
         );
-        assert_eq!(l.get("M").unwrap().phase, Phase::InWindow);
+        assert_eq!(l.get(&id("M")).unwrap().phase, Phase::InWindow);
         assert_eq!(
-            l.get("M").unwrap().window_left_ms(s + Duration::minutes(1)),
+            l.get(&id("M"))
+                .unwrap()
+                .window_left_ms(s + Duration::minutes(1)),
             Some(420_000)
         );
         for (id, e) in l.due(s + Duration::minutes(9)) {
             l.apply(Some(&id), s + Duration::minutes(9), &e);
         }
-        assert_eq!(l.get("M").unwrap().phase, Phase::Expired);
+        assert_eq!(l.get(&id("M")).unwrap().phase, Phase::Expired);
     }
 
     #[test]
@@ -694,7 +699,7 @@ mod tests {
         reviewed(&mut l, "M", ReleaseMode::Manual);
         confirm(&mut l, "M");
         l.apply(
-            Some("M"),
+            Some(&id("M")),
             t0(),
             &Event::Released {
                 mode: ReleaseMode::Manual,
@@ -704,20 +709,20 @@ mod tests {
             },
         );
         l.apply(
-            Some("M"),
+            Some(&id("M")),
             t0(),
             &Event::PlatformSubmitted {
                 window_ends: t0() + Duration::minutes(8),
             },
         );
         l.apply(
-            Some("M"),
+            Some(&id("M")),
             t0(),
             &Event::CancelRequested {
                 fee_fen: Fen(1_000),
             },
         );
-        assert_eq!(l.get("M").unwrap().phase, Phase::CancelRequested);
+        assert_eq!(l.get(&id("M")).unwrap().phase, Phase::CancelRequested);
     }
 
     #[test]
@@ -726,7 +731,7 @@ mod tests {
         reviewed(&mut l, "Z", ReleaseMode::Simulated);
         confirm(&mut l, "Z");
         l.apply(
-            Some("Z"),
+            Some(&id("Z")),
             t0(),
             &Event::Released {
                 mode: ReleaseMode::Simulated,
@@ -735,7 +740,7 @@ mod tests {
                 clipboard_until: None,
             },
         );
-        assert_eq!(l.get("Z").unwrap().phase, Phase::Verifying);
+        assert_eq!(l.get(&id("Z")).unwrap().phase, Phase::Verifying);
     }
 
     #[test]
@@ -743,11 +748,11 @@ mod tests {
         let mut l = Ledger::default();
         reviewed(&mut l, "A", ReleaseMode::Simulated);
         confirm(&mut l, "A");
-        l.apply(Some("A"), t0(), &Event::HoldInterrupted {});
-        assert_eq!(l.get("A").unwrap().phase, Phase::Interrupted);
-        assert!(!l.get("A").unwrap().phase.is_released());
+        l.apply(Some(&id("A")), t0(), &Event::HoldInterrupted {});
+        assert_eq!(l.get(&id("A")).unwrap().phase, Phase::Interrupted);
+        assert!(!l.get(&id("A")).unwrap().phase.is_released());
         reviewed(&mut l, "B", ReleaseMode::Simulated);
-        l.apply(Some("B"), t0(), &Event::DraftDiscarded {});
-        assert_eq!(l.get("B").unwrap().phase, Phase::Discarded);
+        l.apply(Some(&id("B")), t0(), &Event::DraftDiscarded {});
+        assert_eq!(l.get(&id("B")).unwrap().phase, Phase::Discarded);
     }
 }

@@ -53,7 +53,7 @@ pub enum Settlement {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelProfile {
-    pub id: String,
+    pub id: super::ids::ChannelId,
     pub name: Localized,
     /// Seconds after submission during which the channel accepts a cancel; 0 = never.
     pub cancel_window_s: u32,
@@ -112,7 +112,9 @@ impl ChannelProfile {
         };
         // Plain ids only: an id is printed, journaled and compared; a
         // control or bidi character could make it read as another.
-        if !super::journal::is_plain_id(&self.id) || self.id.chars().count() > MAX_ID_CHARS {
+        if !super::journal::is_plain_id(self.id.as_str())
+            || self.id.as_str().chars().count() > MAX_ID_CHARS
+        {
             return Err(("id", BadId));
         }
         range("discount_bp", self.discount_bp as i128, 1, 10_000)?;
@@ -300,9 +302,9 @@ pub fn parse_profiles(
     for p in &file.channels {
         p.validate().map_err(|(field, problem)| {
             (
-                line_of_id(text, &p.id),
+                line_of_id(text, p.id.as_str()),
                 Box::new(ProfileFault::Field {
-                    channel: p.id.chars().take(MAX_ID_CHARS).collect(),
+                    channel: p.id.as_str().chars().take(MAX_ID_CHARS).collect(),
                     field,
                     problem,
                 }),
@@ -310,8 +312,8 @@ pub fn parse_profiles(
         })?;
         if seen.contains(&&p.id) {
             return Err((
-                line_of_id(text, &p.id),
-                Box::new(ProfileFault::Duplicate(p.id.clone())),
+                line_of_id(text, p.id.as_str()),
+                Box::new(ProfileFault::Duplicate(p.id.to_string())),
             ));
         }
         seen.push(&p.id);

@@ -2,6 +2,7 @@
 //! `screenshots/YYYY-MM/<local time>_<order>_<step>.png` (a suffix when the
 //! name is taken), with its SHA-256 for the journal.
 
+use super::ids::OrderId;
 use super::journal::sha256_hex;
 use super::safe_file::{FileError, create_new_private, ensure_subdir};
 use chrono::{DateTime, FixedOffset};
@@ -151,7 +152,7 @@ pub fn save(
     width: u32,
     height: u32,
     at: DateTime<FixedOffset>,
-    order: Option<&str>,
+    order: Option<&OrderId>,
     step: ShotStep,
 ) -> Result<Saved, FileError> {
     let png = encode_png(rgba, width, height).map_err(|e| FileError::Io(data_dir.into(), e))?;
@@ -162,7 +163,7 @@ pub fn save(
     let stem = format!(
         "{}_{}_{}",
         at.format("%Y%m%d-%H%M%S"),
-        safe(order.unwrap_or("none")),
+        safe(order.map_or("none", OrderId::as_str)),
         safe(step.as_str())
     );
     for n in 1..1000 {
@@ -215,8 +216,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let at = DateTime::parse_from_rfc3339("2026-11-27T17:15:02+08:00").unwrap();
         let px = vec![200u8; 4 * 8 * 4];
-        let a = save(dir.path(), &px, 8, 4, at, Some("CG-1"), ShotStep::Review).unwrap();
-        let b = save(dir.path(), &px, 8, 4, at, Some("CG-1"), ShotStep::Review).unwrap();
+        let order = OrderId::new("CG-1");
+        let a = save(dir.path(), &px, 8, 4, at, Some(&order), ShotStep::Review).unwrap();
+        let b = save(dir.path(), &px, 8, 4, at, Some(&order), ShotStep::Review).unwrap();
         assert_eq!(
             a.path,
             "screenshots/2026-11/20261127-171502_CG-1_review.png"

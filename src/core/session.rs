@@ -9,6 +9,7 @@ use super::code::CardSecret;
 use super::event::{Event, ReleaseMode};
 use super::fingerprint::{FingerprintKey, KeyState};
 use super::guard::GuardContext;
+use super::ids::{BatchId, ChannelId, OrderId};
 use super::journal::{DamagedLine, Journal, JournalError, TornTail};
 use super::money::Fen;
 use super::order::{BatchState, Ledger, Order, Phase};
@@ -82,9 +83,9 @@ pub enum StartupNote {
     FingerprintKeyMadePrivate,
     /// The data or config folder could be read by others; it is now 0700.
     FolderMadePrivate(PathBuf),
-    HoldsInterrupted(Vec<String>),
+    HoldsInterrupted(Vec<OrderId>),
     BatchInterrupted {
-        batch: String,
+        batch: BatchId,
         released: usize,
         not_sent: usize,
     },
@@ -93,10 +94,12 @@ pub enum StartupNote {
 #[derive(Debug)]
 pub enum SessionError {
     Journal(JournalError),
-    UnknownOrder(String),
-    UnknownChannel(String),
+    UnknownOrder(OrderId),
+    UnknownChannel(ChannelId),
+    /// A batch row's turn came after its code was dropped from memory.
+    CodeGone(usize),
     /// The order is not in a state that allows this.
-    WrongState(String, Phase),
+    WrongState(OrderId, Phase),
     Io(PathBuf, std::io::Error),
     /// One of the app's own files was refused (a link, a FIFO…) or failed.
     File(FileError),
@@ -127,6 +130,7 @@ impl std::fmt::Display for SessionError {
             SessionError::Journal(e) => e.fmt(f),
             SessionError::UnknownOrder(id) => write!(f, "unknown order {id}"),
             SessionError::UnknownChannel(id) => write!(f, "unknown channel {id}"),
+            SessionError::CodeGone(row) => write!(f, "row {row}: its code is no longer in memory"),
             SessionError::WrongState(id, p) => write!(f, "order {id} is {p:?}"),
             SessionError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             SessionError::File(e) => e.fmt(f),
@@ -167,7 +171,7 @@ pub fn replay(entries: &[super::journal::Entry]) -> Ledger {
     let mut ledger = Ledger::default();
     for e in entries {
         if let Some(ev) = Event::from_parts(&e.kind, &e.data) {
-            ledger.apply(e.order.as_deref(), e.ts, &ev);
+            ledger.apply(e.order.as_ref(), e.ts, &ev);
         }
     }
     ledger
@@ -193,9 +197,9 @@ pub fn read_ledger(data_dir: &Path) -> Result<Ledger, FileError> {
 #[derive(Debug, Default)]
 pub struct CatchUp {
     /// Holds that ran out: releasing them needs the code the UI holds.
-    pub holds_due: Vec<String>,
+    pub holds_due: Vec<OrderId>,
     /// Time-driven events just journaled (window closed, verified…).
-    pub applied: Vec<(String, Event)>,
+    pub applied: Vec<(OrderId, Event)>,
 }
 
 pub struct Session {
@@ -269,7 +273,7 @@ impl Session {
         // The code only ever lived in memory: a hold or draft cut short by a
         // stop can never be sent. Say so in the journal.
         let mut interrupted = Vec::new();
-        let stale: Vec<(String, Phase)> = s
+        let stale: Vec<(OrderId, Phase)> = s
             .ledger
             .orders()
             .iter()
@@ -290,7 +294,7 @@ impl Session {
                 .push(StartupNote::HoldsInterrupted(interrupted));
         }
         // Likewise a batch cut short: the codes not yet released are gone.
-        let running: Vec<(String, usize)> = s
+        let running: Vec<(BatchId, usize)> = s
             .ledger
             .batches()
             .iter()
@@ -336,7 +340,7 @@ impl Session {
         &self.ledger
     }
 
-    pub fn order(&self, id: &str) -> Option<&Order> {
+    pub fn order(&self, id: &OrderId) -> Option<&Order> {
         self.ledger.get(id)
     }
 
@@ -344,8 +348,8 @@ impl Session {
         &self.profiles
     }
 
-    pub fn profile(&self, id: &str) -> Option<&ChannelProfile> {
-        self.profiles.iter().find(|p| p.id == id)
+    pub fn profile(&self, id: &ChannelId) -> Option<&ChannelProfile> {
+        self.profiles.iter().find(|p| &p.id == id)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -361,7 +365,7 @@ impl Session {
     }
 
     /// Journals one event, then applies it. Nothing changes if the write fails.
-    pub fn record(&mut self, order: Option<&str>, event: Event) -> Result<(), SessionError> {
+    pub fn record(&mut self, order: Option<&OrderId>, event: Event) -> Result<(), SessionError> {
         let now = self.now();
         let tz = self.clock.offset_at(now);
         self.journal.append(
@@ -378,19 +382,23 @@ impl Session {
 
     /// A fresh order id: local date plus the journal line that creates it,
     /// unique and increasing without any extra state.
-    pub fn new_order_id(&self) -> String {
-        let now = self.now();
-        let local = now.with_timezone(&self.clock.offset_at(now));
-        format!(
-            "CG-{}-{:04}",
-            local.format("%Y%m%d"),
-            self.journal.next_seq()
-        )
+    pub fn new_order_id(&self) -> OrderId {
+        OrderId::new(self.new_id("CG"))
     }
 
     /// A batch id, made like an order id: `B-<local date>-<journal seq>`.
-    pub fn new_batch_id(&self) -> String {
-        self.new_order_id().replacen("CG-", "B-", 1)
+    pub fn new_batch_id(&self) -> BatchId {
+        BatchId::new(self.new_id("B"))
+    }
+
+    fn new_id(&self, prefix: &str) -> String {
+        let now = self.now();
+        let local = now.with_timezone(&self.clock.offset_at(now));
+        format!(
+            "{prefix}-{}-{:04}",
+            local.format("%Y%m%d"),
+            self.journal.next_seq()
+        )
     }
 
     pub fn fingerprint_key(&self) -> &FingerprintKey {
@@ -401,11 +409,11 @@ impl Session {
         self.key.fingerprint(secret.expose())
     }
 
-    fn order_and_profile(&self, id: &str) -> Result<(Order, ChannelProfile), SessionError> {
+    fn order_and_profile(&self, id: &OrderId) -> Result<(Order, ChannelProfile), SessionError> {
         let o = self
             .ledger
             .get(id)
-            .ok_or_else(|| SessionError::UnknownOrder(id.into()))?
+            .ok_or_else(|| SessionError::UnknownOrder(id.clone()))?
             .clone();
         let p = self
             .profile(&o.channel)
@@ -442,7 +450,7 @@ impl Session {
     /// channel, first use, bursts, night, a fast paste, a duplicate.
     pub fn guard_context(
         &self,
-        order_id: &str,
+        order_id: &OrderId,
         code_pasted: bool,
         entry_ms: u64,
     ) -> Option<GuardContext> {
@@ -491,7 +499,7 @@ impl Session {
     }
 
     /// The second confirmation passed: start the local hold.
-    pub fn confirm(&mut self, id: &str) -> Result<(), SessionError> {
+    pub fn confirm(&mut self, id: &OrderId) -> Result<(), SessionError> {
         let (o, _) = self.order_and_profile(id)?;
         Self::expect_phase(&o, Phase::Reviewing)?;
         let hold_s = self.settings.hold_s;
@@ -499,7 +507,7 @@ impl Session {
         self.record(Some(id), Event::Confirmed { hold_s, hold_until })
     }
 
-    pub fn undo(&mut self, id: &str) -> Result<(), SessionError> {
+    pub fn undo(&mut self, id: &OrderId) -> Result<(), SessionError> {
         let (o, _) = self.order_and_profile(id)?;
         Self::expect_phase(&o, Phase::Holding)?;
         self.record(Some(id), Event::Undone {})
@@ -507,7 +515,7 @@ impl Session {
 
     /// Hands a held order to the channel. The secret is required so that
     /// only the UI that still holds it in memory can release.
-    pub fn release(&mut self, id: &str, _secret: &CardSecret) -> Result<Event, SessionError> {
+    pub fn release(&mut self, id: &OrderId, _secret: &CardSecret) -> Result<Event, SessionError> {
         let (o, p) = self.order_and_profile(id)?;
         Self::expect_phase(&o, Phase::Holding)?;
         let ev = self.channel_for(o.mode).release(&o, &p, self.now());
@@ -525,7 +533,7 @@ impl Session {
     }
 
     /// Manual hand-off: the user has submitted on the platform.
-    pub fn platform_submitted(&mut self, id: &str) -> Result<(), SessionError> {
+    pub fn platform_submitted(&mut self, id: &OrderId) -> Result<(), SessionError> {
         let (o, p) = self.order_and_profile(id)?;
         Self::expect_phase(&o, Phase::AwaitingPlatform)?;
         let window_ends =
@@ -534,7 +542,7 @@ impl Session {
     }
 
     /// Asks the order's channel to cancel; journals the request and outcome.
-    pub fn cancel(&mut self, id: &str) -> Result<Event, SessionError> {
+    pub fn cancel(&mut self, id: &OrderId) -> Result<Event, SessionError> {
         let (o, p) = self.order_and_profile(id)?;
         let now = self.now();
         let outcome = self.channel_for(o.mode).cancel(&o, &p, now);
@@ -550,7 +558,11 @@ impl Session {
         Ok(outcome)
     }
 
-    pub fn clipboard_cleared(&mut self, id: &str, still_ours: bool) -> Result<(), SessionError> {
+    pub fn clipboard_cleared(
+        &mut self,
+        id: &OrderId,
+        still_ours: bool,
+    ) -> Result<(), SessionError> {
         self.record(Some(id), Event::ClipboardCleared { still_ours })
     }
 

@@ -3,6 +3,7 @@
 
 use super::event::ReleaseMode;
 use super::guard::Sensitivity;
+use super::ids::ChannelId;
 use super::money::Fen;
 use crate::core::safe_file::{FileError, FileFault, Links, read_capped_opt};
 use crate::i18n::Lang;
@@ -25,7 +26,7 @@ pub struct Settings {
     /// How long a manually handed-off code may stay on the clipboard.
     pub clipboard_clear_s: u32,
     pub release_mode: ReleaseMode,
-    pub last_channel: Option<String>,
+    pub last_channel: Option<ChannelId>,
     /// How hard the second confirmation guards.
     pub sensitivity: Sensitivity,
     /// Batch thresholds (0 = none): one batch's total, the day's total
@@ -35,7 +36,7 @@ pub struct Settings {
     pub daily_limit_fen: Fen,
     pub channel_daily_cap_fen: Fen,
     /// Per-channel caps that differ from `channel_daily_cap_fen`.
-    pub channel_caps: std::collections::BTreeMap<String, Fen>,
+    pub channel_caps: std::collections::BTreeMap<ChannelId, Fen>,
 }
 
 impl Default for Settings {
@@ -83,7 +84,7 @@ impl Settings {
     }
 
     /// This channel's daily cap (0 = none).
-    pub fn channel_cap(&self, channel: &str) -> Fen {
+    pub fn channel_cap(&self, channel: &ChannelId) -> Fen {
         self.channel_caps
             .get(channel)
             .copied()

@@ -3,6 +3,7 @@
 //! keeps where its raw line is in the file, so the raw text is read on
 //! demand instead of being held in memory.
 
+use super::ids::OrderId;
 use super::journal::{JOURNAL_CAP, parse_line};
 use super::safe_file::{FileError, Links, open_read};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -16,7 +17,7 @@ pub struct TimelineEntry {
     /// Local time as it was then (from the line's `tz`).
     pub local: DateTime<FixedOffset>,
     pub kind: String,
-    pub order: Option<String>,
+    pub order: Option<OrderId>,
     /// The `data` fields as display strings (money already formatted).
     pub args: Vec<(String, String)>,
     pub offset: u64,
@@ -113,7 +114,9 @@ pub fn filter(entries: &[TimelineEntry], f: &Filter) -> Vec<usize> {
                     .iter()
                     .any(|(k, v)| k == "batch" && v.contains(order))
             };
-            (order.is_empty() || e.order.as_deref().is_some_and(|o| o.contains(order)) || batch())
+            (order.is_empty()
+                || e.order.as_ref().is_some_and(|o| o.as_str().contains(order))
+                || batch())
                 && f.kind.as_deref().is_none_or(|k| e.kind == k)
                 && (date.is_empty() || e.local.format("%Y-%m-%d").to_string().starts_with(date))
         })
@@ -136,7 +139,7 @@ mod tests {
             t("2026-11-27T09:00:00Z"),
             tz,
             "face_value_set",
-            Some("CG-A"),
+            Some(&"CG-A".into()),
             &json!({"face_value_fen": 50000}),
             false,
         )
@@ -145,7 +148,7 @@ mod tests {
             t("2026-11-27T20:00:00Z"),
             tz,
             "undone",
-            Some("CG-B"),
+            Some(&"CG-B".into()),
             &json!({}),
             false,
         )
@@ -161,7 +164,7 @@ mod tests {
             t("2026-11-28T01:00:00Z"),
             tz,
             "undone",
-            Some("CG-A"),
+            Some(&"CG-A".into()),
             &json!({}),
             false,
         )

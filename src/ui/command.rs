@@ -5,6 +5,7 @@
 use crate::core::batch::limits::LimitKind;
 use crate::core::evidence::ScreenshotRef;
 use crate::core::guard::GuardInput;
+use crate::core::ids::{ChannelId, OrderId};
 use crate::core::money::Fen;
 use crate::core::safe_file::FileError;
 use crate::core::settings::Settings;
@@ -37,7 +38,7 @@ impl Screen {
 pub enum Command {
     Navigate(Screen),
     SetLanguage(Option<Lang>),
-    ChooseChannel(String),
+    ChooseChannel(ChannelId),
     ChooseFaceValue(Fen),
     /// The code field changed (`pasted` when by paste).
     CodeEdited {
@@ -56,7 +57,7 @@ pub enum Command {
     Journal(JournalCommand),
     Demo(DemoCommand),
     /// Write an evidence bundle for this order under the data dir.
-    ExportEvidence(String),
+    ExportEvidence(OrderId),
     /// The manual "take screenshot" button or Ctrl+Shift+S.
     TakeScreenshot,
     /// The type-to-confirm field's text (UI state; the guard only learns
@@ -64,9 +65,9 @@ pub enum Command {
     TypedLast4(String),
     Undo,
     /// Try again to release a hold whose release the journal refused.
-    RetryRelease(String),
-    PlatformSubmitted(String),
-    Cancel(String),
+    RetryRelease(OrderId),
+    PlatformSubmitted(OrderId),
+    Cancel(OrderId),
     /// More of a long orders list.
     ShowMoreOrders,
     SaveSettings(Settings),
@@ -93,7 +94,8 @@ pub enum DemoCommand {
     ShowReviewAgain,
     /// The walkthrough's own input on the confirmation step.
     Guard(GuardInput),
-    ShowJournal(String),
+    /// The journal screen, filtered to this order.
+    ShowJournal(OrderId),
     /// Verify the journal and the last exported bundle, and say so.
     Verify,
     /// Wipe the demo data dir (only in demo mode) and start afresh.
@@ -102,7 +104,7 @@ pub enum DemoCommand {
 
 #[derive(Debug, Clone)]
 pub enum BatchCommand {
-    Channel(String),
+    Channel(ChannelId),
     /// Read a file (typed path or chosen in the picker) on a worker.
     ImportFile(String),
     ImportPaste,

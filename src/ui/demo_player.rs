@@ -12,6 +12,7 @@ use crate::core::clock::ms_between;
 use crate::core::demo::{Action, Deliberate, REFLEX_DOUBLE_CLICK, Script, unmet};
 use crate::core::flow::TypeToConfirm;
 use crate::core::guard::ConfirmGuard;
+use crate::core::ids::OrderId;
 use crate::core::money::Fen;
 use crate::core::session::Session;
 use crate::i18n::Texts;
@@ -34,7 +35,7 @@ pub struct DemoPlayer {
     pub step: usize,
     stage: Stage,
     /// The order the script works on.
-    order: Option<String>,
+    order: Option<OrderId>,
     /// The step just finished: its expectations are checked once its
     /// commands have been applied.
     check: Option<usize>,
@@ -137,12 +138,12 @@ impl DemoPlayer {
     pub fn check_finished_step(&mut self, session: &Session) -> Option<(usize, String)> {
         let i = self.check.take()?;
         let step = self.script.steps.get(i)?;
-        let order = self.order.as_deref().and_then(|id| session.order(id));
+        let order = self.order.as_ref().and_then(|id| session.order(id));
         unmet(&step.expect, order, None).map(|problem| (i + 1, problem))
     }
 
     /// Remembers the order the script works on (the draft's, once it has one).
-    pub fn track_order(&mut self, id: String) {
+    pub fn track_order(&mut self, id: OrderId) {
         self.order = Some(id);
     }
 

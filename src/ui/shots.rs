@@ -4,6 +4,7 @@
 //! thread so no frame waits for PNG encoding. Every frame from the one that
 //! asks until the pixels arrive is drawn masked (see `capture.rs`).
 
+use crate::core::ids::{BatchId, OrderId};
 use crate::core::screenshot::{Saved, ShotStep, save};
 use chrono::{DateTime, FixedOffset};
 use eframe::egui;
@@ -17,26 +18,26 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 pub enum ShotSubject {
     /// Settings, the journal, the orders list: no one order or batch.
     None,
-    Order(String),
-    Batch(String),
+    Order(OrderId),
+    Batch(BatchId),
 }
 
 impl ShotSubject {
-    pub fn order(&self) -> Option<&str> {
+    pub fn order(&self) -> Option<&OrderId> {
         match self {
             ShotSubject::Order(id) => Some(id),
             _ => None,
         }
     }
 
-    pub fn batch(&self) -> Option<&str> {
+    pub fn batch(&self) -> Option<&BatchId> {
         match self {
             ShotSubject::Batch(id) => Some(id),
             _ => None,
         }
     }
 
-    pub fn from_order(order: Option<String>) -> Self {
+    pub fn from_order(order: Option<OrderId>) -> Self {
         order.map_or(ShotSubject::None, ShotSubject::Order)
     }
 }
@@ -93,8 +94,8 @@ impl Shots {
     }
 
     /// A screenshot of one order's screen.
-    pub fn request_order(&mut self, order: impl Into<String>, step: ShotStep) {
-        self.request(ShotSubject::Order(order.into()), step);
+    pub fn request_order(&mut self, order: &OrderId, step: ShotStep) {
+        self.request(ShotSubject::Order(order.clone()), step);
     }
 
     /// Call at the start of a frame; true when this frame may end up in a

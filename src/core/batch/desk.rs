@@ -10,6 +10,7 @@ use super::{Batch, ImportError, Totals, import};
 use crate::core::code::mask_code_like_runs;
 use crate::core::event::Event;
 use crate::core::flow::{Confirmation, Subject, TypeToConfirm};
+use crate::core::ids::{BatchId, ChannelId};
 use crate::core::money::Fen;
 use crate::core::profile::ChannelProfile;
 use crate::core::session::{Session, SessionError};
@@ -19,8 +20,8 @@ use zeroize::Zeroizing;
 pub struct BatchDesk {
     pub batch: Option<Batch>,
     /// The journaled id of the current import (the run's id once confirmed).
-    pub id: Option<String>,
-    pub channel: Option<String>,
+    pub id: Option<BatchId>,
+    pub channel: Option<ChannelId>,
     /// None: the default (on for a channel's first batch).
     pub test_first: Option<bool>,
     pub run: Option<BatchRun>,
@@ -121,7 +122,7 @@ impl BatchDesk {
 
     /// Another channel: its rules differ, so every row is checked again and
     /// the test-card default is the new channel's.
-    pub fn choose_channel(&mut self, id: String, session: &Session) {
+    pub fn choose_channel(&mut self, id: ChannelId, session: &Session) {
         self.channel = Some(id);
         self.test_first = None;
         self.revalidate(session);
@@ -141,8 +142,8 @@ impl BatchDesk {
     /// The chosen channel, else the last one used, else the first there is.
     pub fn profile<'a>(&self, session: &'a Session) -> Option<&'a ChannelProfile> {
         self.channel
-            .as_deref()
-            .or(session.settings().last_channel.as_deref())
+            .as_ref()
+            .or(session.settings().last_channel.as_ref())
             .and_then(|c| session.profile(c))
             .or(session.profiles().first())
     }
@@ -340,11 +341,8 @@ impl BatchDesk {
     }
 
     /// What the batch screens show: the run's id, else the import's.
-    pub fn subject(&self) -> Option<&str> {
-        self.run
-            .as_ref()
-            .map(|r| r.id.as_str())
-            .or(self.id.as_deref())
+    pub fn subject(&self) -> Option<&BatchId> {
+        self.run.as_ref().map(|r| &r.id).or(self.id.as_ref())
     }
 }
 

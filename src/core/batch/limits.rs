@@ -4,6 +4,7 @@
 //! an acknowledgement covers the amount it was given for, so growing the
 //! batch afterwards (a fixed row) asks again.
 
+use crate::core::ids::ChannelId;
 use crate::core::money::Fen;
 use crate::core::order::Ledger;
 use crate::core::settings::Settings;
@@ -63,7 +64,7 @@ pub fn local_day(now: DateTime<Utc>, offset: FixedOffset) -> (DateTime<Utc>, Dat
 pub fn crossings(
     settings: &Settings,
     ledger: &Ledger,
-    channel: &str,
+    channel: &ChannelId,
     total: Fen,
     now: DateTime<Utc>,
     offset: FixedOffset,
@@ -110,7 +111,7 @@ mod tests {
 
     fn released(ledger: &mut Ledger, id: &str, channel: &str, fen: i64, when: DateTime<Utc>) {
         ledger.apply(
-            Some(id),
+            Some(&id.into()),
             when,
             &Event::ReviewShown {
                 channel: channel.into(),
@@ -124,7 +125,7 @@ mod tests {
             },
         );
         ledger.apply(
-            Some(id),
+            Some(&id.into()),
             when,
             &Event::Confirmed {
                 hold_s: 0,
@@ -132,7 +133,7 @@ mod tests {
             },
         );
         ledger.apply(
-            Some(id),
+            Some(&id.into()),
             when,
             &Event::Released {
                 mode: ReleaseMode::Simulated,
@@ -171,9 +172,9 @@ mod tests {
         );
         let now = at("2026-11-27T02:00:00Z");
         let s = Settings::default(); // 5 000 / 20 000 / 10 000 yuan
-        let c = crossings(&s, &ledger, "kaquanmao", Fen(200_000), now, cst);
+        let c = crossings(&s, &ledger, &"kaquanmao".into(), Fen(200_000), now, cst);
         assert_eq!(c, vec![]);
-        let c = crossings(&s, &ledger, "kaquanmao", Fen(600_000), now, cst);
+        let c = crossings(&s, &ledger, &"kaquanmao".into(), Fen(600_000), now, cst);
         let kinds: Vec<LimitKind> = c.iter().map(|c| c.kind).collect();
         assert_eq!(kinds, [LimitKind::BatchTotal, LimitKind::ChannelDaily]);
         assert_eq!(c[1].before, Fen(500_000));
@@ -185,7 +186,7 @@ mod tests {
         };
         s.channel_caps.insert("kaquanmao".into(), Fen(5_000_000));
         assert_eq!(
-            crossings(&s, &ledger, "kaquanmao", Fen(1_200_000), now, cst)
+            crossings(&s, &ledger, &"kaquanmao".into(), Fen(1_200_000), now, cst)
                 .iter()
                 .map(|c| c.kind)
                 .collect::<Vec<_>>(),

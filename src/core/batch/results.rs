@@ -49,7 +49,7 @@ pub fn results_csv(
     ];
     w.write_record(headers.iter().map(|k| tr.get(k)))?;
     for item in &run.items {
-        let order = item.order.as_deref().and_then(|o| ledger.get(o));
+        let order = item.order.as_ref().and_then(|o| ledger.get(o));
         let state = match order {
             Some(o) => tr.get(o.phase.label_key()).to_owned(),
             None => tr.get("results.not_sent").to_owned(),
@@ -60,7 +60,10 @@ pub fn results_csv(
         };
         w.write_record([
             item.row.to_string(),
-            item.order.clone().unwrap_or_default(),
+            item.order
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             item.masked.clone(),
             yuan(item.face_value),
             state,
@@ -68,7 +71,7 @@ pub fn results_csv(
             yuan(order.and_then(|o| o.fee_paid).unwrap_or(Fen::ZERO)),
             local(order.and_then(|o| o.released_at), offset),
             local(order.and_then(|o| o.window_ends), offset),
-            run.id.clone(),
+            run.id.to_string(),
         ])?;
     }
     w.into_inner().map_err(|e| e.into_error().into())

@@ -15,6 +15,7 @@ use super::{Batch, Status};
 use crate::core::code::{CardSecret, check_code};
 use crate::core::event::{Event, ReleaseMode};
 use crate::core::flow::review_shown;
+use crate::core::ids::{BatchId, ChannelId, OrderId};
 use crate::core::money::Fen;
 use crate::core::order::Phase;
 use crate::core::session::{Session, SessionError};
@@ -62,7 +63,7 @@ pub struct RunItem {
     pub face_value: Fen,
     secret: Option<CardSecret>,
     /// The order created for it once its turn came.
-    pub order: Option<String>,
+    pub order: Option<OrderId>,
 }
 
 /// What "cancel all still cancellable" did to one order.
@@ -82,7 +83,7 @@ pub enum CancelOutcome {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CancelLine {
-    pub order: String,
+    pub order: OrderId,
     pub masked: String,
     pub face_value: Fen,
     pub outcome: CancelOutcome,
@@ -90,8 +91,8 @@ pub struct CancelLine {
 
 #[derive(Debug)]
 pub struct BatchRun {
-    pub id: String,
-    pub channel: String,
+    pub id: BatchId,
+    pub channel: ChannelId,
     pub items: Vec<RunItem>,
     pub phase: RunPhase,
     pub hold_until: DateTime<Utc>,
@@ -108,14 +109,14 @@ impl BatchRun {
     /// first and the run pauses after it.
     pub fn confirm(
         session: &mut Session,
-        id: &str,
-        channel: &str,
+        id: &BatchId,
+        channel: &ChannelId,
         batch: &Batch,
         test_first: bool,
     ) -> Result<Self, SessionError> {
         let profile = session
             .profile(channel)
-            .ok_or_else(|| SessionError::UnknownChannel(channel.into()))?
+            .ok_or_else(|| SessionError::UnknownChannel(channel.clone()))?
             .clone();
         let alphabet = profile.alphabet();
         let mut items: Vec<RunItem> = batch
@@ -146,8 +147,8 @@ impl BatchRun {
         session.record(
             None,
             Event::BatchConfirmed {
-                batch: id.to_owned(),
-                channel: channel.to_owned(),
+                batch: id.clone(),
+                channel: channel.clone(),
                 count: items.len(),
                 face_value_fen: face,
                 payout_fen: payout,
@@ -157,8 +158,8 @@ impl BatchRun {
             },
         )?;
         Ok(Self {
-            id: id.to_owned(),
-            channel: channel.to_owned(),
+            id: id.clone(),
+            channel: channel.clone(),
             items,
             phase: RunPhase::Holding,
             hold_until,
@@ -244,7 +245,7 @@ impl BatchRun {
     pub fn advance(
         &mut self,
         session: &mut Session,
-    ) -> Result<Vec<(String, Event, CardSecretRef)>, SessionError> {
+    ) -> Result<Vec<(OrderId, Event, CardSecretRef)>, SessionError> {
         let now = session.now();
         if self.phase == RunPhase::Holding && now >= self.hold_until {
             self.phase = RunPhase::Releasing;
@@ -252,15 +253,11 @@ impl BatchRun {
         if self.phase != RunPhase::Releasing || now < self.next_release {
             return Ok(Vec::new());
         }
-        let waiting_on_platform = self
-            .items
-            .iter()
-            .filter_map(|i| i.order.as_deref())
-            .any(|o| {
-                session
-                    .order(o)
-                    .is_some_and(|o| o.phase == Phase::AwaitingPlatform)
-            });
+        let waiting_on_platform = self.items.iter().filter_map(|i| i.order.as_ref()).any(|o| {
+            session
+                .order(o)
+                .is_some_and(|o| o.phase == Phase::AwaitingPlatform)
+        });
         if waiting_on_platform {
             return Ok(Vec::new());
         }
@@ -313,14 +310,14 @@ impl BatchRun {
         &mut self,
         session: &mut Session,
         i: usize,
-    ) -> Result<(String, Event), SessionError> {
+    ) -> Result<(OrderId, Event), SessionError> {
         let profile = session
             .profile(&self.channel)
             .ok_or_else(|| SessionError::UnknownChannel(self.channel.clone()))?
             .clone();
         let item = &mut self.items[i];
         let Some(secret) = item.secret.as_ref() else {
-            return Err(SessionError::UnknownOrder(format!("row {}", item.row)));
+            return Err(SessionError::CodeGone(item.row));
         };
         // A retry after a refused write continues the order already created.
         let order = match item
@@ -364,7 +361,7 @@ impl BatchRun {
         if matches!(self.phase, RunPhase::Releasing | RunPhase::Holding) {
             self.pause(session, PauseReason::CancelAll)?;
         }
-        let orders: Vec<String> = self.items.iter().filter_map(|i| i.order.clone()).collect();
+        let orders: Vec<OrderId> = self.items.iter().filter_map(|i| i.order.clone()).collect();
         let mut report = Vec::new();
         for id in orders {
             let Some(o) = session.order(&id).cloned() else {
@@ -416,7 +413,7 @@ impl BatchRun {
         for o in self
             .items
             .iter()
-            .filter_map(|i| i.order.as_deref())
+            .filter_map(|i| i.order.as_ref())
             .filter_map(|o| session.order(o))
             .filter(|o| o.phase == Phase::InWindow)
         {
@@ -456,7 +453,7 @@ mod tests {
             import(b"card,face\nAAAA1111BBBB2222,100\nCCCC3333DDDD4444,50\nEEEE5555FFFF6666,200\n")
                 .unwrap();
         b.validate(
-            session.profile(channel).unwrap(),
+            session.profile(&channel.into()).unwrap(),
             session.fingerprint_key(),
             session.ledger(),
         );
@@ -478,7 +475,8 @@ mod tests {
         let clock = ManualClock::fixed();
         let mut s = open(dir.path(), &clock);
         let b = batch(&s, "suhuishou");
-        let mut run = BatchRun::confirm(&mut s, "B-1", "suhuishou", &b, false).unwrap();
+        let mut run =
+            BatchRun::confirm(&mut s, &"B-1".into(), &"suhuishou".into(), &b, false).unwrap();
         assert_eq!((run.phase, run.items.len()), (RunPhase::Holding, 3));
         run_for(&mut run, &mut s, &clock, 9_750);
         assert_eq!(run.released(), 0, "nothing leaves during the hold");
@@ -502,10 +500,13 @@ mod tests {
         assert_eq!(fees, vec![CancelOutcome::Cancelled { fee: Fen(500) }; 3]);
         assert!(
             s.ledger()
-                .batch_orders("B-1")
+                .batch_orders(&"B-1".into())
                 .all(|o| o.phase == Phase::Cancelled)
         );
-        assert_eq!(s.ledger().batch("B-1").unwrap().state, BatchState::Finished);
+        assert_eq!(
+            s.ledger().batch(&"B-1".into()).unwrap().state,
+            BatchState::Finished
+        );
     }
 
     #[test]
@@ -519,7 +520,8 @@ mod tests {
         };
         s.update_settings(manual).unwrap();
         let b = batch(&s, "kaquanmao");
-        let mut run = BatchRun::confirm(&mut s, "B-5", "kaquanmao", &b, false).unwrap();
+        let mut run =
+            BatchRun::confirm(&mut s, &"B-5".into(), &"kaquanmao".into(), &b, false).unwrap();
         clock.advance_ms(10_000);
         let out = run.advance(&mut s).unwrap();
         assert_eq!(out.len(), 1);
@@ -538,12 +540,13 @@ mod tests {
         let clock = ManualClock::fixed();
         let mut s = open(dir.path(), &clock);
         let b = batch(&s, "kaquanmao");
-        let mut run = BatchRun::confirm(&mut s, "B-2", "kaquanmao", &b, true).unwrap();
+        let mut run =
+            BatchRun::confirm(&mut s, &"B-2".into(), &"kaquanmao".into(), &b, true).unwrap();
         run_for(&mut run, &mut s, &clock, 12_000);
         assert_eq!(run.phase, RunPhase::Paused(PauseReason::TestCard));
         let sent: Vec<Fen> = s
             .ledger()
-            .batch_orders("B-2")
+            .batch_orders(&"B-2".into())
             .map(|o| o.face_value)
             .collect();
         assert_eq!(sent, vec![Fen(5_000)]);
@@ -556,19 +559,24 @@ mod tests {
         {
             let mut s = open(dir.path(), &clock);
             let b = batch(&s, "kaquanmao");
-            let mut run = BatchRun::confirm(&mut s, "B-3", "kaquanmao", &b, false).unwrap();
+            let mut run =
+                BatchRun::confirm(&mut s, &"B-3".into(), &"kaquanmao".into(), &b, false).unwrap();
             run_for(&mut run, &mut s, &clock, 2_000);
             run.undo(&mut s).unwrap();
             run_for(&mut run, &mut s, &clock, 20_000);
-            assert_eq!(s.ledger().batch_orders("B-3").count(), 0);
-            assert_eq!(s.ledger().batch("B-3").unwrap().state, BatchState::Undone);
-            let mut run = BatchRun::confirm(&mut s, "B-4", "kaquanmao", &b, false).unwrap();
+            assert_eq!(s.ledger().batch_orders(&"B-3".into()).count(), 0);
+            assert_eq!(
+                s.ledger().batch(&"B-3".into()).unwrap().state,
+                BatchState::Undone
+            );
+            let mut run =
+                BatchRun::confirm(&mut s, &"B-4".into(), &"kaquanmao".into(), &b, false).unwrap();
             run_for(&mut run, &mut s, &clock, 10_250);
             assert_eq!(run.released(), 1);
         }
         let s = open(dir.path(), &clock);
         assert_eq!(
-            s.ledger().batch("B-4").unwrap().state,
+            s.ledger().batch(&"B-4".into()).unwrap().state,
             BatchState::Interrupted
         );
         let text = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();

@@ -11,6 +11,7 @@ use crate::core::evidence::{verify_bundle, verify_dir};
 use crate::core::exports::{BundleOf, export_bundle};
 use crate::core::flow::{Cancelled, Confirmation, OrderFlow, Released};
 use crate::core::guard::{ConfirmGuard, GuardInput, Verdict};
+use crate::core::ids::{ChannelId, OrderId};
 use crate::core::money::Fen;
 use crate::core::session::{Paths, Session, SessionError};
 use crate::core::settings::Settings;
@@ -57,7 +58,7 @@ pub struct Runner {
     flow: OrderFlow,
     /// The order the script works on (still known once its release has
     /// started the draft afresh).
-    current: Option<String>,
+    current: Option<OrderId>,
     review: Option<Confirmation>,
     bundle: Option<PathBuf>,
     swallowed: u32,
@@ -134,7 +135,7 @@ impl Runner {
         self.session.now()
     }
 
-    fn current(&self) -> Result<String, String> {
+    fn current(&self) -> Result<OrderId, String> {
         self.current
             .clone()
             .ok_or_else(|| "no order yet (a new_order step comes first)".to_owned())
@@ -158,7 +159,7 @@ impl Runner {
             Action::Confirm => self.confirm(),
             Action::Undo => {
                 let id = self.current()?;
-                if self.flow.order_id() != Some(id.as_str()) {
+                if self.flow.order_id() != Some(&id) {
                     return Err(format!("order {id} is not held on this device"));
                 }
                 self.flow
@@ -217,12 +218,12 @@ impl Runner {
 
     /// Fills the draft as the window's walkthrough does (typed by hand
     /// over a few seconds, the face value retyped) and goes to the review.
-    fn new_order(&mut self, channel: &str, card: &str, face: Fen) -> Result<String, String> {
+    fn new_order(&mut self, channel: &ChannelId, card: &str, face: Fen) -> Result<String, String> {
         let profile = self
             .session
             .profile(channel)
             // Script text is never echoed as it is: it could hold a code.
-            .ok_or_else(|| format!("no channel {}", mask_code_like_runs(channel)))?
+            .ok_or_else(|| format!("no channel {}", mask_code_like_runs(channel.as_str())))?
             .clone();
         if check_code(card, &profile.alphabet()).secret().is_none() {
             return Err(format!("{card} is not a valid code on {channel}"));
@@ -395,7 +396,7 @@ impl Runner {
         }
         let phase = self
             .current
-            .as_deref()
+            .as_ref()
             .and_then(|id| self.session.order(id))
             .map(|o| self.tr.get(o.phase.label_key()).to_owned())
             .unwrap_or_default();
@@ -407,10 +408,7 @@ impl Runner {
 
     /// The step's expectations, checked against the ledger.
     fn check(&self, step: &Step) -> Option<String> {
-        let order = self
-            .current
-            .as_deref()
-            .and_then(|id| self.session.order(id));
+        let order = self.current.as_ref().and_then(|id| self.session.order(id));
         super::unmet(&step.expect, order, Some(self.swallowed))
     }
 }

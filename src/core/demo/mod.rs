@@ -42,7 +42,7 @@ pub enum Action {
     /// A new order: channel id, an obviously fake card (must start with
     /// DEMO) and a face value in yuan; ends on the review step.
     NewOrder {
-        channel: String,
+        channel: crate::core::ids::ChannelId,
         card: String,
         face_value_yuan: i64,
     },
@@ -267,7 +267,7 @@ fn check_step(n: usize, action: &Action) -> Result<(), ScriptError> {
             card,
             face_value_yuan,
         } => {
-            short("channel", channel)?;
+            short("channel", channel.as_str())?;
             short("card", card)?;
             if !is_demo_card(card) {
                 return Err(ScriptError::Step(n, "card", StepProblem::NotDemoCard));

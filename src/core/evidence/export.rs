@@ -6,6 +6,7 @@
 use super::{
     GENESIS, ScreenshotRef, read_journal_file, read_screenshot, screenshot_ref, verify_chain,
 };
+use crate::core::ids::{BatchId, OrderId};
 use crate::core::journal::{Entry, lines_of, parse_line, sha256_hex};
 use crate::core::safe_file::{self, FileError, Links};
 use crate::core::screenshot::ShotStep;
@@ -163,7 +164,7 @@ pub fn verify_bundle(dir: &Path) -> Result<BundleIntact, String> {
 /// between included), its screenshots, `manifest.json` and `README.txt`.
 pub fn export_order(
     data_dir: &Path,
-    order: &str,
+    order: &OrderId,
     out: &Path,
     now: DateTime<Utc>,
 ) -> Result<Manifest, ExportError> {
@@ -171,9 +172,9 @@ pub fn export_order(
     export_matching(
         data_dir,
         &bytes,
-        order,
-        &|e: &Entry| e.order.as_deref() == Some(order),
-        &|_: &Entry, s: &ScreenshotRef| s.order.as_deref() == Some(order),
+        order.as_str(),
+        &|e: &Entry| e.order.as_ref() == Some(order),
+        &|_: &Entry, s: &ScreenshotRef| s.order.as_ref() == Some(order),
         out,
         now,
     )
@@ -184,24 +185,24 @@ pub fn export_order(
 /// confirmation, pauses, cancel-all, finish).
 pub fn export_batch(
     data_dir: &Path,
-    batch: &str,
+    batch: &BatchId,
     out: &Path,
     now: DateTime<Utc>,
 ) -> Result<Manifest, ExportError> {
     let bytes = read_journal_file(data_dir).map_err(ExportError::Unreadable)?;
-    let of_batch = |e: &Entry| e.data["batch"].as_str() == Some(batch);
+    let of_batch = |e: &Entry| e.data["batch"].as_str() == Some(batch.as_str());
     // The batch's orders: each has a `review_shown` naming the batch.
-    let orders: Vec<String> = lines_of(&bytes)
+    let orders: Vec<OrderId> = lines_of(&bytes)
         .filter_map(|l| parse_line(l).ok())
         .filter(|e| e.kind == "review_shown" && of_batch(e))
         .filter_map(|e| e.order)
         .collect();
-    let ours = |o: Option<&str>| o.is_some_and(|o| orders.iter().any(|x| x == o));
+    let ours = |o: Option<&OrderId>| o.is_some_and(|o| orders.contains(o));
     export_matching(
         data_dir,
         &bytes,
-        batch,
-        &|e: &Entry| of_batch(e) || ours(e.order.as_deref()),
+        batch.as_str(),
+        &|e: &Entry| of_batch(e) || ours(e.order.as_ref()),
         &|e: &Entry, s: &ScreenshotRef| match (&s.order, &s.batch) {
             (Some(o), _) => ours(Some(o)),
             (None, Some(b)) => b == batch,
@@ -382,16 +383,17 @@ mod tests {
         shade: u8,
     ) -> String {
         let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
-        let saved = screenshot::save(dir, &[shade; 16], 2, 2, at, order, step).unwrap();
+        let order = order.map(OrderId::from);
+        let saved = screenshot::save(dir, &[shade; 16], 2, 2, at, order.as_ref(), step).unwrap();
         s.record(
-            order,
+            order.as_ref(),
             Event::ScreenshotTaken {
                 path: saved.path.clone(),
                 width: 2,
                 height: 2,
                 sha256: saved.sha256,
                 step: step.as_str().into(),
-                batch: batch.map(str::to_owned),
+                batch: batch.map(BatchId::from),
             },
         )
         .unwrap();
@@ -442,7 +444,7 @@ mod tests {
         };
         s.record(None, finished).unwrap();
         let out = d.join("bundle");
-        let m = export_batch(d, "B-2", &out, clock.now()).unwrap();
+        let m = export_batch(d, &"B-2".into(), &out, clock.now()).unwrap();
         let names: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
         assert!(names.contains(&own.as_str()), "{names:?}");
         assert!(names.contains(&legacy.as_str()), "{names:?}");

@@ -35,7 +35,7 @@ impl Confirmation {
     ) -> Result<Self, SessionError> {
         let shown_at = session.now();
         let guard = BehaviourGuard::shown(context, pointer_down);
-        let batch = subject.batch().map(str::to_owned);
+        let batch = subject.batch().cloned();
         let decided = Event::guard_decided(guard.plan(), context.sensitivity, batch);
         session.record(subject.order(), decided)?;
         Ok(Self {
@@ -71,7 +71,7 @@ impl Confirmation {
             let event = Event::ConfirmSwallowed {
                 at_ms: at,
                 reason: reason.key().to_owned(),
-                batch: self.subject.batch().map(str::to_owned),
+                batch: self.subject.batch().cloned(),
             };
             // Remembered even if the journal refuses: the person still sees why.
             self.swallowed = Some((*reason, now));

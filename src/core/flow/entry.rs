@@ -3,13 +3,14 @@
 
 use crate::core::draft::{Draft, DraftCheck, RetypeState};
 use crate::core::event::Event;
+use crate::core::ids::ChannelId;
 use crate::core::money::Fen;
 use crate::core::profile::ChannelProfile;
 use crate::core::session::Session;
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(super) struct EntrySteps {
-    channel: Option<String>,
+    channel: Option<ChannelId>,
     code_fingerprint: Option<String>,
     verification: bool,
     face: Option<Fen>,
@@ -29,7 +30,7 @@ impl EntrySteps {
         let mut steps = Vec::new();
         // The channel counts as chosen once the person starts on the draft.
         let started = !draft.code_raw.is_empty() || draft.face_value.is_some();
-        if started && self.channel.as_deref() != Some(profile.id.as_str()) {
+        if started && self.channel.as_ref() != Some(&profile.id) {
             self.channel = Some(profile.id.clone());
             steps.push(Event::ChannelChosen {
                 channel: profile.id.clone(),
@@ -38,7 +39,7 @@ impl EntrySteps {
         if let Some(secret) = check.code.secret() {
             let fp = session.fingerprint(&secret);
             if self.code_fingerprint.as_ref() != Some(&fp) {
-                let duplicate_of = session.ledger().released_with(&fp).map(str::to_owned);
+                let duplicate_of = session.ledger().released_with(&fp).cloned();
                 self.code_fingerprint = Some(fp.clone());
                 steps.push(Event::CodeEntered {
                     masked: secret.masked(),

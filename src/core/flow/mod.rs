@@ -19,25 +19,26 @@ pub use order::{Cancelled, OrderFlow, Released};
 
 use super::code::CardSecret;
 use super::event::{Event, ReleaseMode};
+use super::ids::{BatchId, OrderId};
 use super::money::{Fen, parse_yuan};
 use super::profile::ChannelProfile;
 
 /// What a confirmation step confirms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
-    Order(String),
-    Batch(String),
+    Order(OrderId),
+    Batch(BatchId),
 }
 
 impl Subject {
-    pub fn order(&self) -> Option<&str> {
+    pub fn order(&self) -> Option<&OrderId> {
         match self {
             Subject::Order(id) => Some(id),
             Subject::Batch(_) => None,
         }
     }
 
-    pub fn batch(&self) -> Option<&str> {
+    pub fn batch(&self) -> Option<&BatchId> {
         match self {
             Subject::Order(_) => None,
             Subject::Batch(id) => Some(id),
@@ -72,7 +73,7 @@ pub fn review_shown(
     secret: &CardSecret,
     fingerprint: String,
     release_mode: ReleaseMode,
-    batch: Option<String>,
+    batch: Option<BatchId>,
 ) -> Event {
     Event::ReviewShown {
         channel: profile.id.clone(),

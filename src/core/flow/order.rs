@@ -7,6 +7,7 @@ use crate::core::clock::ms_between;
 use crate::core::draft::{Draft, DraftCheck};
 use crate::core::event::{Event, ReleaseMode};
 use crate::core::guard::GuardContext;
+use crate::core::ids::{ChannelId, OrderId};
 use crate::core::money::Fen;
 use crate::core::profile::ChannelProfile;
 use crate::core::session::{Session, SessionError};
@@ -62,14 +63,14 @@ pub enum Cancelled {
 
 impl OrderFlow {
     /// The journal id of the draft's order, once its first step is journaled.
-    pub fn order_id(&self) -> Option<&str> {
-        self.draft.order_id.as_deref()
+    pub fn order_id(&self) -> Option<&OrderId> {
+        self.draft.order_id.as_ref()
     }
 
     /// Another channel: its alphabet and verification rules differ, so
     /// every entry step is journaled again.
-    pub fn choose_channel(&mut self, id: String) {
-        if self.draft.channel.as_deref() != Some(id.as_str()) {
+    pub fn choose_channel(&mut self, id: ChannelId) {
+        if self.draft.channel.as_ref() != Some(&id) {
             self.draft.channel = Some(id);
             self.steps = EntrySteps::default();
         }
@@ -86,7 +87,7 @@ impl OrderFlow {
 
     /// The draft's channel profile and the check of its inputs.
     fn check(&self, session: &Session) -> Option<(ChannelProfile, DraftCheck)> {
-        let profile = session.profile(self.draft.channel.as_deref()?)?.clone();
+        let profile = session.profile(self.draft.channel.as_ref()?)?.clone();
         let check = self
             .draft
             .check(&profile, session.settings().retype_threshold_fen);
@@ -98,7 +99,7 @@ impl OrderFlow {
         &mut self,
         session: &mut Session,
         event: Event,
-    ) -> Result<String, SessionError> {
+    ) -> Result<OrderId, SessionError> {
         let id = self
             .draft
             .order_id
@@ -130,7 +131,7 @@ impl OrderFlow {
     pub fn submit_for_review(
         &mut self,
         session: &mut Session,
-    ) -> Result<Option<String>, SessionError> {
+    ) -> Result<Option<OrderId>, SessionError> {
         self.journal_entry_steps(session)?;
         let Some((profile, check)) = self.check(session) else {
             return Ok(None);
@@ -150,7 +151,7 @@ impl OrderFlow {
 
     /// Everything the guard weighs about this order: the session's view of
     /// it plus how the code was entered (a fast paste is a risk).
-    pub fn guard_context(&self, session: &Session, order_id: &str) -> Option<GuardContext> {
+    pub fn guard_context(&self, session: &Session, order_id: &OrderId) -> Option<GuardContext> {
         let entry_ms = self
             .draft
             .code_started
@@ -163,7 +164,7 @@ impl OrderFlow {
     pub fn show_confirmation(
         &self,
         session: &mut Session,
-        order_id: &str,
+        order_id: &OrderId,
         pointer_down: bool,
     ) -> Result<Option<Confirmation>, SessionError> {
         let Some(context) = self.guard_context(session, order_id) else {
@@ -172,12 +173,12 @@ impl OrderFlow {
         let last4 = self
             .draft
             .channel
-            .as_deref()
+            .as_ref()
             .and_then(|c| session.profile(c))
             .and_then(|p| self.draft.secret(p))
             .map(|s| s.last4().to_owned())
             .unwrap_or_default();
-        let subject = Subject::Order(order_id.to_owned());
+        let subject = Subject::Order(order_id.clone());
         let expected = TypeToConfirm::Last4(last4);
         Confirmation::show(session, subject, &context, pointer_down, expected).map(Some)
     }
@@ -197,13 +198,13 @@ impl OrderFlow {
     pub fn release_due(
         &mut self,
         session: &mut Session,
-        id: &str,
+        id: &OrderId,
     ) -> Result<Released, SessionError> {
         let secret = (self.order_id() == Some(id))
             .then(|| {
                 self.draft
                     .channel
-                    .as_deref()
+                    .as_ref()
                     .and_then(|c| session.profile(c))
                     .and_then(|p| self.draft.secret(p))
             })
@@ -229,7 +230,7 @@ impl OrderFlow {
     }
 
     /// Cancels an order inside its window through its channel.
-    pub fn cancel(session: &mut Session, id: &str) -> Result<Cancelled, SessionError> {
+    pub fn cancel(session: &mut Session, id: &OrderId) -> Result<Cancelled, SessionError> {
         Ok(match session.cancel(id)? {
             Event::Cancelled { fee_fen } => Cancelled::Done { fee: fee_fen },
             Event::CancelRequested { .. } => Cancelled::Requested,

@@ -2,6 +2,7 @@ use super::*;
 use crate::core::clock::ManualClock;
 use crate::core::event::ReleaseMode;
 use crate::core::guard::{GuardInput, Target, Verdict};
+use crate::core::ids::OrderId;
 use crate::core::order::Phase;
 use crate::core::session::{Paths, Session};
 use crate::core::settings::Settings;
@@ -26,13 +27,13 @@ fn with_mode(s: &mut Session, release_mode: ReleaseMode) {
 }
 
 /// Every journal line as (order, kind, data).
-fn journal(dir: &Path) -> Vec<(Option<String>, String, Value)> {
+fn journal(dir: &Path) -> Vec<(Option<OrderId>, String, Value)> {
     std::fs::read_to_string(dir.join("journal.jsonl"))
         .unwrap()
         .lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).unwrap();
-            let order = v["order"].as_str().map(str::to_owned);
+            let order = v["order"].as_str().map(OrderId::from);
             (
                 order,
                 v["kind"].as_str().unwrap().to_owned(),
@@ -42,22 +43,22 @@ fn journal(dir: &Path) -> Vec<(Option<String>, String, Value)> {
         .collect()
 }
 
-fn kinds_of(dir: &Path, order: &str) -> Vec<String> {
+fn kinds_of(dir: &Path, order: &OrderId) -> Vec<String> {
     journal(dir)
         .into_iter()
-        .filter(|(o, _, _)| o.as_deref() == Some(order))
+        .filter(|(o, _, _)| o.as_ref() == Some(order))
         .map(|(_, k, _)| k)
         .collect()
 }
 
 fn fill(flow: &mut OrderFlow, channel: &str, code: &str, face: Fen) {
-    flow.choose_channel(channel.to_owned());
+    flow.choose_channel(channel.into());
     *flow.draft.code_raw = code.to_owned();
     flow.draft.face_value = Some(face);
 }
 
 /// Through review and confirmation to the hold; returns the order id.
-fn hold(flow: &mut OrderFlow, s: &mut Session) -> String {
+fn hold(flow: &mut OrderFlow, s: &mut Session) -> OrderId {
     let id = flow.submit_for_review(s).unwrap().expect("ready");
     flow.show_confirmation(s, &id, false)
         .unwrap()
@@ -67,7 +68,7 @@ fn hold(flow: &mut OrderFlow, s: &mut Session) -> String {
 }
 
 /// Lets the hold run out; returns the holds now due.
-fn end_hold(s: &mut Session, clock: &ManualClock) -> Vec<String> {
+fn end_hold(s: &mut Session, clock: &ManualClock) -> Vec<OrderId> {
     clock.advance_ms(s.settings().hold_s as i64 * 1000 + 1);
     s.catch_up().unwrap().holds_due
 }
@@ -146,11 +147,11 @@ fn a_duplicate_not_acknowledged_stops_at_entry() {
     );
     let entered = journal(dir.path())
         .into_iter()
-        .filter(|(o, k, _)| o.as_deref() == Some(&second) && k == "code_entered")
+        .filter(|(o, k, _)| o.as_ref() == Some(&second) && k == "code_entered")
         .map(|(_, _, d)| d)
         .next()
         .unwrap();
-    assert_eq!(entered["duplicate_of"], Value::from(first));
+    assert_eq!(entered["duplicate_of"], Value::from(first.as_str()));
 
     flow.draft.duplicate_ack = true;
     assert_eq!(
@@ -167,7 +168,7 @@ fn the_review_is_journaled_by_the_one_constructor() {
     let mut flow = OrderFlow::default();
     fill(&mut flow, "suhuishou", CODE, Fen(10_000));
     let id = flow.submit_for_review(&mut s).unwrap().unwrap();
-    let profile = s.profile("suhuishou").unwrap().clone();
+    let profile = s.profile(&"suhuishou".into()).unwrap().clone();
     let secret = flow.draft.secret(&profile).unwrap();
     let want = review_shown(
         &profile,
@@ -179,7 +180,7 @@ fn the_review_is_journaled_by_the_one_constructor() {
     );
     let (_, _, data) = journal(dir.path())
         .into_iter()
-        .rfind(|(o, k, _)| o.as_deref() == Some(&id) && k == "review_shown")
+        .rfind(|(o, k, _)| o.as_ref() == Some(&id) && k == "review_shown")
         .unwrap();
     assert_eq!(data, want.data());
     assert_eq!(
@@ -239,7 +240,7 @@ fn a_manual_hand_off_returns_the_code_for_the_clipboard_a_simulated_release_does
         // The draft starts afresh on the same channel.
         assert_eq!(flow.order_id(), None);
         assert!(flow.draft.code_raw.is_empty());
-        assert_eq!(flow.draft.channel.as_deref(), Some("kaquanmao"));
+        assert_eq!(flow.draft.channel, Some("kaquanmao".into()));
     }
 }
 
@@ -252,7 +253,10 @@ fn cancel_says_done_with_the_fee_requested_or_refused() {
     let id = hold(&mut flow, &mut s);
     end_hold(&mut s, &clock);
     flow.release_due(&mut s, &id).unwrap();
-    let fee = s.profile("kaquanmao").unwrap().cancel_fee(Fen(10_000));
+    let fee = s
+        .profile(&"kaquanmao".into())
+        .unwrap()
+        .cancel_fee(Fen(10_000));
     assert_eq!(
         OrderFlow::cancel(&mut s, &id).unwrap(),
         Cancelled::Done { fee }
@@ -308,7 +312,7 @@ fn an_ignored_attempt_is_journaled_on_the_order_and_a_confirm_is_left_to_the_cal
         .into_iter()
         .find(|(_, k, _)| k == "confirm_swallowed")
         .unwrap();
-    assert_eq!(order.as_deref(), Some(id.as_str()));
+    assert_eq!(order, Some(id.clone()));
     assert_eq!(data["at_ms"], Value::from(100));
     assert!(data.get("batch").is_none());
 
@@ -344,6 +348,6 @@ fn type_to_confirm_matches_the_last_four_or_the_total() {
 fn a_subject_is_an_order_or_a_batch() {
     let o = Subject::Order("CG-1".into());
     let b = Subject::Batch("B-1".into());
-    assert_eq!((o.order(), o.batch()), (Some("CG-1"), None));
-    assert_eq!((b.order(), b.batch()), (None, Some("B-1")));
+    assert_eq!((o.order(), o.batch()), (Some(&"CG-1".into()), None));
+    assert_eq!((b.order(), b.batch()), (None, Some(&"B-1".into())));
 }

@@ -110,7 +110,7 @@ pub fn parse_line(raw: &[u8]) -> Result<Entry, LineError> {
     if !is_plain_id(&e.kind) {
         return Err(LineError::BadField("kind"));
     }
-    if e.order.as_deref().is_some_and(|o| !is_plain_id(o)) {
+    if e.order.as_ref().is_some_and(|o| !is_plain_id(o.as_str())) {
         return Err(LineError::BadField("order"));
     }
     // A batch id is an id like an order's, wherever an event carries one.
@@ -138,7 +138,7 @@ pub fn parse_line(raw: &[u8]) -> Result<Entry, LineError> {
         e.ts,
         tz,
         &e.kind,
-        e.order.as_deref(),
+        e.order.as_ref(),
         &e.data,
         &e.prev,
     );
@@ -173,6 +173,7 @@ impl std::io::Write for Same<'_> {
 mod tests {
     use super::super::{GENESIS, line_hash, render_line};
     use super::*;
+    use crate::core::ids::OrderId;
     use chrono::{DateTime, Utc};
 
     /// A line with this body and its own hash recomputed: what a forger
@@ -190,7 +191,7 @@ mod tests {
             ts,
             FixedOffset::east_opt(8 * 3600).unwrap(),
             "face_value_set",
-            Some("CG-1"),
+            Some(&"CG-1".into()),
             &serde_json::json!({"face_value_fen": 100, "retyped": false}),
             GENESIS,
         );
@@ -211,7 +212,8 @@ mod tests {
         let data = serde_json::json!({});
         let ok = at("2026-11-27T09:15:02.123Z");
         let line = |ts, kind: &str, order: Option<&str>, data: &serde_json::Value| {
-            render_line(1, ts, tz, kind, order, data, GENESIS).0
+            let order = order.map(OrderId::from);
+            render_line(1, ts, tz, kind, order.as_ref(), data, GENESIS).0
         };
         for (l, field) in [
             (line(ok, "x", Some("CG-1 "), &data), "order"),
@@ -286,7 +288,7 @@ mod tests {
     fn the_writers_line_reads_back() {
         let e = parse_line(good().as_bytes()).unwrap();
         assert_eq!((e.seq, e.kind.as_str()), (1, "face_value_set"));
-        assert_eq!(e.order.as_deref(), Some("CG-1"));
+        assert_eq!(e.order.as_ref().map(OrderId::as_str), Some("CG-1"));
     }
 
     /// Each of these passed `journal verify` as intact before (its hash

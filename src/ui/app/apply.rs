@@ -165,7 +165,7 @@ impl App {
     }
 
     /// Writes an order's evidence bundle under the data dir and says where.
-    fn export_evidence(&mut self, id: &str) {
+    fn export_evidence(&mut self, id: &crate::core::ids::OrderId) {
         let Some(session) = self.session.as_ref() else {
             return;
         };
@@ -196,7 +196,7 @@ impl App {
                 .batch
                 .desk
                 .subject()
-                .map_or(ShotSubject::None, |id| ShotSubject::Batch(id.to_owned())),
+                .map_or(ShotSubject::None, |id| ShotSubject::Batch(id.clone())),
             Screen::Orders | Screen::Journal | Screen::Settings => ShotSubject::None,
         }
     }

@@ -201,7 +201,7 @@ impl App {
         let st = &mut self.state;
         match st.batch.desk.show_confirmation(session, pointer_down) {
             Ok(Some(c)) => {
-                let id = c.subject.batch().unwrap_or_default().to_owned();
+                let id = c.subject.batch().cloned().unwrap_or_default();
                 st.review = Some(ReviewStep::new(c, avoid));
                 st.screen = Screen::BatchReview;
                 st.shots

@@ -63,7 +63,7 @@ impl App {
             DemoCommand::Guard(input) => self.guard_input(input),
             DemoCommand::ShowJournal(id) => {
                 self.state.screen = Screen::Journal;
-                self.state.journal.filter.order = id;
+                self.state.journal.filter.order = id.to_string();
             }
             DemoCommand::Verify => self.demo_verify(),
         }

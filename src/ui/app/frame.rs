@@ -85,15 +85,12 @@ impl App {
                         Screen::Hold => screens::hold::show(
                             ui,
                             &cx,
-                            st.order.draft.order_id.as_deref(),
+                            st.order.draft.order_id.as_ref(),
                             st.release_blocked.is_some(),
                         ),
-                        Screen::Orders => screens::orders::show(
-                            ui,
-                            &cx,
-                            st.focus_order.as_deref(),
-                            st.orders_shown,
-                        ),
+                        Screen::Orders => {
+                            screens::orders::show(ui, &cx, st.focus_order.as_ref(), st.orders_shown)
+                        }
                         Screen::Batch => screens::batch::show(ui, &cx, &mut st.batch),
                         Screen::BatchReview => match &st.review {
                             Some(r) => screens::batch::release::review(ui, &cx, &st.batch, r),

@@ -29,6 +29,7 @@ use super::screens::{batch::BatchForm, journal::JournalView, orders};
 use super::shots::Shots;
 use crate::core::clock::{ScaledClock, SharedClock};
 use crate::core::flow::OrderFlow;
+use crate::core::ids::OrderId;
 use crate::core::session::{Paths, Session, SessionError};
 use crate::core::settings::Settings;
 use crate::i18n::{Lang, Texts};
@@ -72,9 +73,9 @@ struct State {
     /// The confirmation step on show (an order's or a batch's).
     review: Option<ReviewStep>,
     /// A hold whose release the journal refused: not retried until asked.
-    release_blocked: Option<String>,
+    release_blocked: Option<OrderId>,
     /// The order the orders screen scrolls to and highlights.
-    focus_order: Option<String>,
+    focus_order: Option<OrderId>,
     /// How many orders the orders screen draws (it pages long histories).
     orders_shown: usize,
     journal: JournalView,

@@ -5,6 +5,7 @@
 use super::App;
 use crate::core::flow::{Cancelled, OrderFlow, Released, Subject};
 use crate::core::guard::{GuardInput, Target, Verdict};
+use crate::core::ids::{ChannelId, OrderId};
 use crate::core::order::Phase;
 use crate::core::screenshot::ShotStep;
 use crate::ui::command::{Level, Notice, Screen};
@@ -12,8 +13,8 @@ use crate::ui::review_step::ReviewStep;
 use eframe::egui;
 
 impl App {
-    pub(super) fn choose_channel(&mut self, id: String) {
-        if self.state.order.draft.channel.as_deref() == Some(&id) {
+    pub(super) fn choose_channel(&mut self, id: ChannelId) {
+        if self.state.order.draft.channel.as_ref() == Some(&id) {
             return;
         }
         self.state.order.choose_channel(id.clone());
@@ -64,7 +65,7 @@ impl App {
     /// The order's confirmation step appears (again): a fresh guard.
     pub(super) fn show_review(
         &mut self,
-        order_id: &str,
+        order_id: &OrderId,
         avoid: Option<egui::Rect>,
         pointer_down: bool,
     ) {
@@ -116,7 +117,7 @@ impl App {
     }
 
     /// The order passed its confirmation: its local hold starts.
-    fn confirm_order(&mut self, id: &str) {
+    fn confirm_order(&mut self, id: &OrderId) {
         let Some(session) = self.session.as_mut() else {
             return;
         };
@@ -148,7 +149,7 @@ impl App {
     }
 
     pub(super) fn undo(&mut self) {
-        let Some(id) = self.state.order.order_id().map(str::to_owned) else {
+        let Some(id) = self.state.order.order_id().cloned() else {
             return;
         };
         let Some(session) = self.session.as_mut() else {
@@ -161,7 +162,7 @@ impl App {
     }
 
     /// A hold ran out (or the person retries a blocked one): send it.
-    pub(super) fn release(&mut self, id: &str) {
+    pub(super) fn release(&mut self, id: &OrderId) {
         let Some(session) = self.session.as_mut() else {
             return;
         };
@@ -174,7 +175,7 @@ impl App {
                     self.notify(Notice::new(Level::Warning, "notice.clipboard_unavailable"));
                 }
                 let st = &mut self.state;
-                st.focus_order = Some(id.to_owned());
+                st.focus_order = Some(id.clone());
                 st.shots.request_order(id, ShotStep::Released);
                 st.screen = Screen::Orders;
             }
@@ -185,7 +186,7 @@ impl App {
                 // automatic retry: the person decides (retry or undo).
                 self.session_error("error.not_released", &e);
                 let st = &mut self.state;
-                st.release_blocked = Some(id.to_owned());
+                st.release_blocked = Some(id.clone());
                 st.screen = Screen::Hold;
                 st.shots.request_order(id, ShotStep::ReleaseBlocked);
             }
@@ -193,7 +194,7 @@ impl App {
         }
     }
 
-    pub(super) fn cancel(&mut self, id: &str) {
+    pub(super) fn cancel(&mut self, id: &OrderId) {
         let Some(session) = self.session.as_mut() else {
             return;
         };

@@ -8,6 +8,7 @@ use crate::core::code::{Alphabet, check_code};
 use crate::core::event::Event;
 use crate::core::guard::ConfirmGuard;
 use crate::core::guard::Friction;
+use crate::core::ids::OrderId;
 use crate::core::order::Phase;
 use crate::core::screenshot::ShotStep;
 use crate::ui::command::{Level, Notice};
@@ -29,9 +30,7 @@ impl App {
         };
         for (id, event) in &caught_up.applied {
             if matches!(event, Event::WindowClosed { .. }) {
-                self.state
-                    .shots
-                    .request_order(id.clone(), ShotStep::WindowClosed);
+                self.state.shots.request_order(id, ShotStep::WindowClosed);
             }
         }
         for id in caught_up.holds_due {
@@ -41,7 +40,7 @@ impl App {
                 .as_ref()
                 .and_then(|s| s.order(&id))
                 .is_some_and(|o| o.batch.is_some());
-            if !in_batch && self.state.release_blocked.as_deref() != Some(id.as_str()) {
+            if !in_batch && self.state.release_blocked.as_ref() != Some(&id) {
                 self.release(&id);
             }
         }
@@ -65,7 +64,7 @@ impl App {
                         height: saved.height,
                         sha256: saved.sha256,
                         step: request.step.as_str().to_owned(),
-                        batch: request.subject.batch().map(str::to_owned),
+                        batch: request.subject.batch().cloned(),
                     };
                     if let Err(e) = session.record(request.subject.order(), event) {
                         self.session_error("error.journal_write", &e);
@@ -89,7 +88,7 @@ impl App {
             return;
         };
         let now = session.now();
-        let due: Vec<(String, String)> = session
+        let due: Vec<(OrderId, String)> = session
             .ledger()
             .orders()
             .iter()

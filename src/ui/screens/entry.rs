@@ -29,7 +29,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
 
     // 1. Channel
     let profiles = session.profiles();
-    let current = draft.channel.as_deref().and_then(|id| session.profile(id));
+    let current = draft.channel.as_ref().and_then(|id| session.profile(id));
     let selected_text = current
         .map(|p| p.name.get(tr.lang()).to_owned())
         .unwrap_or_default();

@@ -1,13 +1,14 @@
 //! The local undo window: the order waits on this device, with a large
 //! countdown and an Undo button. Nothing leaves the device during it.
 
+use crate::core::ids::OrderId;
 use crate::ui::command::{Command, Screen};
 use crate::ui::format::money;
 use crate::ui::style::DANGER;
 use crate::ui::view::ViewCtx;
 use eframe::egui::{self, RichText};
 
-pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&str>, release_blocked: bool) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&OrderId>, release_blocked: bool) {
     let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     let Some(order) = order_id.and_then(|id| session.order(id)) else {
         out.send(Command::Navigate(Screen::Orders));

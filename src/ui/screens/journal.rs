@@ -6,6 +6,7 @@
 //! is virtualised (only visible rows are laid out).
 
 use crate::core::evidence::{ScreenshotRef, VerifyError};
+use crate::core::ids::{BatchId, OrderId};
 use crate::core::session::Session;
 use crate::core::timeline::{Filter, TimelineEntry, filter};
 use crate::i18n::Texts;
@@ -54,7 +55,7 @@ fn describe_in_full(tr: &Texts, session: &Session, e: &TimelineEntry) -> String 
         .args
         .iter()
         .find(|(k, _)| k == "channel")
-        .and_then(|(_, id)| session.profile(id))
+        .and_then(|(_, id)| session.profiles().iter().find(|p| p.id == id.as_str()))
         .map(|p| p.name.get(tr.lang()).to_owned());
     let mut args: Vec<(&str, &dyn std::fmt::Display)> = Vec::new();
     if let Some(name) = &channel {
@@ -80,7 +81,7 @@ fn shot_of(e: &TimelineEntry) -> Option<ScreenshotRef> {
         order: e.order.clone(),
         path: arg("path")?,
         sha256: arg("sha256")?,
-        batch: arg("batch"),
+        batch: arg("batch").map(BatchId::from),
     })
 }
 
@@ -183,11 +184,11 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
     }
 
     // An order's page: its state and the evidence export.
-    let order_id = v.filter.order.trim().to_owned();
+    let order_id = OrderId::new(v.filter.order.trim());
     if let Some(order) = session.order(&order_id) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(&order.id).monospace().strong());
+                ui.label(RichText::new(order.id.as_str()).monospace().strong());
                 ui.label(tr.get(order.phase.label_key()));
                 ui.label(RichText::new(&order.masked).monospace());
                 ui.label(order.face_value.to_string());
@@ -261,9 +262,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                             .weak(),
                         );
                         if let Some(o) = &e.order
-                            && ui.link(o).clicked()
+                            && ui.link(o.as_str()).clicked()
                         {
-                            v.filter.order = o.clone();
+                            v.filter.order = o.to_string();
                         }
                         let text = RichText::new(describe(tr, session, e));
                         ui.selectable_label(selected, if selected { text.strong() } else { text })

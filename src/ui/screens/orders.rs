@@ -2,6 +2,7 @@
 //! of cancelling now and a Cancel button that disappears with the window.
 
 use crate::core::clock::ms_between;
+use crate::core::ids::OrderId;
 use crate::core::order::{Order, Phase};
 use crate::core::session::Session;
 use crate::i18n::Texts;
@@ -17,7 +18,7 @@ use eframe::egui::{self, RichText};
 /// paged (1 000 cards took 29 ms a frame; a page of 50 a few ms).
 pub const PAGE: usize = 50;
 
-pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, focus: Option<&str>, shown: usize) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, focus: Option<&OrderId>, shown: usize) {
     let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     ui.horizontal(|ui| {
         ui.heading(tr.get("orders.title"));
@@ -42,7 +43,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, focus: Option<&str>, shown: usize) 
     let total = visible.len();
     let limit = shown.max(PAGE);
     for (i, o) in visible.iter().enumerate() {
-        let focused = focus == Some(o.id.as_str());
+        let focused = focus == Some(&o.id);
         // The focused order is always drawn, wherever it falls.
         if i >= limit && !focused {
             continue;
@@ -86,7 +87,7 @@ fn order_card(
     let profile = session.profile(&o.channel);
     let channel_name = profile
         .map(|p| p.name.get(tr.lang()).to_owned())
-        .unwrap_or_else(|| o.channel.clone());
+        .unwrap_or_else(|| o.channel.to_string());
     let stroke = if focused {
         egui::Stroke::new(2.0, crate::ui::style::phase_color(o.phase))
     } else {
@@ -97,7 +98,7 @@ fn order_card(
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(&o.id).monospace().strong());
+                ui.label(RichText::new(o.id.as_str()).monospace().strong());
                 ui.label(
                     RichText::new(tr.get(o.phase.label_key()))
                         .color(crate::ui::style::phase_color(o.phase))

@@ -57,7 +57,7 @@ fn a_load_journals_batch_imported_with_the_file_name_masked() {
         !source.contains("QW23") && !source.contains("folder"),
         "{source}"
     );
-    assert_eq!(desk.subject(), Some(id.as_str()));
+    assert_eq!(desk.subject(), Some(&id));
     assert!(
         desk.channel.is_some(),
         "the channel the rows were checked for"
@@ -162,7 +162,7 @@ fn the_batch_confirmation_is_journaled_at_batch_level_and_asks_for_the_total() {
     assert_eq!(decided[0].0, None);
     assert_eq!(decided[0].1["batch"], Value::from(id.as_str()));
     // Decided on the batch: its total the value, its count part of the risk.
-    let ctx = s.batch_guard_context(Fen(35_000), s.profile("kaquanmao").unwrap(), 3);
+    let ctx = s.batch_guard_context(Fen(35_000), s.profile(&"kaquanmao".into()).unwrap(), 3);
     assert_eq!((ctx.face_value_fen, ctx.batch_count), (35_000, 3));
     assert_eq!(
         (ctx.code_pasted, ctx.duplicate, ctx.entry_ms),
@@ -198,7 +198,7 @@ fn start_run_drops_the_batch_and_its_codes_live_in_the_run_only() {
     assert_eq!(events(dir.path(), "batch_confirmed").len(), 1);
     assert!(desk.busy() && !desk.close(), "a busy run is not put away");
     assert!(desk.show_confirmation(&mut s, false).unwrap().is_none());
-    assert_eq!(desk.subject(), Some(id.as_str()));
+    assert_eq!(desk.subject(), Some(&id));
 
     let mut ended = Vec::new();
     for _ in 0..60 {
@@ -215,11 +215,7 @@ fn start_run_drops_the_batch_and_its_codes_live_in_the_run_only() {
     assert!(!desk.busy());
     assert!(desk.close());
     assert!(desk.run.is_none() && desk.id.is_none() && desk.subject().is_none());
-    assert_eq!(
-        desk.channel.as_deref(),
-        Some("kaquanmao"),
-        "the channel stays"
-    );
+    assert_eq!(desk.channel, Some("kaquanmao".into()), "the channel stays");
 }
 
 #[test]

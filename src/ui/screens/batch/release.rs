@@ -24,7 +24,7 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, v: &BatchForm, r: &ReviewStep) {
     let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     let (Some(t), Some(profile)) = (
         v.desk.totals(session),
-        v.desk.channel.as_deref().and_then(|c| session.profile(c)),
+        v.desk.channel.as_ref().and_then(|c| session.profile(c)),
     ) else {
         out.send(Command::Navigate(Screen::Batch));
         return;
@@ -127,7 +127,7 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
     let channel = session
         .profile(&run.channel)
         .map(|p| p.name.get(tr.lang()).to_owned())
-        .unwrap_or_else(|| run.channel.clone());
+        .unwrap_or_else(|| run.channel.to_string());
     ui.heading(tr.fmt(
         "batch_run.title",
         &[("batch", &run.id), ("channel", &channel)],
@@ -239,7 +239,7 @@ fn cancel_report(ui: &mut egui::Ui, tr: &Texts, run: &BatchRun) {
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
             for l in &run.cancel_report {
-                ui.label(RichText::new(&l.order).monospace());
+                ui.label(RichText::new(l.order.as_str()).monospace());
                 ui.label(RichText::new(&l.masked).monospace());
                 ui.label(money(l.face_value));
                 let text = match &l.outcome {
@@ -281,7 +281,7 @@ fn order_panel(
         .auto_shrink([false, true])
         .show_rows(ui, ROW_HEIGHT, run.items.len(), |ui, range| {
             for item in &run.items[range] {
-                let order = item.order.as_deref().and_then(|o| session.order(o));
+                let order = item.order.as_ref().and_then(|o| session.order(o));
                 ui.allocate_ui(egui::vec2(ui.available_width(), ROW_HEIGHT), |ui| {
                     ui.set_height(ROW_HEIGHT);
                     ui.vertical(|ui| {
@@ -298,7 +298,7 @@ fn order_panel(
                             );
                             ui.add_sized([80.0, LINE], egui::Label::new(money(item.face_value)));
                             if let Some(o) = order {
-                                ui.label(RichText::new(&o.id).monospace().weak());
+                                ui.label(RichText::new(o.id.as_str()).monospace().weak());
                             }
                         });
                         ui.horizontal(|ui| {
