@@ -54,8 +54,11 @@ impl Rig {
             started: None,
             demo: None,
         };
+        // Screenshot thumbnails are decoded on workers, each asking for a
+        // frame when done: settling may take more than egui's default 4.
         let mut h = Harness::builder()
             .with_size([1000.0, 1100.0])
+            .with_max_steps(32)
             .build_eframe(move |cc| change(App::new(cc, config)));
         h.run();
         h
