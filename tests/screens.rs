@@ -3,6 +3,7 @@
 //! person would, and judged by the commands it sent. Nothing is applied:
 //! a screen only draws and sends.
 
+use cardguard::core::batch::desk::BatchDesk;
 use cardguard::core::clock::ManualClock;
 use cardguard::core::event::{Event, ReleaseMode};
 use cardguard::core::ids::OrderId;
@@ -291,7 +292,7 @@ fn the_journal_screen_asks_the_app_to_verify_and_to_read_a_line() {
 fn the_batch_screen_sends_the_pasted_rows_to_be_checked() {
     let fx = Fixture::new();
     let mut h = screen(fx, screens::batch::BatchForm::default(), |ui, cx, f| {
-        screens::batch::show(ui, cx, f)
+        screens::batch::show(ui, cx, &BatchDesk::default(), f)
     });
     h.get_by_label("Or paste rows:").focus();
     h.run();

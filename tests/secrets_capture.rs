@@ -322,8 +322,11 @@ fn batch_screens(lang: Lang) {
     let batch = imported[0]["data"]["batch"].as_str().unwrap().to_owned();
     // And a second paste left in the shown field, not yet checked.
     type_in(&mut h, tr.get("batch.paste"), &rows);
-    // A file named after the card, typed but not imported.
+    // A file named after the card, typed and tried: it is not there, and
+    // the notice that says so names it.
     type_in(&mut h, tr.get("batch.file"), &format!("/tmp/{CODE}.csv"));
+    click_then_settle_import(&mut h, tr.get("batch.import_file"));
+    assert_eq!(notice_count(&h), 1, "the missing file is said");
     capture(
         &mut h,
         &dir,
@@ -338,6 +341,8 @@ fn batch_screens(lang: Lang) {
         Subject::Batch(batch.clone()),
         "batch table (button)",
     );
+    // The person has read it (it names the file in clear outside captures).
+    dismiss_notices(&mut h);
     click_prefix(&mut h, tr.get("batch.review"));
     assert_eq!(h.state().screen(), Screen::BatchReview);
     capture(

@@ -44,6 +44,8 @@ pub enum Command {
     CodeEdited {
         pasted: bool,
     },
+    /// "This code was submitted before, go on anyway" (ticked or not).
+    AcknowledgeDuplicate(bool),
     /// From the entry screen's review button; its rect is kept so the
     /// confirm button is never placed under it.
     GoToReview {
@@ -239,15 +241,36 @@ impl Notice {
         Notice::said_by(level, |tr| crate::core::safe_file::describe(e, tr))
     }
     pub fn text(&self, tr: &Texts) -> String {
+        self.render(tr, false)
+    }
+
+    /// The text for a frame that becomes a screenshot: every value filled
+    /// in (a path, an OS error naming a file, an id) has its code-like runs
+    /// masked, as everywhere else in a captured frame: a batch file named
+    /// after a card must not put the card in evidence.
+    pub fn text_for_capture(&self, tr: &Texts) -> String {
+        self.render(tr, true)
+    }
+
+    fn render(&self, tr: &Texts, mask: bool) -> String {
         let lang = Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0);
-        let args: Vec<(&str, &str)> = self
+        let args: Vec<(&str, String)> = self
             .args
             .iter()
-            .map(|(k, v)| match v {
-                NoticeArg::Plain(s) => (*k, s.as_str()),
-                NoticeArg::Said(by_lang) => (*k, by_lang[lang].as_str()),
+            .map(|(k, v)| {
+                let text = match v {
+                    NoticeArg::Plain(s) => s.as_str(),
+                    NoticeArg::Said(by_lang) => by_lang[lang].as_str(),
+                };
+                let text = if mask {
+                    crate::core::code::mask_code_like_runs(text)
+                } else {
+                    text.to_owned()
+                };
+                (*k, text)
             })
             .collect();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         tr.fmt_pairs(self.key, &args)
     }
 }

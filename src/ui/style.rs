@@ -16,6 +16,9 @@ pub const INFO: Color32 = Color32::from_rgb(0x30, 0x70, 0xC0);
 pub const CONFIRM_SIZE: egui::Vec2 = egui::vec2(260.0, 44.0);
 pub const BACK_SIZE: egui::Vec2 = egui::vec2(160.0, 44.0);
 
+/// How long the "why was my click ignored" note stays up.
+pub const SWALLOWED_NOTE_MS: u64 = 3_000;
+
 /// Row heights of the virtualised lists (rows must all be this tall).
 pub const BATCH_TABLE_ROW: f32 = 26.0;
 pub const BATCH_RUN_ROW: f32 = 48.0;

@@ -29,7 +29,8 @@ pub struct ViewCtx<'a> {
     /// The session's time when this frame began (one instant per frame).
     pub now: DateTime<Utc>,
     /// This frame becomes a screenshot: secrets are drawn masked whatever
-    /// the person asked (widgets also check `capture::is_capture_frame`).
+    /// the person asked. The same fact as `capture::is_capture_frame`, which
+    /// widgets deep inside (the code field) read from the egui context.
     pub mask_secrets: bool,
     /// Demo mode (a separate data dir, the simulated channel only).
     pub demo: bool,

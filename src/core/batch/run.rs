@@ -13,8 +13,8 @@
 
 use super::{Batch, Status};
 use crate::core::code::{CardSecret, check_code};
-use crate::core::event::{Event, ReleaseMode};
-use crate::core::flow::review_shown;
+use crate::core::event::Event;
+use crate::core::flow::{Cancelled, review_shown};
 use crate::core::ids::{BatchId, ChannelId, OrderId};
 use crate::core::money::Fen;
 use crate::core::order::Phase;
@@ -266,17 +266,8 @@ impl BatchRun {
             match self.release_item(session, i) {
                 Ok((order, event)) => {
                     let secret = self.items[i].secret.take();
-                    let manual = matches!(
-                        event,
-                        Event::Released {
-                            mode: ReleaseMode::Manual,
-                            ..
-                        }
-                    );
                     let code = CardSecretRef(
-                        secret
-                            .filter(|_| manual)
-                            .map(|s| zeroize::Zeroizing::new(s.expose().to_owned())),
+                        secret.and_then(|s| crate::core::flow::for_clipboard(&event, &s)),
                     );
                     out.push((order, event, code));
                 }
@@ -368,11 +359,10 @@ impl BatchRun {
                 continue;
             };
             let outcome = if o.phase == Phase::InWindow {
-                match session.cancel(&id)? {
-                    Event::Cancelled { fee_fen } => CancelOutcome::Cancelled { fee: fee_fen },
-                    Event::CancelRequested { .. } => CancelOutcome::Requested,
-                    Event::CancelRefused { reason } => CancelOutcome::Refused { reason },
-                    _ => CancelOutcome::NotCancellable,
+                match crate::core::flow::OrderFlow::cancel(session, &id)? {
+                    Cancelled::Done { fee } => CancelOutcome::Cancelled { fee },
+                    Cancelled::Requested => CancelOutcome::Requested,
+                    Cancelled::Refused { reason } => CancelOutcome::Refused { reason },
                 }
             } else {
                 CancelOutcome::NotCancellable

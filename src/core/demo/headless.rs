@@ -20,11 +20,6 @@ use chrono::{DateTime, Duration, Utc};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// How long the demo person took to type a code (not a fast paste).
-const TYPED_ENTRY_MS: i64 = 12_000;
-/// An obviously fake verification code, for a channel that asks for one.
-const DEMO_VERIFICATION: &str = "000000";
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepReport {
     /// 1-based.
@@ -176,7 +171,7 @@ impl Runner {
                         Ok(tr.fmt("demo_run.cancelled", &[("order", &id), ("fee", &fee)]))
                     }
                     Cancelled::Requested => Err("cancel gave cancel_requested".into()),
-                    Cancelled::Refused => Err("cancel gave cancel_refused".into()),
+                    Cancelled::Refused { .. } => Err("cancel gave cancel_refused".into()),
                 }
             }
             Action::ExportEvidence => {
@@ -226,25 +221,12 @@ impl Runner {
             .ok_or_else(|| format!("no channel {}", mask_code_like_runs(channel.as_str())))?
             .clone();
         if check_code(card, &profile.alphabet()).secret().is_none() {
+            // Never echoed as it is: it could be most of a real code.
+            let card = mask_code_like_runs(card);
             return Err(format!("{card} is not a valid code on {channel}"));
         }
-        // A new order is a fresh draft: a hold still running for the
-        // previous one can no longer be sent (its code is gone).
-        self.flow.reset_keeping_channel();
-        self.flow.choose_channel(profile.id.clone());
         let now = self.now();
-        let draft = &mut self.flow.draft;
-        *draft.code_raw = card.to_owned();
-        draft.code_pasted = false;
-        draft.code_started = Some(now - Duration::milliseconds(TYPED_ENTRY_MS));
-        draft.face_value = Some(face);
-        draft.face_retyped_raw = face.to_string();
-        if profile.needs_verification_code {
-            *draft.verification_raw = DEMO_VERIFICATION.to_owned();
-        }
-        // Running a script again reuses its fake cards: the scripted person
-        // is told the code was submitted before and goes on anyway.
-        draft.duplicate_ack = true;
+        super::fill_as_typed(&mut self.flow, &profile, card, face, now);
         let id = self
             .flow
             .submit_for_review(&mut self.session)
@@ -343,7 +325,7 @@ impl Runner {
             let view = self.review.as_ref().ok_or("no review")?.guard.view(at);
             for input in d.next(&view, at) {
                 if self.feed(at, input)? {
-                    self.session.confirm(&id).map_err(|e| e.to_string())?;
+                    OrderFlow::confirm(&mut self.session, &id).map_err(|e| e.to_string())?;
                     self.review = None;
                     return Ok(self.tr.fmt(
                         "demo_run.confirmed",

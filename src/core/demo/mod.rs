@@ -141,6 +141,38 @@ pub fn demo_paths(base: &super::session::Paths) -> super::session::Paths {
     super::session::Paths::in_subdir(base, "demo")
 }
 
+/// How long the demo person took to type a code (not a fast paste).
+const TYPED_ENTRY_MS: i64 = 12_000;
+/// An obviously fake verification code, for a channel that asks for one.
+const DEMO_VERIFICATION: &str = "000000";
+
+/// The scripted person fills a new order, in the window's walkthrough and
+/// the headless demo alike: a fresh draft on `profile` (a hold still running
+/// for the previous one can no longer be sent), the card typed by hand over
+/// a few seconds, the face value chosen and retyped, an obviously fake
+/// verification code where the channel asks for one, and "go on anyway"
+/// when a demo card was submitted before (scripts reuse their cards).
+pub fn fill_as_typed(
+    flow: &mut super::flow::OrderFlow,
+    profile: &super::profile::ChannelProfile,
+    card: &str,
+    face: super::money::Fen,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    flow.reset_keeping_channel();
+    flow.choose_channel(profile.id.clone());
+    let draft = &mut flow.draft;
+    *draft.code_raw = card.to_owned();
+    draft.code_pasted = false;
+    draft.code_started = Some(now - chrono::Duration::milliseconds(TYPED_ENTRY_MS));
+    draft.face_value = Some(face);
+    draft.face_retyped_raw = face.yuan_input_text();
+    if profile.needs_verification_code {
+        *draft.verification_raw = DEMO_VERIFICATION.to_owned();
+    }
+    draft.duplicate_ack = true;
+}
+
 /// Demo mode's "Reset": deletes the demo folder (the session on it must
 /// be closed first); one already gone is fine. Never follows a link: a
 /// `demo` link is removed as a link, not what it points to.

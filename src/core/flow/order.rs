@@ -4,6 +4,7 @@
 use super::entry::EntrySteps;
 use super::{Confirmation, Subject, TypeToConfirm, review_shown};
 use crate::core::clock::ms_between;
+use crate::core::code::CardSecret;
 use crate::core::draft::{Draft, DraftCheck};
 use crate::core::event::{Event, ReleaseMode};
 use crate::core::guard::GuardContext;
@@ -18,6 +19,9 @@ use zeroize::Zeroizing;
 pub struct OrderFlow {
     pub draft: Draft,
     steps: EntrySteps,
+    /// A refused write left an entry step off the journal: the next
+    /// "to review" journals every step again before anything else.
+    steps_refused: bool,
 }
 
 /// What became of a hold that ran out.
@@ -53,12 +57,11 @@ impl std::fmt::Debug for Released {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cancelled {
     /// Cancelled, for this fee.
-    Done {
-        fee: Fen,
-    },
+    Done { fee: Fen },
     /// Asked of the platform (a manual hand-off): the person cancels there.
     Requested,
-    Refused,
+    /// The channel said no (its window closed, or it never had one).
+    Refused { reason: String },
 }
 
 impl OrderFlow {
@@ -83,6 +86,7 @@ impl OrderFlow {
             ..Draft::default()
         };
         self.steps = EntrySteps::default();
+        self.steps_refused = false;
     }
 
     /// The draft's channel profile and the check of its inputs.
@@ -110,7 +114,8 @@ impl OrderFlow {
     }
 
     /// Journals each entry step once, when it becomes valid. Every due step
-    /// is attempted; the first refused write is returned.
+    /// is attempted; the first refused write is returned (and not retried
+    /// each frame: the review retries it, see `submit_for_review`).
     pub fn journal_entry_steps(&mut self, session: &mut Session) -> Result<(), SessionError> {
         let Some((profile, check)) = self.check(session) else {
             return Ok(());
@@ -122,17 +127,33 @@ impl OrderFlow {
                 first_error.get_or_insert(e);
             }
         }
-        first_error.map_or(Ok(()), Err)
+        match first_error {
+            Some(e) => {
+                self.steps_refused = true;
+                Err(e)
+            }
+            None => Ok(()),
+        }
     }
 
     /// To the review: journals what is due, then `review_shown`, and returns
     /// the order id. None when the draft is not ready, or its code was
-    /// released before and the person has not said to go on anyway.
+    /// released before and the person has not said to go on anyway. An
+    /// order never reaches its review with an entry step missing from the
+    /// journal: after a refused write every step is journaled again first.
     pub fn submit_for_review(
         &mut self,
         session: &mut Session,
     ) -> Result<Option<OrderId>, SessionError> {
-        self.journal_entry_steps(session)?;
+        if self.steps_refused {
+            self.steps = EntrySteps::default();
+        }
+        if let Err(e) = self.journal_entry_steps(session) {
+            // Tried again in full at the next attempt.
+            self.steps = EntrySteps::default();
+            return Err(e);
+        }
+        self.steps_refused = false;
         let Some((profile, check)) = self.check(session) else {
             return Ok(None);
         };
@@ -214,14 +235,7 @@ impl OrderFlow {
             return Ok(Released::Interrupted);
         };
         let event = session.release(id, &secret)?;
-        let manual = matches!(
-            event,
-            Event::Released {
-                mode: ReleaseMode::Manual,
-                ..
-            }
-        );
-        let for_clipboard = manual.then(|| Zeroizing::new(secret.expose().to_owned()));
+        let for_clipboard = for_clipboard(&event, &secret);
         self.reset_keeping_channel();
         Ok(Released::Sent {
             event,
@@ -229,12 +243,35 @@ impl OrderFlow {
         })
     }
 
-    /// Cancels an order inside its window through its channel.
+    /// Cancels an order inside its window through its channel (the single
+    /// order's Cancel and a batch's "cancel all" alike).
     pub fn cancel(session: &mut Session, id: &OrderId) -> Result<Cancelled, SessionError> {
         Ok(match session.cancel(id)? {
             Event::Cancelled { fee_fen } => Cancelled::Done { fee: fee_fen },
             Event::CancelRequested { .. } => Cancelled::Requested,
-            _ => Cancelled::Refused,
+            Event::CancelRefused { reason } => Cancelled::Refused { reason },
+            other => Cancelled::Refused {
+                reason: other.kind(),
+            },
         })
     }
+
+    /// The order passed its confirmation: its local hold starts.
+    pub fn confirm(session: &mut Session, id: &OrderId) -> Result<(), SessionError> {
+        session.confirm(id)
+    }
+}
+
+/// What a release puts on the clipboard: the code, for a manual hand-off
+/// only (the person pastes it on the platform); nothing when simulated.
+/// One rule for the single order and the batch run.
+pub fn for_clipboard(released: &Event, secret: &CardSecret) -> Option<Zeroizing<String>> {
+    let manual = matches!(
+        released,
+        Event::Released {
+            mode: ReleaseMode::Manual,
+            ..
+        }
+    );
+    manual.then(|| Zeroizing::new(secret.expose().to_owned()))
 }

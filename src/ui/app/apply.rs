@@ -33,6 +33,7 @@ impl App {
                 }
             }
             Command::CodeEdited { pasted } => self.code_edited(pasted),
+            Command::AcknowledgeDuplicate(ack) => self.state.order.draft.duplicate_ack = ack,
             Command::GoToReview { from } => self.go_to_review(from, ctx),
             Command::BackToEntry => {
                 self.state.review = None;
@@ -193,8 +194,7 @@ impl App {
                 None => ShotSubject::None,
             },
             Screen::Batch => st
-                .batch
-                .desk
+                .batch_desk
                 .subject()
                 .map_or(ShotSubject::None, |id| ShotSubject::Batch(id.clone())),
             Screen::Orders | Screen::Journal | Screen::Settings => ShotSubject::None,

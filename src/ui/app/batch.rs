@@ -23,8 +23,7 @@ impl App {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        let v = &mut self.state.batch;
-        let desk = &mut v.desk;
+        let (v, desk) = (&mut self.state.batch, &mut self.state.batch_desk);
         match c {
             BatchCommand::Channel(id) => desk.choose_channel(id, session),
             BatchCommand::ImportFile(path) => {
@@ -50,7 +49,8 @@ impl App {
                     .map(std::path::Path::to_path_buf)
                     .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_path_buf()))
                     .unwrap_or_else(|| std::path::PathBuf::from("."));
-                v.picker = Some(FilePicker::open(&start));
+                let listing = super::ports::list_folder(&start, false);
+                v.picker = Some(FilePicker::new(start, false, listing));
             }
             BatchCommand::Picker(p) => self.apply_picker(p, ctx),
             BatchCommand::ImportPaste => {
@@ -86,7 +86,7 @@ impl App {
             BatchCommand::Resume => self.run_step(BatchDesk::resume),
             BatchCommand::CancelAll => {
                 self.run_step(BatchDesk::cancel_all);
-                if let Some(id) = self.state.batch.desk.run.as_ref().map(|r| r.id.clone()) {
+                if let Some(id) = self.state.batch_desk.run.as_ref().map(|r| r.id.clone()) {
                     self.state
                         .shots
                         .request(ShotSubject::Batch(id), ShotStep::BatchCancelAll);
@@ -119,10 +119,9 @@ impl App {
         let Some(session) = self.session.as_mut() else {
             return Ok(());
         };
-        let v = &mut self.state.batch;
-        match v.desk.load(bytes, source, session) {
+        match self.state.batch_desk.load(bytes, source, session) {
             Ok(()) => {
-                v.fixing = None;
+                self.state.batch.fixing = None;
                 Ok(())
             }
             Err(LoadError::Import(e)) => {
@@ -136,16 +135,25 @@ impl App {
     /// The in-window file picker: its folder is read here, never while drawing.
     fn apply_picker(&mut self, p: PickerCommand, ctx: &egui::Context) {
         let v = &mut self.state.batch;
-        let Some(picker) = v.picker.as_mut() else {
+        let Some(picker) = v.picker.as_ref() else {
             return;
         };
+        let (dir, all) = (picker.dir().to_path_buf(), picker.all_files());
+        let go = |dir: std::path::PathBuf, all| {
+            let listing = super::ports::list_folder(&dir, all);
+            Some(FilePicker::new(dir, all, listing))
+        };
         match p {
-            PickerCommand::Enter(name) => picker.enter(&name),
-            PickerCommand::Up => picker.up(),
-            PickerCommand::ShowAll(all) => picker.show_all(all),
+            PickerCommand::Enter(name) => v.picker = go(dir.join(name), all),
+            PickerCommand::Up => {
+                if let Some(parent) = dir.parent() {
+                    v.picker = go(parent.to_path_buf(), all);
+                }
+            }
+            PickerCommand::ShowAll(all) => v.picker = go(dir, all),
             PickerCommand::Close => v.picker = None,
             PickerCommand::Choose(name) => {
-                let path = picker.path_of(&name);
+                let path = dir.join(name);
                 v.picker = None;
                 v.path = path.display().to_string();
                 self.apply_batch(BatchCommand::ImportFile(path.display().to_string()), ctx);
@@ -186,7 +194,7 @@ impl App {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        if let Err(e) = f(&mut self.state.batch.desk, session) {
+        if let Err(e) = f(&mut self.state.batch_desk, session) {
             self.session_error("error.journal_write", &e);
         }
     }
@@ -199,7 +207,7 @@ impl App {
         };
         let (avoid, pointer_down) = avoid_rect(from, ctx);
         let st = &mut self.state;
-        match st.batch.desk.show_confirmation(session, pointer_down) {
+        match st.batch_desk.show_confirmation(session, pointer_down) {
             Ok(Some(c)) => {
                 let id = c.subject.batch().cloned().unwrap_or_default();
                 st.review = Some(ReviewStep::new(c, avoid));
@@ -220,12 +228,12 @@ impl App {
         let st = &mut self.state;
         st.review = None;
         st.screen = Screen::Batch;
-        match st.batch.desk.start_run(session) {
+        match st.batch_desk.start_run(session) {
             Ok(()) => {
                 // The codes now live in the run only.
                 st.batch.paste = Default::default();
                 st.batch.fixing = None;
-                if let Some(id) = st.batch.desk.run.as_ref().map(|r| r.id.clone()) {
+                if let Some(id) = st.batch_desk.run.as_ref().map(|r| r.id.clone()) {
                     st.shots
                         .request(ShotSubject::Batch(id), ShotStep::BatchConfirmed);
                 }
@@ -239,7 +247,7 @@ impl App {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        let desk = &mut self.state.batch.desk;
+        let desk = &mut self.state.batch_desk;
         match desk.advance(session) {
             Ok(advanced) => {
                 let clipboard_failed = advanced
@@ -249,7 +257,7 @@ impl App {
                 if clipboard_failed {
                     self.notify(Notice::new(Level::Warning, "notice.clipboard_unavailable"));
                 }
-                let id = self.state.batch.desk.run.as_ref().map(|r| r.id.clone());
+                let id = self.state.batch_desk.run.as_ref().map(|r| r.id.clone());
                 if let (Some(phase), Some(id)) = (advanced.now_finished_or_paused, id) {
                     let step = if phase == RunPhase::Finished {
                         ShotStep::BatchFinished
@@ -265,7 +273,7 @@ impl App {
 
     fn export_batch_results(&mut self) {
         let (Some(session), Some(run)) =
-            (self.session.as_ref(), self.state.batch.desk.run.as_ref())
+            (self.session.as_ref(), self.state.batch_desk.run.as_ref())
         else {
             return;
         };

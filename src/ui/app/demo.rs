@@ -43,15 +43,18 @@ impl App {
             DemoCommand::Stop => self.state.demo_player = None,
             DemoCommand::Switch(on) => self.switch_demo(on, ctx),
             DemoCommand::FillCard { card, face } => {
-                let now = session.now();
-                let d = &mut self.state.order.draft;
-                *d.code_raw = card;
-                d.code_pasted = false;
-                // As if typed by hand over a few seconds (not a fast paste).
-                d.code_started = Some(now - chrono::Duration::seconds(12));
-                d.face_value = Some(face);
-                d.face_retyped_raw = face.yuan_input_text();
-                d.duplicate_ack = false;
+                let profile = self
+                    .state
+                    .order
+                    .draft
+                    .channel
+                    .as_ref()
+                    .and_then(|c| session.profile(c))
+                    .cloned();
+                if let Some(p) = profile {
+                    let now = session.now();
+                    crate::core::demo::fill_as_typed(&mut self.state.order, &p, &card, face, now);
+                }
             }
             DemoCommand::ShowReviewAgain => {
                 if let (Screen::Review, Some(id)) =
@@ -74,7 +77,7 @@ impl App {
             return;
         };
         // A hold or a batch in progress lives only in this process.
-        let busy = self.state.batch.desk.busy()
+        let busy = self.state.batch_desk.busy()
             || session
                 .ledger()
                 .orders()
@@ -139,6 +142,7 @@ impl App {
         st.journal = Default::default();
         st.journal_feed = Default::default();
         st.batch = Default::default();
+        st.batch_desk = Default::default();
         st.notices.clear();
         st.screen = Screen::Entry;
         self.notify(Notice::new(Level::Info, "notice.demo_reset"));

@@ -91,9 +91,11 @@ impl App {
                         Screen::Orders => {
                             screens::orders::show(ui, &cx, st.focus_order.as_ref(), st.orders_shown)
                         }
-                        Screen::Batch => screens::batch::show(ui, &cx, &mut st.batch),
+                        Screen::Batch => {
+                            screens::batch::show(ui, &cx, &st.batch_desk, &mut st.batch)
+                        }
                         Screen::BatchReview => match &st.review {
-                            Some(r) => screens::batch::release::review(ui, &cx, &st.batch, r),
+                            Some(r) => screens::batch::release::review(ui, &cx, &st.batch_desk, r),
                             None => cx.send(Command::Navigate(Screen::Batch)),
                         },
                         Screen::Journal => {

@@ -27,6 +27,7 @@ use super::journal_feed::JournalFeed;
 use super::review_step::ReviewStep;
 use super::screens::{batch::BatchForm, journal::JournalView, orders};
 use super::shots::Shots;
+use crate::core::batch::desk::BatchDesk;
 use crate::core::clock::{ScaledClock, SharedClock};
 use crate::core::flow::OrderFlow;
 use crate::core::ids::OrderId;
@@ -39,8 +40,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// How long the "why was my click ignored" note stays up.
-pub const SWALLOWED_NOTE_MS: u64 = 3_000;
 /// A paste longer than this is refused before it reaches a text field.
 pub const MAX_PASTE_CHARS: usize = 4_096;
 /// On the batch screen a paste is a list of rows: allow far more.
@@ -81,6 +80,8 @@ struct State {
     journal: JournalView,
     /// The journal as read so far (kept up to date while it is on show).
     journal_feed: JournalFeed,
+    /// The batch being prepared or released (the core's desk) and its form.
+    batch_desk: BatchDesk,
     batch: BatchForm,
     /// The settings form (saved only by its Save button).
     settings_edit: Settings,
@@ -147,6 +148,7 @@ impl App {
                 orders_shown: orders::PAGE,
                 journal: JournalView::default(),
                 journal_feed: JournalFeed::default(),
+                batch_desk: BatchDesk::default(),
                 batch: BatchForm::default(),
                 settings_edit: settings.clone(),
                 demo_player: None,

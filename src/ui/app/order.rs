@@ -81,7 +81,14 @@ impl App {
                 st.shots.request_order(order_id, ShotStep::Review);
             }
             Ok(None) => {}
-            Err(e) => self.session_error("error.journal_write", &e),
+            Err(e) => {
+                // No review without its guard's decision on the journal. The
+                // entry form is where the person can try again (after an
+                // undo too: the order is back before its confirmation).
+                self.session_error("error.journal_write", &e);
+                self.state.review = None;
+                self.state.screen = Screen::Entry;
+            }
         }
     }
 
@@ -121,8 +128,9 @@ impl App {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        match session.confirm(id) {
+        match OrderFlow::confirm(session, id) {
             Ok(()) => {
+                self.clear_release_blocked(id);
                 self.state.review = None;
                 self.state.screen = Screen::Hold;
                 self.state.shots.request_order(id, ShotStep::Confirmed);
@@ -156,8 +164,19 @@ impl App {
             return;
         };
         match self.state.order.undo(session) {
-            Ok(()) => self.show_review(&id, None, false),
+            Ok(()) => {
+                self.clear_release_blocked(&id);
+                self.show_review(&id, None, false)
+            }
             Err(e) => self.session_error("error.journal_write", &e),
+        }
+    }
+
+    /// A new hold (after an undo or a new confirmation) is released when it
+    /// runs out again: an earlier refused release no longer blocks it.
+    fn clear_release_blocked(&mut self, id: &OrderId) {
+        if self.state.release_blocked.as_ref() == Some(id) {
+            self.state.release_blocked = None;
         }
     }
 
@@ -213,7 +232,7 @@ impl App {
             Ok(Cancelled::Requested) => {
                 self.notify(Notice::new(Level::Info, "notice.cancel_requested").arg("order", id))
             }
-            Ok(Cancelled::Refused) => {
+            Ok(Cancelled::Refused { .. }) => {
                 self.notify(Notice::new(Level::Warning, "notice.cancel_refused").arg("order", id))
             }
             Err(e) => self.session_error("error.journal_write", &e),

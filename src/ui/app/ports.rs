@@ -1,6 +1,7 @@
 //! The OS behind small ports, as the clipboard is: opening a folder in the
 //! file manager and starting the app again (demo mode in or out). Tests
-//! pass a recorder; the real ones are here and nowhere else.
+//! pass a recorder; the real ones are here and nowhere else. Also the one
+//! folder listing the window does (for its file picker).
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -37,4 +38,34 @@ impl DesktopPort for SystemDesktop {
             .spawn()
             .map(|_| ())
     }
+}
+
+/// What the batch file picker lists.
+const EXTENSIONS: [&str; 3] = ["csv", "tsv", "txt"];
+
+/// A folder's sub-folders and batch files (or all files), hidden ones left
+/// out, folders first then by name.
+pub(super) fn list_folder(dir: &Path, all_files: bool) -> std::io::Result<Vec<(String, bool)>> {
+    let mut entries = Vec::new();
+    for e in std::fs::read_dir(dir)?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let is_dir = e.path().is_dir();
+        let wanted = is_dir
+            || all_files
+            || Path::new(&name)
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| EXTENSIONS.contains(&x.to_lowercase().as_str()));
+        if wanted {
+            entries.push((name, is_dir));
+        }
+    }
+    entries.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(a.0.to_lowercase().cmp(&b.0.to_lowercase()))
+    });
+    Ok(entries)
 }

@@ -2,7 +2,7 @@
 //! the batch's next card, finished screenshots, the clipboard), and when
 //! the display next changes, so the app sleeps until exactly then.
 
-use super::{App, SWALLOWED_NOTE_MS};
+use super::App;
 use crate::core::clock::ms_between;
 use crate::core::code::{Alphabet, check_code};
 use crate::core::event::Event;
@@ -12,6 +12,7 @@ use crate::core::ids::OrderId;
 use crate::core::order::Phase;
 use crate::core::screenshot::ShotStep;
 use crate::ui::command::{Level, Notice};
+use crate::ui::style::SWALLOWED_NOTE_MS;
 use std::time::Duration;
 
 impl App {
@@ -164,7 +165,7 @@ impl App {
                 }
             }
         }
-        if let Some(d) = st.batch.desk.run.as_ref().and_then(|r| r.next_deadline()) {
+        if let Some(d) = st.batch_desk.run.as_ref().and_then(|r| r.next_deadline()) {
             let left = ms_between(now, d);
             at(next_second_change(left).min(left.max(1)));
         }

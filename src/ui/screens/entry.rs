@@ -16,7 +16,7 @@ use eframe::egui::{self, RichText};
 pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
     let (tr, session, out) = (cx.tr, cx.session, cx.out);
     // A frame that becomes a screenshot masks whatever the person chose.
-    let reveal = crate::ui::capture::may_reveal(ui.ctx(), draft.reveal);
+    let reveal = draft.reveal && !cx.mask_secrets;
     ui.heading(tr.get("entry.title"));
     let first_use = !session.ledger().ever_released();
     if first_use {
@@ -143,7 +143,13 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
                 .color(DANGER)
                 .strong(),
         );
-        ui.checkbox(&mut draft.duplicate_ack, tr.get("entry.duplicate_ack"));
+        let mut ack = draft.duplicate_ack;
+        if ui
+            .checkbox(&mut ack, tr.get("entry.duplicate_ack"))
+            .changed()
+        {
+            out.send(Command::AcknowledgeDuplicate(ack));
+        }
     }
 
     // Verification code
@@ -185,7 +191,10 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
         for &d in &profile.denominations_fen {
             let f = Fen(d);
             if ui
-                .selectable_label(draft.face_value == Some(f), format!("¥{}", d / 100))
+                .selectable_label(
+                    draft.face_value == Some(f),
+                    format!("¥{}", f.yuan_input_text()),
+                )
                 .clicked()
             {
                 out.send(Command::ChooseFaceValue(f));

@@ -88,7 +88,13 @@ pub fn demo_banner(ui: &mut egui::Ui, tr: &Texts, factor: u32, playing: bool, ou
 }
 
 pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSender) {
+    let captured = crate::ui::capture::is_capture_frame(ui.ctx());
     for (id, n) in notices.iter() {
+        let text = if captured {
+            n.text_for_capture(tr)
+        } else {
+            n.text(tr)
+        };
         egui::Frame::group(ui.style())
             .stroke(egui::Stroke::new(1.5, level_color(n.level)))
             .show(ui, |ui| {
@@ -101,8 +107,7 @@ pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSe
                         out.send(Command::DismissNotice(*id));
                     }
                     ui.add(
-                        egui::Label::new(RichText::new(n.text(tr)).color(level_color(n.level)))
-                            .wrap(),
+                        egui::Label::new(RichText::new(text).color(level_color(n.level))).wrap(),
                     );
                 });
             });

@@ -3,6 +3,7 @@
 
 pub mod chrome;
 pub mod code_field;
+pub mod confirm;
 pub mod file_picker;
 
 use super::format::mm_ss;

@@ -38,11 +38,10 @@ pub enum StatusFilter {
     Warnings,
 }
 
-/// The batch screens' state: the core's desk (the batch, its id, channel,
-/// test-card choice and run) and the form around it.
+/// The batch screen's own state: the form around the core's desk (which
+/// the screen only reads).
 #[derive(Default)]
 pub struct BatchForm {
-    pub desk: BatchDesk,
     pub paste: zeroize::Zeroizing<String>,
     pub path: String,
     pub filter: StatusFilter,
@@ -68,8 +67,8 @@ pub struct Importing {
 
 impl BatchForm {
     /// The rows to show, filtered and sorted.
-    fn visible(&self, tr: &Texts) -> Vec<usize> {
-        let Some(b) = &self.desk.batch else {
+    fn visible(&self, desk: &BatchDesk, tr: &Texts) -> Vec<usize> {
+        let Some(b) = &desk.batch else {
             return Vec::new();
         };
         let needle = self.search.trim().to_lowercase();
@@ -127,9 +126,9 @@ fn row_matches(r: &BatchRow, needle: &str, tr: &Texts) -> bool {
 
 pub mod release;
 
-pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm) {
     let (tr, session, out) = (cx.tr, cx.session, cx.out);
-    if let Some(run) = &v.desk.run {
+    if let Some(run) = &desk.run {
         release::run_panel(ui, cx, run);
         return;
     }
@@ -139,7 +138,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
     ui.add_space(6.0);
 
     // Channel.
-    let current = v.desk.profile(session);
+    let current = desk.profile(session);
     let l = ui.label(tr.get("entry.channel"));
     egui::ComboBox::from_id_salt("batch_channel")
         .selected_text(
@@ -165,7 +164,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
         let l = ui.label(tr.get("batch.file"));
         // A file named after a card must not put the card in a screenshot.
         let mut masked;
-        let path = if crate::ui::capture::is_capture_frame(ui.ctx()) {
+        let path = if cx.mask_secrets {
             masked = crate::core::code::mask_code_like_runs(&v.path);
             &mut masked
         } else {
@@ -192,7 +191,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
     });
     if let Some(i) = &v.importing {
         // No spinner: it would redraw every frame while the worker reads.
-        let file = if crate::ui::capture::is_capture_frame(ui.ctx()) {
+        let file = if cx.mask_secrets {
             crate::core::code::mask_code_like_runs(&i.source)
         } else {
             i.source.clone()
@@ -200,7 +199,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
         ui.label(RichText::new(tr.fmt("batch.reading_file", &[("file", &file)])).weak());
     }
     if let Some(p) = &v.picker {
-        p.show(ui, tr, out);
+        p.show(ui, tr, cx.mask_secrets, out);
     }
     ui.label(RichText::new(tr.get("batch.drop_hint")).weak());
     let l = ui.label(tr.get("batch.paste"));
@@ -213,7 +212,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
         .show(ui, |ui| {
             ui.add(
                 egui::TextEdit::multiline(&mut *v.paste)
-                    .password(!crate::ui::capture::may_reveal(ui.ctx(), v.reveal_paste))
+                    .password(!v.reveal_paste || cx.mask_secrets)
                     .desired_rows(3)
                     .desired_width(f32::INFINITY)
                     .hint_text("卡密,面值\nABCD-1234-EFGH-5678,100"),
@@ -230,7 +229,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
         out.send(cmd(BatchCommand::ImportPaste));
     }
 
-    let Some(t) = v.desk.totals(session) else {
+    let Some(t) = desk.totals(session) else {
         return;
     };
     ui.separator();
@@ -249,12 +248,12 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut BatchForm) {
         ))
         .strong(),
     );
-    table(ui, tr, v, out);
+    table(ui, tr, desk, v, out);
     fix_form(ui, tr, v, out);
-    release_box(ui, tr, session, v, &t, out);
+    release_box(ui, tr, session, desk, &t, out);
 }
 
-fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchForm, out: &CommandSender) {
+fn table(ui: &mut egui::Ui, tr: &Texts, desk: &BatchDesk, v: &mut BatchForm, out: &CommandSender) {
     ui.horizontal(|ui| {
         let l = ui.label(tr.get("batch.filter"));
         egui::ComboBox::from_id_salt("batch_filter")
@@ -275,8 +274,8 @@ fn table(ui: &mut egui::Ui, tr: &Texts, v: &mut BatchForm, out: &CommandSender) 
         ui.add(egui::TextEdit::singleline(&mut v.search).desired_width(160.0))
             .labelled_by(l.id);
     });
-    let shown = v.visible(tr);
-    let Some(batch) = &v.desk.batch else { return };
+    let shown = v.visible(desk, tr);
+    let Some(batch) = &desk.batch else { return };
     // Column headers sort (a second click reverses): the table's own view.
     let mut sort_by = None;
     ui.horizontal(|ui| {
@@ -413,14 +412,14 @@ fn release_box(
     ui: &mut egui::Ui,
     tr: &Texts,
     session: &Session,
-    v: &mut BatchForm,
+    desk: &BatchDesk,
     t: &crate::core::batch::Totals,
     out: &CommandSender,
 ) {
     ui.add_space(6.0);
     // Computed once a frame: each scans the rows or the ledger.
-    let crossings = v.desk.crossings_for(session, t.face_value);
-    let profile = v.desk.profile(session);
+    let crossings = desk.crossings_for(session, t.face_value);
+    let profile = desk.profile(session);
     let channel = profile
         .map(|p| p.name.get(tr.lang()).to_owned())
         .unwrap_or_default();
@@ -458,7 +457,7 @@ fn release_box(
                 }
             });
     }
-    let smallest = v.desk.batch.as_ref().and_then(|b| {
+    let smallest = desk.batch.as_ref().and_then(|b| {
         b.rows
             .iter()
             .filter(|r| r.status != Status::Error)
@@ -470,7 +469,7 @@ fn release_box(
         if first_on_channel {
             ui.label(RichText::new(tr.get("batch.first_on_channel")).color(WARN));
         }
-        let mut test_first = v.desk.test_first.unwrap_or(first_on_channel);
+        let mut test_first = desk.test_first.unwrap_or(first_on_channel);
         if ui
             .checkbox(
                 &mut test_first,

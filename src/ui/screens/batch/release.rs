@@ -4,7 +4,7 @@
 //! and Resume, a per-order countdown panel with Cancel, "cancel all still
 //! cancellable" with what each cost, and the results export.
 
-use super::BatchForm;
+use crate::core::batch::desk::BatchDesk;
 use crate::core::batch::run::{BatchRun, CancelOutcome, PauseReason, RunPhase};
 use crate::core::clock::ms_between;
 use crate::core::order::Phase;
@@ -20,11 +20,11 @@ use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
 /// The batch's summary and its guarded confirmation.
-pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, v: &BatchForm, r: &ReviewStep) {
+pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, r: &ReviewStep) {
     let (tr, session, now, out) = (cx.tr, cx.session, cx.now, cx.out);
     let (Some(t), Some(profile)) = (
-        v.desk.totals(session),
-        v.desk.channel.as_ref().and_then(|c| session.profile(c)),
+        desk.totals(session),
+        desk.channel.as_ref().and_then(|c| session.profile(c)),
     ) else {
         out.send(Command::Navigate(Screen::Batch));
         return;
@@ -61,7 +61,7 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, v: &BatchForm, r: &ReviewStep) {
                     &[("n", &session.settings().hold_s)],
                 ),
             );
-            if v.desk.test_first(session) {
+            if desk.test_first(session) {
                 widgets::row(
                     ui,
                     tr.get("batch_review.test"),
@@ -83,8 +83,7 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, v: &BatchForm, r: &ReviewStep) {
                 );
             } else {
                 let fees = crate::core::money::Fen(
-                    v.desk
-                        .batch
+                    desk.batch
                         .as_ref()
                         .map(|b| {
                             b.rows
@@ -109,7 +108,7 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, v: &BatchForm, r: &ReviewStep) {
         });
     ui.add_space(10.0);
     let armed = tr.fmt("batch_review.confirm", &[("count", &count)]);
-    crate::ui::screens::review::confirm_area(ui, tr, r, now, &armed, out);
+    widgets::confirm::confirm_area(ui, tr, r, now, &armed, out);
 }
 
 fn pause_key(p: PauseReason) -> &'static str {

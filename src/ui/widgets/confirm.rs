@@ -1,0 +1,181 @@
+//! The guarded confirm step, shared by the single order's review and the
+//! batch's: standing reasons, type-to-confirm, the confirm button placed away
+//! from the previous click, Back, and why a click was ignored.
+
+use crate::core::clock::ms_between;
+use crate::core::flow::TypeToConfirm;
+use crate::core::guard::ConfirmGuard;
+use crate::core::guard::eval::describe;
+use crate::core::guard::{Friction, GuardInput, Target};
+use crate::i18n::Texts;
+use crate::ui::command::Command;
+use crate::ui::review_step::ReviewStep;
+use crate::ui::style::SWALLOWED_NOTE_MS;
+use crate::ui::style::{BACK_SIZE, CONFIRM_SIZE};
+use crate::ui::style::{DANGER, OK};
+use crate::ui::view::CommandSender;
+use chrono::{DateTime, Utc};
+use eframe::egui::{self, RichText};
+
+/// The guarded confirm step shared by single orders and batches: the
+/// standing reasons, type-to-confirm when asked, the confirm button placed
+/// away from the previous step's button, Back, and why a click was ignored.
+pub fn confirm_area(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    r: &ReviewStep,
+    now: DateTime<Utc>,
+    armed_text: &str,
+    out: &CommandSender,
+) {
+    let at = r.at_ms(now);
+    let view = r.guard.view(at);
+    let standing = r.guard.decision_reasons();
+    if !standing.is_empty() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new(tr.get("review.extra_care")).strong());
+            for reason in &standing {
+                ui.label(format!("· {}", describe(tr, reason)));
+            }
+        });
+        ui.add_space(6.0);
+    }
+
+    // Type-to-confirm: the code's last four characters, checked as typed.
+    if view.friction != Friction::None {
+        let key = match (&r.expected, view.friction) {
+            (TypeToConfirm::Total(_), _) => "review.type_total",
+            (_, Friction::HoldMs(_)) => "review.type_last4_alt",
+            _ => "review.type_last4",
+        };
+        let label = ui.label(tr.get(key));
+        let mut typed = r.typed.clone();
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut typed)
+                    .char_limit(16)
+                    .desired_width(120.0)
+                    .font(egui::TextStyle::Monospace),
+            )
+            .labelled_by(label.id);
+        if edit.changed() {
+            let matches = r.expected.matches(&typed);
+            out.send(Command::TypedLast4(typed));
+            out.send(Command::Guard(GuardInput::Typed { matches }));
+        }
+        ui.add_space(6.0);
+    }
+
+    let holding = r.press_started.map(|p| ms_between(p, now));
+    let typed_ok = r.expected.matches(&r.typed);
+    let text = match (view.armed, view.friction, holding) {
+        (true, Friction::HoldMs(hold), Some(held)) if held >= hold => {
+            tr.get("review.release_to_confirm").to_owned()
+        }
+        (true, Friction::HoldMs(_), _) => tr.get("review.hold_to_confirm").to_owned(),
+        (true, _, _) => armed_text.to_owned(),
+        (false, Friction::TypeToConfirm, _) if !typed_ok => tr
+            .get(match r.expected {
+                TypeToConfirm::Total(_) => "review.confirm_type_total_first",
+                TypeToConfirm::Last4(_) => "review.confirm_type_first",
+            })
+            .to_owned(),
+        (false, _, _) => match view.arms_in_ms {
+            Some(ms) => tr.fmt("review.confirm_in", &[("s", &ms.div_ceil(1000))]),
+            None => tr.get("review.confirm_unfocused").to_owned(),
+        },
+    };
+    let fill = if view.armed {
+        egui::Color32::from_rgb(0xC0, 0x40, 0x20)
+    } else {
+        ui.visuals().widgets.inactive.bg_fill
+    };
+    let text_color = if view.armed {
+        egui::Color32::WHITE
+    } else {
+        ui.visuals().weak_text_color()
+    };
+
+    // Place the buttons away from where the previous step's button was, so
+    // the second half of a double click lands on neither.
+    let row = egui::Rect::from_min_size(
+        ui.cursor().min,
+        egui::vec2(CONFIRM_SIZE.x + 16.0 + BACK_SIZE.x, CONFIRM_SIZE.y),
+    );
+    let mut rect = egui::Rect::from_min_size(row.min, CONFIRM_SIZE);
+    if let Some(avoid) = r.avoid.map(|a| a.expand(12.0))
+        && row.intersects(avoid)
+    {
+        rect = rect.translate(egui::vec2(0.0, avoid.max.y - rect.min.y + 12.0));
+    }
+    let confirm = ui.put(
+        rect,
+        egui::Button::new(RichText::new(text).size(16.0).color(text_color))
+            .fill(fill)
+            .min_size(CONFIRM_SIZE),
+    );
+    // Hold-to-confirm: visible progress that resets when released early or the pointer leaves.
+    if let (Friction::HoldMs(hold), Some(held)) = (view.friction, holding)
+        && view.armed
+    {
+        let frac = (held as f32 / hold.max(1) as f32).min(1.0);
+        let bar = egui::Rect::from_min_size(
+            rect.left_bottom() - egui::vec2(0.0, 5.0),
+            egui::vec2(rect.width() * frac, 5.0),
+        );
+        ui.painter().rect_filled(bar, 2.0, OK);
+    }
+    let back_rect = egui::Rect::from_min_size(rect.right_top() + egui::vec2(16.0, 0.0), BACK_SIZE);
+    let back = ui.put(
+        back_rect,
+        egui::Button::new(tr.get("review.back")).min_size(BACK_SIZE),
+    );
+
+    // Report what the pointer is over (on change), presses and releases.
+    let (hover_pos, pressed, released) = ui.input(|i| {
+        (
+            i.pointer.hover_pos(),
+            i.pointer.primary_pressed(),
+            i.pointer.primary_released(),
+        )
+    });
+    let on = match hover_pos {
+        Some(p) if confirm.rect.contains(p) => Target::Confirm,
+        Some(p) if back.rect.contains(p) => Target::Cancel,
+        Some(_) => Target::Other,
+        None => Target::None,
+    };
+    if on != r.pointer_on {
+        out.send(Command::Guard(GuardInput::PointerMoved { on }));
+    }
+    if pressed {
+        out.send(Command::Guard(GuardInput::PointerDown { on }));
+    }
+    if released {
+        out.send(Command::Guard(GuardInput::PointerUp { on }));
+    }
+    if back.clicked() {
+        out.send(Command::BackToEntry);
+    }
+
+    ui.add_space(6.0);
+    if let Some((reason, when)) = &r.swallowed
+        && ms_between(*when, now) < SWALLOWED_NOTE_MS
+    {
+        ui.label(RichText::new(say(tr, r, reason)).color(DANGER));
+    } else if !view.armed {
+        for reason in view.reasons.iter().skip(standing.len()) {
+            ui.label(RichText::new(say(tr, r, reason)).weak());
+        }
+    }
+}
+
+/// A guard reason in words; "type first" names what to type for a batch.
+fn say(tr: &Texts, r: &ReviewStep, reason: &crate::core::guard::Reason) -> String {
+    match (&r.expected, reason) {
+        (TypeToConfirm::Total(_), crate::core::guard::Reason::TypeFirst) => {
+            tr.get("guard.type_total_first").to_owned()
+        }
+        _ => describe(tr, reason),
+    }
+}
