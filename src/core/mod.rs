@@ -21,4 +21,6 @@ pub mod safe_file;
 pub mod screenshot;
 pub mod session;
 pub mod settings;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod timeline;

@@ -1,22 +1,16 @@
 use super::*;
 use crate::core::clock::ManualClock;
 use crate::core::event::ReleaseMode;
-use crate::core::guard::{GuardInput, Target, Verdict};
+use crate::core::guard::Verdict;
 use crate::core::ids::OrderId;
 use crate::core::order::Phase;
-use crate::core::session::{Paths, Session};
+use crate::core::session::Session;
 use crate::core::settings::Settings;
+use crate::core::test_support::{click_confirm, journal, open};
 use serde_json::Value;
 use std::path::Path;
-use std::sync::Arc;
 
 const CODE: &str = "AAAA1111BBBB2222";
-
-fn open(dir: &Path) -> (Session, Arc<ManualClock>) {
-    let clock = ManualClock::fixed();
-    let s = Session::open(Paths::in_one_dir(dir), clock.clone()).unwrap();
-    (s, clock)
-}
 
 fn with_mode(s: &mut Session, release_mode: ReleaseMode) {
     let settings = Settings {
@@ -24,23 +18,6 @@ fn with_mode(s: &mut Session, release_mode: ReleaseMode) {
         ..s.settings().clone()
     };
     s.update_settings(settings).unwrap();
-}
-
-/// Every journal line as (order, kind, data).
-fn journal(dir: &Path) -> Vec<(Option<OrderId>, String, Value)> {
-    std::fs::read_to_string(dir.join("journal.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap();
-            let order = v["order"].as_str().map(OrderId::from);
-            (
-                order,
-                v["kind"].as_str().unwrap().to_owned(),
-                v["data"].clone(),
-            )
-        })
-        .collect()
 }
 
 fn kinds_of(dir: &Path, order: &OrderId) -> Vec<String> {
@@ -305,10 +282,7 @@ fn an_ignored_attempt_is_journaled_on_the_order_and_a_confirm_is_left_to_the_cal
     let id = flow.submit_for_review(&mut s).unwrap().unwrap();
     let mut c = flow.show_confirmation(&mut s, &id, false).unwrap().unwrap();
     clock.advance_ms(100);
-    let on = Target::Confirm;
-    c.observe(&mut s, GuardInput::PointerMoved { on }).unwrap();
-    c.observe(&mut s, GuardInput::PointerDown { on }).unwrap();
-    let v = c.observe(&mut s, GuardInput::PointerUp { on }).unwrap();
+    let v = click_confirm(&mut c, &mut s);
     assert!(matches!(v, Verdict::Swallowed(_)), "{v:?}");
     assert!(c.swallowed.is_some());
     let (order, _, data) = journal(dir.path())

@@ -1,31 +1,12 @@
 use super::*;
-use crate::core::clock::ManualClock;
-use crate::core::guard::{GuardInput, Target, Verdict};
-use crate::core::session::Paths;
+use crate::core::guard::Verdict;
 use crate::core::settings::Settings;
+use crate::core::test_support::{click_confirm, events, open};
 use serde_json::Value;
-use std::path::Path;
-use std::sync::Arc;
 
 const GOOD: &[u8] = b"card,face\nAAAA1111BBBB2222,100\nCCCC3333DDDD4444,50\nEEEE5555FFFF6666,200\n";
 /// Row 3 (the second card) is not a code.
 const ONE_BAD: &[u8] = b"card,face\nAAAA1111BBBB2222,100\nXXXX,50\n";
-
-fn open(dir: &Path) -> (Session, Arc<ManualClock>) {
-    let clock = ManualClock::fixed();
-    let s = Session::open(Paths::in_one_dir(dir), clock.clone()).unwrap();
-    (s, clock)
-}
-
-fn events(dir: &Path, kind: &str) -> Vec<(Option<String>, Value)> {
-    std::fs::read_to_string(dir.join("journal.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|v| v["kind"] == kind)
-        .map(|v| (v["order"].as_str().map(str::to_owned), v["data"].clone()))
-        .collect()
-}
 
 fn loaded(s: &mut Session, bytes: &[u8]) -> BatchDesk {
     let mut desk = BatchDesk::default();
@@ -173,10 +154,7 @@ fn the_batch_confirmation_is_journaled_at_batch_level_and_asks_for_the_total() {
     assert_eq!(decided[0].1, want.data());
 
     clock.advance_ms(100);
-    let on = Target::Confirm;
-    c.observe(&mut s, GuardInput::PointerMoved { on }).unwrap();
-    c.observe(&mut s, GuardInput::PointerDown { on }).unwrap();
-    let v = c.observe(&mut s, GuardInput::PointerUp { on }).unwrap();
+    let v = click_confirm(&mut c, &mut s);
     assert!(matches!(v, Verdict::Swallowed(_)), "{v:?}");
     let swallowed = events(dir.path(), "confirm_swallowed");
     assert_eq!(swallowed.len(), 1);

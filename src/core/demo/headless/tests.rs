@@ -1,6 +1,7 @@
 use super::*;
 use crate::core::code::check_code;
 use crate::core::demo::parse;
+use crate::core::test_support::journal;
 use crate::i18n::Lang;
 use serde_json::Value;
 use std::path::Path;
@@ -19,27 +20,10 @@ fn run(dir: &Path, steps: &str) -> Outcome {
     runner.run(&script, &mut |_| {})
 }
 
-/// Every journal line as (order, kind, data).
-fn journal(dir: &Path) -> Vec<(Option<String>, String, Value)> {
-    std::fs::read_to_string(dir.join("journal.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap();
-            let order = v["order"].as_str().map(str::to_owned);
-            (
-                order,
-                v["kind"].as_str().unwrap().to_owned(),
-                v["data"].clone(),
-            )
-        })
-        .collect()
-}
-
 fn order_kinds(dir: &Path) -> Vec<(String, String)> {
     journal(dir)
         .into_iter()
-        .filter_map(|(o, k, _)| Some((o?, k)))
+        .filter_map(|(o, k, _)| Some((o?.as_str().to_owned(), k)))
         .collect()
 }
 
