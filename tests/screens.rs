@@ -229,6 +229,62 @@ fn the_entry_screen_sends_each_choice_and_review_only_when_ready() {
 }
 
 #[test]
+fn the_review_screen_hands_the_pointer_to_the_guard_and_back_goes_to_entry() {
+    use cardguard::core::flow::{Confirmation, Subject, TypeToConfirm};
+    use cardguard::core::guard::{GuardInput, Target};
+    use cardguard::ui::review_step::ReviewStep;
+    let mut fx = Fixture::new();
+    let id = fx.reviewed("kaquanmao", "7F3K");
+    let ctx = fx.session.guard_context(&id, false, u64::MAX).unwrap();
+    let expected = TypeToConfirm::Last4("7F3K".into());
+    let subject = Subject::Order(id.clone());
+    let c = Confirmation::show(&mut fx.session, subject, &ctx, false, expected).unwrap();
+    let mut h = screen(fx, ReviewStep::new(c, None), |ui, cx, r| {
+        screens::review::show(ui, cx, r)
+    });
+    // The order under review is what is shown.
+    assert!(h.query_by_label(id.as_str()).is_some());
+    // A click on Confirm is the guard's to judge: the screen only reports it.
+    let confirm = h
+        .get_by(|n| {
+            n.role() == egui::accesskit::Role::Button
+                && n.label().is_some_and(|l| l.starts_with("Confirm"))
+        })
+        .rect();
+    h.hover_at(confirm.center());
+    h.run();
+    h.drag_at(confirm.center());
+    h.run();
+    h.drop_at(confirm.center());
+    h.run();
+    let on = Target::Confirm;
+    let guard: Vec<GuardInput> = sent(&h)
+        .into_iter()
+        .filter_map(|c| match c {
+            Command::Guard(g) => Some(g),
+            _ => None,
+        })
+        .collect();
+    // The pointer is reported over Confirm before the press (the app keeps
+    // what it last reported; alone, the screen reports it each frame).
+    assert_eq!(guard.first(), Some(&GuardInput::PointerMoved { on }));
+    let presses: Vec<&GuardInput> = guard
+        .iter()
+        .filter(|g| !matches!(g, GuardInput::PointerMoved { .. }))
+        .collect();
+    assert_eq!(
+        presses,
+        [
+            &GuardInput::PointerDown { on },
+            &GuardInput::PointerUp { on }
+        ]
+    );
+    h.get_by_label("← Back to edit").click();
+    h.run();
+    assert!(sent(&h).iter().any(|c| matches!(c, Command::BackToEntry)));
+}
+
+#[test]
 fn the_settings_screen_saves_the_form_as_edited() {
     let fx = Fixture::new();
     let edit = fx.session.settings().clone();
@@ -306,6 +362,36 @@ fn the_batch_screen_sends_the_pasted_rows_to_be_checked() {
     assert!(matches!(
         sent(&h).as_slice(),
         [Command::Batch(BatchCommand::ImportPaste)]
+    ));
+}
+
+#[test]
+fn the_batch_run_panel_offers_undo_while_the_batch_is_held() {
+    let mut fx = Fixture::new();
+    let mut desk = BatchDesk::default();
+    desk.choose_channel("kaquanmao".into(), &fx.session);
+    desk.load(
+        b"card,face\nABCD2345EFGH7F3K,100\nZXCV2345MNBV6789,100\n",
+        "-",
+        &mut fx.session,
+    )
+    .unwrap();
+    desk.start_run(&mut fx.session).unwrap();
+    assert!(desk.batch.is_none(), "the codes live in the run only");
+    let mut h = screen(fx, desk, |ui, cx, d: &mut BatchDesk| {
+        if let Some(run) = &d.run {
+            screens::batch::release::run_panel(ui, cx, run)
+        }
+    });
+    assert!(
+        h.query_by_label("Held on this device: nothing has been sent. Releasing starts in:")
+            .is_some()
+    );
+    h.get_by_label("Undo the whole batch").click();
+    h.run();
+    assert!(matches!(
+        sent(&h).as_slice(),
+        [Command::Batch(BatchCommand::Undo)]
     ));
 }
 
