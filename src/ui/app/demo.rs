@@ -88,8 +88,7 @@ impl App {
             return;
         }
         // A separate process: the demo can never touch the real journal.
-        let args = crate::cli::relaunch_args(&std::env::args_os().collect::<Vec<_>>(), on);
-        match self.desktop.relaunch(args) {
+        match self.desktop.relaunch(on) {
             Ok(()) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Err(e) => self.error("demo.switch_failed", e),
         }

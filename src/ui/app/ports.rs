@@ -3,14 +3,14 @@
 //! pass a recorder; the real ones are here and nowhere else. Also the one
 //! folder listing the window does (for its file picker).
 
-use std::ffi::OsString;
 use std::path::Path;
 
 pub trait DesktopPort {
     /// Shows a folder in the desktop's file manager.
     fn open_folder(&self, dir: &Path) -> std::io::Result<()>;
-    /// Starts this program again with `args` (the window then closes).
-    fn relaunch(&self, args: Vec<OsString>) -> std::io::Result<()>;
+    /// Starts this program again with the same options, in demo mode or
+    /// out of it (the window then closes).
+    fn relaunch(&self, demo: bool) -> std::io::Result<()>;
 }
 
 /// The running desktop: `xdg-open` / `open` / `explorer`, and this executable.
@@ -31,7 +31,8 @@ impl DesktopPort for SystemDesktop {
             .map(|_| ())
     }
 
-    fn relaunch(&self, args: Vec<OsString>) -> std::io::Result<()> {
+    fn relaunch(&self, demo: bool) -> std::io::Result<()> {
+        let args = crate::cli::relaunch_args(&std::env::args_os().collect::<Vec<_>>(), demo);
         let exe = std::env::current_exe()?;
         std::process::Command::new(exe)
             .args(args)
