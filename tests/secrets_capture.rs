@@ -220,7 +220,10 @@ fn code_shown(h: &Harness<'static, App>, tr: &Texts) -> bool {
 
 /// The screens where Show is on and the code is on screen in clear.
 fn expect_shown(what: &str) -> bool {
-    what.starts_with("entry") || what.starts_with("demo entry") || what.starts_with("batch table")
+    what.starts_with("entry")
+        || what.starts_with("demo entry")
+        || what.starts_with("batch table")
+        || what.starts_with("journal, filtered")
 }
 
 fn type_in(h: &mut Harness<'static, App>, label: &str, text: &str) {
@@ -285,7 +288,27 @@ fn single_order_screens(lang: Lang) {
     assert_eq!(h.state().screen(), Screen::Orders);
     capture(&mut h, &dir, How::Shortcut, Subject::None, "orders");
     click(&mut h, tr.get("nav.journal"));
-    capture(&mut h, &dir, How::Shortcut, Subject::None, "journal");
+    // Someone pastes the code into the order filter, looking for its order.
+    // (A text field: in Chinese its label is also the Orders tab's.)
+    let filter = tr.get("journal.filter_order").to_owned();
+    for typing in [false, true] {
+        let node = h.get_by(|n| {
+            n.role() == egui::accesskit::Role::TextInput && n.label().as_deref() == Some(&filter)
+        });
+        if typing {
+            node.type_text(CODE);
+        } else {
+            node.focus();
+        }
+        h.run();
+    }
+    capture(
+        &mut h,
+        &dir,
+        How::Shortcut,
+        Subject::None,
+        "journal, filtered by code",
+    );
     click(&mut h, tr.get("nav.settings"));
     capture(&mut h, &dir, How::Button, Subject::None, "settings");
 }
@@ -327,6 +350,8 @@ fn batch_screens(lang: Lang) {
     type_in(&mut h, tr.get("batch.file"), &format!("/tmp/{CODE}.csv"));
     click_then_settle_import(&mut h, tr.get("batch.import_file"));
     assert_eq!(notice_count(&h), 1, "the missing file is said");
+    // And an operator searching the table for a whole code.
+    type_in(&mut h, tr.get("batch.search"), CODE);
     capture(
         &mut h,
         &dir,

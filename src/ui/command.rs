@@ -244,10 +244,11 @@ impl Notice {
         self.render(tr, false)
     }
 
-    /// The text for a frame that becomes a screenshot: every value filled
-    /// in (a path, an OS error naming a file, an id) has its code-like runs
-    /// masked, as everywhere else in a captured frame: a batch file named
-    /// after a card must not put the card in evidence.
+    /// The text for a frame that becomes a screenshot: a file the person
+    /// chose (`file`) and any error about it (`error`, or worded by the
+    /// core) are drawn with their code-like runs masked, as everywhere else
+    /// in a captured frame: a batch file named after a card must not put the
+    /// card in evidence. Ids and the app's own paths stay readable.
     pub fn text_for_capture(&self, tr: &Texts) -> String {
         self.render(tr, true)
     }
@@ -258,11 +259,11 @@ impl Notice {
             .args
             .iter()
             .map(|(k, v)| {
-                let text = match v {
-                    NoticeArg::Plain(s) => s.as_str(),
-                    NoticeArg::Said(by_lang) => by_lang[lang].as_str(),
+                let (text, may_name_a_file) = match v {
+                    NoticeArg::Plain(s) => (s.as_str(), matches!(*k, "file" | "error")),
+                    NoticeArg::Said(by_lang) => (by_lang[lang].as_str(), true),
                 };
-                let text = if mask {
+                let text = if mask && may_name_a_file {
                     crate::core::code::mask_code_like_runs(text)
                 } else {
                     text.to_owned()
@@ -278,6 +279,24 @@ impl Notice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_captured_notice_masks_a_file_named_after_a_card_but_not_an_order_id() {
+        let tr = Texts::new(Lang::En);
+        let n = Notice::new(Level::Error, "batch.unreadable")
+            .arg("file", "/tmp/QW7OERXZTYHJUKMN.csv")
+            .arg("error", "/tmp/QW7OERXZTYHJUKMN.csv does not exist");
+        let shown = n.text_for_capture(&tr);
+        assert!(!shown.contains("QW7O"), "{shown}");
+        assert!(shown.contains("UKMN"), "{shown}");
+        assert!(
+            n.text(&tr).contains("QW7OERXZTYHJUKMN"),
+            "outside captures as typed"
+        );
+        let cancelled =
+            Notice::new(Level::Info, "notice.cancel_requested").arg("order", "CG-20261129-0044");
+        assert!(cancelled.text_for_capture(&tr).contains("CG-20261129-0044"));
+    }
 
     #[test]
     fn a_notice_is_dismissed_by_its_id_whatever_came_before() {

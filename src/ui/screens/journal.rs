@@ -14,6 +14,7 @@ use crate::ui::command::{Command, JournalCommand};
 use crate::ui::journal_feed::{JournalFeed, VerifyRun};
 use crate::ui::style::{DANGER, JOURNAL_ROW as ROW_HEIGHT, OK};
 use crate::ui::view::ViewCtx;
+use crate::ui::widgets;
 use eframe::egui::{self, RichText};
 
 /// The journal screen's own state: the filter and what it shows.
@@ -149,8 +150,11 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
     // Filters.
     ui.horizontal_wrapped(|ui| {
         let l = ui.label(tr.get("journal.filter_order"));
-        ui.add(egui::TextEdit::singleline(&mut v.filter.order).desired_width(170.0))
-            .labelled_by(l.id);
+        // Someone may paste a code here looking for its order.
+        widgets::text_field(ui, &mut v.filter.order, cx.mask_secrets, |e| {
+            e.desired_width(170.0)
+        })
+        .labelled_by(l.id);
         let l = ui.label(tr.get("journal.filter_kind"));
         let current = v
             .filter

@@ -38,3 +38,23 @@ pub fn row(ui: &mut egui::Ui, key: &str, value: impl Into<egui::WidgetText>) {
     ui.add(egui::Label::new(value).wrap());
     ui.end_row();
 }
+
+/// A one-line text field whose text is the person's own (a path, a search,
+/// a filter) but may hold a card code: in a frame that becomes a screenshot
+/// (`mask`) it is drawn, and told to screen readers, with its code-like runs
+/// masked (a copy is shown for that one frame).
+pub fn text_field(
+    ui: &mut egui::Ui,
+    text: &mut String,
+    mask: bool,
+    style: impl FnOnce(egui::TextEdit<'_>) -> egui::TextEdit<'_>,
+) -> egui::Response {
+    let mut masked;
+    let shown = if mask {
+        masked = crate::core::code::mask_code_like_runs(text);
+        &mut masked
+    } else {
+        text
+    };
+    ui.add(style(egui::TextEdit::singleline(shown)))
+}

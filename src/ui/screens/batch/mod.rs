@@ -13,6 +13,7 @@ use crate::i18n::Texts;
 use crate::ui::command::{BatchCommand, Command};
 use crate::ui::style::{DANGER, OK, WARN};
 use crate::ui::view::{CommandSender, ViewCtx};
+use crate::ui::widgets;
 use crate::ui::widgets::file_picker::FilePicker;
 use eframe::egui::{self, RichText};
 
@@ -163,18 +164,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm
     ui.horizontal(|ui| {
         let l = ui.label(tr.get("batch.file"));
         // A file named after a card must not put the card in a screenshot.
-        let mut masked;
-        let path = if cx.mask_secrets {
-            masked = crate::core::code::mask_code_like_runs(&v.path);
-            &mut masked
-        } else {
-            &mut v.path
-        };
-        ui.add(
-            egui::TextEdit::singleline(path)
-                .hint_text("/path/cards.csv")
-                .desired_width(320.0),
-        )
+        widgets::text_field(ui, &mut v.path, cx.mask_secrets, |e| {
+            e.hint_text("/path/cards.csv").desired_width(320.0)
+        })
         .labelled_by(l.id);
         if ui.button(tr.get("batch.browse")).clicked() {
             out.send(cmd(BatchCommand::Browse));
@@ -248,12 +240,19 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm
         ))
         .strong(),
     );
-    table(ui, tr, desk, v, out);
+    table(ui, tr, cx.mask_secrets, desk, v, out);
     fix_form(ui, tr, v, out);
     release_box(ui, tr, session, desk, &t, out);
 }
 
-fn table(ui: &mut egui::Ui, tr: &Texts, desk: &BatchDesk, v: &mut BatchForm, out: &CommandSender) {
+fn table(
+    ui: &mut egui::Ui,
+    tr: &Texts,
+    mask: bool,
+    desk: &BatchDesk,
+    v: &mut BatchForm,
+    out: &CommandSender,
+) {
     ui.horizontal(|ui| {
         let l = ui.label(tr.get("batch.filter"));
         egui::ComboBox::from_id_salt("batch_filter")
@@ -271,8 +270,8 @@ fn table(ui: &mut egui::Ui, tr: &Texts, desk: &BatchDesk, v: &mut BatchForm, out
             .response
             .labelled_by(l.id);
         let l = ui.label(tr.get("batch.search"));
-        ui.add(egui::TextEdit::singleline(&mut v.search).desired_width(160.0))
-            .labelled_by(l.id);
+        // An operator may paste a whole code to search for it.
+        widgets::text_field(ui, &mut v.search, mask, |e| e.desired_width(160.0)).labelled_by(l.id);
     });
     let shown = v.visible(desk, tr);
     let Some(batch) = &desk.batch else { return };
