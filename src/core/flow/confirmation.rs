@@ -21,6 +21,8 @@ pub struct Confirmation {
     pub expected: TypeToConfirm,
     /// The last ignored attempt and when (the screen says why for a while).
     pub swallowed: Option<(Reason, DateTime<Utc>)>,
+    /// This key press's repeats were already journaled once.
+    repeat_journaled: bool,
 }
 
 impl Confirmation {
@@ -44,6 +46,7 @@ impl Confirmation {
             shown_at,
             expected,
             swallowed: None,
+            repeat_journaled: false,
         })
     }
 
@@ -67,7 +70,18 @@ impl Confirmation {
         let now = session.now();
         let at = self.at_ms(now);
         let verdict = self.guard.observe(at, input);
+        if let GuardInput::KeyUp { .. } = input {
+            self.repeat_journaled = false;
+        }
         if let Verdict::Swallowed(reason) = &verdict {
+            // A held key repeats ~30 times a second: one line per press, not
+            // one per repeat (the journal must not fill from a held Enter).
+            let repeat = matches!(reason, Reason::KeyRepeat);
+            if repeat && self.repeat_journaled {
+                self.swallowed = Some((*reason, now));
+                return Ok(verdict);
+            }
+            self.repeat_journaled = repeat;
             let event = Event::ConfirmSwallowed {
                 at_ms: at,
                 reason: reason.key().to_owned(),

@@ -1,7 +1,7 @@
 use super::*;
 use crate::core::clock::ManualClock;
 use crate::core::event::ReleaseMode;
-use crate::core::guard::Verdict;
+use crate::core::guard::{GuardInput, Reason, Verdict};
 use crate::core::ids::OrderId;
 use crate::core::order::Phase;
 use crate::core::session::Session;
@@ -327,4 +327,50 @@ fn a_subject_is_an_order_or_a_batch() {
     let b = Subject::Batch("B-1".into());
     assert_eq!((o.order(), o.batch()), (Some(&"CG-1".into()), None));
     assert_eq!((b.order(), b.batch()), (None, Some(&"B-1".into())));
+}
+
+#[test]
+fn a_held_enter_is_journaled_once_per_press_not_once_per_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, clock) = open(dir.path());
+    let mut flow = OrderFlow::default();
+    fill(&mut flow, "kaquanmao", CODE, Fen(10_000));
+    let id = flow.submit_for_review(&mut s).unwrap().unwrap();
+    let mut c = flow.show_confirmation(&mut s, &id, false).unwrap().unwrap();
+    let press = |c: &mut Confirmation, s: &mut Session, repeats: usize| {
+        c.observe(
+            s,
+            GuardInput::KeyDown {
+                enter: true,
+                repeat: false,
+            },
+        )
+        .unwrap();
+        for _ in 0..repeats {
+            let v = c
+                .observe(
+                    s,
+                    GuardInput::KeyDown {
+                        enter: true,
+                        repeat: true,
+                    },
+                )
+                .unwrap();
+            assert!(matches!(v, Verdict::Swallowed(_)), "{v:?}");
+        }
+        c.observe(s, GuardInput::KeyUp { enter: true }).unwrap();
+    };
+    let repeats = |dir: &Path| {
+        crate::core::test_support::events(dir, "confirm_swallowed")
+            .into_iter()
+            .filter(|(_, d)| d["reason"] == "guard.key_repeat")
+            .count()
+    };
+    clock.advance_ms(50);
+    press(&mut c, &mut s, 40);
+    assert_eq!(repeats(dir.path()), 1, "forty repeats of one press");
+    assert!(matches!(c.swallowed, Some((Reason::KeyRepeat, _))));
+    clock.advance_ms(50);
+    press(&mut c, &mut s, 3);
+    assert_eq!(repeats(dir.path()), 2, "a second press is a second line");
 }
