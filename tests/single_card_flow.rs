@@ -248,6 +248,8 @@ fn manual_cancel_shows_the_channel_steps() {
     // Someone else's text replaced ours on the clipboard: leave it alone.
     *rig.clipboard.text.lock().unwrap() = Some("shopping list".into());
     click(&mut h, "I have submitted it on the platform");
+    // A moment later (sooner is taken for a double click).
+    tick(&mut h, &rig, 1_000);
     click(&mut h, "Cancel this order");
     assert_shows(&h, "Cancel requested");
     assert_has(&h, "Request cancel");
@@ -321,4 +323,32 @@ fn the_journal_leak_check_drops_digests_and_keeps_words() {
     assert!(kept.contains("abcd1234efgh7f3k") && kept.contains("5679"));
     // A hex-only secret shorter than a digest is kept too.
     assert!(without_digests("\"abcdef0123\"").contains("abcdef0123"));
+}
+
+#[test]
+fn a_double_click_on_submitted_does_not_cancel_with_its_second_click() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    use_manual_hand_off(&mut h);
+    enter_small_order(&mut h);
+    review_confirm_release(&mut h, &rig);
+    // Two clicks with no time between: the first submits; the second lands
+    // on Cancel, which appeared in its place (in the batch panel, at the
+    // very same spot).
+    h.get_by_label("I have submitted it on the platform")
+        .click();
+    h.run();
+    assert!(rig.kinds().contains(&"platform_submitted".to_owned()));
+    h.get_by_label("Cancel this order").click();
+    h.run();
+    assert!(
+        !rig.kinds().iter().any(|k| k.starts_with("cancel")),
+        "{:?}",
+        rig.kinds()
+    );
+    assert_has(&h, "looks like the second half of a double click");
+    // A deliberate press a moment later does cancel.
+    tick(&mut h, &rig, 1_000);
+    click(&mut h, "Cancel this order");
+    assert!(rig.kinds().contains(&"cancel_requested".to_owned()));
 }

@@ -230,13 +230,7 @@ impl Journal {
             refuse_special(p)?;
         }
         let (lock, _) = safe_file::open_private_rw(&lock_path).map_err(JournalError::File)?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(JournalError::Locked(dir.to_path_buf()));
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(JournalError::Io(lock_path, e)),
-        }
+        take_lock(&lock, dir, &lock_path)?;
         let (mut file, _loose) =
             safe_file::open_private_append(&path).map_err(JournalError::File)?;
         let len = file
@@ -356,6 +350,30 @@ impl Journal {
         self.next_seq += 1;
         Ok(entry)
     }
+}
+
+/// Takes the data dir's lock. Another cardguard holds it for as long as it
+/// runs; but a process being started by this one (a spawned helper, between
+/// its fork and its exec) briefly holds a copy of a lock just released, so
+/// a lock still taken is tried again for a quarter of a second before the
+/// folder is said to be in use.
+fn take_lock(lock: &std::fs::File, dir: &Path, lock_path: &Path) -> Result<(), JournalError> {
+    const TRIES: u32 = 25;
+    for attempt in 1..=TRIES {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if attempt < TRIES => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(JournalError::Locked(dir.to_path_buf()));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(JournalError::Io(lock_path.to_path_buf(), e));
+            }
+        }
+    }
+    Err(JournalError::Locked(dir.to_path_buf()))
 }
 
 #[cfg(test)]

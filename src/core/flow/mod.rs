@@ -15,7 +15,7 @@ mod order;
 mod tests;
 
 pub use confirmation::Confirmation;
-pub use order::{Cancelled, OrderFlow, Released, for_clipboard};
+pub use order::{CANCEL_SETTLE_MS, CancelByHand, Cancelled, OrderFlow, Released, for_clipboard};
 
 use super::code::CardSecret;
 use super::event::{Event, ReleaseMode};

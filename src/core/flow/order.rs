@@ -64,6 +64,22 @@ pub enum Cancelled {
     Refused { reason: String },
 }
 
+/// A Cancel pressed by hand on one order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelByHand {
+    /// Asked of the channel: what it came to.
+    Sent(Cancelled),
+    /// Pressed within [`CANCEL_SETTLE_MS`] of the window opening: nothing
+    /// sent (the second click of a double click on the button the Cancel
+    /// button took the place of). Pressed again later, it cancels.
+    TooSoon { ms: u64 },
+}
+
+/// A Cancel pressed this soon after its window opened (by the person's own
+/// "I have submitted it", or a release) is taken for the second half of a
+/// double click: a cancel can cost a fee and cannot be undone.
+pub const CANCEL_SETTLE_MS: u64 = 600;
+
 impl OrderFlow {
     /// The journal id of the draft's order, once its first step is journaled.
     pub fn order_id(&self) -> Option<&OrderId> {
@@ -254,6 +270,24 @@ impl OrderFlow {
                 reason: other.kind(),
             },
         })
+    }
+
+    /// Cancel pressed by hand on one order: as [`OrderFlow::cancel`], unless
+    /// the window opened under [`CANCEL_SETTLE_MS`] ago (nothing is sent).
+    pub fn cancel_by_hand(
+        session: &mut Session,
+        id: &OrderId,
+    ) -> Result<CancelByHand, SessionError> {
+        let now = session.now();
+        let opened = session.order(id).and_then(|o| o.window_started);
+        if let Some(ms) = opened
+            .filter(|at| *at <= now)
+            .map(|at| ms_between(at, now))
+            .filter(|ms| *ms < CANCEL_SETTLE_MS)
+        {
+            return Ok(CancelByHand::TooSoon { ms });
+        }
+        Self::cancel(session, id).map(CancelByHand::Sent)
     }
 
     /// The order passed its confirmation: its local hold starts.

@@ -3,7 +3,7 @@
 //! screenshots and the clipboard.
 
 use super::App;
-use crate::core::flow::{Cancelled, OrderFlow, Released, Subject};
+use crate::core::flow::{CancelByHand, Cancelled, OrderFlow, Released, Subject};
 use crate::core::guard::{GuardInput, Target, Verdict};
 use crate::core::ids::{ChannelId, OrderId};
 use crate::core::order::Phase;
@@ -217,22 +217,27 @@ impl App {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        let result = OrderFlow::cancel(session, id);
-        if result.is_ok() {
+        let result = OrderFlow::cancel_by_hand(session, id);
+        if matches!(result, Ok(CancelByHand::Sent(_))) {
             self.state
                 .shots
                 .request_order(id, ShotStep::CancelRequested);
         }
         match result {
-            Ok(Cancelled::Done { fee }) => self.notify(
+            Ok(CancelByHand::Sent(Cancelled::Done { fee })) => self.notify(
                 Notice::new(Level::Info, "notice.cancelled")
                     .arg("order", id)
                     .arg("fee", fee),
             ),
-            Ok(Cancelled::Requested) => {
+            Ok(CancelByHand::Sent(Cancelled::Requested)) => {
                 self.notify(Notice::new(Level::Info, "notice.cancel_requested").arg("order", id))
             }
-            Ok(Cancelled::Refused { .. }) => {
+            Ok(CancelByHand::TooSoon { ms }) => self.notify(
+                Notice::new(Level::Warning, "notice.cancel_too_soon")
+                    .arg("order", id)
+                    .arg("ms", ms),
+            ),
+            Ok(CancelByHand::Sent(Cancelled::Refused { .. })) => {
                 self.notify(Notice::new(Level::Warning, "notice.cancel_refused").arg("order", id))
             }
             Err(e) => self.session_error("error.journal_write", &e),
