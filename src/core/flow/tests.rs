@@ -273,14 +273,20 @@ fn undo_sends_nothing_and_the_step_shows_again_with_a_fresh_decision() {
     assert_eq!((decided, kinds.contains(&"undone".to_owned())), (2, true));
 }
 
+/// A ¥100 order on Kaquanmao, on its confirmation step.
+fn on_review(s: &mut Session) -> (OrderId, Confirmation) {
+    let mut flow = OrderFlow::default();
+    fill(&mut flow, "kaquanmao", CODE, Fen(10_000));
+    let id = flow.submit_for_review(s).unwrap().unwrap();
+    let c = flow.show_confirmation(s, &id, false).unwrap().unwrap();
+    (id, c)
+}
+
 #[test]
 fn an_ignored_attempt_is_journaled_on_the_order_and_a_confirm_is_left_to_the_caller() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, clock) = open(dir.path());
-    let mut flow = OrderFlow::default();
-    fill(&mut flow, "kaquanmao", CODE, Fen(10_000));
-    let id = flow.submit_for_review(&mut s).unwrap().unwrap();
-    let mut c = flow.show_confirmation(&mut s, &id, false).unwrap().unwrap();
+    let (id, mut c) = on_review(&mut s);
     clock.advance_ms(100);
     let v = click_confirm(&mut c, &mut s);
     assert!(matches!(v, Verdict::Swallowed(_)), "{v:?}");
@@ -333,10 +339,7 @@ fn a_subject_is_an_order_or_a_batch() {
 fn a_held_enter_is_journaled_once_per_press_not_once_per_repeat() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, clock) = open(dir.path());
-    let mut flow = OrderFlow::default();
-    fill(&mut flow, "kaquanmao", CODE, Fen(10_000));
-    let id = flow.submit_for_review(&mut s).unwrap().unwrap();
-    let mut c = flow.show_confirmation(&mut s, &id, false).unwrap().unwrap();
+    let (_, mut c) = on_review(&mut s);
     let press = |c: &mut Confirmation, s: &mut Session, repeats: usize| {
         c.observe(
             s,
