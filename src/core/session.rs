@@ -360,6 +360,18 @@ impl Session {
         self.journal.next_seq()
     }
 
+    /// Writes an evidence bundle into a fresh folder under the data dir,
+    /// named and dated by this session's clock (the window, the batch panel
+    /// and the headless demo alike).
+    pub fn export_bundle(
+        &self,
+        of: super::exports::BundleOf<'_>,
+    ) -> Result<(PathBuf, super::evidence::Manifest), super::evidence::ExportError> {
+        let now = self.now();
+        let local = now.with_timezone(&self.clock.offset_at(now));
+        super::exports::export_bundle(&self.paths.data_dir, of, now, local)
+    }
+
     pub fn journal_path(&self) -> &Path {
         self.journal.path()
     }

@@ -8,7 +8,7 @@ use crate::core::clock::{Clock, ManualClock, ms_between};
 use crate::core::code::{check_code, mask_code_like_runs};
 use crate::core::event::ReleaseMode;
 use crate::core::evidence::{verify_bundle, verify_dir};
-use crate::core::exports::{BundleOf, export_bundle};
+use crate::core::exports::BundleOf;
 use crate::core::flow::{Cancelled, Confirmation, OrderFlow, Released};
 use crate::core::guard::{ConfirmGuard, GuardInput, Verdict};
 use crate::core::ids::{ChannelId, OrderId};
@@ -176,15 +176,10 @@ impl Runner {
             }
             Action::ExportEvidence => {
                 let id = self.current()?;
-                let now = self.now();
-                let local = now.with_timezone(&self.session.clock().offset_at(now));
-                let (dir, m) = export_bundle(
-                    &self.session.paths().data_dir,
-                    BundleOf::Order(&id),
-                    now,
-                    local,
-                )
-                .map_err(|e| e.describe(&tr))?;
+                let (dir, m) = self
+                    .session
+                    .export_bundle(BundleOf::Order(&id))
+                    .map_err(|e| e.describe(&tr))?;
                 self.bundle = Some(dir.clone());
                 Ok(tr.fmt(
                     "demo_run.exported",

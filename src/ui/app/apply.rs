@@ -46,7 +46,9 @@ impl App {
             Command::Batch(c) => self.apply_batch(c, ctx),
             Command::Journal(c) => self.apply_journal(c, ctx),
             Command::Demo(c) => self.apply_demo(c, ctx),
-            Command::ExportEvidence(id) => self.export_evidence(&id),
+            Command::ExportEvidence(id) => {
+                self.export_evidence(crate::core::exports::BundleOf::Order(&id))
+            }
             Command::TakeScreenshot => {
                 let subject = self.screen_subject();
                 // A batch's bundle picks its screenshots by a `batch_` step.
@@ -165,18 +167,21 @@ impl App {
         }
     }
 
-    /// Writes an order's evidence bundle under the data dir and says where.
-    fn export_evidence(&mut self, id: &crate::core::ids::OrderId) {
+    /// Writes an order's or a batch's evidence bundle under the data dir
+    /// and says where (the walkthrough verifies the last one written).
+    pub(super) fn export_evidence(&mut self, of: crate::core::exports::BundleOf<'_>) {
         let Some(session) = self.session.as_ref() else {
             return;
         };
-        let result = export_bundle(
-            session,
-            crate::core::exports::BundleOf::Order(id),
-            &self.state.tr,
-        );
+        let result = session
+            .export_bundle(of)
+            .map(|(dir, _)| dir)
+            .map_err(|e| e.describe(&self.state.tr));
         self.state.last_export = result.as_ref().ok().cloned();
-        self.notify(export_notice(result));
+        self.notify(match result {
+            Ok(p) => Notice::new(Level::Info, "notice.exported").arg("path", p.display()),
+            Err(e) => Notice::new(Level::Error, "error.export").arg("error", e),
+        });
     }
 
     /// What the screen shows, for a screenshot taken now: the order on the
@@ -199,28 +204,5 @@ impl App {
                 .map_or(ShotSubject::None, |id| ShotSubject::Batch(id.clone())),
             Screen::Orders | Screen::Journal | Screen::Settings => ShotSubject::None,
         }
-    }
-}
-
-/// Exports a bundle into a fresh folder under the data dir; the error in
-/// the person's language.
-pub(super) fn export_bundle(
-    session: &crate::core::session::Session,
-    of: crate::core::exports::BundleOf<'_>,
-    tr: &crate::i18n::Texts,
-) -> Result<std::path::PathBuf, String> {
-    let now = session.now();
-    let local = now.with_timezone(&session.clock().offset_at(now));
-    crate::core::exports::export_bundle(&session.paths().data_dir, of, now, local)
-        .map(|(dir, _)| dir)
-        .map_err(|e| e.describe(tr))
-}
-
-/// A notice for the result of an export (the error already in the
-/// person's language: [`crate::core::evidence::ExportError::describe`]).
-pub(super) fn export_notice(result: Result<std::path::PathBuf, String>) -> Notice {
-    match result {
-        Ok(p) => Notice::new(Level::Info, "notice.exported").arg("path", p.display()),
-        Err(e) => Notice::new(Level::Error, "error.export").arg("error", e),
     }
 }

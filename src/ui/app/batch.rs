@@ -97,13 +97,7 @@ impl App {
                 let Some(id) = desk.run.as_ref().map(|r| r.id.clone()) else {
                     return;
                 };
-                let result = super::apply::export_bundle(
-                    session,
-                    crate::core::exports::BundleOf::Batch(&id),
-                    &self.state.tr,
-                );
-                self.state.last_export = result.as_ref().ok().cloned();
-                self.notify(super::apply::export_notice(result));
+                self.export_evidence(crate::core::exports::BundleOf::Batch(&id));
             }
             BatchCommand::Close => {
                 if desk.close() {
