@@ -216,6 +216,38 @@ pub enum Event {
         released: usize,
         not_sent: usize,
     },
+    // ---- the remedy assistant (an order's; a batch's is journaled
+    // without an order, `batch` naming it) ----
+    /// "Something went wrong?" was opened. `standing` is what the app saw:
+    /// `not_sent`, `holding`, `cancel_in_app`, `cancel_on_platform`, `closed`.
+    RemedyOpened {
+        standing: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        batch: Option<BatchId>,
+    },
+    /// The person said what happened; the assistant led to `path`, due by
+    /// `deadline` when it has one.
+    RemedyPathChosen {
+        problem: String,
+        path: String,
+        deadline: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        batch: Option<BatchId>,
+    },
+    /// The ready-to-send message was copied or saved (`file`, relative to
+    /// the data dir); its SHA-256 ties what was sent to this line.
+    RemedyMessagePrepared {
+        path: String,
+        lang: String,
+        /// `copy` or `save`.
+        action: String,
+        sha256: String,
+        chars: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        batch: Option<BatchId>,
+    },
 }
 
 impl Event {
@@ -421,6 +453,19 @@ mod tests {
                 "batch_interrupted",
                 json!({"batch": "B-1", "released": 1, "not_sent": 2}),
             ),
+            (
+                "remedy_opened",
+                json!({"standing": "cancel_in_app", "batch": "B-1"}),
+            ),
+            (
+                "remedy_path_chosen",
+                json!({"problem": "submitted_twice", "path": "freeze", "deadline": T}),
+            ),
+            (
+                "remedy_message_prepared",
+                json!({"path": "freeze", "lang": "zh-CN", "action": "save", "sha256": "ab",
+                       "chars": 310, "file": "exports/CG-1_freeze.txt"}),
+            ),
         ]
     }
 
@@ -460,6 +505,9 @@ mod tests {
             Event::BatchCancelAll { .. } => 30,
             Event::BatchFinished { .. } => 31,
             Event::BatchInterrupted { .. } => 32,
+            Event::RemedyOpened { .. } => 33,
+            Event::RemedyPathChosen { .. } => 34,
+            Event::RemedyMessagePrepared { .. } => 35,
         }
     }
 

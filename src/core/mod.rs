@@ -17,6 +17,7 @@ pub mod journal;
 pub mod money;
 pub mod order;
 pub mod profile;
+pub mod remedy;
 pub mod safe_file;
 pub mod screenshot;
 pub mod session;

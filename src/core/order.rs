@@ -91,6 +91,43 @@ pub struct Order {
     pub cancel_refused: Option<String>,
     /// The batch this order was released in, if any.
     pub batch: Option<BatchId>,
+    /// When the second confirmation passed (the last time, after an undo).
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// When a cancel was first asked for (done, asked on the platform or refused).
+    pub cancel_asked_at: Option<DateTime<Utc>>,
+    /// The screenshots the journal names for it (a remedy message lists them).
+    pub shots: ShotFacts,
+}
+
+/// A screenshot the journal names: its path (relative to the data dir) and
+/// SHA-256 as journaled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShotFact {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// The first [`MAX_SHOT_FACTS`] screenshots and how many more there were:
+/// a forged journal naming millions must not grow memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShotFacts {
+    pub kept: Vec<ShotFact>,
+    pub more: usize,
+}
+
+pub const MAX_SHOT_FACTS: usize = 32;
+
+impl ShotFacts {
+    fn push(&mut self, path: &str, sha256: &str) {
+        if self.kept.len() < MAX_SHOT_FACTS {
+            self.kept.push(ShotFact {
+                path: path.to_owned(),
+                sha256: sha256.to_owned(),
+            });
+        } else {
+            self.more = self.more.saturating_add(1);
+        }
+    }
 }
 
 impl Order {
@@ -116,6 +153,9 @@ impl Order {
             fee_paid: None,
             cancel_refused: None,
             batch: None,
+            confirmed_at: None,
+            cancel_asked_at: None,
+            shots: ShotFacts::default(),
         }
     }
 
@@ -166,6 +206,9 @@ pub struct BatchRecord {
     pub hold_until: Option<DateTime<Utc>>,
     /// Acknowledged thresholds: (limit, amount it was acknowledged for).
     pub acks: Vec<(String, Fen)>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// The batch's own screenshots (review, confirmation, pauses…).
+    pub shots: ShotFacts,
 }
 
 /// All orders, rebuilt from the journal.
@@ -237,7 +280,20 @@ impl Ledger {
             .any(|o| &o.channel == channel && o.released_at.is_some())
     }
 
-    fn apply_batch(&mut self, event: &Event) {
+    fn apply_batch(&mut self, at: DateTime<Utc>, event: &Event) {
+        // A batch's screenshot adds to a batch the journal already named.
+        if let Event::ScreenshotTaken {
+            path,
+            sha256,
+            batch: Some(batch),
+            ..
+        } = event
+        {
+            if let Some(b) = self.batches.iter_mut().find(|b| &b.id == batch) {
+                b.shots.push(path, sha256);
+            }
+            return;
+        }
         let id = match event {
             Event::BatchImported { batch, .. }
             | Event::LimitAcknowledged { batch, .. }
@@ -261,6 +317,8 @@ impl Ledger {
                     paused: false,
                     hold_until: None,
                     acks: Vec::new(),
+                    confirmed_at: None,
+                    shots: ShotFacts::default(),
                 });
                 self.batches.last_mut().expect("just pushed")
             }
@@ -279,6 +337,7 @@ impl Ledger {
                 b.channel = channel.clone();
                 b.count = *count;
                 b.hold_until = Some(*hold_until);
+                b.confirmed_at = Some(at);
                 b.state = BatchState::Running;
                 b.paused = false;
             }
@@ -296,7 +355,7 @@ impl Ledger {
     /// list of them: a forged journal could make that list grow without end).
     pub fn apply(&mut self, order_id: Option<&OrderId>, at: DateTime<Utc>, event: &Event) -> bool {
         let Some(id) = order_id else {
-            self.apply_batch(event);
+            self.apply_batch(at, event);
             return true;
         };
         let idx = match self.index.get(id) {
@@ -358,6 +417,7 @@ impl Ledger {
             }
             (Event::GuardDecided { .. } | Event::ConfirmSwallowed { .. }, Reviewing) => true,
             (Event::Confirmed { hold_s, hold_until }, Reviewing) => {
+                o.confirmed_at = Some(at);
                 o.hold_s = *hold_s;
                 o.hold_until = Some(*hold_until);
                 o.phase = Holding;
@@ -408,7 +468,16 @@ impl Ledger {
                 }
                 true
             }
-            (Event::ScreenshotTaken { .. }, _) => true,
+            (Event::ScreenshotTaken { path, sha256, .. }, _) => {
+                o.shots.push(path, sha256);
+                true
+            }
+            (
+                Event::RemedyOpened { .. }
+                | Event::RemedyPathChosen { .. }
+                | Event::RemedyMessagePrepared { .. },
+                _,
+            ) => true,
             (Event::ClipboardCleared { .. }, _) => {
                 o.clipboard_until = None;
                 true
@@ -420,17 +489,20 @@ impl Ledger {
                 true
             }
             (Event::CancelRequested { .. }, InWindow) => {
+                o.cancel_asked_at.get_or_insert(at);
                 if o.mode == ReleaseMode::Manual {
                     o.phase = CancelRequested;
                 }
                 true
             }
             (Event::Cancelled { fee_fen }, InWindow) => {
+                o.cancel_asked_at.get_or_insert(at);
                 o.fee_paid = Some(*fee_fen);
                 o.phase = Cancelled;
                 true
             }
             (Event::CancelRefused { reason }, _) => {
+                o.cancel_asked_at.get_or_insert(at);
                 o.cancel_refused = Some(reason.clone());
                 true
             }

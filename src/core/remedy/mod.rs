@@ -1,0 +1,274 @@
+//! "Something went wrong?": from an order (or a batch) and what the person
+//! says happened, the one path to take, its deadline, and a ready-to-send
+//! message filled from the journal's facts.
+//!
+//! - `book.rs`: the data (`assets/remedies.json`, or the person's copy in
+//!   the config folder), checked like the channel profiles.
+//! - here: what the app knows without asking ([`Standing`]: is anything
+//!   sent, can the app still cancel, can only the platform) and the rule
+//!   that picks the path ([`route`]).
+//! - `message.rs`: the message text (never more of a code than its last four).
+
+pub mod book;
+mod message;
+
+pub use book::{
+    BookProblem, CANCEL_IN_APP, CHANNEL_CANCEL, DeadlineRule, PathSpec, ProblemSpec, REMEDIES_FILE,
+    RemedyBook, load_book,
+};
+pub use message::{MessageFacts, last_four_only, message};
+
+use super::event::ReleaseMode;
+use super::flow::Subject;
+use super::money::Fen;
+use super::order::{BatchRecord, Order, Phase};
+use super::profile::ChannelProfile;
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// What the app knows about the subject before asking anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Nothing has left this device (never confirmed, undone, or stopped
+    /// during the hold).
+    NotSent,
+    /// Held on this device until `until`: Undo still takes it all back.
+    Holding { until: DateTime<Utc> },
+    /// The app can still cancel `count` orders for `fee` in total; the
+    /// first window closes at `closes`.
+    CancelInApp {
+        count: usize,
+        fee: Fen,
+        closes: DateTime<Utc>,
+    },
+    /// Only the platform can cancel (the manual hand-off); its window
+    /// closes at `closes` when the app knows it.
+    CancelOnPlatform { closes: Option<DateTime<Utc>> },
+    /// Sent, and no cancel window is open any more.
+    Closed,
+}
+
+impl Standing {
+    /// The journal's word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Standing::NotSent => "not_sent",
+            Standing::Holding { .. } => "holding",
+            Standing::CancelInApp { .. } => "cancel_in_app",
+            Standing::CancelOnPlatform { .. } => "cancel_on_platform",
+            Standing::Closed => "closed",
+        }
+    }
+
+    /// Whether "what happened?" needs asking: only once something was sent.
+    pub fn asks(self) -> bool {
+        !matches!(self, Standing::NotSent | Standing::Holding { .. })
+    }
+}
+
+/// The orders a remedy is about (one, or a batch's) and what is known of them.
+#[derive(Debug, Clone)]
+pub struct Case<'a> {
+    pub subject: Subject,
+    pub orders: Vec<&'a Order>,
+    pub batch: Option<&'a BatchRecord>,
+}
+
+impl<'a> Case<'a> {
+    /// None when the subject is not in the ledger.
+    pub fn of(subject: &Subject, ledger: &'a super::order::Ledger) -> Option<Self> {
+        match subject {
+            Subject::Order(id) => Some(Case {
+                subject: subject.clone(),
+                orders: vec![ledger.get(id)?],
+                batch: None,
+            }),
+            Subject::Batch(id) => Some(Case {
+                subject: subject.clone(),
+                orders: ledger.batch_orders(id).collect(),
+                batch: Some(ledger.batch(id)?),
+            }),
+        }
+    }
+
+    pub fn standing(
+        &self,
+        profile: impl Fn(&Order) -> Option<&'a ChannelProfile>,
+        now: DateTime<Utc>,
+    ) -> Standing {
+        let in_app: Vec<&Order> = self
+            .orders
+            .iter()
+            .filter(|o| o.phase == Phase::InWindow && o.window_ends.is_some_and(|e| e > now))
+            .filter(|o| o.mode == ReleaseMode::Simulated)
+            .copied()
+            .collect();
+        if let Some(closes) = in_app.iter().filter_map(|o| o.window_ends).min() {
+            let fee = in_app
+                .iter()
+                .map(|o| profile(o).map_or(Fen::ZERO, |p| p.cancel_fee(o.face_value)))
+                .sum();
+            return Standing::CancelInApp {
+                count: in_app.len(),
+                fee,
+                closes,
+            };
+        }
+        let on_platform = |o: &&&Order| {
+            o.mode == ReleaseMode::Manual
+                && (o.phase == Phase::AwaitingPlatform
+                    || (matches!(o.phase, Phase::InWindow | Phase::CancelRequested)
+                        && o.window_ends.is_some_and(|e| e > now)))
+        };
+        if self.orders.iter().any(|o| on_platform(&o)) {
+            let closes = self
+                .orders
+                .iter()
+                .filter(on_platform)
+                .filter_map(|o| o.window_ends)
+                .min();
+            return Standing::CancelOnPlatform { closes };
+        }
+        if self.orders.iter().any(|o| o.phase.is_released()) {
+            return Standing::Closed;
+        }
+        let held = self
+            .orders
+            .iter()
+            .filter(|o| o.phase == Phase::Holding)
+            .filter_map(|o| o.hold_until)
+            .chain(
+                self.batch
+                    .filter(|b| b.state == super::order::BatchState::Running)
+                    .and_then(|b| b.hold_until),
+            )
+            .filter(|&u| u > now)
+            .min();
+        match held {
+            Some(until) => Standing::Holding { until },
+            None => Standing::NotSent,
+        }
+    }
+
+    /// When the first of its codes left the device.
+    pub fn first_release(&self) -> Option<DateTime<Utc>> {
+        self.orders.iter().filter_map(|o| o.released_at).min()
+    }
+}
+
+/// The one thing to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route<'b> {
+    NotSent,
+    /// Undo the hold (nothing has left the device yet).
+    Undo {
+        until: DateTime<Utc>,
+    },
+    /// Cancel in the app now (the `cancel_in_app` path).
+    CancelInApp {
+        path: &'b PathSpec,
+        count: usize,
+        fee: Fen,
+        closes: DateTime<Utc>,
+    },
+    /// The channel's own cancel steps (the `channel_cancel` path).
+    ChannelCancel {
+        path: &'b PathSpec,
+        closes: Option<DateTime<Utc>>,
+    },
+    /// The row of the source's table that matches what happened.
+    Row {
+        path: &'b PathSpec,
+        deadline: Option<DateTime<Utc>>,
+    },
+}
+
+impl Route<'_> {
+    /// The path's id (`not_sent` / `undo` for the two without one).
+    pub fn path_id(&self) -> &str {
+        match self {
+            Route::NotSent => "not_sent",
+            Route::Undo { .. } => "undo",
+            Route::CancelInApp { path, .. }
+            | Route::ChannelCancel { path, .. }
+            | Route::Row { path, .. } => &path.id,
+        }
+    }
+
+    pub fn path(&self) -> Option<&PathSpec> {
+        match self {
+            Route::NotSent | Route::Undo { .. } => None,
+            Route::CancelInApp { path, .. }
+            | Route::ChannelCancel { path, .. }
+            | Route::Row { path, .. } => Some(path),
+        }
+    }
+
+    /// The deadline that matters, when there is one.
+    pub fn deadline(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Route::NotSent => None,
+            Route::Undo { until } => Some(*until),
+            Route::CancelInApp { closes, .. } => Some(*closes),
+            Route::ChannelCancel { closes, .. } => *closes,
+            Route::Row { deadline, .. } => *deadline,
+        }
+    }
+}
+
+/// The rule: while a cancel window is open, cancelling is the remedy
+/// (the only certain one) whatever happened — in the app when the app can,
+/// on the platform when only it can. Once every window is closed, the
+/// path is the source's row for what happened. Before anything is sent,
+/// Undo (or nothing to do).
+pub fn route<'b>(
+    book: &'b RemedyBook,
+    standing: Standing,
+    problem: Option<&ProblemSpec>,
+    first_release: Option<DateTime<Utc>>,
+    tz: FixedOffset,
+) -> Option<Route<'b>> {
+    Some(match standing {
+        Standing::NotSent => Route::NotSent,
+        Standing::Holding { until } => Route::Undo { until },
+        Standing::CancelInApp { count, fee, closes } => Route::CancelInApp {
+            path: book.path(CANCEL_IN_APP)?,
+            count,
+            fee,
+            closes,
+        },
+        Standing::CancelOnPlatform { closes } => Route::ChannelCancel {
+            path: book.path(CHANNEL_CANCEL)?,
+            closes,
+        },
+        Standing::Closed => {
+            let path = book.path(&problem?.path)?;
+            Route::Row {
+                path,
+                deadline: deadline(path.deadline, first_release, tz),
+            }
+        }
+    })
+}
+
+/// A row's deadline from its rule and the release time.
+pub fn deadline(
+    rule: DeadlineRule,
+    released: Option<DateTime<Utc>>,
+    tz: FixedOffset,
+) -> Option<DateTime<Utc>> {
+    let released = released?;
+    match rule {
+        DeadlineRule::None => None,
+        DeadlineRule::SameDay => {
+            let next_day = released.with_timezone(&tz).date_naive().succ_opt()?;
+            let midnight = next_day.and_hms_opt(0, 0, 0)?.and_local_timezone(tz).single()?;
+            Some(midnight.with_timezone(&Utc))
+        }
+        DeadlineRule::HoursAfterRelease { hours } => {
+            Some(released + chrono::Duration::hours(i64::from(hours)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,404 @@
+use super::*;
+use crate::core::event::Event;
+use crate::core::ids::{BatchId, ChannelId, OrderId};
+use crate::core::order::Ledger;
+use crate::core::profile::builtin_profiles;
+use crate::i18n::Lang;
+use chrono::TimeZone;
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap()
+}
+
+const SHA: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+/// An order on `channel` released at 09:00:10 local (01:00:10 UTC).
+fn released(ledger: &mut Ledger, id: &str, channel: &str, mode: ReleaseMode, window_s: i64) {
+    let id = OrderId::new(id);
+    let at = |s| t(&format!("2026-11-30T01:00:{s}Z"));
+    let events = [
+        (
+            at("00"),
+            Event::ReviewShown {
+                channel: ChannelId::from(channel),
+                face_value_fen: Fen(50_000),
+                payout_fen: Fen(46_000),
+                masked: "•••• •••• •••• 7F3K".into(),
+                fingerprint: "fp".into(),
+                cancel_window_ms: (window_s * 1000) as u64,
+                release_mode: mode,
+                batch: None,
+            },
+        ),
+        (
+            at("01"),
+            Event::ScreenshotTaken {
+                path: "screenshots/2026-11/20261130-090001_CG-1_review.png".into(),
+                width: 8,
+                height: 4,
+                sha256: SHA.into(),
+                step: "review".into(),
+                batch: None,
+            },
+        ),
+        (
+            at("02"),
+            Event::Confirmed {
+                hold_s: 8,
+                hold_until: at("10"),
+            },
+        ),
+        (
+            at("10"),
+            match mode {
+                ReleaseMode::Simulated => Event::Released {
+                    mode,
+                    window_ends: Some(at("10") + chrono::Duration::seconds(window_s)),
+                    verify_at: None,
+                    clipboard_until: None,
+                },
+                ReleaseMode::Manual => Event::Released {
+                    mode,
+                    window_ends: None,
+                    verify_at: None,
+                    clipboard_until: Some(at("40")),
+                },
+            },
+        ),
+    ];
+    for (at, e) in events {
+        assert!(ledger.apply(Some(&id), at, &e), "{e:?}");
+    }
+}
+
+fn standing(ledger: &Ledger, id: &str, now: &str) -> Standing {
+    let profiles = builtin_profiles();
+    let case = Case::of(&Subject::Order(OrderId::new(id)), ledger).unwrap();
+    case.standing(|o| profiles.iter().find(|p| p.id == o.channel), t(now))
+}
+
+#[test]
+fn an_open_window_means_cancel_whatever_happened_then_the_row_once_closed() {
+    let book = RemedyBook::builtin();
+    let mut ledger = Ledger::default();
+    // Kaquanmao: 8 minutes to cancel, for 10 % of the face value.
+    released(&mut ledger, "CG-1", "kaquanmao", ReleaseMode::Simulated, 480);
+    let open = standing(&ledger, "CG-1", "2026-11-30T01:03:00Z");
+    assert_eq!(
+        open,
+        Standing::CancelInApp {
+            count: 1,
+            fee: Fen(5_000),
+            closes: t("2026-11-30T01:08:10Z")
+        }
+    );
+    let twice = book.problem("submitted_twice");
+    let r = route(&book, open, twice, None, cst()).unwrap();
+    assert_eq!(r.path_id(), CANCEL_IN_APP);
+    assert_eq!(r.deadline(), Some(t("2026-11-30T01:08:10Z")));
+
+    let closed = standing(&ledger, "CG-1", "2026-11-30T01:08:10Z");
+    assert_eq!(closed, Standing::Closed);
+    let release = Some(t("2026-11-30T01:00:10Z"));
+    // Submitted twice → freeze, due the same (local) day: 24:00 +08:00.
+    let r = route(&book, closed, twice, release, cst()).unwrap();
+    assert_eq!(r.path_id(), "freeze");
+    assert_eq!(r.deadline(), Some(t("2026-11-30T16:00:00Z")));
+    // Wrong face value → the platform refunds the difference, within 24 h.
+    let r = route(&book, closed, book.problem("wrong_face_value"), release, cst()).unwrap();
+    assert_eq!(r.path_id(), "difference_refund");
+    assert_eq!(r.deadline(), Some(t("2026-12-01T01:00:10Z")));
+    let r = route(&book, closed, book.problem("theft_or_fraud"), release, cst()).unwrap();
+    assert_eq!(r.path_id(), "police");
+    // Nothing chosen yet: no path.
+    assert_eq!(route(&book, closed, None, release, cst()), None);
+}
+
+#[test]
+fn only_the_platform_can_cancel_a_manual_hand_off() {
+    let book = RemedyBook::builtin();
+    let mut ledger = Ledger::default();
+    released(&mut ledger, "CG-2", "kaquanmao", ReleaseMode::Manual, 480);
+    // On the clipboard, not yet marked submitted: the window is the platform's.
+    let s = standing(&ledger, "CG-2", "2026-11-30T01:00:20Z");
+    assert_eq!(s, Standing::CancelOnPlatform { closes: None });
+    let id = OrderId::new("CG-2");
+    let ends = t("2026-11-30T01:09:00Z");
+    ledger.apply(
+        Some(&id),
+        t("2026-11-30T01:01:00Z"),
+        &Event::PlatformSubmitted { window_ends: ends },
+    );
+    let s = standing(&ledger, "CG-2", "2026-11-30T01:02:00Z");
+    assert_eq!(s, Standing::CancelOnPlatform { closes: Some(ends) });
+    let r = route(&book, s, None, None, cst()).unwrap();
+    assert_eq!(r.path_id(), CHANNEL_CANCEL);
+    assert_eq!(
+        standing(&ledger, "CG-2", "2026-11-30T01:09:00Z"),
+        Standing::Closed
+    );
+}
+
+#[test]
+fn nothing_sent_asks_nothing() {
+    let mut ledger = Ledger::default();
+    let id = OrderId::new("CG-3");
+    let at = t("2026-11-30T01:00:00Z");
+    ledger.apply(
+        Some(&id),
+        at,
+        &Event::ReviewShown {
+            channel: ChannelId::from("jd_app"),
+            face_value_fen: Fen(10_000),
+            payout_fen: Fen(9_500),
+            masked: "m".into(),
+            fingerprint: "f".into(),
+            cancel_window_ms: 5_000,
+            release_mode: ReleaseMode::Simulated,
+            batch: None,
+        },
+    );
+    let until = at + chrono::Duration::seconds(8);
+    ledger.apply(
+        Some(&id),
+        at,
+        &Event::Confirmed {
+            hold_s: 8,
+            hold_until: until,
+        },
+    );
+    let s = standing(&ledger, "CG-3", "2026-11-30T01:00:03Z");
+    assert_eq!(s, Standing::Holding { until });
+    assert!(!s.asks());
+    let book = RemedyBook::builtin();
+    assert_eq!(route(&book, s, None, None, cst()), Some(Route::Undo { until }));
+    ledger.apply(Some(&id), at, &Event::HoldInterrupted {});
+    let s = standing(&ledger, "CG-3", "2026-11-30T01:00:03Z");
+    assert_eq!(s, Standing::NotSent);
+    assert_eq!(route(&book, s, None, None, cst()), Some(Route::NotSent));
+}
+
+fn facts<'a>(
+    book: &'a RemedyBook,
+    profiles: &'a [ChannelProfile],
+    lang: Lang,
+    problem: &str,
+) -> MessageFacts<'a> {
+    MessageFacts {
+        problem: book.problem(problem),
+        profiles,
+        lang,
+        now: t("2026-11-30T02:00:00Z"),
+        tz: cst(),
+    }
+}
+
+#[test]
+fn the_message_has_the_facts_and_the_last_four_only() {
+    let book = RemedyBook::builtin();
+    let profiles = builtin_profiles();
+    let mut ledger = Ledger::default();
+    released(&mut ledger, "CG-1", "kaquanmao", ReleaseMode::Simulated, 480);
+    let id = OrderId::new("CG-1");
+    ledger.apply(
+        Some(&id),
+        t("2026-11-30T01:00:30Z"),
+        &Event::CancelRefused {
+            reason: "window closed".into(),
+        },
+    );
+    let case = Case::of(&Subject::Order(id), &ledger).unwrap();
+    let freeze = book.path("freeze").unwrap();
+    let zh = message(freeze, &case, &facts(&book, &profiles, Lang::Zh, "submitted_twice")).unwrap();
+    for want in [
+        "订单号：CG-1",
+        "卡券猫",
+        "•••• •••• •••• 7F3K",
+        "¥500.00",
+        "2026-11-30 09:00:02 +08:00",
+        "2026-11-30 09:00:10 +08:00",
+        "2026-11-30 09:00:30 +08:00",
+        "20261130-090001_CG-1_review.png",
+        SHA,
+        "同一张卡密提交了两次",
+        "2026-11-30 10:00:00 +08:00",
+    ] {
+        assert!(zh.contains(want), "{want} missing from\n{zh}");
+    }
+    assert!(!zh.contains('{'), "every placeholder filled:\n{zh}");
+    let en = message(freeze, &case, &facts(&book, &profiles, Lang::En, "submitted_twice")).unwrap();
+    assert!(en.contains("Freeze request") && en.contains("Kaquanmao"), "{en}");
+    // The cancel path in the app has nothing to send.
+    let cancel = book.path(CANCEL_IN_APP).unwrap();
+    assert_eq!(message(cancel, &case, &facts(&book, &profiles, Lang::En, "x")), None);
+}
+
+#[test]
+fn a_forged_masked_field_still_gives_the_last_four_only() {
+    assert_eq!(last_four_only("ABCD1234EFGH7F3K"), "•••• •••• •••• 7F3K");
+    assert_eq!(last_four_only("ABCD-1234-EFGH-7F3K"), "•••• •••• •••• 7F3K");
+    assert_eq!(last_four_only("{order}"), "•••• •••• •••• rder");
+    assert_eq!(last_four_only(""), "•••• •••• •••• ");
+    let mut ledger = Ledger::default();
+    released(&mut ledger, "CG-1", "kaquanmao", ReleaseMode::Simulated, 0);
+    let id = OrderId::new("CG-9");
+    // A journal line claiming a whole code as its "masked" form.
+    ledger.apply(
+        Some(&id),
+        t("2026-11-30T01:00:00Z"),
+        &Event::ReviewShown {
+            channel: ChannelId::from("kaquanmao"),
+            face_value_fen: Fen(100),
+            payout_fen: Fen(90),
+            masked: "QW23ER45TY67UP9Z".into(),
+            fingerprint: "f".into(),
+            cancel_window_ms: 0,
+            release_mode: ReleaseMode::Simulated,
+            batch: None,
+        },
+    );
+    let book = RemedyBook::builtin();
+    let profiles = builtin_profiles();
+    let case = Case::of(&Subject::Order(id), &ledger).unwrap();
+    let text = message(
+        book.path("appeal").unwrap(),
+        &case,
+        &facts(&book, &profiles, Lang::En, "sent_by_mistake"),
+    )
+    .unwrap();
+    assert!(!text.contains("QW23ER45"), "{text}");
+    assert!(text.contains("•••• •••• •••• UP9Z"), "{text}");
+}
+
+#[test]
+fn a_batch_message_names_every_order_and_the_batchs_screenshots() {
+    let mut ledger = Ledger::default();
+    let batch = BatchId::from("B-20261130-0001");
+    let at = t("2026-11-30T01:00:00Z");
+    ledger.apply(
+        None,
+        at,
+        &Event::BatchConfirmed {
+            batch: batch.clone(),
+            channel: ChannelId::from("kaquanmao"),
+            count: 2,
+            face_value_fen: Fen(20_000),
+            payout_fen: Fen(18_400),
+            hold_s: 8,
+            hold_until: at,
+            test_first: false,
+        },
+    );
+    ledger.apply(
+        None,
+        at,
+        &Event::ScreenshotTaken {
+            path: "screenshots/2026-11/b.png".into(),
+            width: 1,
+            height: 1,
+            sha256: SHA.into(),
+            step: "batch_review".into(),
+            batch: Some(batch.clone()),
+        },
+    );
+    for (n, last4) in [(1, "AAAA"), (2, "BBBB")] {
+        let id = OrderId::new(&format!("CG-{n}"));
+        ledger.apply(
+            Some(&id),
+            at,
+            &Event::ReviewShown {
+                channel: ChannelId::from("kaquanmao"),
+                face_value_fen: Fen(10_000),
+                payout_fen: Fen(9_200),
+                masked: format!("•••• •••• •••• {last4}"),
+                fingerprint: format!("f{n}"),
+                cancel_window_ms: 480_000,
+                release_mode: ReleaseMode::Simulated,
+                batch: Some(batch.clone()),
+            },
+        );
+        ledger.apply(
+            Some(&id),
+            at,
+            &Event::Confirmed {
+                hold_s: 0,
+                hold_until: at,
+            },
+        );
+        ledger.apply(
+            Some(&id),
+            at,
+            &Event::Released {
+                mode: ReleaseMode::Simulated,
+                window_ends: Some(at + chrono::Duration::minutes(8)),
+                verify_at: None,
+                clipboard_until: None,
+            },
+        );
+    }
+    let profiles = builtin_profiles();
+    let case = Case::of(&Subject::Batch(batch), &ledger).unwrap();
+    let s = case.standing(
+        |o| profiles.iter().find(|p| p.id == o.channel),
+        at + chrono::Duration::minutes(1),
+    );
+    assert_eq!(
+        s,
+        Standing::CancelInApp {
+            count: 2,
+            fee: Fen(2_000),
+            closes: at + chrono::Duration::minutes(8)
+        }
+    );
+    let book = RemedyBook::builtin();
+    let text = message(
+        book.path("police").unwrap(),
+        &case,
+        &facts(&book, &profiles, Lang::En, "theft_or_fraud"),
+    )
+    .unwrap();
+    for want in ["B-20261130-0001", "CG-1", "CG-2", "AAAA", "BBBB", "¥200.00", "b.png"] {
+        assert!(text.contains(want), "{want} missing from\n{text}");
+    }
+}
+
+#[test]
+fn the_same_day_deadline_follows_the_local_day() {
+    let tz = cst();
+    // 23:59 local on the 30th: due at midnight, a minute later.
+    let late = tz.with_ymd_and_hms(2026, 11, 30, 23, 59, 0).unwrap().with_timezone(&Utc);
+    assert_eq!(
+        deadline(DeadlineRule::SameDay, Some(late), tz),
+        Some(late + chrono::Duration::minutes(1))
+    );
+    assert_eq!(deadline(DeadlineRule::None, Some(late), tz), None);
+    assert_eq!(deadline(DeadlineRule::SameDay, None, tz), None);
+}
+
+#[test]
+fn screenshots_beyond_the_cap_are_counted_not_kept() {
+    let mut ledger = Ledger::default();
+    released(&mut ledger, "CG-1", "kaquanmao", ReleaseMode::Simulated, 0);
+    let id = OrderId::new("CG-1");
+    for i in 0..10_000 {
+        ledger.apply(
+            Some(&id),
+            t("2026-11-30T01:00:00Z"),
+            &Event::ScreenshotTaken {
+                path: format!("screenshots/x/{i}.png"),
+                width: 1,
+                height: 1,
+                sha256: SHA.into(),
+                step: "manual".into(),
+                batch: None,
+            },
+        );
+    }
+    let o = ledger.get(&id).unwrap();
+    assert_eq!(o.shots.kept.len(), crate::core::order::MAX_SHOT_FACTS);
+    assert_eq!(o.shots.more, 10_001 - crate::core::order::MAX_SHOT_FACTS);
+}
