@@ -69,12 +69,19 @@ impl Paths {
     pub fn profiles_file(&self) -> PathBuf {
         self.config_dir.join(PROFILES_FILE)
     }
+
+    /// The person's own remedy book, when they put one there.
+    pub fn remedies_file(&self) -> PathBuf {
+        self.config_dir.join(super::remedy::REMEDIES_FILE)
+    }
 }
 
 /// Something found while opening that the user should be told about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartupNote {
     Profiles(ProfileProblem),
+    /// The config folder's `remedies.json` was refused; the built-in is used.
+    Remedies(super::remedy::BookProblem),
     Settings(SettingsProblem),
     TornTailRepaired(TornTail),
     DamagedLines(Vec<DamagedLine>),
@@ -208,6 +215,7 @@ pub struct Session {
     journal: Journal,
     ledger: Ledger,
     profiles: Vec<ChannelProfile>,
+    remedies: super::remedy::RemedyBook,
     settings: Settings,
     key: FingerprintKey,
     pub startup_notes: Vec<StartupNote>,
@@ -238,6 +246,8 @@ impl Session {
         notes.extend(problem.map(StartupNote::Profiles));
         let (settings, problem) = load_settings(&paths.settings_file());
         notes.extend(problem.map(StartupNote::Settings));
+        let (remedies, problem) = super::remedy::load_book(&paths.remedies_file());
+        notes.extend(problem.map(StartupNote::Remedies));
         if !opened.damaged.is_empty() {
             notes.push(StartupNote::DamagedLines(opened.damaged.clone()));
         }
@@ -249,6 +259,7 @@ impl Session {
             journal: opened.journal,
             ledger,
             profiles,
+            remedies,
             settings,
             key,
             startup_notes: notes,
@@ -350,6 +361,16 @@ impl Session {
 
     pub fn profile(&self, id: &ChannelId) -> Option<&ChannelProfile> {
         self.profiles.iter().find(|p| &p.id == id)
+    }
+
+    /// What to do when something went wrong (the remedy assistant's data).
+    pub fn remedies(&self) -> &super::remedy::RemedyBook {
+        &self.remedies
+    }
+
+    /// The local UTC offset now (as the journal records it).
+    pub fn local_offset(&self) -> chrono::FixedOffset {
+        self.clock.offset_at(self.now())
     }
 
     pub fn settings(&self) -> &Settings {

@@ -135,7 +135,10 @@ pub enum BookFault {
     /// A path the app routes to by itself is missing.
     MissingPath(&'static str),
     /// A problem leads to a path that is not in the book (or to a cancel path).
-    UnknownPath { problem: String, path: String },
+    UnknownPath {
+        problem: String,
+        path: String,
+    },
     /// An empty or over-long text (id, field).
     Text(String, &'static str),
     /// A `{name}` no fact fills, or an unclosed brace.
@@ -175,11 +178,13 @@ impl BookProblem {
             ),
             BookFault::Placeholder(id, name) => tr.fmt(
                 "remedy_book.placeholder",
-                &[("id", id), ("name", name), ("known", &PLACEHOLDERS.join(", "))],
+                &[
+                    ("id", id),
+                    ("name", name),
+                    ("known", &PLACEHOLDERS.join(", ")),
+                ],
             ),
-            BookFault::Hours(id) => {
-                tr.fmt("remedy_book.hours", &[("id", id), ("max", &MAX_HOURS)])
-            }
+            BookFault::Hours(id) => tr.fmt("remedy_book.hours", &[("id", id), ("max", &MAX_HOURS)]),
             BookFault::File(f) => f.describe(tr),
         }
     }
@@ -360,11 +365,32 @@ mod tests {
         let row = |problem: &str| book.path(&book.problem(problem).unwrap().path).unwrap();
         assert_eq!(row("submitted_twice").id, "freeze");
         assert_eq!(row("submitted_twice").deadline, DeadlineRule::SameDay);
-        assert!(row("submitted_twice").success.as_ref().unwrap().en.contains("45 %–60 %"));
+        assert!(
+            row("submitted_twice")
+                .success
+                .as_ref()
+                .unwrap()
+                .en
+                .contains("45 %–60 %")
+        );
         assert_eq!(row("wrong_face_value").id, "difference_refund");
-        assert!(row("wrong_face_value").time.as_ref().unwrap().zh.contains("即时"));
+        assert!(
+            row("wrong_face_value")
+                .time
+                .as_ref()
+                .unwrap()
+                .zh
+                .contains("即时")
+        );
         assert_eq!(row("theft_or_fraud").id, "police");
-        assert!(row("theft_or_fraud").time.as_ref().unwrap().en.contains("15 days"));
+        assert!(
+            row("theft_or_fraud")
+                .time
+                .as_ref()
+                .unwrap()
+                .en
+                .contains("15 days")
+        );
         assert!(book.path(CANCEL_IN_APP).is_some() && book.path(CHANNEL_CANCEL).is_some());
         assert_eq!(RemedyBook::builtin(), book);
     }
@@ -403,11 +429,15 @@ mod tests {
             BookFault::UnknownPath { .. }
         ));
         assert_eq!(
-            fault(with(|v| v["paths"][2]["message"]["en"] = "Order {order} {secret}".into())),
+            fault(with(
+                |v| v["paths"][2]["message"]["en"] = "Order {order} {secret}".into()
+            )),
             BookFault::Placeholder("freeze".into(), "secret".into())
         );
         assert_eq!(
-            fault(with(|v| v["paths"][2]["message"]["zh"] = "订单 {order".into())),
+            fault(with(
+                |v| v["paths"][2]["message"]["zh"] = "订单 {order".into()
+            )),
             BookFault::Placeholder("freeze".into(), "{".into())
         );
         assert_eq!(
@@ -419,8 +449,9 @@ mod tests {
             BookFault::Text("freeze".into(), "title")
         );
         assert_eq!(
-            fault(with(|v| v["paths"][2]["first_step"]["en"] =
-                "x".repeat(MAX_TEXT_CHARS + 1).into())),
+            fault(with(
+                |v| v["paths"][2]["first_step"]["en"] = "x".repeat(MAX_TEXT_CHARS + 1).into()
+            )),
             BookFault::Text("freeze".into(), "first_step")
         );
         assert_eq!(
@@ -470,7 +501,10 @@ mod tests {
         std::fs::write(&file, &mine).unwrap();
         let (book, problem) = load_book(&file);
         assert_eq!(problem, None);
-        assert_eq!(book.path("freeze").unwrap().time.as_ref().unwrap().en, "three days");
+        assert_eq!(
+            book.path("freeze").unwrap().time.as_ref().unwrap().en,
+            "three days"
+        );
         std::fs::write(&file, "{ not json").unwrap();
         let (book, problem) = load_book(&file);
         assert_eq!(book, RemedyBook::builtin());
@@ -482,7 +516,10 @@ mod tests {
         std::fs::write(&file, [0xff, 0xfe]).unwrap();
         assert_eq!(load_book(&file).1.unwrap().fault, BookFault::NotUtf8);
         std::fs::write(&file, vec![b' '; MAX_BOOK_BYTES as usize + 1]).unwrap();
-        assert!(matches!(load_book(&file).1.unwrap().fault, BookFault::File(_)));
+        assert!(matches!(
+            load_book(&file).1.unwrap().fault,
+            BookFault::File(_)
+        ));
     }
 
     #[cfg(unix)]
@@ -500,6 +537,9 @@ mod tests {
         let c = std::ffi::CString::new(file.as_os_str().as_encoded_bytes()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         // Refused without blocking on the FIFO's open.
-        assert!(matches!(load_book(&file).1.unwrap().fault, BookFault::File(_)));
+        assert!(matches!(
+            load_book(&file).1.unwrap().fault,
+            BookFault::File(_)
+        ));
     }
 }

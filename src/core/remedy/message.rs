@@ -24,10 +24,7 @@ pub struct MessageFacts<'a> {
 /// `•••• •••• •••• 7F3K` from any masked form: the last four letters or
 /// digits it holds, nothing else.
 pub fn last_four_only(masked: &str) -> String {
-    let tail: Vec<char> = masked
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
+    let tail: Vec<char> = masked.chars().filter(char::is_ascii_alphanumeric).collect();
     let four: String = tail[tail.len().saturating_sub(4)..].iter().collect();
     format!("•••• •••• •••• {four}")
 }
@@ -52,7 +49,11 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
             let ids: Vec<String> = orders.iter().map(|o| o.id.to_string()).collect();
             tr.fmt(
                 "remedy.msg.batch",
-                &[("batch", id), ("count", &orders.len()), ("orders", &listed(&tr, &ids))],
+                &[
+                    ("batch", id),
+                    ("count", &orders.len()),
+                    ("orders", &listed(&tr, &ids)),
+                ],
             )
         }
     };
@@ -65,7 +66,10 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
         .profiles
         .iter()
         .find(|p| p.id == channel_id)
-        .map_or_else(|| channel_id.to_string(), |p| p.name.get(facts.lang).to_owned());
+        .map_or_else(
+            || channel_id.to_string(),
+            |p| p.name.get(facts.lang).to_owned(),
+        );
     let codes: Vec<String> = orders.iter().map(|o| last_four_only(&o.masked)).collect();
     let face: crate::core::money::Fen = orders.iter().map(|o| o.face_value).sum();
     let confirmed = case

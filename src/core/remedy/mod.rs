@@ -8,10 +8,13 @@
 //!   sent, can the app still cancel, can only the platform) and the rule
 //!   that picks the path ([`route`]).
 //! - `message.rs`: the message text (never more of a code than its last four).
+//! - `assistant.rs`: the steps against a session, each journaled.
 
+mod assistant;
 pub mod book;
 mod message;
 
+pub use assistant::{Advice, Assistant, Handed};
 pub use book::{
     BookProblem, CANCEL_IN_APP, CHANNEL_CANCEL, DeadlineRule, PathSpec, ProblemSpec, REMEDIES_FILE,
     RemedyBook, load_book,
@@ -261,7 +264,10 @@ pub fn deadline(
         DeadlineRule::None => None,
         DeadlineRule::SameDay => {
             let next_day = released.with_timezone(&tz).date_naive().succ_opt()?;
-            let midnight = next_day.and_hms_opt(0, 0, 0)?.and_local_timezone(tz).single()?;
+            let midnight = next_day
+                .and_hms_opt(0, 0, 0)?
+                .and_local_timezone(tz)
+                .single()?;
             Some(midnight.with_timezone(&Utc))
         }
         DeadlineRule::HoursAfterRelease { hours } => {

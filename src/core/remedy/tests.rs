@@ -86,7 +86,13 @@ fn an_open_window_means_cancel_whatever_happened_then_the_row_once_closed() {
     let book = RemedyBook::builtin();
     let mut ledger = Ledger::default();
     // Kaquanmao: 8 minutes to cancel, for 10 % of the face value.
-    released(&mut ledger, "CG-1", "kaquanmao", ReleaseMode::Simulated, 480);
+    released(
+        &mut ledger,
+        "CG-1",
+        "kaquanmao",
+        ReleaseMode::Simulated,
+        480,
+    );
     let open = standing(&ledger, "CG-1", "2026-11-30T01:03:00Z");
     assert_eq!(
         open,
@@ -109,10 +115,24 @@ fn an_open_window_means_cancel_whatever_happened_then_the_row_once_closed() {
     assert_eq!(r.path_id(), "freeze");
     assert_eq!(r.deadline(), Some(t("2026-11-30T16:00:00Z")));
     // Wrong face value → the platform refunds the difference, within 24 h.
-    let r = route(&book, closed, book.problem("wrong_face_value"), release, cst()).unwrap();
+    let r = route(
+        &book,
+        closed,
+        book.problem("wrong_face_value"),
+        release,
+        cst(),
+    )
+    .unwrap();
     assert_eq!(r.path_id(), "difference_refund");
     assert_eq!(r.deadline(), Some(t("2026-12-01T01:00:10Z")));
-    let r = route(&book, closed, book.problem("theft_or_fraud"), release, cst()).unwrap();
+    let r = route(
+        &book,
+        closed,
+        book.problem("theft_or_fraud"),
+        release,
+        cst(),
+    )
+    .unwrap();
     assert_eq!(r.path_id(), "police");
     // Nothing chosen yet: no path.
     assert_eq!(route(&book, closed, None, release, cst()), None);
@@ -175,7 +195,10 @@ fn nothing_sent_asks_nothing() {
     assert_eq!(s, Standing::Holding { until });
     assert!(!s.asks());
     let book = RemedyBook::builtin();
-    assert_eq!(route(&book, s, None, None, cst()), Some(Route::Undo { until }));
+    assert_eq!(
+        route(&book, s, None, None, cst()),
+        Some(Route::Undo { until })
+    );
     ledger.apply(Some(&id), at, &Event::HoldInterrupted {});
     let s = standing(&ledger, "CG-3", "2026-11-30T01:00:03Z");
     assert_eq!(s, Standing::NotSent);
@@ -202,7 +225,13 @@ fn the_message_has_the_facts_and_the_last_four_only() {
     let book = RemedyBook::builtin();
     let profiles = builtin_profiles();
     let mut ledger = Ledger::default();
-    released(&mut ledger, "CG-1", "kaquanmao", ReleaseMode::Simulated, 480);
+    released(
+        &mut ledger,
+        "CG-1",
+        "kaquanmao",
+        ReleaseMode::Simulated,
+        480,
+    );
     let id = OrderId::new("CG-1");
     ledger.apply(
         Some(&id),
@@ -213,7 +242,12 @@ fn the_message_has_the_facts_and_the_last_four_only() {
     );
     let case = Case::of(&Subject::Order(id), &ledger).unwrap();
     let freeze = book.path("freeze").unwrap();
-    let zh = message(freeze, &case, &facts(&book, &profiles, Lang::Zh, "submitted_twice")).unwrap();
+    let zh = message(
+        freeze,
+        &case,
+        &facts(&book, &profiles, Lang::Zh, "submitted_twice"),
+    )
+    .unwrap();
     for want in [
         "订单号：CG-1",
         "卡券猫",
@@ -230,11 +264,22 @@ fn the_message_has_the_facts_and_the_last_four_only() {
         assert!(zh.contains(want), "{want} missing from\n{zh}");
     }
     assert!(!zh.contains('{'), "every placeholder filled:\n{zh}");
-    let en = message(freeze, &case, &facts(&book, &profiles, Lang::En, "submitted_twice")).unwrap();
-    assert!(en.contains("Freeze request") && en.contains("Kaquanmao"), "{en}");
+    let en = message(
+        freeze,
+        &case,
+        &facts(&book, &profiles, Lang::En, "submitted_twice"),
+    )
+    .unwrap();
+    assert!(
+        en.contains("Freeze request") && en.contains("Kaquanmao"),
+        "{en}"
+    );
     // The cancel path in the app has nothing to send.
     let cancel = book.path(CANCEL_IN_APP).unwrap();
-    assert_eq!(message(cancel, &case, &facts(&book, &profiles, Lang::En, "x")), None);
+    assert_eq!(
+        message(cancel, &case, &facts(&book, &profiles, Lang::En, "x")),
+        None
+    );
 }
 
 #[test]
@@ -361,7 +406,15 @@ fn a_batch_message_names_every_order_and_the_batchs_screenshots() {
         &facts(&book, &profiles, Lang::En, "theft_or_fraud"),
     )
     .unwrap();
-    for want in ["B-20261130-0001", "CG-1", "CG-2", "AAAA", "BBBB", "¥200.00", "b.png"] {
+    for want in [
+        "B-20261130-0001",
+        "CG-1",
+        "CG-2",
+        "AAAA",
+        "BBBB",
+        "¥200.00",
+        "b.png",
+    ] {
         assert!(text.contains(want), "{want} missing from\n{text}");
     }
 }
@@ -370,7 +423,10 @@ fn a_batch_message_names_every_order_and_the_batchs_screenshots() {
 fn the_same_day_deadline_follows_the_local_day() {
     let tz = cst();
     // 23:59 local on the 30th: due at midnight, a minute later.
-    let late = tz.with_ymd_and_hms(2026, 11, 30, 23, 59, 0).unwrap().with_timezone(&Utc);
+    let late = tz
+        .with_ymd_and_hms(2026, 11, 30, 23, 59, 0)
+        .unwrap()
+        .with_timezone(&Utc);
     assert_eq!(
         deadline(DeadlineRule::SameDay, Some(late), tz),
         Some(late + chrono::Duration::minutes(1))
@@ -401,4 +457,102 @@ fn screenshots_beyond_the_cap_are_counted_not_kept() {
     let o = ledger.get(&id).unwrap();
     assert_eq!(o.shots.kept.len(), crate::core::order::MAX_SHOT_FACTS);
     assert_eq!(o.shots.more, 10_001 - crate::core::order::MAX_SHOT_FACTS);
+}
+
+/// A kaquanmao order released through the real flow, on a manual clock.
+fn sent_order(
+    dir: &std::path::Path,
+) -> (
+    crate::core::session::Session,
+    std::sync::Arc<crate::core::clock::ManualClock>,
+    OrderId,
+) {
+    use crate::core::flow::OrderFlow;
+    let (mut s, clock) = crate::core::test_support::open(dir);
+    let mut flow = OrderFlow::default();
+    flow.choose_channel("kaquanmao".into());
+    *flow.draft.code_raw = "QW23ER45TY67UP9Z".to_owned();
+    flow.draft.face_value = Some(Fen(50_000));
+    let id = flow.submit_for_review(&mut s).unwrap().expect("ready");
+    flow.show_confirmation(&mut s, &id, false)
+        .unwrap()
+        .expect("shown");
+    s.confirm(&id).unwrap();
+    clock.advance_ms(s.settings().hold_s as i64 * 1000 + 1);
+    s.catch_up().unwrap();
+    flow.release_due(&mut s, &id).unwrap();
+    assert_eq!(s.order(&id).unwrap().phase, Phase::InWindow);
+    (s, clock, id)
+}
+
+#[test]
+fn every_step_is_journaled_and_a_closing_window_changes_the_path_on_record() {
+    use crate::core::test_support::events;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, clock, id) = sent_order(dir.path());
+    let mut a = Assistant::open(&mut s, Subject::Order(id.clone()))
+        .unwrap()
+        .unwrap();
+    let opened = events(dir.path(), "remedy_opened");
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].0.as_ref(), Some(&id));
+    assert_eq!(opened[0].1["standing"], "cancel_in_app");
+    // An answer the book does not have changes nothing.
+    a.choose(&mut s, "no_such_problem").unwrap();
+    assert_eq!(a.problem(), None);
+    a.choose(&mut s, "submitted_twice").unwrap();
+    let advice = a.advice(&s).unwrap();
+    assert_eq!(advice.route.unwrap().path_id(), CANCEL_IN_APP);
+    // Nothing new happened: following journals nothing more.
+    a.follow(&mut s).unwrap();
+    assert_eq!(events(dir.path(), "remedy_path_chosen").len(), 1);
+    // The window runs out while the person reads: now the freeze request.
+    clock.advance_ms(480_000);
+    s.catch_up().unwrap();
+    a.follow(&mut s).unwrap();
+    let chosen = events(dir.path(), "remedy_path_chosen");
+    assert_eq!(chosen.len(), 2);
+    assert_eq!(chosen[0].1["path"], CANCEL_IN_APP);
+    assert_eq!(chosen[1].1["path"], "freeze");
+    assert_eq!(chosen[1].1["problem"], "submitted_twice");
+    assert!(chosen[1].1["deadline"].is_string());
+
+    let text = a.message(&s, Lang::En).unwrap();
+    assert!(text.contains("•••• •••• •••• UP9Z"), "{text}");
+    assert!(!text.contains("QW23"), "{text}");
+    let saved = a.save_message(&mut s, Lang::Zh).unwrap().unwrap();
+    assert!(saved.starts_with(dir.path().join("exports")));
+    let on_disk = std::fs::read_to_string(&saved).unwrap();
+    assert!(on_disk.contains("冻结申请") && !on_disk.contains("QW23"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&saved).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    a.handed(&mut s, Lang::En, &text, Handed::Copied, None)
+        .unwrap();
+    let prepared = events(dir.path(), "remedy_message_prepared");
+    assert_eq!(prepared.len(), 2);
+    assert_eq!(prepared[0].1["action"], "save");
+    assert_eq!(prepared[0].1["lang"], "zh-CN");
+    assert_eq!(
+        prepared[0].1["sha256"],
+        crate::core::journal::sha256_hex(on_disk.as_bytes())
+    );
+    assert_eq!(prepared[1].1["action"], "copy");
+    assert_eq!(prepared[1].1["file"], serde_json::Value::Null);
+    // Nothing in the journal holds more of the code than its last four.
+    let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    assert!(!journal.contains("QW23ER45"));
+}
+
+#[test]
+fn an_order_the_ledger_does_not_have_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _) = crate::core::test_support::open(dir.path());
+    let before = s.journal_next_seq();
+    let a = Assistant::open(&mut s, Subject::Order(OrderId::new("CG-404"))).unwrap();
+    assert_eq!(a, None);
+    assert_eq!(s.journal_next_seq(), before);
 }

@@ -64,6 +64,7 @@ pub(super) fn first_screen(app: &mut App, settings: &Settings) {
 fn startup_notice(note: StartupNote) -> Notice {
     match note {
         StartupNote::Profiles(p) => Notice::said_by(Level::Warning, |tr| p.describe(tr)),
+        StartupNote::Remedies(p) => Notice::said_by(Level::Warning, |tr| p.describe(tr)),
         StartupNote::Settings(p) => Notice::said_by(Level::Warning, |tr| p.describe(tr)),
         StartupNote::TornTailRepaired(t) => {
             Notice::new(Level::Warning, "notice.torn_tail").arg("bytes", t.dropped_bytes)

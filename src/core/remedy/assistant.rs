@@ -1,0 +1,241 @@
+//! The assistant's steps against a session: open (journaled with what the
+//! app saw), the person's answer (journaled with the path and deadline, and
+//! again whenever a closing window changes the path), and the message
+//! copied or saved (journaled with its SHA-256). The window and the
+//! headless demo both go through here.
+
+use super::{Case, MessageFacts, Route, Standing, message, route};
+use crate::core::event::Event;
+use crate::core::flow::Subject;
+use crate::core::session::{Session, SessionError};
+use crate::i18n::Lang;
+use std::path::PathBuf;
+
+/// One use of "Something went wrong?" on an order or a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assistant {
+    subject: Subject,
+    /// The answer to "what happened?" (a problem id of the book).
+    problem: Option<String>,
+    /// The path last journaled for the answer.
+    journaled_path: Option<String>,
+}
+
+/// How a message left the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handed {
+    Copied,
+    Saved,
+}
+
+/// What the assistant shows now.
+#[derive(Debug, Clone)]
+pub struct Advice<'s> {
+    pub case: Case<'s>,
+    pub standing: Standing,
+    /// None until the person has answered, when the answer is needed.
+    pub route: Option<Route<'s>>,
+}
+
+impl Assistant {
+    /// Opens it, journaling `remedy_opened`; None when the subject is not
+    /// in the ledger.
+    pub fn open(session: &mut Session, subject: Subject) -> Result<Option<Self>, SessionError> {
+        let Some(standing) = Self::standing_of(session, &subject) else {
+            return Ok(None);
+        };
+        let a = Self {
+            subject,
+            problem: None,
+            journaled_path: None,
+        };
+        a.record(
+            session,
+            Event::RemedyOpened {
+                standing: standing.word().to_owned(),
+                batch: None,
+            },
+        )?;
+        Ok(Some(a))
+    }
+
+    pub fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    fn standing_of(session: &Session, subject: &Subject) -> Option<Standing> {
+        let case = Case::of(subject, session.ledger())?;
+        Some(case.standing(|o| session.profile(&o.channel), session.now()))
+    }
+
+    /// The case, what the app knows, and the path for the answer given.
+    pub fn advice<'s>(&self, session: &'s Session) -> Option<Advice<'s>> {
+        let case = Case::of(&self.subject, session.ledger())?;
+        let standing = case.standing(|o| session.profile(&o.channel), session.now());
+        let book = session.remedies();
+        let problem = self.problem.as_deref().and_then(|p| book.problem(p));
+        let route = route(
+            book,
+            standing,
+            problem,
+            case.first_release(),
+            session.local_offset(),
+        );
+        Some(Advice {
+            case,
+            standing,
+            route,
+        })
+    }
+
+    /// The person's answer to "what happened?"; the path is journaled.
+    /// An id the book does not have changes nothing.
+    pub fn choose(&mut self, session: &mut Session, problem: &str) -> Result<(), SessionError> {
+        if session.remedies().problem(problem).is_none() {
+            return Ok(());
+        }
+        self.problem = Some(problem.to_owned());
+        self.journaled_path = None;
+        self.follow(session)
+    }
+
+    /// Back to the question (the answer is kept in the journal).
+    pub fn change_answer(&mut self) {
+        self.problem = None;
+        self.journaled_path = None;
+    }
+
+    /// Journals the path again when it changed by itself (a window closed
+    /// while the person was reading): the record shows what was advised when.
+    pub fn follow(&mut self, session: &mut Session) -> Result<(), SessionError> {
+        let Some(problem) = self.problem.clone() else {
+            return Ok(());
+        };
+        let Some((path, deadline)) = self
+            .advice(session)
+            .and_then(|a| a.route.map(|r| (r.path_id().to_owned(), r.deadline())))
+        else {
+            return Ok(());
+        };
+        if self.journaled_path.as_deref() == Some(path.as_str()) {
+            return Ok(());
+        }
+        self.record(
+            session,
+            Event::RemedyPathChosen {
+                problem,
+                path: path.clone(),
+                deadline,
+                batch: None,
+            },
+        )?;
+        self.journaled_path = Some(path);
+        Ok(())
+    }
+
+    /// The path's ready-to-send message in `lang` (None when it has none).
+    pub fn message(&self, session: &Session, lang: Lang) -> Option<String> {
+        let advice = self.advice(session)?;
+        let path = advice.route.as_ref()?.path()?;
+        let book = session.remedies();
+        message(
+            path,
+            &advice.case,
+            &MessageFacts {
+                problem: self.problem.as_deref().and_then(|p| book.problem(p)),
+                profiles: session.profiles(),
+                lang,
+                now: session.now(),
+                tz: session.local_offset(),
+            },
+        )
+    }
+
+    /// Journals that the message left the app (copied, or saved as `file`).
+    pub fn handed(
+        &self,
+        session: &mut Session,
+        lang: Lang,
+        text: &str,
+        how: Handed,
+        file: Option<String>,
+    ) -> Result<(), SessionError> {
+        let path = self
+            .advice(session)
+            .and_then(|a| a.route.map(|r| r.path_id().to_owned()))
+            .unwrap_or_default();
+        self.record(
+            session,
+            Event::RemedyMessagePrepared {
+                path,
+                lang: lang.code().to_owned(),
+                action: match how {
+                    Handed::Copied => "copy",
+                    Handed::Saved => "save",
+                }
+                .to_owned(),
+                sha256: crate::core::journal::sha256_hex(text.as_bytes()),
+                chars: text.chars().count(),
+                file,
+                batch: None,
+            },
+        )
+    }
+
+    /// Saves the message as a new private file in `exports/` and journals
+    /// it; returns the file written.
+    pub fn save_message(
+        &self,
+        session: &mut Session,
+        lang: Lang,
+    ) -> Result<Option<PathBuf>, SessionError> {
+        let Some(text) = self.message(session, lang) else {
+            return Ok(None);
+        };
+        let path_id = self
+            .advice(session)
+            .and_then(|a| a.route.map(|r| r.path_id().to_owned()))
+            .unwrap_or_default();
+        // Ids come from the journal: a name that is not plain never names a file.
+        let id = Some(self.subject_id()).filter(|id| crate::core::journal::is_plain_id(id));
+        let stem = format!("{}_{}_{}", id.unwrap_or("remedy"), path_id, lang.code());
+        let data_dir = session.paths().data_dir.clone();
+        let written =
+            crate::core::exports::write_export(&data_dir, &stem, ".txt", text.as_bytes())?;
+        let relative = written
+            .strip_prefix(&data_dir)
+            .map(|p| p.to_string_lossy().into_owned())
+            .ok();
+        self.handed(session, lang, &text, Handed::Saved, relative)?;
+        Ok(Some(written))
+    }
+
+    fn subject_id(&self) -> &str {
+        match &self.subject {
+            Subject::Order(id) => id.as_str(),
+            Subject::Batch(id) => id.as_str(),
+        }
+    }
+
+    /// Journals for the order, or (without one) naming the batch.
+    fn record(&self, session: &mut Session, event: Event) -> Result<(), SessionError> {
+        match &self.subject {
+            Subject::Order(id) => session.record(Some(id), event),
+            Subject::Batch(b) => session.record(None, with_batch(event, b.clone())),
+        }
+    }
+}
+
+fn with_batch(mut event: Event, b: crate::core::ids::BatchId) -> Event {
+    match &mut event {
+        Event::RemedyOpened { batch, .. }
+        | Event::RemedyPathChosen { batch, .. }
+        | Event::RemedyMessagePrepared { batch, .. } => *batch = Some(b),
+        _ => {}
+    }
+    event
+}
