@@ -225,10 +225,11 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         batch: Option<BatchId>,
     },
-    /// The person said what happened; the assistant led to `path`, due by
-    /// `deadline` when it has one.
+    /// The assistant led to `path` (due by `deadline` when it has one):
+    /// at once while a window is open, else after the person said what
+    /// happened (`problem`).
     RemedyPathChosen {
-        problem: String,
+        problem: Option<String>,
         path: String,
         deadline: Option<DateTime<Utc>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 
 use crate::core::batch::limits::LimitKind;
 use crate::core::evidence::ScreenshotRef;
+use crate::core::flow::Subject;
 use crate::core::guard::GuardInput;
 use crate::core::ids::{ChannelId, OrderId};
 use crate::core::money::Fen;
@@ -24,6 +25,8 @@ pub enum Screen {
     BatchReview,
     Journal,
     Settings,
+    /// "Something went wrong?" for one order or a batch.
+    Remedy,
 }
 
 impl Screen {
@@ -58,6 +61,8 @@ pub enum Command {
     /// The journal screen's asks (files are read by the app).
     Journal(JournalCommand),
     Demo(DemoCommand),
+    /// The remedy assistant's asks.
+    Remedy(RemedyCommand),
     /// Write an evidence bundle for this order under the data dir.
     ExportEvidence(OrderId),
     /// The manual "take screenshot" button or Ctrl+Shift+S.
@@ -133,6 +138,25 @@ pub enum BatchCommand {
     /// The batch's evidence bundle (its events, every order, screenshots).
     ExportEvidence,
     /// Put a finished (or undone) batch away and start a new one.
+    Close,
+}
+
+/// "Something went wrong?": open it, answer, act on the path.
+#[derive(Debug, Clone)]
+pub enum RemedyCommand {
+    Open(Subject),
+    /// The answer to "what happened?" (a problem id of the remedy book).
+    Answer(String),
+    ChangeAnswer,
+    /// The language the message is written in (either, whatever the window's).
+    MessageLang(Lang),
+    CopyMessage,
+    SaveMessage,
+    ExportEvidence,
+    /// The cancel path's button: this order's Cancel, or a batch's cancel-all.
+    CancelNow,
+    /// Nothing has left the device yet: the hold's (or batch's) Undo.
+    Undo,
     Close,
 }
 

@@ -9,6 +9,17 @@ pub fn mm_ss(ms: u64) -> String {
     format!("{:02}:{:02}", s / 60, s % 60)
 }
 
+/// `h:mm:ss` when an hour or more is left, else `mm:ss` (rounded up, as
+/// [`mm_ss`]): a deadline a day away still counts by the second.
+pub fn clock_left(ms: u64) -> String {
+    let s = ms.div_ceil(1000);
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        mm_ss(ms)
+    }
+}
+
 pub fn money(f: Fen) -> String {
     f.to_string()
 }
@@ -49,6 +60,10 @@ mod tests {
         assert_eq!(mm_ss(59_000), "00:59");
         assert_eq!(mm_ss(1), "00:01");
         assert_eq!(mm_ss(0), "00:00");
+        assert_eq!(clock_left(59_000), "00:59");
+        assert_eq!(clock_left(3_600_000), "1:00:00");
+        assert_eq!(clock_left(86_399_001), "24:00:00");
+        assert_eq!(clock_left(86_399_000), "23:59:59");
     }
 
     #[test]

@@ -17,8 +17,11 @@ pub struct Assistant {
     subject: Subject,
     /// The answer to "what happened?" (a problem id of the book).
     problem: Option<String>,
-    /// The path last journaled for the answer.
-    journaled_path: Option<String>,
+    /// The answer and path last journaled.
+    journaled: Option<(Option<String>, String)>,
+    /// The journal refused the last path line: not retried every frame
+    /// (said once), only with the next answer.
+    follow_refused: bool,
 }
 
 /// How a message left the app.
@@ -44,10 +47,11 @@ impl Assistant {
         let Some(standing) = Self::standing_of(session, &subject) else {
             return Ok(None);
         };
-        let a = Self {
+        let mut a = Self {
             subject,
             problem: None,
-            journaled_path: None,
+            journaled: None,
+            follow_refused: false,
         };
         a.record(
             session,
@@ -56,6 +60,8 @@ impl Assistant {
                 batch: None,
             },
         )?;
+        // A path that needs no answer (an open window) is on record at once.
+        a.follow(session)?;
         Ok(Some(a))
     }
 
@@ -99,32 +105,36 @@ impl Assistant {
             return Ok(());
         }
         self.problem = Some(problem.to_owned());
-        self.journaled_path = None;
+        self.follow_refused = false;
         self.follow(session)
     }
 
     /// Back to the question (the answer is kept in the journal).
     pub fn change_answer(&mut self) {
         self.problem = None;
-        self.journaled_path = None;
     }
 
-    /// Journals the path again when it changed by itself (a window closed
-    /// while the person was reading): the record shows what was advised when.
+    /// Journals the path when it is first shown and whenever it (or the
+    /// answer) changes, also by itself (a window closed while the person
+    /// was reading): the record shows what was advised, and when.
     pub fn follow(&mut self, session: &mut Session) -> Result<(), SessionError> {
-        let Some(problem) = self.problem.clone() else {
+        if self.follow_refused {
             return Ok(());
-        };
+        }
         let Some((path, deadline)) = self
             .advice(session)
-            .and_then(|a| a.route.map(|r| (r.path_id().to_owned(), r.deadline())))
+            .and_then(|a| a.route)
+            .filter(|r| *r != Route::NotSent)
+            .map(|r| (r.path_id().to_owned(), r.deadline()))
         else {
             return Ok(());
         };
-        if self.journaled_path.as_deref() == Some(path.as_str()) {
+        let problem = self.problem.clone();
+        let now = (problem.clone(), path.clone());
+        if self.journaled.as_ref() == Some(&now) {
             return Ok(());
         }
-        self.record(
+        let written = self.record(
             session,
             Event::RemedyPathChosen {
                 problem,
@@ -132,9 +142,12 @@ impl Assistant {
                 deadline,
                 batch: None,
             },
-        )?;
-        self.journaled_path = Some(path);
-        Ok(())
+        );
+        match written {
+            Ok(()) => self.journaled = Some(now),
+            Err(_) => self.follow_refused = true,
+        }
+        written
     }
 
     /// The path's ready-to-send message in `lang` (None when it has none).

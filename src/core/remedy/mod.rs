@@ -46,6 +46,8 @@ pub enum Standing {
     /// Only the platform can cancel (the manual hand-off); its window
     /// closes at `closes` when the app knows it.
     CancelOnPlatform { closes: Option<DateTime<Utc>> },
+    /// Every code that was sent has been cancelled, for `fee` in total.
+    Cancelled { fee: Fen },
     /// Sent, and no cancel window is open any more.
     Closed,
 }
@@ -58,13 +60,16 @@ impl Standing {
             Standing::Holding { .. } => "holding",
             Standing::CancelInApp { .. } => "cancel_in_app",
             Standing::CancelOnPlatform { .. } => "cancel_on_platform",
+            Standing::Cancelled { .. } => "cancelled",
             Standing::Closed => "closed",
         }
     }
 
-    /// Whether "what happened?" needs asking: only once something was sent.
+    /// Whether "what happened?" must be answered before the path: only
+    /// once a code is out of reach. While a window is open the path is to
+    /// cancel whatever happened (the answer only goes into the message).
     pub fn asks(self) -> bool {
-        !matches!(self, Standing::NotSent | Standing::Holding { .. })
+        self == Standing::Closed
     }
 }
 
@@ -131,7 +136,16 @@ impl<'a> Case<'a> {
                 .min();
             return Standing::CancelOnPlatform { closes };
         }
-        if self.orders.iter().any(|o| o.phase.is_released()) {
+        let sent: Vec<&&Order> = self
+            .orders
+            .iter()
+            .filter(|o| o.phase.is_released())
+            .collect();
+        if !sent.is_empty() && sent.iter().all(|o| o.phase == Phase::Cancelled) {
+            let fee = sent.iter().filter_map(|o| o.fee_paid).sum();
+            return Standing::Cancelled { fee };
+        }
+        if !sent.is_empty() {
             return Standing::Closed;
         }
         let held = self
@@ -231,7 +245,7 @@ pub fn route<'b>(
     tz: FixedOffset,
 ) -> Option<Route<'b>> {
     Some(match standing {
-        Standing::NotSent => Route::NotSent,
+        Standing::NotSent | Standing::Cancelled { .. } => Route::NotSent,
         Standing::Holding { until } => Route::Undo { until },
         Standing::CancelInApp { count, fee, closes } => Route::CancelInApp {
             path: book.path(CANCEL_IN_APP)?,

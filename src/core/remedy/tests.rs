@@ -351,7 +351,7 @@ fn a_batch_message_names_every_order_and_the_batchs_screenshots() {
         },
     );
     for (n, last4) in [(1, "AAAA"), (2, "BBBB")] {
-        let id = OrderId::new(&format!("CG-{n}"));
+        let id = OrderId::new(format!("CG-{n}"));
         ledger.apply(
             Some(&id),
             at,
@@ -497,6 +497,11 @@ fn every_step_is_journaled_and_a_closing_window_changes_the_path_on_record() {
     assert_eq!(opened.len(), 1);
     assert_eq!(opened[0].0.as_ref(), Some(&id));
     assert_eq!(opened[0].1["standing"], "cancel_in_app");
+    // A window is open: the path is on record at once, asking nothing.
+    let chosen = events(dir.path(), "remedy_path_chosen");
+    assert_eq!(chosen.len(), 1);
+    assert_eq!(chosen[0].1["path"], CANCEL_IN_APP);
+    assert!(chosen[0].1["problem"].is_null());
     // An answer the book does not have changes nothing.
     a.choose(&mut s, "no_such_problem").unwrap();
     assert_eq!(a.problem(), None);
@@ -505,17 +510,18 @@ fn every_step_is_journaled_and_a_closing_window_changes_the_path_on_record() {
     assert_eq!(advice.route.unwrap().path_id(), CANCEL_IN_APP);
     // Nothing new happened: following journals nothing more.
     a.follow(&mut s).unwrap();
-    assert_eq!(events(dir.path(), "remedy_path_chosen").len(), 1);
+    assert_eq!(events(dir.path(), "remedy_path_chosen").len(), 2);
     // The window runs out while the person reads: now the freeze request.
     clock.advance_ms(480_000);
     s.catch_up().unwrap();
     a.follow(&mut s).unwrap();
     let chosen = events(dir.path(), "remedy_path_chosen");
-    assert_eq!(chosen.len(), 2);
-    assert_eq!(chosen[0].1["path"], CANCEL_IN_APP);
-    assert_eq!(chosen[1].1["path"], "freeze");
+    assert_eq!(chosen.len(), 3);
+    assert_eq!(chosen[1].1["path"], CANCEL_IN_APP);
     assert_eq!(chosen[1].1["problem"], "submitted_twice");
-    assert!(chosen[1].1["deadline"].is_string());
+    assert_eq!(chosen[2].1["path"], "freeze");
+    assert_eq!(chosen[2].1["problem"], "submitted_twice");
+    assert!(chosen[2].1["deadline"].is_string());
 
     let text = a.message(&s, Lang::En).unwrap();
     assert!(text.contains("•••• •••• •••• UP9Z"), "{text}");

@@ -46,6 +46,7 @@ impl App {
             Command::Batch(c) => self.apply_batch(c, ctx),
             Command::Journal(c) => self.apply_journal(c, ctx),
             Command::Demo(c) => self.apply_demo(c, ctx),
+            Command::Remedy(c) => self.apply_remedy(c, ctx),
             Command::ExportEvidence(id) => {
                 self.export_evidence(crate::core::exports::BundleOf::Order(&id))
             }
@@ -121,6 +122,9 @@ impl App {
         // Leaving the review by navigation is the same as going back.
         if st.screen.is_review() && screen != st.screen {
             st.review = None;
+        }
+        if screen != Screen::Remedy {
+            st.remedy = None;
         }
         st.screen = screen;
         if screen == Screen::Entry {
@@ -202,6 +206,11 @@ impl App {
                 .batch_desk
                 .subject()
                 .map_or(ShotSubject::None, |id| ShotSubject::Batch(id.clone())),
+            Screen::Remedy => match st.remedy.as_ref().map(|d| d.assistant.subject()) {
+                Some(crate::core::flow::Subject::Order(id)) => ShotSubject::Order(id.clone()),
+                Some(crate::core::flow::Subject::Batch(id)) => ShotSubject::Batch(id.clone()),
+                None => ShotSubject::None,
+            },
             Screen::Orders | Screen::Journal | Screen::Settings => ShotSubject::None,
         }
     }

@@ -102,6 +102,10 @@ impl App {
                             screens::journal::show(ui, &cx, &mut st.journal, &st.journal_feed)
                         }
                         Screen::Settings => screens::settings::show(ui, &cx, &mut st.settings_edit),
+                        Screen::Remedy => match &st.remedy {
+                            Some(d) => screens::remedy::show(ui, &cx, d),
+                            None => cx.send(Command::Navigate(Screen::Orders)),
+                        },
                     }
                 });
         });

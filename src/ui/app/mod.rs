@@ -13,6 +13,7 @@ mod frame;
 mod input;
 mod order;
 mod ports;
+mod remedy;
 mod startup;
 mod tick;
 
@@ -90,6 +91,8 @@ struct State {
     /// The last evidence bundle written (the walkthrough verifies it).
     last_export: Option<PathBuf>,
     shots: Shots,
+    /// "Something went wrong?", while it is open.
+    remedy: Option<super::screens::remedy::RemedyDesk>,
 }
 
 pub struct App {
@@ -154,6 +157,7 @@ impl App {
                 demo_player: None,
                 last_export: None,
                 shots: Shots::new(data_dir),
+                remedy: None,
             },
             session,
             failure,

@@ -11,7 +11,7 @@ use crate::core::guard::Friction;
 use crate::core::ids::OrderId;
 use crate::core::order::Phase;
 use crate::core::screenshot::ShotStep;
-use crate::ui::command::{Level, Notice};
+use crate::ui::command::{Level, Notice, Screen};
 use crate::ui::style::SWALLOWED_NOTE_MS;
 use std::time::Duration;
 
@@ -49,6 +49,7 @@ impl App {
         self.poll_batch_import();
         self.journal_screenshots();
         self.clear_clipboard_if_due();
+        self.follow_remedy();
     }
 
     /// Journals screenshots the worker finished (path, size, SHA-256).
@@ -164,6 +165,17 @@ impl App {
                     at(SWALLOWED_NOTE_MS - shown);
                 }
             }
+        }
+        // The remedy's deadline counts down by the second while on show.
+        if let Some(d) = st
+            .remedy
+            .as_ref()
+            .filter(|_| st.screen == Screen::Remedy)
+            .and_then(|d| d.assistant.advice(session))
+            .and_then(|a| a.route.and_then(|r| r.deadline()))
+            .filter(|&d| d > now)
+        {
+            at(next_second_change(ms_between(now, d)));
         }
         if let Some(d) = st.batch_desk.run.as_ref().and_then(|r| r.next_deadline()) {
             let left = ms_between(now, d);

@@ -199,6 +199,11 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                 if ui.button(tr.get("journal.export")).clicked() {
                     out.send(Command::ExportEvidence(order.id.clone()));
                 }
+                if ui.link(tr.get("remedy.open")).clicked() {
+                    out.send(Command::Remedy(crate::ui::command::RemedyCommand::Open(
+                        crate::core::flow::Subject::Order(order.id.clone()),
+                    )));
+                }
             });
         });
     }

@@ -8,5 +8,6 @@ pub mod entry;
 pub mod hold;
 pub mod journal;
 pub mod orders;
+pub mod remedy;
 pub mod review;
 pub mod settings;

@@ -2,11 +2,12 @@
 //! of cancelling now and a Cancel button that disappears with the window.
 
 use crate::core::clock::ms_between;
+use crate::core::flow::Subject;
 use crate::core::ids::OrderId;
 use crate::core::order::{Order, Phase};
 use crate::core::session::Session;
 use crate::i18n::Texts;
-use crate::ui::command::{Command, Screen};
+use crate::ui::command::{Command, RemedyCommand, Screen};
 use crate::ui::format::{duration_words, money};
 use crate::ui::style::DANGER;
 use crate::ui::view::{CommandSender, ViewCtx};
@@ -213,6 +214,11 @@ fn order_card(
             // the channels give today is a closed window.
             if o.cancel_refused.is_some() && !matches!(o.phase, Phase::Cancelled) {
                 ui.label(RichText::new(tr.get("orders.cancel_refused")).color(DANGER));
+            }
+            if ui.link(tr.get("remedy.open")).clicked() {
+                out.send(Command::Remedy(RemedyCommand::Open(Subject::Order(
+                    o.id.clone(),
+                ))));
             }
         });
 }

@@ -84,4 +84,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
     ui.add_space(10.0);
     let armed = tr.fmt("review.confirm", &[("n", &session.settings().hold_s)]);
     widgets::confirm::confirm_area(ui, tr, r, now, &armed, out);
+    // Below the confirm button, so opening it never moves the button.
+    ui.add_space(8.0);
+    crate::ui::screens::remedy::review_link(ui, tr, session.remedies());
 }

@@ -215,6 +215,11 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
         if ui.button(tr.get("batch_run.evidence")).clicked() {
             out.send(cmd(BatchCommand::ExportEvidence));
         }
+        if ui.link(tr.get("remedy.open")).clicked() {
+            out.send(Command::Remedy(crate::ui::command::RemedyCommand::Open(
+                crate::core::flow::Subject::Batch(run.id.clone()),
+            )));
+        }
         if matches!(run.phase, RunPhase::Finished | RunPhase::Undone)
             && ui.button(tr.get("batch_run.close")).clicked()
         {

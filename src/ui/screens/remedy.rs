@@ -1,0 +1,368 @@
+//! "Something went wrong?": what the app knows (is anything sent, is a
+//! cancel window open), at most one question (what happened), then one
+//! path with its deadline counting down, what to do first, the source's
+//! odds as what they are, the evidence bundle and the message to send.
+
+use crate::core::clock::ms_between;
+use crate::core::flow::Subject;
+use crate::core::order::Phase;
+use crate::core::remedy::{Advice, Assistant, DeadlineRule, RemedyBook, Route, Standing};
+use crate::i18n::{Lang, Texts};
+use crate::ui::command::{Command, RemedyCommand, Screen};
+use crate::ui::format::{clock_left, fee_text, money};
+use crate::ui::style::{DANGER, OK, WARN, countdown_color};
+use crate::ui::view::ViewCtx;
+use chrono::{DateTime, Utc};
+use eframe::egui::{self, RichText};
+
+/// The assistant on show and the window's choices around it.
+pub struct RemedyDesk {
+    pub assistant: Assistant,
+    /// Where "Done" goes back to.
+    pub back: Screen,
+    /// The message's language (either, whatever the window speaks).
+    pub message_lang: Lang,
+}
+
+const ACTION: egui::Vec2 = egui::vec2(320.0, 40.0);
+
+fn send(cx: &ViewCtx, c: RemedyCommand) {
+    cx.send(Command::Remedy(c));
+}
+
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk) {
+    let Some(advice) = desk.assistant.advice(cx.session) else {
+        send(cx, RemedyCommand::Close);
+        return;
+    };
+    let tr = cx.tr;
+    ui.heading(tr.get("remedy.title"));
+    subject_line(ui, cx, &advice);
+    ui.add_space(4.0);
+    standing_line(ui, cx, &advice);
+    ui.separator();
+    match &advice.route {
+        None => question(ui, cx, cx.session.remedies()),
+        Some(route) => path(ui, cx, desk, &advice, route),
+    }
+    ui.add_space(12.0);
+    if ui.button(tr.get("remedy.done")).clicked() {
+        send(cx, RemedyCommand::Close);
+    }
+}
+
+fn subject_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
+    let tr = cx.tr;
+    let channel = a
+        .case
+        .orders
+        .first()
+        .map(|o| o.channel.clone())
+        .or_else(|| a.case.batch.map(|b| b.channel.clone()))
+        .and_then(|c| cx.session.profile(&c))
+        .map(|p| p.name.get(tr.lang()).to_owned())
+        .unwrap_or_default();
+    let text = match &a.case.subject {
+        Subject::Order(id) => {
+            let o = a.case.orders.first();
+            format!(
+                "{id} · {channel} · {} · {}",
+                o.map_or("", |o| o.masked.as_str()),
+                money(o.map(|o| o.face_value).unwrap_or_default())
+            )
+        }
+        Subject::Batch(id) => tr.fmt(
+            "remedy.batch_line",
+            &[
+                ("batch", id),
+                ("channel", &channel),
+                ("count", &a.case.orders.len()),
+                (
+                    "face",
+                    &money(a.case.orders.iter().map(|o| o.face_value).sum()),
+                ),
+            ],
+        ),
+    };
+    ui.label(RichText::new(text).monospace());
+}
+
+/// The second question, answered by the app: is anything sent, and can
+/// it still be cancelled (by whom, until when).
+fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
+    let (tr, now) = (cx.tr, cx.now);
+    let left = |t: DateTime<Utc>| clock_left(ms_between(now, t));
+    let (text, color) = match a.standing {
+        Standing::NotSent => (tr.get("remedy.standing.not_sent").to_owned(), OK),
+        Standing::Holding { until } => (
+            tr.fmt("remedy.standing.holding", &[("left", &left(until))]),
+            OK,
+        ),
+        Standing::CancelInApp { count, fee, closes } => (
+            tr.fmt(
+                "remedy.standing.in_app",
+                &[
+                    ("left", &left(closes)),
+                    ("count", &count),
+                    ("fee", &fee_text(tr, fee)),
+                ],
+            ),
+            WARN,
+        ),
+        Standing::CancelOnPlatform { closes: Some(c) } => (
+            tr.fmt("remedy.standing.on_platform", &[("left", &left(c))]),
+            WARN,
+        ),
+        Standing::CancelOnPlatform { closes: None } => (
+            tr.get("remedy.standing.on_platform_unknown").to_owned(),
+            WARN,
+        ),
+        Standing::Cancelled { fee } => (
+            tr.fmt("remedy.standing.cancelled", &[("fee", &fee_text(tr, fee))]),
+            OK,
+        ),
+        Standing::Closed => (tr.get("remedy.standing.closed").to_owned(), DANGER),
+    };
+    ui.add(egui::Label::new(RichText::new(text).strong().color(color)).wrap());
+    if a.standing == Standing::Closed && a.case.orders.iter().any(|o| o.phase == Phase::Cancelled) {
+        ui.add(egui::Label::new(RichText::new(tr.get("remedy.some_cancelled")).weak()).wrap());
+    }
+}
+
+/// "What happened?": one plain button per answer in the book.
+fn question(ui: &mut egui::Ui, cx: &ViewCtx, book: &RemedyBook) {
+    let tr = cx.tr;
+    ui.label(RichText::new(tr.get("remedy.question")).size(18.0).strong());
+    ui.add_space(4.0);
+    for p in &book.problems {
+        let b = egui::Button::new(RichText::new(p.label.get(tr.lang())).size(15.0))
+            .min_size(egui::vec2(ui.available_width().min(560.0), 36.0))
+            .wrap();
+        if ui.add(b).clicked() {
+            send(cx, RemedyCommand::Answer(p.id.clone()));
+        }
+    }
+}
+
+fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &Route) {
+    let (tr, lang) = (cx.tr, cx.tr.lang());
+    let book = cx.session.remedies();
+    if let Route::NotSent = route {
+        let key = match a.standing {
+            Standing::Cancelled { .. } => "remedy.nothing_after_cancel",
+            _ => "remedy.nothing_to_do",
+        };
+        ui.add(egui::Label::new(tr.get(key)).wrap());
+        return;
+    }
+    if let Some(problem) = desk
+        .assistant
+        .problem()
+        .and_then(|p| book.problem(p))
+        .filter(|_| a.standing.asks())
+    {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(tr.fmt("remedy.because", &[("problem", &problem.label.get(lang))]));
+            if ui.link(tr.get("remedy.change_answer")).clicked() {
+                send(cx, RemedyCommand::ChangeAnswer);
+            }
+        });
+    }
+    let title = match route.path() {
+        Some(p) => p.title.get(lang).to_owned(),
+        None => tr.get("remedy.undo_title").to_owned(),
+    };
+    ui.label(RichText::new(title).size(22.0).strong());
+    deadline(ui, cx, route);
+    ui.add_space(6.0);
+    ui.label(RichText::new(tr.get("remedy.first")).strong());
+    let first = match route.path() {
+        Some(p) => p.first_step.get(lang).to_owned(),
+        None => tr.get("remedy.undo_first").to_owned(),
+    };
+    ui.add(egui::Label::new(first).wrap());
+    if let Route::ChannelCancel { .. } = route
+        && let Some(p) = a
+            .case
+            .orders
+            .first()
+            .and_then(|o| cx.session.profile(&o.channel))
+    {
+        ui.add(egui::Label::new(RichText::new(p.cancel_steps.get(lang)).strong()).wrap());
+    }
+    ui.add_space(6.0);
+    match route {
+        Route::CancelInApp { count, fee, .. } => {
+            let text = match a.case.subject {
+                Subject::Order(_) => tr.fmt("remedy.cancel_now", &[("fee", &fee_text(tr, *fee))]),
+                Subject::Batch(_) => tr.fmt(
+                    "remedy.cancel_all",
+                    &[("count", count), ("fee", &fee_text(tr, *fee))],
+                ),
+            };
+            let b =
+                egui::Button::new(RichText::new(text).size(16.0).color(DANGER)).min_size(ACTION);
+            if ui.add(b).clicked() {
+                send(cx, RemedyCommand::CancelNow);
+            }
+        }
+        Route::Undo { .. } => {
+            let b =
+                egui::Button::new(RichText::new(tr.get("remedy.undo")).size(16.0)).min_size(ACTION);
+            if ui.add(b).clicked() {
+                send(cx, RemedyCommand::Undo);
+            }
+        }
+        _ => {}
+    }
+    if let Some(p) = route.path()
+        && let (Some(success), Some(time)) = (&p.success, &p.time)
+    {
+        ui.add(
+            egui::Label::new(tr.fmt(
+                "remedy.odds",
+                &[("success", &success.get(lang)), ("time", &time.get(lang))],
+            ))
+            .wrap(),
+        );
+        ui.add(egui::Label::new(RichText::new(book.source.get(lang)).weak().italics()).wrap());
+    }
+    ui.add_space(6.0);
+    if ui
+        .add(egui::Button::new(tr.get("remedy.evidence")).min_size(egui::vec2(240.0, 32.0)))
+        .clicked()
+    {
+        send(cx, RemedyCommand::ExportEvidence);
+    }
+    if let Some(text) = desk.assistant.message(cx.session, desk.message_lang) {
+        message(ui, cx, desk.message_lang, &text);
+        // Asking the platform to cancel: what happened goes into the message.
+        if matches!(route, Route::ChannelCancel { .. }) {
+            problem_for_message(ui, cx, book, desk.assistant.problem());
+        }
+    }
+}
+
+/// The answer as an optional addition to the message, not a gate.
+fn problem_for_message(ui: &mut egui::Ui, cx: &ViewCtx, book: &RemedyBook, chosen: Option<&str>) {
+    let tr = cx.tr;
+    ui.label(tr.get("remedy.add_problem"));
+    ui.horizontal_wrapped(|ui| {
+        for p in &book.problems {
+            let on = chosen == Some(p.id.as_str());
+            if ui.selectable_label(on, p.label.get(tr.lang())).clicked() && !on {
+                send(cx, RemedyCommand::Answer(p.id.clone()));
+            }
+        }
+    });
+}
+
+/// The deadline that matters, counting down, and when it falls.
+fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route) {
+    let (tr, now) = (cx.tr, cx.now);
+    let Some(at) = route.deadline() else {
+        let key = match route {
+            Route::ChannelCancel { .. } => "remedy.deadline_unknown",
+            _ => "remedy.no_deadline",
+        };
+        ui.add(egui::Label::new(RichText::new(tr.get(key)).color(WARN)).wrap());
+        return;
+    };
+    let local = at.with_timezone(&cx.session.local_offset());
+    let when = local.format("%Y-%m-%d %H:%M:%S").to_string();
+    if at <= now {
+        ui.add(
+            egui::Label::new(
+                RichText::new(tr.fmt("remedy.deadline_passed", &[("at", &when)]))
+                    .strong()
+                    .color(DANGER),
+            )
+            .wrap(),
+        );
+        return;
+    }
+    let left = ms_between(now, at);
+    let same_day = route
+        .path()
+        .is_some_and(|p| p.deadline == DeadlineRule::SameDay)
+        && matches!(route, Route::Row { .. });
+    let key = if same_day {
+        "remedy.deadline_same_day"
+    } else {
+        "remedy.deadline"
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(tr.fmt(key, &[("at", &when)]));
+        ui.label(
+            RichText::new(clock_left(left))
+                .size(28.0)
+                .monospace()
+                .strong()
+                .color(countdown_color(left)),
+        );
+    });
+}
+
+fn message(ui: &mut egui::Ui, cx: &ViewCtx, lang: Lang, text: &str) {
+    let tr: &Texts = cx.tr;
+    ui.add_space(8.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(tr.get("remedy.message")).strong());
+        // Named apart from the window's own language switch above.
+        for (l, name) in [(Lang::Zh, "中文版"), (Lang::En, "English version")] {
+            if ui.selectable_label(lang == l, name).clicked() && lang != l {
+                send(cx, RemedyCommand::MessageLang(l));
+            }
+        }
+    });
+    ui.add(egui::Label::new(RichText::new(tr.get("remedy.message_hint")).weak()).wrap());
+    let mut shown = text;
+    ui.add(
+        egui::TextEdit::multiline(&mut shown)
+            .desired_width(ui.available_width().min(720.0))
+            .desired_rows(12)
+            .font(egui::TextStyle::Monospace),
+    );
+    ui.horizontal(|ui| {
+        if ui.button(tr.get("remedy.copy")).clicked() {
+            send(cx, RemedyCommand::CopyMessage);
+        }
+        if ui.button(tr.get("remedy.save")).clicked() {
+            send(cx, RemedyCommand::SaveMessage);
+        }
+    });
+}
+
+/// The review's one line about the assistant, opened in place: the paths
+/// a person can take after sending, before they need them.
+pub fn review_link(ui: &mut egui::Ui, tr: &Texts, book: &RemedyBook) {
+    let lang = tr.lang();
+    egui::CollapsingHeader::new(tr.get("remedy.review_link"))
+        .id_salt("remedy_review_link")
+        .default_open(false)
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(tr.get("remedy.review_where")).wrap());
+            for p in &book.problems {
+                let Some(path) = book.path(&p.path) else {
+                    continue;
+                };
+                let odds = match (&path.success, &path.time) {
+                    (Some(s), Some(t)) => tr.fmt(
+                        "remedy.odds",
+                        &[("success", &s.get(lang)), ("time", &t.get(lang))],
+                    ),
+                    _ => String::new(),
+                };
+                ui.add(
+                    egui::Label::new(format!(
+                        "• {} → {} {}",
+                        p.label.get(lang),
+                        path.title.get(lang),
+                        odds
+                    ))
+                    .wrap(),
+                );
+            }
+            ui.add(egui::Label::new(RichText::new(book.source.get(lang)).weak()).wrap());
+        });
+}
