@@ -74,16 +74,18 @@ fn the_walkthrough_plays_in_the_window_with_captions() {
     let demo = ScaledClock::new(base.clone());
     let mut h = open_demo(&rig, demo.clone());
     click(&mut h, "▶ Play walkthrough");
-    assert_has(&h, "Walkthrough · step 1 of 17");
+    assert_has(&h, "Walkthrough · step 1 of 18");
     assert_has(&h, "This is demo mode: its own data folder");
     let mut seen_reflex_caption = false;
     let mut seen_why = false;
+    let mut seen_remedy = false;
     for _ in 0..2_000 {
         base.advance_ms(100);
         // The player asks for a repaint whenever it acts: a few frames each time.
         h.run_steps(3);
         seen_reflex_caption |= has(&h, "Out of habit, Confirm is double-clicked");
         seen_why |= has(&h, "too fast to have read it") || has(&h, "second half of a double click");
+        seen_remedy |= has(&h, "Ask the card issuer to freeze the card");
         if has(&h, "Walkthrough finished.") {
             break;
         }
@@ -97,7 +99,17 @@ fn the_walkthrough_plays_in_the_window_with_captions() {
     assert_has(&h, "evidence bundle intact");
     let journal =
         std::fs::read_to_string(rig.dir.path().join("demo").join("journal.jsonl")).unwrap();
-    for kind in ["confirm_swallowed", "undone", "cancelled", "window_closed"] {
+    assert!(seen_remedy, "the remedy step was shown in the window");
+    let kinds = [
+        "confirm_swallowed",
+        "undone",
+        "cancelled",
+        "window_closed",
+        "remedy_opened",
+        "remedy_path_chosen",
+        "remedy_message_prepared",
+    ];
+    for kind in kinds {
         assert!(journal.contains(&format!("\"kind\":\"{kind}\"")), "{kind}");
     }
     // The sample cards are written DEMO-0000-0000-NNNN: look past separators and case.

@@ -25,7 +25,7 @@ fn the_builtin_walkthrough_runs_headless_and_its_journal_verifies() {
     let (code, out, err) = cardguard(&["demo", "--headless"], dir.path());
     assert_eq!(code, 0, "{out}\n{err}");
     let steps: Vec<&str> = out.lines().filter(|l| l.starts_with('[')).collect();
-    assert_eq!(steps.len(), 17, "{out}");
+    assert_eq!(steps.len(), 18, "{out}");
     assert!(steps.iter().all(|l| l.contains("] ok ")), "{out}");
     assert!(out.contains("2 clicks ignored, nothing confirmed"), "{out}");
     assert!(
@@ -34,6 +34,8 @@ fn the_builtin_walkthrough_runs_headless_and_its_journal_verifies() {
     );
     assert!(out.contains("now \"Verifying\""), "{out}");
     assert!(out.contains("bundle intact"), "{out}");
+    assert!(out.contains("\"Something went wrong?\" on CG-"), "{out}");
+    assert!(out.contains(": freeze; message saved to "), "{out}");
     // It works in DIR/demo, as the window's --demo does.
     let demo = dir.path().join("demo");
     let (code, out, _) = cardguard(&["journal", "verify"], &demo);
@@ -43,7 +45,15 @@ fn the_builtin_walkthrough_runs_headless_and_its_journal_verifies() {
     // The sample cards are written DEMO-0000-0000-NNNN: look past separators and case.
     let flat = journal.to_uppercase().replace(['-', ' '], "");
     assert!(!flat.contains("DEMO0000"), "a sample card in the journal");
-    let kinds = ["confirm_swallowed", "undone", "cancelled", "window_closed"];
+    let kinds = [
+        "confirm_swallowed",
+        "undone",
+        "cancelled",
+        "window_closed",
+        "remedy_opened",
+        "remedy_path_chosen",
+        "remedy_message_prepared",
+    ];
     for k in kinds {
         assert!(journal.contains(&format!("\"kind\":\"{k}\"")), "{k}");
     }
@@ -156,6 +166,10 @@ fn absurd_and_unreadable_scripts_are_refused_with_step_and_field() {
             "field \"seconds\"",
         ),
         (r#"{"do":"speed","factor":0}"#, "field \"factor\""),
+        (
+            r#"{"do":"remedy","problem":"QW23ER45TY67UI89QW23ER45TY67UI89QW23ER45TY67UI89QW23ER45TY67UI89X"}"#,
+            "field \"problem\"",
+        ),
         (
             r#"{"do":"new_order","channel":"duidui","card":"DEMO-1","face_value_yuan":9223372036854775807}"#,
             "field \"face_value_yuan\"",

@@ -5,11 +5,12 @@
 //! clicks produce, and waits let demo time run. A step whose expectation
 //! fails stops the walkthrough with a notice (what a presenter needs).
 
-use super::command::{Command, DemoCommand, Screen};
+use super::command::{Command, DemoCommand, RemedyCommand, Screen};
 use super::review_step::ReviewStep;
 use super::view::CommandSender;
 use crate::core::clock::ms_between;
 use crate::core::demo::{Action, Deliberate, REFLEX_DOUBLE_CLICK, Script, unmet};
+use crate::core::flow::Subject;
 use crate::core::flow::TypeToConfirm;
 use crate::core::guard::ConfirmGuard;
 use crate::core::ids::OrderId;
@@ -135,11 +136,15 @@ impl DemoPlayer {
 
     /// Checks the step that just finished, once its commands have applied:
     /// (1-based step, what was not as expected).
-    pub fn check_finished_step(&mut self, session: &Session) -> Option<(usize, String)> {
+    pub fn check_finished_step(
+        &mut self,
+        session: &Session,
+        remedy_path: Option<&str>,
+    ) -> Option<(usize, String)> {
         let i = self.check.take()?;
         let step = self.script.steps.get(i)?;
         let order = self.order.as_ref().and_then(|id| session.order(id));
-        unmet(&step.expect, order, None).map(|problem| (i + 1, problem))
+        unmet(&step.expect, order, None, remedy_path).map(|problem| (i + 1, problem))
     }
 
     /// Remembers the order the script works on (the draft's, once it has one).
@@ -192,6 +197,15 @@ impl DemoPlayer {
             Action::Cancel => {
                 if let Some(id) = self.order.clone() {
                     out.push(Command::Cancel(id));
+                }
+                true
+            }
+            Action::Remedy { problem } => {
+                if let Some(id) = self.order.clone() {
+                    let remedy = |c| Command::Remedy(c);
+                    out.push(remedy(RemedyCommand::Open(Subject::Order(id))));
+                    out.push(remedy(RemedyCommand::Answer(problem.clone())));
+                    out.push(remedy(RemedyCommand::SaveMessage));
                 }
                 true
             }

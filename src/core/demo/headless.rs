@@ -57,6 +57,8 @@ pub struct Runner {
     review: Option<Confirmation>,
     bundle: Option<PathBuf>,
     swallowed: u32,
+    /// The path the remedy assistant led to in the last remedy step.
+    remedy_path: Option<String>,
 }
 
 #[derive(Debug)]
@@ -92,6 +94,7 @@ impl Runner {
             review: None,
             bundle: None,
             swallowed: 0,
+            remedy_path: None,
         })
     }
 
@@ -174,6 +177,7 @@ impl Runner {
                     Cancelled::Refused { .. } => Err("cancel gave cancel_refused".into()),
                 }
             }
+            Action::Remedy { problem } => self.remedy(problem),
             Action::ExportEvidence => {
                 let id = self.current()?;
                 let (dir, m) = self
@@ -383,10 +387,46 @@ impl Runner {
         ))
     }
 
+    /// "Something went wrong?" as the window's walkthrough plays it: opened
+    /// on the current order, answered, the message saved (every step journaled).
+    fn remedy(&mut self, problem: &str) -> Result<String, String> {
+        use crate::core::flow::Subject;
+        use crate::core::remedy::Assistant;
+        let id = self.current()?;
+        let mut a = Assistant::open(&mut self.session, Subject::Order(id.clone()))
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("order {id} is not in the journal"))?;
+        a.choose(&mut self.session, problem)
+            .map_err(|e| e.to_string())?;
+        let path = a
+            .advice(&self.session)
+            .and_then(|adv| adv.route.map(|r| r.path_id().to_owned()))
+            .unwrap_or_else(|| "none".into());
+        let saved = a
+            .save_message(&mut self.session, self.tr.lang())
+            .map_err(|e| e.describe(&self.tr))?;
+        self.remedy_path = Some(path.clone());
+        Ok(match saved {
+            Some(file) => self.tr.fmt(
+                "demo_run.remedy",
+                &[("order", &id), ("path", &path), ("file", &file.display())],
+            ),
+            None => self.tr.fmt(
+                "demo_run.remedy_no_message",
+                &[("order", &id), ("path", &path)],
+            ),
+        })
+    }
+
     /// The step's expectations, checked against the ledger.
     fn check(&self, step: &Step) -> Option<String> {
         let order = self.current.as_ref().and_then(|id| self.session.order(id));
-        super::unmet(&step.expect, order, Some(self.swallowed))
+        super::unmet(
+            &step.expect,
+            order,
+            Some(self.swallowed),
+            self.remedy_path.as_deref(),
+        )
     }
 }
 

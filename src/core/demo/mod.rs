@@ -56,6 +56,9 @@ pub enum Action {
     Wait { seconds: u64 },
     /// Cancel the current order inside its window.
     Cancel,
+    /// "Something went wrong?" on the current order: answered with this
+    /// problem id when the window is closed, its message saved.
+    Remedy { problem: String },
     /// Export the current order's evidence bundle.
     ExportEvidence,
     /// Verify the journal and the exported bundle.
@@ -73,6 +76,7 @@ impl Action {
             Action::Undo => "undo",
             Action::Wait { .. } => "wait",
             Action::Cancel => "cancel",
+            Action::Remedy { .. } => "remedy",
             Action::ExportEvidence => "export_evidence",
             Action::Verify => "verify",
         }
@@ -89,6 +93,8 @@ pub struct Expect {
     pub fee_fen: Option<i64>,
     /// At least this many confirm attempts were ignored in this step.
     pub swallowed_at_least: Option<u32>,
+    /// The remedy assistant led to this path (`freeze`, `cancel_in_app`…).
+    pub remedy_path: Option<String>,
 }
 
 /// What a step expected and did not find (None when all holds). `swallowed`
@@ -97,7 +103,17 @@ pub fn unmet(
     e: &Expect,
     order: Option<&super::order::Order>,
     swallowed: Option<u32>,
+    remedy_path: Option<&str>,
 ) -> Option<String> {
+    if let Some(want) = &e.remedy_path
+        && remedy_path != Some(want.as_str())
+    {
+        let want = crate::core::code::mask_code_like_runs(want);
+        return Some(format!(
+            "expected the remedy path {want}, found {}",
+            remedy_path.unwrap_or("none")
+        ));
+    }
     if let Some(want) = &e.phase {
         let have = order
             .map(|o| o.phase.label_key().trim_start_matches("phase."))
@@ -311,6 +327,7 @@ fn check_step(n: usize, action: &Action) -> Result<(), ScriptError> {
                 *face_value_yuan as i128,
             )
         }
+        Action::Remedy { problem } => short("problem", problem),
         _ => Ok(()),
     }
 }

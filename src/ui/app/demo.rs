@@ -182,7 +182,12 @@ impl App {
         let Some(session) = self.session.as_ref() else {
             return;
         };
-        if let Some((step, problem)) = p.check_finished_step(session) {
+        let remedy_path = st
+            .remedy
+            .as_ref()
+            .and_then(|d| d.assistant.advice(session))
+            .and_then(|a| a.route.map(|r| r.path_id().to_owned()));
+        if let Some((step, problem)) = p.check_finished_step(session, remedy_path.as_deref()) {
             st.demo_player = None;
             self.notify(
                 Notice::new(Level::Warning, "demo.walkthrough_failed")
