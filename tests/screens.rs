@@ -465,3 +465,90 @@ fn the_demo_banner_sends_demo_commands() {
 fn builder<S>() -> egui_kittest::HarnessBuilder<S> {
     egui_kittest::HarnessBuilder::default().with_context_setup(cardguard::ui::fonts::install)
 }
+
+/// An order released on Duidui (no cancel window), as the ledger has it.
+fn sent_on_duidui(fx: &mut Fixture) -> OrderId {
+    let id = fx.reviewed("duidui", "7F3K");
+    fx.session.confirm(&id).unwrap();
+    fx.clock.advance_ms(11_000);
+    fx.session.catch_up().unwrap();
+    let secret = cardguard::core::code::check_code(
+        "ABCD2345EFGH7F3K",
+        &cardguard::core::code::Alphabet::full(),
+    )
+    .secret()
+    .unwrap();
+    fx.session.release(&id, &secret).unwrap();
+    id
+}
+
+#[test]
+fn the_remedy_screen_asks_then_sends_the_answer_and_each_action() {
+    use cardguard::core::flow::Subject;
+    use cardguard::core::remedy::Assistant;
+    use cardguard::ui::command::RemedyCommand;
+    use cardguard::ui::screens::remedy::RemedyDesk;
+    let mut fx = Fixture::new();
+    let id = sent_on_duidui(&mut fx);
+    let assistant = Assistant::open(&mut fx.session, Subject::Order(id.clone()))
+        .unwrap()
+        .unwrap();
+    let desk = RemedyDesk {
+        assistant,
+        back: Screen::Orders,
+        message_lang: Lang::En,
+    };
+    let mut h = screen(fx, desk, |ui, cx, desk: &mut RemedyDesk| {
+        screens::remedy::show(ui, cx, desk)
+    });
+    h.get_by_label("What happened?");
+    h.get_by_label("The same card code was submitted twice")
+        .click();
+    h.run();
+    assert!(matches!(
+        sent(&h).as_slice(),
+        [Command::Remedy(RemedyCommand::Answer(p))] if p == "submitted_twice"
+    ));
+    // The answer as the app would apply it: the path is drawn.
+    {
+        let (fx, desk) = &mut *h.state_mut();
+        desk.assistant
+            .choose(&mut fx.session, "submitted_twice")
+            .unwrap();
+    }
+    h.run();
+    sent(&h);
+    for (label, want) in [
+        ("Copy the message", "CopyMessage"),
+        ("Save as a file", "SaveMessage"),
+        ("Export the evidence bundle", "ExportEvidence"),
+        ("中文版", "MessageLang(Zh)"),
+        ("Change my answer", "ChangeAnswer"),
+        ("Done", "Close"),
+    ] {
+        h.get_by_label(label).scroll_to_me();
+        h.run();
+        h.get_by_label(label).click();
+        h.run();
+        let c = sent(&h);
+        assert_eq!(c.len(), 1, "{label}: {c:?}");
+        assert_eq!(format!("{:?}", c[0]), format!("Remedy({want})"), "{label}");
+    }
+}
+
+#[test]
+fn every_order_card_opens_the_remedy_assistant_on_its_own_order() {
+    use cardguard::core::flow::Subject;
+    use cardguard::ui::command::RemedyCommand;
+    let mut fx = Fixture::new();
+    let id = sent_on_duidui(&mut fx);
+    let mut h = screen(fx, (), |ui, cx, _| {
+        screens::orders::show(ui, cx, None, screens::orders::PAGE)
+    });
+    h.get_by_label("Something went wrong?").click();
+    h.run();
+    assert!(matches!(
+        sent(&h).as_slice(),
+        [Command::Remedy(RemedyCommand::Open(Subject::Order(o)))] if *o == id
+    ));
+}
