@@ -104,7 +104,7 @@ fn window_closed_on_a_no_cancel_channel_leads_to_a_freeze_request_with_its_messa
     assert_has(&h, "Same day, before");
     assert_has(
         &h,
-        "In the source: success 45 %–60 %; time about 2 working days.",
+        "Success in the source: 45 %–60 %. Time: about 2 working days.",
     );
     assert_has(&h, "for orientation, not a promise");
     let order = rig.orders_of("released")[0].clone();
@@ -214,7 +214,7 @@ fn a_wrong_face_value_after_the_window_leads_to_the_platforms_difference_refund(
     click(&mut h, "Something went wrong?");
     click(&mut h, "The face value was entered wrong");
     assert_has(&h, "Ask the platform to refund the difference");
-    assert_has(&h, "In the source: success over 80 %; time immediate.");
+    assert_has(&h, "Success in the source: over 80 %. Time: immediate.");
     // Within 24 h of the release, which was 8 min 1 s ago.
     assert_shows(&h, "23:51:59");
     let text = message_box(&h, "Face value difference refund");
@@ -228,7 +228,7 @@ fn a_wrong_face_value_after_the_window_leads_to_the_platforms_difference_refund(
     assert_has(&h, "Report to the police; handled once a case is opened");
     assert_has(
         &h,
-        "In the source: success under 20 %; time 15 days or more.",
+        "Success in the source: under 20 %. Time: 15 days or more.",
     );
     let paths: Vec<_> = of_kind(&rig, "remedy_path_chosen")
         .iter()
@@ -381,7 +381,7 @@ fn from_a_batch_run_the_path_is_cancel_all_that_still_can_be() {
             .starts_with('B')
     );
     // "Done" goes back to the batch.
-    click(&mut h, "Done");
+    click(&mut h, "Close");
     assert_eq!(h.state().screen(), Screen::Batch);
 }
 

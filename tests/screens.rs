@@ -524,7 +524,7 @@ fn the_remedy_screen_asks_then_sends_the_answer_and_each_action() {
         ("Export the evidence bundle", "ExportEvidence"),
         ("中文版", "MessageLang(Zh)"),
         ("Change my answer", "ChangeAnswer"),
-        ("Done", "Close"),
+        ("Close", "Close"),
     ] {
         h.get_by_label(label).scroll_to_me();
         h.run();

@@ -346,22 +346,23 @@ pub fn review_link(ui: &mut egui::Ui, tr: &Texts, book: &RemedyBook) {
                 let Some(path) = book.path(&p.path) else {
                     continue;
                 };
-                let odds = match (&path.success, &path.time) {
-                    (Some(s), Some(t)) => tr.fmt(
-                        "remedy.odds",
-                        &[("success", &s.get(lang)), ("time", &t.get(lang))],
-                    ),
-                    _ => String::new(),
-                };
                 ui.add(
                     egui::Label::new(format!(
-                        "• {} → {} {}",
+                        "• {} → {}",
                         p.label.get(lang),
-                        path.title.get(lang),
-                        odds
+                        path.title.get(lang)
                     ))
                     .wrap(),
                 );
+                if let (Some(s), Some(t)) = (&path.success, &path.time) {
+                    let odds = tr.fmt(
+                        "remedy.odds",
+                        &[("success", &s.get(lang)), ("time", &t.get(lang))],
+                    );
+                    ui.indent(("odds", &p.id), |ui| {
+                        ui.add(egui::Label::new(RichText::new(odds).weak()).wrap());
+                    });
+                }
             }
             ui.add(egui::Label::new(RichText::new(book.source.get(lang)).weak()).wrap());
         });
