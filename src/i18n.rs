@@ -81,6 +81,17 @@ impl Texts {
         }
     }
 
+    /// The texts in `lang`, parsed once per process (for code that writes
+    /// in a language other than the window's, every frame).
+    pub fn shared(lang: Lang) -> &'static Texts {
+        static ZH: std::sync::OnceLock<Texts> = std::sync::OnceLock::new();
+        static EN: std::sync::OnceLock<Texts> = std::sync::OnceLock::new();
+        match lang {
+            Lang::Zh => ZH.get_or_init(|| Texts::new(Lang::Zh)),
+            Lang::En => EN.get_or_init(|| Texts::new(Lang::En)),
+        }
+    }
+
     pub fn lang(&self) -> Lang {
         self.lang
     }

@@ -32,7 +32,7 @@ pub fn last_four_only(masked: &str) -> String {
 /// The path's message in `facts.lang`, or None when the path has none.
 pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<String> {
     let template = path.message.as_ref()?.get(facts.lang);
-    let tr = Texts::new(facts.lang);
+    let tr = Texts::shared(facts.lang);
     let none = || tr.get("remedy.msg.none").to_owned();
     let when = |t: Option<DateTime<Utc>>| {
         t.map_or_else(none, |t| {
@@ -52,7 +52,7 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
                 &[
                     ("batch", id),
                     ("count", &orders.len()),
-                    ("orders", &listed(&tr, &ids)),
+                    ("orders", &listed(tr, &ids)),
                 ],
             )
         }
@@ -76,7 +76,7 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
         .batch
         .and_then(|b| b.confirmed_at)
         .or_else(|| first(|o| o.confirmed_at));
-    let shots = shot_lines(&tr, case);
+    let shots = shot_lines(tr, case);
     let problem = facts
         .problem
         .map_or_else(none, |p| p.label.get(facts.lang).to_owned());
@@ -84,7 +84,7 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
         match name {
             "order" => order.clone(),
             "channel" => channel.clone(),
-            "code" => listed(&tr, &codes),
+            "code" => listed(tr, &codes),
             "face_value" => face.to_string(),
             "confirmed_at" => when(confirmed),
             "released_at" => when(first(|o| o.released_at)),
