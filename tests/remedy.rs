@@ -19,6 +19,24 @@ fn of_kind(rig: &Rig, kind: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// A journal line's time as a message writes it: local, to the second, with its offset.
+fn local_time(line: &serde_json::Value) -> String {
+    let tz: chrono::FixedOffset = line["tz"].as_str().unwrap().parse().unwrap();
+    chrono::DateTime::parse_from_rfc3339(line["ts"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
+}
+
+/// The paths `remedy_path_chosen` put on record, in order.
+fn paths_chosen(rig: &Rig) -> Vec<String> {
+    of_kind(rig, "remedy_path_chosen")
+        .iter()
+        .map(|e| e["data"]["path"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// The message box's text (the one value on screen starting with `start`).
 fn message_box(h: &egui_kittest::Harness<'static, cardguard::ui::App>, start: &str) -> String {
     h.query_all_by(|n| n.value().is_some_and(|v| v.starts_with(start)))
@@ -123,6 +141,14 @@ fn window_closed_on_a_no_cancel_channel_leads_to_a_freeze_request_with_its_messa
         assert!(text.contains(&want), "{want:?} missing from\n{text}");
     }
     assert!(!text.contains("ABCD1234"), "{text}");
+    // The times are the journal's, in the journal's local offset.
+    for (kind, label) in [
+        ("confirmed", "Confirmed in cardguard at: "),
+        ("released", "Code released at: "),
+    ] {
+        let want = format!("{label}{}", local_time(&of_kind(&rig, kind)[0]));
+        assert!(text.contains(&want), "{want:?} missing from\n{text}");
+    }
 
     click(&mut h, "Copy the message");
     let copied = rig.clipboard.text.lock().unwrap().clone().unwrap();
@@ -230,10 +256,7 @@ fn a_wrong_face_value_after_the_window_leads_to_the_platforms_difference_refund(
         &h,
         "Success in the source: under 20 %. Time: 15 days or more.",
     );
-    let paths: Vec<_> = of_kind(&rig, "remedy_path_chosen")
-        .iter()
-        .map(|e| e["data"]["path"].as_str().unwrap().to_owned())
-        .collect();
+    let paths = paths_chosen(&rig);
     assert_eq!(paths, ["difference_refund", "police"]);
 }
 
@@ -253,10 +276,7 @@ fn a_window_closing_while_the_person_reads_turns_the_path_and_says_so_in_the_jou
     );
     assert_has(&h, "Appeal to the platform with your record");
     assert!(!has(&h, "Cancel now, in this app"));
-    let paths: Vec<_> = of_kind(&rig, "remedy_path_chosen")
-        .iter()
-        .map(|e| e["data"]["path"].as_str().unwrap().to_owned())
-        .collect();
+    let paths = paths_chosen(&rig);
     assert_eq!(paths, ["cancel_in_app", "appeal"]);
 }
 

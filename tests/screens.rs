@@ -84,6 +84,19 @@ impl Fixture {
         id
     }
 
+    /// Lets a held order's hold run out and releases it.
+    fn release(&mut self, id: &OrderId) {
+        self.clock.advance_ms(11_000);
+        self.session.catch_up().unwrap();
+        let secret = cardguard::core::code::check_code(
+            "ABCD2345EFGH7F3K",
+            &cardguard::core::code::Alphabet::full(),
+        )
+        .secret()
+        .unwrap();
+        self.session.release(id, &secret).unwrap();
+    }
+
     /// An order in its local hold.
     fn holding(&mut self) -> OrderId {
         let id = self.reviewed("kaquanmao", "7F3K");
@@ -159,15 +172,7 @@ fn the_hold_screen_of_an_order_no_longer_held_goes_to_the_orders_list() {
 fn the_orders_screen_cancels_the_order_whose_button_was_pressed() {
     let mut fx = Fixture::new();
     let first = fx.holding();
-    fx.clock.advance_ms(11_000);
-    fx.session.catch_up().unwrap();
-    let secret = cardguard::core::code::check_code(
-        "ABCD2345EFGH7F3K",
-        &cardguard::core::code::Alphabet::full(),
-    )
-    .secret()
-    .unwrap();
-    fx.session.release(&first, &secret).unwrap();
+    fx.release(&first);
     let mut h = screen(fx, (), |ui, cx, _| {
         screens::orders::show(ui, cx, None, screens::orders::PAGE)
     });
@@ -470,15 +475,7 @@ fn builder<S>() -> egui_kittest::HarnessBuilder<S> {
 fn sent_on_duidui(fx: &mut Fixture) -> OrderId {
     let id = fx.reviewed("duidui", "7F3K");
     fx.session.confirm(&id).unwrap();
-    fx.clock.advance_ms(11_000);
-    fx.session.catch_up().unwrap();
-    let secret = cardguard::core::code::check_code(
-        "ABCD2345EFGH7F3K",
-        &cardguard::core::code::Alphabet::full(),
-    )
-    .secret()
-    .unwrap();
-    fx.session.release(&id, &secret).unwrap();
+    fx.release(&id);
     id
 }
 
