@@ -389,7 +389,7 @@ fn from_a_batch_run_the_path_is_cancel_all_that_still_can_be() {
     }
     assert_has(&h, "3 of 3 released");
     click(&mut h, "Something went wrong?");
-    assert_has(&h, "This app can still cancel 3 order(s) (cost: ¥15.00).");
+    assert_has(&h, "This app can still cancel 3 orders (cost: ¥15.00).");
     click(&mut h, "Cancel the 3 still cancellable (cost: ¥15.00)");
     assert_eq!(of_kind(&rig, "batch_cancel_all").len(), 1);
     let opened = of_kind(&rig, "remedy_opened");

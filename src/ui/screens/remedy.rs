@@ -76,7 +76,10 @@ fn subject_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
             &[
                 ("batch", id),
                 ("channel", &channel),
-                ("count", &a.case.orders.len()),
+                (
+                    "count",
+                    &a.case.orders.iter().filter(|o| o.phase.is_released()).count(),
+                ),
                 (
                     "face",
                     &money(a.case.orders.iter().map(|o| o.face_value).sum()),
@@ -100,7 +103,11 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
         ),
         Standing::CancelInApp { count, fee, closes } => (
             tr.fmt(
-                "remedy.standing.in_app",
+                if count == 1 {
+                    "remedy.standing.in_app_one"
+                } else {
+                    "remedy.standing.in_app"
+                },
                 &[
                     ("left", &left(closes)),
                     ("count", &count),
