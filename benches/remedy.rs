@@ -88,7 +88,8 @@ fn bench(c: &mut Criterion) {
         ("one order", Subject::Order(order)),
         ("a 500-card batch", Subject::Batch(batch)),
     ] {
-        let mut a = Assistant::open(&mut s, subject).unwrap().unwrap();
+        let (mut a, journaled) = Assistant::open(&mut s, subject).unwrap();
+        journaled.unwrap();
         a.choose(&mut s, "submitted_twice").unwrap();
         c.bench_function(&format!("remedy: advice (per frame), {name}"), |b| {
             b.iter(|| black_box(a.advice(&s).map(|x| x.standing)))

@@ -115,11 +115,12 @@ fn window_closed_on_a_no_cancel_channel_leads_to_a_freeze_request_with_its_messa
     click(&mut h, "Something went wrong?");
     assert_has(
         &h,
-        "The cancel window has closed: the order can no longer be cancelled.",
+        "This channel cannot cancel at all: the sale was final once the code was sent.",
     );
     click(&mut h, "The same card code was submitted twice");
     assert_has(&h, "Ask the card issuer to freeze the card");
-    assert_has(&h, "Same day, before");
+    assert_has(&h, "Today (2026-11-27), before midnight:");
+    assert_shows(&h, "6:59:47");
     assert_has(
         &h,
         "Success in the source: 45 %–60 %. Time: about 2 working days.",
@@ -153,7 +154,7 @@ fn window_closed_on_a_no_cancel_channel_leads_to_a_freeze_request_with_its_messa
     click(&mut h, "Copy the message");
     let copied = rig.clipboard.text.lock().unwrap().clone().unwrap();
     assert!(copied.starts_with("Freeze request") && !copied.contains("ABCD1234"));
-    click(&mut h, "中文版");
+    click(&mut h, "Chinese version");
     let zh = message_box(&h, "冻结申请");
     assert!(zh.contains("卡密（仅末四位）：•••• •••• •••• 5678"), "{zh}");
     assert_eq!(
@@ -412,10 +413,17 @@ fn a_manual_hand_off_leads_to_the_channels_own_cancel_steps_and_a_cancel_request
     use_manual_hand_off(&mut h);
     enter_small_order(&mut h);
     review_confirm_release(&mut h, &rig);
+    to_orders(&mut h);
+    // On the clipboard, not marked submitted: perhaps nothing is sold.
+    click(&mut h, "Something went wrong?");
+    assert_has(
+        &h,
+        "If you have not submitted it yet, do not: nothing is sold.",
+    );
+    assert_has(&h, "Do not submit it — or say that you did");
     click(&mut h, "I have submitted it on the platform");
     tick(&mut h, &rig, 1_000);
-    to_orders(&mut h);
-    click(&mut h, "Something went wrong?");
+    assert_eq!(of_kind(&rig, "platform_submitted").len(), 1);
     assert_has(
         &h,
         "Only the platform can cancel now; its window closes in 07:59.",
@@ -427,7 +435,15 @@ fn a_manual_hand_off_leads_to_the_channels_own_cancel_steps_and_a_cancel_request
         "In Kaquanmao, open My orders, find the order, tap Request cancel",
     );
     let text = message_box(&h, "Cancel request");
-    assert!(text.contains("Problem: none"), "{text}");
+    assert!(
+        !text.contains("Problem:"),
+        "not asked, so not said:\n{text}"
+    );
+    let submitted = local_time(&of_kind(&rig, "platform_submitted")[0]);
+    assert!(
+        text.contains(&format!("Submitted on the platform at: {submitted}")),
+        "{text}"
+    );
     // What happened is optional here, and goes into the message.
     click(&mut h, "The face value was entered wrong");
     let text = message_box(&h, "Cancel request");
@@ -436,8 +452,13 @@ fn a_manual_hand_off_leads_to_the_channels_own_cancel_steps_and_a_cancel_request
         "{text}"
     );
     assert!(text.contains("•••• •••• •••• 5678") && !text.contains("ABCD1234"));
+    // Once asked on the platform, the record says so.
+    click(&mut h, "I have asked the platform to cancel");
+    assert_eq!(of_kind(&rig, "cancel_requested").len(), 1);
+    assert_eq!(
+        paths_chosen(&rig),
+        ["not_submitted", "channel_cancel", "channel_cancel"]
+    );
     let chosen = of_kind(&rig, "remedy_path_chosen");
-    assert_eq!(chosen.len(), 2);
-    assert!(chosen.iter().all(|e| e["data"]["path"] == "channel_cancel"));
-    assert_eq!(chosen[1]["data"]["problem"], "wrong_face_value");
+    assert_eq!(chosen[2]["data"]["problem"], "wrong_face_value");
 }

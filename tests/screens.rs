@@ -487,13 +487,14 @@ fn the_remedy_screen_asks_then_sends_the_answer_and_each_action() {
     use cardguard::ui::screens::remedy::RemedyDesk;
     let mut fx = Fixture::new();
     let id = sent_on_duidui(&mut fx);
-    let assistant = Assistant::open(&mut fx.session, Subject::Order(id.clone()))
-        .unwrap()
-        .unwrap();
+    let (assistant, journaled) =
+        Assistant::open(&mut fx.session, Subject::Order(id.clone())).unwrap();
+    journaled.unwrap();
     let desk = RemedyDesk {
         assistant,
         back: Screen::Orders,
         message_lang: Lang::En,
+        handed: None,
     };
     let mut h = screen(fx, desk, |ui, cx, desk: &mut RemedyDesk| {
         screens::remedy::show(ui, cx, desk)
@@ -519,7 +520,7 @@ fn the_remedy_screen_asks_then_sends_the_answer_and_each_action() {
         ("Copy the message", "CopyMessage"),
         ("Save as a file", "SaveMessage"),
         ("Export the evidence bundle", "ExportEvidence"),
-        ("中文版", "MessageLang(Zh)"),
+        ("Chinese version", "MessageLang(Zh)"),
         ("Change my answer", "ChangeAnswer"),
         ("Close", "Close"),
     ] {

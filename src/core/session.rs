@@ -368,9 +368,9 @@ impl Session {
         &self.remedies
     }
 
-    /// The local UTC offset now (as the journal records it).
-    pub fn local_offset(&self) -> chrono::FixedOffset {
-        self.clock.offset_at(self.now())
+    /// The local UTC offset in force at `at` (as the journal records it).
+    pub fn offset_at(&self, at: DateTime<Utc>) -> chrono::FixedOffset {
+        self.clock.offset_at(at)
     }
 
     pub fn settings(&self) -> &Settings {

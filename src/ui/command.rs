@@ -157,6 +157,10 @@ pub enum RemedyCommand {
     CancelNow,
     /// Nothing has left the device yet: the hold's (or batch's) Undo.
     Undo,
+    /// A batch still sending: its Pause.
+    Pause,
+    /// "I have submitted it on the platform" for a hand-off on the clipboard.
+    Submitted,
     Close,
 }
 

@@ -393,9 +393,9 @@ impl Runner {
         use crate::core::flow::Subject;
         use crate::core::remedy::Assistant;
         let id = self.current()?;
-        let mut a = Assistant::open(&mut self.session, Subject::Order(id.clone()))
-            .map_err(|e| e.to_string())?
+        let (mut a, journaled) = Assistant::open(&mut self.session, Subject::Order(id.clone()))
             .ok_or_else(|| format!("order {id} is not in the journal"))?;
+        journaled.map_err(|e| e.to_string())?;
         a.choose(&mut self.session, problem)
             .map_err(|e| e.to_string())?;
         let path = a
@@ -404,13 +404,20 @@ impl Runner {
             .unwrap_or_else(|| "none".into());
         let saved = a
             .save_message(&mut self.session, self.tr.lang())
-            .map_err(|e| e.describe(&self.tr))?;
+            .map_err(|e| crate::core::safe_file::describe(&e, &self.tr))?;
         self.remedy_path = Some(path.clone());
         Ok(match saved {
-            Some(file) => self.tr.fmt(
-                "demo_run.remedy",
-                &[("order", &id), ("path", &path), ("file", &file.display())],
-            ),
+            Some(saved) => {
+                saved.journaled.map_err(|e| e.to_string())?;
+                self.tr.fmt(
+                    "demo_run.remedy",
+                    &[
+                        ("order", &id),
+                        ("path", &path),
+                        ("file", &saved.file.display()),
+                    ],
+                )
+            }
             None => self.tr.fmt(
                 "demo_run.remedy_no_message",
                 &[("order", &id), ("path", &path)],

@@ -1,12 +1,14 @@
 //! The assistant's steps against a session: open (journaled with what the
-//! app saw), the person's answer (journaled with the path and deadline, and
-//! again whenever a closing window changes the path), and the message
+//! app saw), the path shown (journaled with its deadline, and again
+//! whenever the answer or a closing window changes it), and the message
 //! copied or saved (journaled with its SHA-256). The window and the
-//! headless demo both go through here.
+//! headless demo both go through here. A refused journal write never
+//! withholds the advice: it is shown, and the refusal reported.
 
 use super::{Case, MessageFacts, Route, Standing, message, route};
 use crate::core::event::Event;
 use crate::core::flow::Subject;
+use crate::core::safe_file::FileError;
 use crate::core::session::{Session, SessionError};
 use crate::i18n::Lang;
 use std::path::PathBuf;
@@ -40,29 +42,36 @@ pub struct Advice<'s> {
     pub route: Option<Route<'s>>,
 }
 
+/// A message saved as a file: where, and whether the journal took the line
+/// saying so (the file is there either way).
+#[derive(Debug)]
+pub struct Saved {
+    pub file: PathBuf,
+    pub journaled: Result<(), SessionError>,
+}
+
 impl Assistant {
-    /// Opens it, journaling `remedy_opened`; None when the subject is not
-    /// in the ledger.
-    pub fn open(session: &mut Session, subject: Subject) -> Result<Option<Self>, SessionError> {
-        let Some(standing) = Self::standing_of(session, &subject) else {
-            return Ok(None);
-        };
+    /// Opens it, journaling `remedy_opened` (and the path, when one needs
+    /// no answer). None when the subject is not in the ledger; otherwise the
+    /// assistant, with the journal's answer.
+    pub fn open(
+        session: &mut Session,
+        subject: Subject,
+    ) -> Option<(Self, Result<(), SessionError>)> {
+        let case = Case::of(&subject, session.ledger())?;
+        let standing = case.standing(|o| session.profile(&o.channel), session.now());
         let mut a = Self {
             subject,
             problem: None,
             journaled: None,
             follow_refused: false,
         };
-        a.record(
-            session,
-            Event::RemedyOpened {
-                standing: standing.word().to_owned(),
-                batch: None,
-            },
-        )?;
-        // A path that needs no answer (an open window) is on record at once.
-        a.follow(session)?;
-        Ok(Some(a))
+        let opened = Event::RemedyOpened {
+            standing: standing.word().to_owned(),
+            batch: None,
+        };
+        let written = a.record(session, opened).and_then(|()| a.follow(session));
+        Some((a, written))
     }
 
     pub fn subject(&self) -> &Subject {
@@ -73,29 +82,24 @@ impl Assistant {
         self.problem.as_deref()
     }
 
-    fn standing_of(session: &Session, subject: &Subject) -> Option<Standing> {
-        let case = Case::of(subject, session.ledger())?;
-        Some(case.standing(|o| session.profile(&o.channel), session.now()))
-    }
-
     /// The case, what the app knows, and the path for the answer given.
     pub fn advice<'s>(&self, session: &'s Session) -> Option<Advice<'s>> {
         let case = Case::of(&self.subject, session.ledger())?;
         let standing = case.standing(|o| session.profile(&o.channel), session.now());
         let book = session.remedies();
         let problem = self.problem.as_deref().and_then(|p| book.problem(p));
-        let route = route(
-            book,
-            standing,
-            problem,
-            case.first_release(),
-            session.local_offset(),
-        );
+        let route = route(book, standing, problem, case.first_release(), &|t| {
+            session.offset_at(t)
+        });
         Some(Advice {
             case,
             standing,
             route,
         })
+    }
+
+    fn path_id(&self, session: &Session) -> Option<String> {
+        self.advice(session)?.route.map(|r| r.path_id().to_owned())
     }
 
     /// The person's answer to "what happened?"; the path is journaled.
@@ -138,7 +142,7 @@ impl Assistant {
             session,
             Event::RemedyPathChosen {
                 problem,
-                path: path.clone(),
+                path,
                 deadline,
                 batch: None,
             },
@@ -163,7 +167,7 @@ impl Assistant {
                 profiles: session.profiles(),
                 lang,
                 now: session.now(),
-                tz: session.local_offset(),
+                offsets: &|t| session.offset_at(t),
             },
         )
     }
@@ -177,10 +181,7 @@ impl Assistant {
         how: Handed,
         file: Option<String>,
     ) -> Result<(), SessionError> {
-        let path = self
-            .advice(session)
-            .and_then(|a| a.route.map(|r| r.path_id().to_owned()))
-            .unwrap_or_default();
+        let path = self.path_id(session).unwrap_or_default();
         self.record(
             session,
             Event::RemedyMessagePrepared {
@@ -199,32 +200,29 @@ impl Assistant {
         )
     }
 
-    /// Saves the message as a new private file in `exports/` and journals
-    /// it; returns the file written.
+    /// Saves the message as a new private file in `exports/`
+    /// (`<order>_<path>_<lang>.txt`) and journals it. None when the path
+    /// has no message; an error when the file could not be written.
     pub fn save_message(
         &self,
         session: &mut Session,
         lang: Lang,
-    ) -> Result<Option<PathBuf>, SessionError> {
-        let Some(text) = self.message(session, lang) else {
+    ) -> Result<Option<Saved>, FileError> {
+        let (Some(text), Some(path_id)) = (self.message(session, lang), self.path_id(session))
+        else {
             return Ok(None);
         };
-        let path_id = self
-            .advice(session)
-            .and_then(|a| a.route.map(|r| r.path_id().to_owned()))
-            .unwrap_or_default();
         // Ids come from the journal: a name that is not plain never names a file.
         let id = Some(self.subject_id()).filter(|id| crate::core::journal::is_plain_id(id));
         let stem = format!("{}_{}_{}", id.unwrap_or("remedy"), path_id, lang.code());
         let data_dir = session.paths().data_dir.clone();
-        let written =
-            crate::core::exports::write_export(&data_dir, &stem, ".txt", text.as_bytes())?;
-        let relative = written
+        let file = crate::core::exports::write_export(&data_dir, &stem, ".txt", text.as_bytes())?;
+        let relative = file
             .strip_prefix(&data_dir)
             .map(|p| p.to_string_lossy().into_owned())
             .ok();
-        self.handed(session, lang, &text, Handed::Saved, relative)?;
-        Ok(Some(written))
+        let journaled = self.handed(session, lang, &text, Handed::Saved, relative);
+        Ok(Some(Saved { file, journaled }))
     }
 
     fn subject_id(&self) -> &str {

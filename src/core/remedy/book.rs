@@ -20,6 +20,9 @@ const MAX_PATHS: usize = 24;
 const MAX_TEXT_CHARS: usize = 4_000;
 const MAX_ID_CHARS: usize = 40;
 const MAX_HOURS: u32 = 24 * 30;
+/// Placeholders per template: each can stand for a few KB (a batch's
+/// orders, forty screenshot lines), and the message is laid out each frame.
+const MAX_PLACEHOLDERS: usize = 32;
 
 /// The two paths the app routes to by itself when a cancel window is open.
 pub const CANCEL_IN_APP: &str = "cancel_in_app";
@@ -33,6 +36,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "face_value",
     "confirmed_at",
     "released_at",
+    "submitted_at",
     "cancel_requested_at",
     "screenshots",
     "problem",
@@ -128,8 +132,8 @@ pub enum BookFault {
     Syntax(String),
     NotUtf8,
     Version(u32),
-    /// Too few or too many `problems` / `paths`.
-    Count(&'static str, usize),
+    /// Too few or too many `problems` / `paths`: (field, found, at most).
+    Count(&'static str, usize, usize),
     BadId(String),
     Duplicate(String),
     /// A path the app routes to by itself is missing.
@@ -161,9 +165,9 @@ impl BookProblem {
             BookFault::Syntax(e) => e.clone(),
             BookFault::NotUtf8 => tr.get("remedy_book.not_utf8").to_owned(),
             BookFault::Version(v) => tr.fmt("remedy_book.version", &[("found", v)]),
-            BookFault::Count(what, n) => tr.fmt(
+            BookFault::Count(what, n, max) => tr.fmt(
                 "remedy_book.count",
-                &[("what", what), ("found", n), ("max", &MAX_PATHS)],
+                &[("what", what), ("found", n), ("max", max)],
             ),
             BookFault::BadId(id) => tr.fmt("remedy_book.bad_id", &[("id", id)]),
             BookFault::Duplicate(id) => tr.fmt("remedy_book.duplicate", &[("id", id)]),
@@ -213,10 +217,13 @@ pub fn parse_book(text: &str) -> Result<RemedyBook, (Option<usize>, BookFault)> 
         return Err((None, BookFault::Version(file.version)));
     }
     if file.problems.is_empty() || file.problems.len() > MAX_PROBLEMS {
-        return Err((None, BookFault::Count("problems", file.problems.len())));
+        return Err((
+            None,
+            BookFault::Count("problems", file.problems.len(), MAX_PROBLEMS),
+        ));
     }
     if file.paths.len() > MAX_PATHS {
-        return Err((None, BookFault::Count("paths", file.paths.len())));
+        return Err((None, BookFault::Count("paths", file.paths.len(), MAX_PATHS)));
     }
     check_text("source", "source", &file.source).map_err(|f| (None, f))?;
     let mut ids: Vec<&str> = Vec::new();
@@ -299,9 +306,11 @@ fn check_path(p: &PathSpec) -> Result<(), BookFault> {
     Ok(())
 }
 
-/// Every `{name}` is a known fact and every brace is closed.
+/// Every `{name}` is a known fact and every brace is closed; at most
+/// [`MAX_PLACEHOLDERS`], and `{screenshots}` (the longest) once.
 fn check_placeholders(template: &str) -> Result<(), String> {
     let mut rest = template;
+    let (mut count, mut shots) = (0, 0);
     while let Some(open) = rest.find(['{', '}']) {
         if rest[open..].starts_with('}') {
             return Err("}".into());
@@ -313,6 +322,11 @@ fn check_placeholders(template: &str) -> Result<(), String> {
         let name = &after[..close];
         if !PLACEHOLDERS.contains(&name) {
             return Err(name.chars().take(MAX_ID_CHARS).collect());
+        }
+        count += 1;
+        shots += usize::from(name == "screenshots");
+        if count > MAX_PLACEHOLDERS || shots > 1 {
+            return Err(name.to_owned());
         }
         rest = &after[close + 1..];
     }
@@ -414,7 +428,7 @@ mod tests {
         );
         assert_eq!(
             fault(with(|v| v["problems"] = serde_json::json!([]))),
-            BookFault::Count("problems", 0)
+            BookFault::Count("problems", 0, MAX_PROBLEMS)
         );
         assert_eq!(
             fault(with(|v| v["problems"][1]["path"] = "nowhere".into())),
@@ -440,6 +454,19 @@ mod tests {
             )),
             BookFault::Placeholder("freeze".into(), "{".into())
         );
+        // A template that would fill to megabytes: `{screenshots}` once only.
+        assert_eq!(
+            fault(with(
+                |v| v["paths"][2]["message"]["en"] = "{order} {screenshots} {screenshots}".into()
+            )),
+            BookFault::Placeholder("freeze".into(), "screenshots".into())
+        );
+        assert!(matches!(
+            fault(with(
+                |v| v["paths"][2]["message"]["en"] = "{order}".repeat(33).into()
+            )),
+            BookFault::Placeholder(..)
+        ));
         assert_eq!(
             fault(with(|v| v["paths"][3]["deadline"]["hours"] = 0.into())),
             BookFault::Hours("difference_refund".into())

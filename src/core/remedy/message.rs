@@ -1,13 +1,15 @@
 //! The ready-to-send message: a template from the book, filled with the
 //! facts the journal holds. Codes appear as their last four only, rebuilt
 //! from the journal's masked form, so even a forged `masked` field cannot
-//! put more of a code into a message.
+//! put more of a code into a message; ids and file names that look like a
+//! code are masked too.
 
-use super::{Case, PathSpec, ProblemSpec};
+use super::{Case, Offsets, PathSpec, ProblemSpec};
+use crate::core::code::mask_code_like_runs;
 use crate::core::order::{Order, ShotFacts};
 use crate::core::profile::ChannelProfile;
 use crate::i18n::{Lang, Texts};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 /// Orders (and their codes) a batch message names one by one.
 const LISTED: usize = 20;
@@ -18,7 +20,7 @@ pub struct MessageFacts<'a> {
     pub profiles: &'a [ChannelProfile],
     pub lang: Lang,
     pub now: DateTime<Utc>,
-    pub tz: FixedOffset,
+    pub offsets: Offsets<'a>,
 }
 
 /// `•••• •••• •••• 7F3K` from any masked form: the last four letters or
@@ -34,34 +36,33 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
     let template = path.message.as_ref()?.get(facts.lang);
     let tr = Texts::shared(facts.lang);
     let none = || tr.get("remedy.msg.none").to_owned();
+    // Each time in the offset in force at that time, as the journal has it.
     let when = |t: Option<DateTime<Utc>>| {
         t.map_or_else(none, |t| {
-            t.with_timezone(&facts.tz)
+            t.with_timezone(&(facts.offsets)(t))
                 .format("%Y-%m-%d %H:%M:%S %:z")
                 .to_string()
         })
     };
-    let orders = &case.orders;
+    // About the codes still out there: a cancelled order's card came back.
+    let sent = case.sent();
+    let orders: &[&Order] = if sent.is_empty() { &case.orders } else { &sent };
     let first = |f: fn(&Order) -> Option<DateTime<Utc>>| orders.iter().filter_map(|o| f(o)).min();
     let order = match &case.subject {
-        crate::core::flow::Subject::Order(id) => id.to_string(),
+        crate::core::flow::Subject::Order(id) => shown_id(id.as_str()),
         crate::core::flow::Subject::Batch(id) => {
-            let ids: Vec<String> = orders.iter().map(|o| o.id.to_string()).collect();
+            let ids: Vec<String> = orders.iter().map(|o| shown_id(o.id.as_str())).collect();
             tr.fmt(
                 "remedy.msg.batch",
                 &[
-                    ("batch", id),
+                    ("batch", &shown_id(id.as_str())),
                     ("count", &orders.len()),
                     ("orders", &listed(tr, &ids)),
                 ],
             )
         }
     };
-    let channel_id = orders
-        .first()
-        .map(|o| o.channel.clone())
-        .or_else(|| case.batch.map(|b| b.channel.clone()))
-        .unwrap_or_default();
+    let channel_id = case.channel();
     let channel = facts
         .profiles
         .iter()
@@ -70,6 +71,8 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
             || channel_id.to_string(),
             |p| p.name.get(facts.lang).to_owned(),
         );
+    // A name from a hand-edited file: a code-like run in it is masked.
+    let channel = mask_code_like_runs(&channel);
     let codes: Vec<String> = orders.iter().map(|o| last_four_only(&o.masked)).collect();
     let face: crate::core::money::Fen = orders.iter().map(|o| o.face_value).sum();
     let confirmed = case
@@ -77,47 +80,103 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
         .and_then(|b| b.confirmed_at)
         .or_else(|| first(|o| o.confirmed_at));
     let shots = shot_lines(tr, case);
-    let problem = facts
-        .problem
-        .map_or_else(none, |p| p.label.get(facts.lang).to_owned());
-    let fill = |name: &str| -> String {
-        match name {
+    let fill = |name: &str| -> Option<String> {
+        Some(match name {
             "order" => order.clone(),
             "channel" => channel.clone(),
             "code" => listed(tr, &codes),
             "face_value" => face.to_string(),
             "confirmed_at" => when(confirmed),
             "released_at" => when(first(|o| o.released_at)),
+            // When the platform had it: the hand-off's "I have submitted
+            // it", or the simulated channel's release.
+            "submitted_at" => when(first(|o| o.window_started)),
             "cancel_requested_at" => when(first(|o| o.cancel_asked_at)),
             "screenshots" => shots.clone(),
-            "problem" => problem.clone(),
+            // Not asked (a window was open): the line is left out rather
+            // than telling the platform "problem: none".
+            "problem" => facts.problem?.label.get(facts.lang).to_owned(),
             "now" => when(Some(facts.now)),
             // The book's check allows no other name.
             _ => String::new(),
-        }
+        })
     };
     Some(fill_template(template, fill))
 }
 
-fn fill_template(template: &str, fill: impl Fn(&str) -> String) -> String {
+/// Fills every `{name}`; a line holding a name with no value is left out.
+fn fill_template(template: &str, fill: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len() + 512);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                out.push_str(&fill(&after[..close]));
-                rest = &after[close + 1..];
-            }
-            None => {
+    for line in template.split_inclusive('\n') {
+        let mut filled = String::with_capacity(line.len());
+        let mut rest = line;
+        let mut keep = true;
+        while let Some(open) = rest.find('{') {
+            filled.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
                 rest = &rest[open..];
                 break;
+            };
+            match fill(&after[..close]) {
+                Some(v) => filled.push_str(&v),
+                None => keep = false,
             }
+            rest = &after[close + 1..];
+        }
+        filled.push_str(rest);
+        if keep {
+            out.push_str(&filled);
         }
     }
-    out.push_str(rest);
     out
+}
+
+/// An id as the app makes them (`CG-20261130-0042`, `B-…`) is shown as it
+/// is; any other (a hand-edited journal) is masked where it looks like a code.
+fn shown_id(id: &str) -> String {
+    let mut parts = id.split('-');
+    let prefix = parts.next();
+    let rest: Vec<&str> = parts.collect();
+    let ours = matches!(prefix, Some("CG" | "B"))
+        && rest.len() == 2
+        && rest
+            .iter()
+            .all(|p| (1..=12).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    if ours {
+        id.to_owned()
+    } else {
+        mask_code_like_runs(id)
+    }
+}
+
+/// A screenshot's file name as the app writes it
+/// (`<YYYYMMDD-HHMMSS>_<order>_<step>[-n].png`) is shown as it is; any
+/// other is masked where it looks like a code.
+fn shown_shot_name(name: &str) -> String {
+    let ours = (|| {
+        let stem = name.strip_suffix(".png")?;
+        let (time, rest) = stem.split_once('_')?;
+        let (id, step) = rest.split_once('_')?;
+        let (date, clock) = time.split_once('-')?;
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let step = step.rsplit_once('-').map_or(step, |(s, n)| {
+            if n.bytes().all(|b| b.is_ascii_digit()) {
+                s
+            } else {
+                step
+            }
+        });
+        let step_ok = step.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        let id_ok = id == "none" || shown_id(id) == id;
+        Some(digits(date, 8) && digits(clock, 6) && id_ok && step_ok)
+    })()
+    .unwrap_or(false);
+    if ours {
+        name.to_owned()
+    } else {
+        mask_code_like_runs(name)
+    }
 }
 
 /// Up to [`LISTED`] items, then how many more.
@@ -149,12 +208,13 @@ fn shot_lines(tr: &Texts, case: &Case) -> String {
         more = more.saturating_add(facts.more);
         for s in &facts.kept {
             let name = s.path.rsplit('/').next().unwrap_or_default();
-            let plain = name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            let plain = name.len() <= 120
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
             let hash_ok = s.sha256.len() == 64 && s.sha256.chars().all(|c| c.is_ascii_hexdigit());
             if plain && hash_ok && lines.len() < 2 * LISTED {
-                lines.push(format!("- {}  SHA-256 {}", name, s.sha256));
+                lines.push(format!("- {}  SHA-256 {}", shown_shot_name(name), s.sha256));
             } else {
                 more = more.saturating_add(1);
             }

@@ -14,7 +14,7 @@ mod assistant;
 pub mod book;
 mod message;
 
-pub use assistant::{Advice, Assistant, Handed};
+pub use assistant::{Advice, Assistant, Handed, Saved};
 pub use book::{
     BookProblem, CANCEL_IN_APP, CHANNEL_CANCEL, DeadlineRule, PathSpec, ProblemSpec, REMEDIES_FILE,
     RemedyBook, load_book,
@@ -23,8 +23,9 @@ pub use message::{MessageFacts, last_four_only, message};
 
 use super::event::ReleaseMode;
 use super::flow::Subject;
+use super::ids::ChannelId;
 use super::money::Fen;
-use super::order::{BatchRecord, Order, Phase};
+use super::order::{BatchRecord, BatchState, Order, Phase};
 use super::profile::ChannelProfile;
 use chrono::{DateTime, FixedOffset, Utc};
 
@@ -43,8 +44,14 @@ pub enum Standing {
         fee: Fen,
         closes: DateTime<Utc>,
     },
-    /// Only the platform can cancel (the manual hand-off); its window
-    /// closes at `closes` when the app knows it.
+    /// A batch is still sending cards (none of them can be cancelled in the
+    /// app): pausing it comes before anything else.
+    Sending,
+    /// A manual hand-off's code was put on the clipboard and the person has
+    /// not said they submitted it: if they have not, nothing is sold.
+    OnClipboard,
+    /// Only the platform can cancel (a submitted manual hand-off); its
+    /// window closes at `closes` when the app knows it.
     CancelOnPlatform { closes: Option<DateTime<Utc>> },
     /// Every code that was sent has been cancelled, for `fee` in total.
     Cancelled { fee: Fen },
@@ -59,6 +66,8 @@ impl Standing {
             Standing::NotSent => "not_sent",
             Standing::Holding { .. } => "holding",
             Standing::CancelInApp { .. } => "cancel_in_app",
+            Standing::Sending => "sending",
+            Standing::OnClipboard => "on_clipboard",
             Standing::CancelOnPlatform { .. } => "cancel_on_platform",
             Standing::Cancelled { .. } => "cancelled",
             Standing::Closed => "closed",
@@ -121,11 +130,18 @@ impl<'a> Case<'a> {
                 closes,
             };
         }
+        if self.batch.is_some_and(|b| {
+            b.state == BatchState::Running
+                && !b.paused
+                && b.hold_until.is_some_and(|u| u <= now)
+                && self.orders.iter().filter(|o| o.phase.is_released()).count() < b.count
+        }) {
+            return Standing::Sending;
+        }
         let on_platform = |o: &&&Order| {
             o.mode == ReleaseMode::Manual
-                && (o.phase == Phase::AwaitingPlatform
-                    || (matches!(o.phase, Phase::InWindow | Phase::CancelRequested)
-                        && o.window_ends.is_some_and(|e| e > now)))
+                && matches!(o.phase, Phase::InWindow | Phase::CancelRequested)
+                && o.window_ends.is_some_and(|e| e > now)
         };
         if self.orders.iter().any(|o| on_platform(&o)) {
             let closes = self
@@ -135,6 +151,13 @@ impl<'a> Case<'a> {
                 .filter_map(|o| o.window_ends)
                 .min();
             return Standing::CancelOnPlatform { closes };
+        }
+        if self
+            .orders
+            .iter()
+            .any(|o| o.phase == Phase::AwaitingPlatform)
+        {
+            return Standing::OnClipboard;
         }
         let sent: Vec<&&Order> = self
             .orders
@@ -153,9 +176,10 @@ impl<'a> Case<'a> {
             .iter()
             .filter(|o| o.phase == Phase::Holding)
             .filter_map(|o| o.hold_until)
+            // A batch paused in its hold cannot be undone by its button.
             .chain(
                 self.batch
-                    .filter(|b| b.state == super::order::BatchState::Running)
+                    .filter(|b| b.state == BatchState::Running && !b.paused)
                     .and_then(|b| b.hold_until),
             )
             .filter(|&u| u > now)
@@ -170,7 +194,29 @@ impl<'a> Case<'a> {
     pub fn first_release(&self) -> Option<DateTime<Utc>> {
         self.orders.iter().filter_map(|o| o.released_at).min()
     }
+
+    /// The orders whose code is (or may be) with a channel: released and
+    /// not cancelled. What a message to the platform, issuer or police is about.
+    pub fn sent(&self) -> Vec<&'a Order> {
+        self.orders
+            .iter()
+            .filter(|o| o.phase.is_released() && o.phase != Phase::Cancelled)
+            .copied()
+            .collect()
+    }
+
+    pub fn channel(&self) -> ChannelId {
+        self.orders
+            .first()
+            .map(|o| o.channel.clone())
+            .or_else(|| self.batch.map(|b| b.channel.clone()))
+            .unwrap_or_default()
+    }
 }
+
+/// The local UTC offset in force at an instant (the session's clock):
+/// a deadline or a time in a message uses the offset of its own moment.
+pub type Offsets<'c> = &'c dyn Fn(DateTime<Utc>) -> FixedOffset;
 
 /// The one thing to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +226,11 @@ pub enum Route<'b> {
     Undo {
         until: DateTime<Utc>,
     },
+    /// Pause the batch that is still sending.
+    Pause,
+    /// Do not submit a code still on the clipboard; or, if it was, say so
+    /// (the platform's window starts, and with it the cancel steps).
+    NotSubmitted,
     /// Cancel in the app now (the `cancel_in_app` path).
     CancelInApp {
         path: &'b PathSpec,
@@ -205,6 +256,8 @@ impl Route<'_> {
         match self {
             Route::NotSent => "not_sent",
             Route::Undo { .. } => "undo",
+            Route::Pause => "pause",
+            Route::NotSubmitted => "not_submitted",
             Route::CancelInApp { path, .. }
             | Route::ChannelCancel { path, .. }
             | Route::Row { path, .. } => &path.id,
@@ -213,7 +266,7 @@ impl Route<'_> {
 
     pub fn path(&self) -> Option<&PathSpec> {
         match self {
-            Route::NotSent | Route::Undo { .. } => None,
+            Route::NotSent | Route::Undo { .. } | Route::Pause | Route::NotSubmitted => None,
             Route::CancelInApp { path, .. }
             | Route::ChannelCancel { path, .. }
             | Route::Row { path, .. } => Some(path),
@@ -223,7 +276,7 @@ impl Route<'_> {
     /// The deadline that matters, when there is one.
     pub fn deadline(&self) -> Option<DateTime<Utc>> {
         match self {
-            Route::NotSent => None,
+            Route::NotSent | Route::Pause | Route::NotSubmitted => None,
             Route::Undo { until } => Some(*until),
             Route::CancelInApp { closes, .. } => Some(*closes),
             Route::ChannelCancel { closes, .. } => *closes,
@@ -242,11 +295,13 @@ pub fn route<'b>(
     standing: Standing,
     problem: Option<&ProblemSpec>,
     first_release: Option<DateTime<Utc>>,
-    tz: FixedOffset,
+    offsets: Offsets,
 ) -> Option<Route<'b>> {
     Some(match standing {
         Standing::NotSent | Standing::Cancelled { .. } => Route::NotSent,
         Standing::Holding { until } => Route::Undo { until },
+        Standing::Sending => Route::Pause,
+        Standing::OnClipboard => Route::NotSubmitted,
         Standing::CancelInApp { count, fee, closes } => Route::CancelInApp {
             path: book.path(CANCEL_IN_APP)?,
             count,
@@ -261,7 +316,7 @@ pub fn route<'b>(
             let path = book.path(&problem?.path)?;
             Route::Row {
                 path,
-                deadline: deadline(path.deadline, first_release, tz),
+                deadline: deadline(path.deadline, first_release, offsets),
             }
         }
     })
@@ -271,16 +326,22 @@ pub fn route<'b>(
 pub fn deadline(
     rule: DeadlineRule,
     released: Option<DateTime<Utc>>,
-    tz: FixedOffset,
+    offsets: Offsets,
 ) -> Option<DateTime<Utc>> {
     let released = released?;
     match rule {
         DeadlineRule::None => None,
         DeadlineRule::SameDay => {
-            let next_day = released.with_timezone(&tz).date_naive().succ_opt()?;
+            // The release's own local day, and midnight in the offset in
+            // force then (a clock change that night moves it by its hour).
+            let next_day = released
+                .with_timezone(&offsets(released))
+                .date_naive()
+                .succ_opt()?
+                .and_hms_opt(0, 0, 0)?;
+            let guess = next_day.and_local_timezone(offsets(released)).single()?;
             let midnight = next_day
-                .and_hms_opt(0, 0, 0)?
-                .and_local_timezone(tz)
+                .and_local_timezone(offsets(guess.with_timezone(&Utc)))
                 .single()?;
             Some(midnight.with_timezone(&Utc))
         }

@@ -103,7 +103,7 @@ fn an_open_window_means_cancel_whatever_happened_then_the_row_once_closed() {
         }
     );
     let twice = book.problem("submitted_twice");
-    let r = route(&book, open, twice, None, cst()).unwrap();
+    let r = route(&book, open, twice, None, &|_| cst()).unwrap();
     assert_eq!(r.path_id(), CANCEL_IN_APP);
     assert_eq!(r.deadline(), Some(t("2026-11-30T01:08:10Z")));
 
@@ -111,7 +111,7 @@ fn an_open_window_means_cancel_whatever_happened_then_the_row_once_closed() {
     assert_eq!(closed, Standing::Closed);
     let release = Some(t("2026-11-30T01:00:10Z"));
     // Submitted twice → freeze, due the same (local) day: 24:00 +08:00.
-    let r = route(&book, closed, twice, release, cst()).unwrap();
+    let r = route(&book, closed, twice, release, &|_| cst()).unwrap();
     assert_eq!(r.path_id(), "freeze");
     assert_eq!(r.deadline(), Some(t("2026-11-30T16:00:00Z")));
     // Wrong face value → the platform refunds the difference, within 24 h.
@@ -120,7 +120,7 @@ fn an_open_window_means_cancel_whatever_happened_then_the_row_once_closed() {
         closed,
         book.problem("wrong_face_value"),
         release,
-        cst(),
+        &|_| cst(),
     )
     .unwrap();
     assert_eq!(r.path_id(), "difference_refund");
@@ -130,12 +130,12 @@ fn an_open_window_means_cancel_whatever_happened_then_the_row_once_closed() {
         closed,
         book.problem("theft_or_fraud"),
         release,
-        cst(),
+        &|_| cst(),
     )
     .unwrap();
     assert_eq!(r.path_id(), "police");
     // Nothing chosen yet: no path.
-    assert_eq!(route(&book, closed, None, release, cst()), None);
+    assert_eq!(route(&book, closed, None, release, &|_| cst()), None);
 }
 
 #[test]
@@ -143,9 +143,14 @@ fn only_the_platform_can_cancel_a_manual_hand_off() {
     let book = RemedyBook::builtin();
     let mut ledger = Ledger::default();
     released(&mut ledger, "CG-2", "kaquanmao", ReleaseMode::Manual, 480);
-    // On the clipboard, not yet marked submitted: the window is the platform's.
+    // On the clipboard, not yet marked submitted: perhaps nothing is sold.
     let s = standing(&ledger, "CG-2", "2026-11-30T01:00:20Z");
-    assert_eq!(s, Standing::CancelOnPlatform { closes: None });
+    assert_eq!(s, Standing::OnClipboard);
+    let book = RemedyBook::builtin();
+    assert_eq!(
+        route(&book, s, None, None, &|_| cst()),
+        Some(Route::NotSubmitted)
+    );
     let id = OrderId::new("CG-2");
     let ends = t("2026-11-30T01:09:00Z");
     ledger.apply(
@@ -155,7 +160,7 @@ fn only_the_platform_can_cancel_a_manual_hand_off() {
     );
     let s = standing(&ledger, "CG-2", "2026-11-30T01:02:00Z");
     assert_eq!(s, Standing::CancelOnPlatform { closes: Some(ends) });
-    let r = route(&book, s, None, None, cst()).unwrap();
+    let r = route(&book, s, None, None, &|_| cst()).unwrap();
     assert_eq!(r.path_id(), CHANNEL_CANCEL);
     assert_eq!(
         standing(&ledger, "CG-2", "2026-11-30T01:09:00Z"),
@@ -196,13 +201,16 @@ fn nothing_sent_asks_nothing() {
     assert!(!s.asks());
     let book = RemedyBook::builtin();
     assert_eq!(
-        route(&book, s, None, None, cst()),
+        route(&book, s, None, None, &|_| cst()),
         Some(Route::Undo { until })
     );
     ledger.apply(Some(&id), at, &Event::HoldInterrupted {});
     let s = standing(&ledger, "CG-3", "2026-11-30T01:00:03Z");
     assert_eq!(s, Standing::NotSent);
-    assert_eq!(route(&book, s, None, None, cst()), Some(Route::NotSent));
+    assert_eq!(
+        route(&book, s, None, None, &|_| cst()),
+        Some(Route::NotSent)
+    );
 }
 
 fn facts<'a>(
@@ -216,7 +224,7 @@ fn facts<'a>(
         profiles,
         lang,
         now: t("2026-11-30T02:00:00Z"),
-        tz: cst(),
+        offsets: &|_| cst(),
     }
 }
 
@@ -428,11 +436,11 @@ fn the_same_day_deadline_follows_the_local_day() {
         .unwrap()
         .with_timezone(&Utc);
     assert_eq!(
-        deadline(DeadlineRule::SameDay, Some(late), tz),
+        deadline(DeadlineRule::SameDay, Some(late), &|_| tz),
         Some(late + chrono::Duration::minutes(1))
     );
-    assert_eq!(deadline(DeadlineRule::None, Some(late), tz), None);
-    assert_eq!(deadline(DeadlineRule::SameDay, None, tz), None);
+    assert_eq!(deadline(DeadlineRule::None, Some(late), &|_| tz), None);
+    assert_eq!(deadline(DeadlineRule::SameDay, None, &|_| tz), None);
 }
 
 #[test]
@@ -490,9 +498,8 @@ fn every_step_is_journaled_and_a_closing_window_changes_the_path_on_record() {
     use crate::core::test_support::events;
     let dir = tempfile::tempdir().unwrap();
     let (mut s, clock, id) = sent_order(dir.path());
-    let mut a = Assistant::open(&mut s, Subject::Order(id.clone()))
-        .unwrap()
-        .unwrap();
+    let (mut a, journaled) = Assistant::open(&mut s, Subject::Order(id.clone())).unwrap();
+    journaled.unwrap();
     let opened = events(dir.path(), "remedy_opened");
     assert_eq!(opened.len(), 1);
     assert_eq!(opened[0].0.as_ref(), Some(&id));
@@ -527,6 +534,8 @@ fn every_step_is_journaled_and_a_closing_window_changes_the_path_on_record() {
     assert!(text.contains("•••• •••• •••• UP9Z"), "{text}");
     assert!(!text.contains("QW23"), "{text}");
     let saved = a.save_message(&mut s, Lang::Zh).unwrap().unwrap();
+    saved.journaled.unwrap();
+    let saved = saved.file;
     assert!(saved.starts_with(dir.path().join("exports")));
     let on_disk = std::fs::read_to_string(&saved).unwrap();
     assert!(on_disk.contains("冻结申请") && !on_disk.contains("QW23"));
@@ -558,7 +567,239 @@ fn an_order_the_ledger_does_not_have_opens_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, _) = crate::core::test_support::open(dir.path());
     let before = s.journal_next_seq();
-    let a = Assistant::open(&mut s, Subject::Order(OrderId::new("CG-404"))).unwrap();
-    assert_eq!(a, None);
+    let a = Assistant::open(&mut s, Subject::Order(OrderId::new("CG-404")));
+    assert!(a.is_none());
     assert_eq!(s.journal_next_seq(), before);
+}
+
+#[test]
+fn a_clock_change_the_night_of_the_release_moves_the_same_day_deadline_with_it() {
+    // A zone that goes from +01:00 to +02:00 at 2026-03-29 01:00 UTC.
+    let cet = FixedOffset::east_opt(3600).unwrap();
+    let cest = FixedOffset::east_opt(7200).unwrap();
+    let change = t("2026-03-29T01:00:00Z");
+    let offsets = move |at: DateTime<Utc>| if at < change { cet } else { cest };
+    // Released 23:30 local (+01:00) on the 28th: due at local midnight,
+    // still +01:00, whatever the offset when the assistant is opened.
+    let released = t("2026-03-28T22:30:00Z");
+    assert_eq!(
+        deadline(DeadlineRule::SameDay, Some(released), &offsets),
+        Some(t("2026-03-28T23:00:00Z"))
+    );
+    // Autumn: +02:00 → +01:00 at 2026-10-25 01:00 UTC; midnight of the
+    // 24th is still +02:00.
+    let back = t("2026-10-25T01:00:00Z");
+    let autumn = move |at: DateTime<Utc>| if at < back { cest } else { cet };
+    assert_eq!(
+        deadline(
+            DeadlineRule::SameDay,
+            Some(t("2026-10-24T21:30:00Z")),
+            &autumn
+        ),
+        Some(t("2026-10-24T22:00:00Z"))
+    );
+    // The message writes each time in the offset of its own moment.
+    let mut ledger = Ledger::default();
+    released_at(&mut ledger, "CG-1", t("2026-03-28T22:30:00Z"));
+    let book = RemedyBook::builtin();
+    let profiles = builtin_profiles();
+    let case = Case::of(&Subject::Order(OrderId::new("CG-1")), &ledger).unwrap();
+    let facts = MessageFacts {
+        problem: book.problem("submitted_twice"),
+        profiles: &profiles,
+        lang: Lang::En,
+        now: t("2026-03-29T08:00:00Z"),
+        offsets: &offsets,
+    };
+    let text = message(book.path("freeze").unwrap(), &case, &facts).unwrap();
+    assert!(
+        text.contains("Code released at: 2026-03-28 23:30:00 +01:00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(Message prepared at 2026-03-29 10:00:00 +02:00)"),
+        "{text}"
+    );
+}
+
+/// A simulated order on Duidui (no window) released at `at`.
+fn released_at(ledger: &mut Ledger, id: &str, at: DateTime<Utc>) {
+    let id = OrderId::new(id);
+    for e in [
+        Event::ReviewShown {
+            channel: ChannelId::from("duidui"),
+            face_value_fen: Fen(10_000),
+            payout_fen: Fen(9_000),
+            masked: "•••• •••• •••• 7F3K".into(),
+            fingerprint: "f".into(),
+            cancel_window_ms: 0,
+            release_mode: ReleaseMode::Simulated,
+            batch: None,
+        },
+        Event::Confirmed {
+            hold_s: 0,
+            hold_until: at,
+        },
+        Event::Released {
+            mode: ReleaseMode::Simulated,
+            window_ends: None,
+            verify_at: None,
+            clipboard_until: None,
+        },
+    ] {
+        assert!(ledger.apply(Some(&id), at, &e));
+    }
+}
+
+#[test]
+fn ids_and_file_names_that_are_not_the_apps_own_are_masked_in_the_message() {
+    let mut ledger = Ledger::default();
+    let at = t("2026-11-30T01:00:00Z");
+    released_at(&mut ledger, "QW23ER45TY67UP9Z", at);
+    let id = OrderId::new("QW23ER45TY67UP9Z");
+    for name in [
+        "QW23ER45TY67UP9Z.png",
+        "20261130-090000_CG-20261130-0001_review.png",
+        "20261130-090000_CG-20261130-0001_window_closed-2.png",
+    ] {
+        ledger.apply(
+            Some(&id),
+            at,
+            &Event::ScreenshotTaken {
+                path: format!("screenshots/2026-11/{name}"),
+                width: 1,
+                height: 1,
+                sha256: SHA.into(),
+                step: "manual".into(),
+                batch: None,
+            },
+        );
+    }
+    let book = RemedyBook::builtin();
+    let profiles = builtin_profiles();
+    let case = Case::of(&Subject::Order(id), &ledger).unwrap();
+    let text = message(
+        book.path("appeal").unwrap(),
+        &case,
+        &facts(&book, &profiles, Lang::En, "sent_by_mistake"),
+    )
+    .unwrap();
+    assert!(!text.contains("QW23ER45"), "{text}");
+    assert!(text.contains("Order: ••••••••••••UP9Z"), "{text}");
+    // The app's own names are kept as they are, to be found in the bundle.
+    assert!(text.contains("- 20261130-090000_CG-20261130-0001_review.png  SHA-256"));
+    assert!(text.contains("_CG-20261130-0001_window_closed-2.png  SHA-256"));
+}
+
+#[test]
+fn a_batch_still_sending_is_paused_first_and_its_message_leaves_out_cancelled_cards() {
+    let mut ledger = Ledger::default();
+    let batch = BatchId::from("B-20261130-0001");
+    let at = t("2026-11-30T01:00:00Z");
+    ledger.apply(
+        None,
+        at,
+        &Event::BatchConfirmed {
+            batch: batch.clone(),
+            channel: ChannelId::from("kaquanmao"),
+            count: 3,
+            face_value_fen: Fen(30_000),
+            payout_fen: Fen(27_600),
+            hold_s: 0,
+            hold_until: at,
+            test_first: false,
+        },
+    );
+    for (n, last4) in [(1, "AAAA"), (2, "BBBB")] {
+        let id = OrderId::new(format!("CG-20261130-000{n}"));
+        for e in [
+            Event::ReviewShown {
+                channel: ChannelId::from("kaquanmao"),
+                face_value_fen: Fen(10_000),
+                payout_fen: Fen(9_200),
+                masked: format!("•••• •••• •••• {last4}"),
+                fingerprint: format!("f{n}"),
+                cancel_window_ms: 480_000,
+                release_mode: ReleaseMode::Simulated,
+                batch: Some(batch.clone()),
+            },
+            Event::Confirmed {
+                hold_s: 0,
+                hold_until: at,
+            },
+            Event::Released {
+                mode: ReleaseMode::Simulated,
+                window_ends: Some(at + chrono::Duration::minutes(8)),
+                verify_at: None,
+                clipboard_until: None,
+            },
+        ] {
+            ledger.apply(Some(&id), at, &e);
+        }
+    }
+    let profiles = builtin_profiles();
+    let standing_at = |ledger: &Ledger, now: DateTime<Utc>| {
+        Case::of(&Subject::Batch(batch.clone()), ledger)
+            .unwrap()
+            .standing(|o| profiles.iter().find(|p| p.id == o.channel), now)
+    };
+    // Two cards out, one to go, windows open: cancelling all (which
+    // pauses first) is the path.
+    assert!(matches!(
+        standing_at(&ledger, at),
+        Standing::CancelInApp { count: 2, .. }
+    ));
+    // Windows closed, still sending: pause before anything else.
+    let later = at + chrono::Duration::minutes(9);
+    assert_eq!(standing_at(&ledger, later), Standing::Sending);
+    let book = RemedyBook::builtin();
+    assert_eq!(
+        route(&book, Standing::Sending, None, None, &|_| cst()),
+        Some(Route::Pause)
+    );
+    ledger.apply(
+        None,
+        later,
+        &Event::BatchPaused {
+            batch: batch.clone(),
+            reason: "operator".into(),
+        },
+    );
+    assert_eq!(standing_at(&ledger, later), Standing::Closed);
+    // One of the two was cancelled in time: the message is about the other.
+    let first = OrderId::new("CG-20261130-0001");
+    ledger.apply(
+        Some(&first),
+        at,
+        &Event::Cancelled {
+            fee_fen: Fen(1_000),
+        },
+    );
+    let case = Case::of(&Subject::Batch(batch.clone()), &ledger).unwrap();
+    let text = message(
+        book.path("freeze").unwrap(),
+        &case,
+        &facts(&book, &profiles, Lang::En, "submitted_twice"),
+    )
+    .unwrap();
+    assert!(text.contains("orders (1): CG-20261130-0002"), "{text}");
+    assert!(text.contains("BBBB") && !text.contains("AAAA"), "{text}");
+    assert!(text.contains("Face value: ¥100.00"), "{text}");
+}
+
+#[test]
+fn a_line_whose_fact_is_missing_is_left_out_rather_than_saying_none() {
+    let mut ledger = Ledger::default();
+    released_at(&mut ledger, "CG-1", t("2026-11-30T01:00:00Z"));
+    let book = RemedyBook::builtin();
+    let profiles = builtin_profiles();
+    let case = Case::of(&Subject::Order(OrderId::new("CG-1")), &ledger).unwrap();
+    let mut f = facts(&book, &profiles, Lang::En, "x");
+    f.problem = None;
+    let text = message(book.path(CHANNEL_CANCEL).unwrap(), &case, &f).unwrap();
+    assert!(!text.contains("Problem:"), "{text}");
+    assert!(
+        text.contains("Submitted on the platform at: 2026-11-30 09:00:00 +08:00"),
+        "{text}"
+    );
 }

@@ -196,7 +196,11 @@ impl App {
                 let st = &mut self.state;
                 st.focus_order = Some(id.clone());
                 st.shots.request_order(id, ShotStep::Released);
-                st.screen = Screen::Orders;
+                // Someone reading "Something went wrong?" stays there: its
+                // advice turns to the cancel window that just opened.
+                if st.screen != Screen::Remedy {
+                    st.screen = Screen::Orders;
+                }
             }
             // Its code is gone from memory: journaled, never sent.
             Ok(Released::Interrupted) => {}

@@ -1,14 +1,18 @@
 //! The remedy assistant's commands: open it on an order or a batch, take
-//! the answer, and act on the path (cancel, undo, evidence, the message
-//! copied or saved). The steps and their journal lines are the core's
-//! (`core::remedy::Assistant`); this only wires them to the window.
+//! the answer, and act on the path (cancel, undo, pause, evidence, the
+//! message copied or saved). The steps and their journal lines are the
+//! core's (`core::remedy::Assistant`); this only wires them to the window.
+//! The assistant lives only while it is on screen: hidden, it is dropped,
+//! so it never journals advice nobody saw.
 
 use super::App;
 use crate::core::exports::BundleOf;
 use crate::core::flow::Subject;
-use crate::core::remedy::{Assistant, Handed};
+use crate::core::ids::BatchId;
+use crate::core::remedy::{Assistant, Handed, Saved};
+use crate::core::session::SessionError;
 use crate::ui::command::{BatchCommand, Level, Notice, RemedyCommand, Screen};
-use crate::ui::screens::remedy::RemedyDesk;
+use crate::ui::screens::remedy::{Handed as ShownHanded, RemedyDesk};
 use eframe::egui;
 
 impl App {
@@ -25,12 +29,19 @@ impl App {
         match c {
             RemedyCommand::Open(_) => {}
             RemedyCommand::Answer(problem) => {
+                desk.handed = None;
                 if let Err(e) = desk.assistant.choose(session, &problem) {
-                    self.session_error("error.journal_write", &e);
+                    self.not_journaled(&e);
                 }
             }
-            RemedyCommand::ChangeAnswer => desk.assistant.change_answer(),
-            RemedyCommand::MessageLang(l) => desk.message_lang = l,
+            RemedyCommand::ChangeAnswer => {
+                desk.handed = None;
+                desk.assistant.change_answer();
+            }
+            RemedyCommand::MessageLang(l) => {
+                desk.handed = None;
+                desk.message_lang = l;
+            }
             RemedyCommand::CopyMessage => {
                 let Some(text) = desk.assistant.message(session, lang) else {
                     return;
@@ -39,19 +50,28 @@ impl App {
                     self.notify(Notice::new(Level::Error, "remedy.copy_failed"));
                     return;
                 }
-                match desk
+                let journaled = desk
                     .assistant
-                    .handed(session, lang, &text, Handed::Copied, None)
-                {
-                    Ok(()) => self.notify(Notice::new(Level::Info, "remedy.copied")),
-                    Err(e) => self.session_error("error.journal_write", &e),
+                    .handed(session, lang, &text, Handed::Copied, None);
+                desk.handed = Some(ShownHanded::Copied);
+                if let Err(e) = journaled {
+                    self.not_journaled(&e);
                 }
             }
             RemedyCommand::SaveMessage => match desk.assistant.save_message(session, lang) {
-                Ok(Some(path)) => self
-                    .notify(Notice::new(Level::Info, "remedy.saved").arg("path", path.display())),
+                Ok(Some(Saved { file, journaled })) => {
+                    let data_dir = &session.paths().data_dir;
+                    let shown = file.strip_prefix(data_dir).unwrap_or(&file);
+                    desk.handed = Some(ShownHanded::Saved(shown.display().to_string()));
+                    if let Err(e) = journaled {
+                        self.not_journaled(&e);
+                    }
+                }
                 Ok(None) => {}
-                Err(e) => self.session_error("error.export", &e),
+                Err(e) => self.notify(
+                    Notice::new(Level::Error, "remedy.save_failed")
+                        .arg_said("error", |tr| crate::core::safe_file::describe(&e, tr)),
+                ),
             },
             RemedyCommand::ExportEvidence => match desk.assistant.subject().clone() {
                 Subject::Order(id) => self.export_evidence(BundleOf::Order(&id)),
@@ -59,53 +79,79 @@ impl App {
             },
             RemedyCommand::CancelNow => match desk.assistant.subject().clone() {
                 Subject::Order(id) => self.cancel(&id),
-                Subject::Batch(_) => self.apply_batch(BatchCommand::CancelAll, ctx),
+                Subject::Batch(b) if self.runs(&b) => {
+                    self.apply_batch(BatchCommand::CancelAll, ctx)
+                }
+                Subject::Batch(_) => {}
             },
+            RemedyCommand::Submitted => {
+                if let Subject::Order(id) = desk.assistant.subject().clone()
+                    && let Err(e) = session.platform_submitted(&id)
+                {
+                    self.session_error("error.journal_write", &e);
+                }
+            }
+            RemedyCommand::Pause => {
+                if let Subject::Batch(b) = desk.assistant.subject().clone()
+                    && self.runs(&b)
+                {
+                    self.apply_batch(BatchCommand::Pause, ctx);
+                }
+            }
             RemedyCommand::Undo => match desk.assistant.subject().clone() {
                 // Only the order being held can be undone: its code is in memory.
                 Subject::Order(id) if self.state.order.order_id() == Some(&id) => {
                     self.close_remedy();
                     self.undo();
                 }
-                Subject::Order(_) => {}
-                Subject::Batch(_) => {
+                Subject::Batch(b) if self.runs(&b) => {
                     self.close_remedy();
                     self.state.screen = Screen::Batch;
                     self.apply_batch(BatchCommand::Undo, ctx);
                 }
+                _ => {}
             },
             RemedyCommand::Close => self.close_remedy(),
         }
+    }
+
+    /// Whether the batch desk is running this batch (its buttons act on it).
+    fn runs(&self, batch: &BatchId) -> bool {
+        self.state
+            .batch_desk
+            .run
+            .as_ref()
+            .is_some_and(|r| &r.id == batch)
     }
 
     fn open_remedy(&mut self, subject: Subject) {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        match Assistant::open(session, subject) {
-            Ok(Some(assistant)) => {
-                let back = match self.state.screen {
-                    Screen::Remedy => self
-                        .state
-                        .remedy
-                        .as_ref()
-                        .map_or(Screen::Orders, |d| d.back),
-                    // Leaving a review abandons its confirmation step.
-                    s if s.is_review() => Screen::Orders,
-                    s => s,
-                };
-                if self.state.screen.is_review() {
-                    self.state.review = None;
-                }
-                self.state.remedy = Some(RemedyDesk {
-                    assistant,
-                    back,
-                    message_lang: self.state.tr.lang(),
-                });
-                self.state.screen = Screen::Remedy;
-            }
-            Ok(None) => self.notify(Notice::new(Level::Warning, "remedy.unknown")),
-            Err(e) => self.session_error("error.journal_write", &e),
+        let Some((assistant, journaled)) = Assistant::open(session, subject) else {
+            self.notify(Notice::new(Level::Warning, "remedy.unknown"));
+            return;
+        };
+        let st = &mut self.state;
+        let back = match st.screen {
+            Screen::Remedy => st.remedy.as_ref().map_or(Screen::Orders, |d| d.back),
+            // Leaving a review abandons its confirmation step.
+            s if s.is_review() => Screen::Orders,
+            s => s,
+        };
+        if st.screen.is_review() {
+            st.review = None;
+        }
+        st.remedy = Some(RemedyDesk {
+            assistant,
+            back,
+            message_lang: st.tr.lang(),
+            handed: None,
+        });
+        st.screen = Screen::Remedy;
+        // The advice stands even when the journal refused to record it.
+        if let Err(e) = journaled {
+            self.not_journaled(&e);
         }
     }
 
@@ -117,15 +163,27 @@ impl App {
         }
     }
 
+    /// A remedy step the journal refused: the advice on screen still holds.
+    fn not_journaled(&mut self, e: &SessionError) {
+        self.notify(
+            Notice::new(Level::Error, "remedy.not_journaled")
+                .arg_said("error", |tr| e.describe(tr)),
+        );
+    }
+
     /// A window that closes while the person reads changes the path: the
-    /// journal says so (once; a refused write is said once too).
+    /// journal says so (once; a refused write is said once too). An
+    /// assistant no longer on screen is dropped first.
     pub(super) fn follow_remedy(&mut self) {
+        if self.state.screen != Screen::Remedy {
+            self.state.remedy = None;
+        }
         let (Some(desk), Some(session)) = (self.state.remedy.as_mut(), self.session.as_mut())
         else {
             return;
         };
         if let Err(e) = desk.assistant.follow(session) {
-            self.session_error("error.journal_write", &e);
+            self.not_journaled(&e);
         }
     }
 }

@@ -6,7 +6,9 @@
 use crate::core::clock::ms_between;
 use crate::core::flow::Subject;
 use crate::core::order::Phase;
-use crate::core::remedy::{Advice, Assistant, DeadlineRule, RemedyBook, Route, Standing};
+use crate::core::remedy::{
+    Advice, Assistant, DeadlineRule, RemedyBook, Route, Standing, last_four_only,
+};
 use crate::i18n::{Lang, Texts};
 use crate::ui::command::{Command, RemedyCommand, Screen};
 use crate::ui::format::{clock_left, fee_text, money};
@@ -18,10 +20,20 @@ use eframe::egui::{self, RichText};
 /// The assistant on show and the window's choices around it.
 pub struct RemedyDesk {
     pub assistant: Assistant,
-    /// Where "Done" goes back to.
+    /// Where "Close" goes back to.
     pub back: Screen,
     /// The message's language (either, whatever the window speaks).
     pub message_lang: Lang,
+    /// The message as last copied or saved (said beside the buttons).
+    pub handed: Option<Handed>,
+}
+
+/// What became of the message on show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handed {
+    Copied,
+    /// Saved: the file, relative to the data dir.
+    Saved(String),
 }
 
 const ACTION: egui::Vec2 = egui::vec2(320.0, 40.0);
@@ -53,13 +65,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk) {
 
 fn subject_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
     let tr = cx.tr;
-    let channel = a
-        .case
-        .orders
-        .first()
-        .map(|o| o.channel.clone())
-        .or_else(|| a.case.batch.map(|b| b.channel.clone()))
-        .and_then(|c| cx.session.profile(&c))
+    let channel = cx
+        .session
+        .profile(&a.case.channel())
         .map(|p| p.name.get(tr.lang()).to_owned())
         .unwrap_or_default();
     let text = match &a.case.subject {
@@ -67,25 +75,23 @@ fn subject_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
             let o = a.case.orders.first();
             format!(
                 "{id} · {channel} · {} · {}",
-                o.map_or("", |o| o.masked.as_str()),
+                o.map_or_else(String::new, |o| last_four_only(&o.masked)),
                 money(o.map(|o| o.face_value).unwrap_or_default())
             )
         }
-        Subject::Batch(id) => tr.fmt(
-            "remedy.batch_line",
-            &[
-                ("batch", id),
-                ("channel", &channel),
-                (
-                    "count",
-                    &a.case.orders.iter().filter(|o| o.phase.is_released()).count(),
-                ),
-                (
-                    "face",
-                    &money(a.case.orders.iter().map(|o| o.face_value).sum()),
-                ),
-            ],
-        ),
+        Subject::Batch(id) => {
+            // What is still out there: a cancelled card came back.
+            let sent = a.case.sent();
+            tr.fmt(
+                "remedy.batch_line",
+                &[
+                    ("batch", id),
+                    ("channel", &channel),
+                    ("count", &sent.len()),
+                    ("face", &money(sent.iter().map(|o| o.face_value).sum())),
+                ],
+            )
+        }
     };
     ui.label(RichText::new(text).monospace());
 }
@@ -95,8 +101,11 @@ fn subject_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
 fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
     let (tr, now) = (cx.tr, cx.now);
     let left = |t: DateTime<Utc>| clock_left(ms_between(now, t));
+    let batch = matches!(a.case.subject, Subject::Batch(_));
     let (text, color) = match a.standing {
+        Standing::NotSent if batch => (tr.get("remedy.standing.not_sent_batch").to_owned(), OK),
         Standing::NotSent => (tr.get("remedy.standing.not_sent").to_owned(), OK),
+        Standing::Sending => (tr.get("remedy.standing.sending").to_owned(), DANGER),
         Standing::Holding { until } => (
             tr.fmt("remedy.standing.holding", &[("left", &left(until))]),
             OK,
@@ -124,10 +133,23 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
             tr.get("remedy.standing.on_platform_unknown").to_owned(),
             WARN,
         ),
+        Standing::OnClipboard => (tr.get("remedy.standing.on_clipboard").to_owned(), WARN),
         Standing::Cancelled { fee } => (
-            tr.fmt("remedy.standing.cancelled", &[("fee", &fee_text(tr, fee))]),
+            tr.fmt(
+                if batch {
+                    "remedy.standing.cancelled_batch"
+                } else {
+                    "remedy.standing.cancelled"
+                },
+                &[("fee", &fee_text(tr, fee))],
+            ),
             OK,
         ),
+        Standing::Closed if batch => (tr.get("remedy.standing.closed_batch").to_owned(), DANGER),
+        // A channel that never had a window: nothing "closed".
+        Standing::Closed if a.case.sent().iter().all(|o| o.cancel_window_ms == 0) => {
+            (tr.get("remedy.standing.final").to_owned(), DANGER)
+        }
         Standing::Closed => (tr.get("remedy.standing.closed").to_owned(), DANGER),
     };
     ui.add(egui::Label::new(RichText::new(text).strong().color(color)).wrap());
@@ -155,11 +177,16 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
     let (tr, lang) = (cx.tr, cx.tr.lang());
     let book = cx.session.remedies();
     if let Route::NotSent = route {
-        let key = match a.standing {
-            Standing::Cancelled { .. } => "remedy.nothing_after_cancel",
+        let key = match (a.standing, &a.case.subject) {
+            (Standing::Cancelled { .. }, _) => "remedy.nothing_after_cancel",
+            (_, Subject::Batch(_)) => "remedy.nothing_to_do_batch",
             _ => "remedy.nothing_to_do",
         };
         ui.add(egui::Label::new(tr.get(key)).wrap());
+        // The record of a cancel is worth keeping, should the platform dispute it.
+        if matches!(a.standing, Standing::Cancelled { .. }) {
+            evidence_button(ui, cx);
+        }
         return;
     }
     if let Some(problem) = desk
@@ -175,25 +202,27 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
             }
         });
     }
-    let title = match route.path() {
-        Some(p) => p.title.get(lang).to_owned(),
-        None => tr.get("remedy.undo_title").to_owned(),
+    let batch = matches!(a.case.subject, Subject::Batch(_));
+    let title = match (route.path(), route) {
+        (Some(p), _) => p.title.get(lang).to_owned(),
+        (None, Route::Pause) => tr.get("remedy.pause_title").to_owned(),
+        (None, Route::NotSubmitted) => tr.get("remedy.not_submitted_title").to_owned(),
+        (None, _) => tr.get("remedy.undo_title").to_owned(),
     };
     ui.label(RichText::new(title).size(22.0).strong());
     deadline(ui, cx, route);
     ui.add_space(6.0);
     ui.label(RichText::new(tr.get("remedy.first")).strong());
-    let first = match route.path() {
-        Some(p) => p.first_step.get(lang).to_owned(),
-        None => tr.get("remedy.undo_first").to_owned(),
+    let first = match (route.path(), route) {
+        (Some(p), _) => p.first_step.get(lang).to_owned(),
+        (None, Route::Pause) => tr.get("remedy.pause_first").to_owned(),
+        (None, Route::NotSubmitted) => tr.get("remedy.not_submitted_first").to_owned(),
+        (None, _) if batch => tr.get("remedy.undo_first_batch").to_owned(),
+        (None, _) => tr.get("remedy.undo_first").to_owned(),
     };
     ui.add(egui::Label::new(first).wrap());
     if let Route::ChannelCancel { .. } = route
-        && let Some(p) = a
-            .case
-            .orders
-            .first()
-            .and_then(|o| cx.session.profile(&o.channel))
+        && let Some(p) = cx.session.profile(&a.case.channel())
     {
         ui.add(egui::Label::new(RichText::new(p.cancel_steps.get(lang)).strong()).wrap());
     }
@@ -220,6 +249,31 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
                 send(cx, RemedyCommand::Undo);
             }
         }
+        Route::NotSubmitted if !batch => {
+            if ui.button(tr.get("orders.submitted")).clicked() {
+                send(cx, RemedyCommand::Submitted);
+            }
+        }
+        Route::Pause => {
+            let b = egui::Button::new(
+                RichText::new(tr.get("remedy.pause"))
+                    .size(16.0)
+                    .color(DANGER),
+            )
+            .min_size(ACTION);
+            if ui.add(b).clicked() {
+                send(cx, RemedyCommand::Pause);
+            }
+        }
+        // A submitted hand-off: once asked on the platform, the record says so.
+        Route::ChannelCancel { .. }
+            if matches!(a.case.subject, Subject::Order(_))
+                && a.case.orders.iter().any(|o| o.phase == Phase::InWindow) =>
+        {
+            if ui.button(tr.get("remedy.asked_platform")).clicked() {
+                send(cx, RemedyCommand::CancelNow);
+            }
+        }
         _ => {}
     }
     if let Some(p) = route.path()
@@ -235,18 +289,21 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
         ui.add(egui::Label::new(RichText::new(book.source.get(lang)).weak().italics()).wrap());
     }
     ui.add_space(6.0);
-    if ui
-        .add(egui::Button::new(tr.get("remedy.evidence")).min_size(egui::vec2(240.0, 32.0)))
-        .clicked()
-    {
-        send(cx, RemedyCommand::ExportEvidence);
-    }
+    evidence_button(ui, cx);
     if let Some(text) = desk.assistant.message(cx.session, desk.message_lang) {
-        message(ui, cx, desk.message_lang, &text);
-        // Asking the platform to cancel: what happened goes into the message.
+        // Asking the platform to cancel: what happened goes into the
+        // message, so it is asked (optionally) before the message is copied.
         if matches!(route, Route::ChannelCancel { .. }) {
             problem_for_message(ui, cx, book, desk.assistant.problem());
         }
+        message(ui, cx, desk, &text);
+    }
+}
+
+fn evidence_button(ui: &mut egui::Ui, cx: &ViewCtx) {
+    let b = egui::Button::new(cx.tr.get("remedy.evidence")).min_size(egui::vec2(240.0, 32.0));
+    if ui.add(b).clicked() {
+        send(cx, RemedyCommand::ExportEvidence);
     }
 }
 
@@ -275,7 +332,7 @@ fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route) {
         ui.add(egui::Label::new(RichText::new(tr.get(key)).color(WARN)).wrap());
         return;
     };
-    let local = at.with_timezone(&cx.session.local_offset());
+    let local = at.with_timezone(&cx.session.offset_at(at));
     let when = local.format("%Y-%m-%d %H:%M:%S").to_string();
     if at <= now {
         ui.add(
@@ -293,13 +350,19 @@ fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route) {
         .path()
         .is_some_and(|p| p.deadline == DeadlineRule::SameDay)
         && matches!(route, Route::Row { .. });
-    let key = if same_day {
-        "remedy.deadline_same_day"
+    // "Today (30 Nov), before midnight" rather than a time that reads as
+    // tomorrow: the day is the release's, and it is today until it passes.
+    let text = if same_day {
+        let day = (at - chrono::Duration::seconds(1)).with_timezone(&cx.session.offset_at(at));
+        tr.fmt(
+            "remedy.deadline_same_day",
+            &[("day", &day.format("%Y-%m-%d"))],
+        )
     } else {
-        "remedy.deadline"
+        tr.fmt("remedy.deadline", &[("at", &when)])
     };
     ui.horizontal_wrapped(|ui| {
-        ui.label(tr.fmt(key, &[("at", &when)]));
+        ui.label(text);
         ui.label(
             RichText::new(clock_left(left))
                 .size(28.0)
@@ -310,14 +373,14 @@ fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route) {
     });
 }
 
-fn message(ui: &mut egui::Ui, cx: &ViewCtx, lang: Lang, text: &str) {
-    let tr: &Texts = cx.tr;
+fn message(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, text: &str) {
+    let (tr, lang): (&Texts, Lang) = (cx.tr, desk.message_lang);
     ui.add_space(8.0);
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(tr.get("remedy.message")).strong());
         // Named apart from the window's own language switch above.
-        for (l, name) in [(Lang::Zh, "中文版"), (Lang::En, "English version")] {
-            if ui.selectable_label(lang == l, name).clicked() && lang != l {
+        for (l, key) in [(Lang::Zh, "remedy.msg_zh"), (Lang::En, "remedy.msg_en")] {
+            if ui.selectable_label(lang == l, tr.get(key)).clicked() && lang != l {
                 send(cx, RemedyCommand::MessageLang(l));
             }
         }
@@ -330,12 +393,27 @@ fn message(ui: &mut egui::Ui, cx: &ViewCtx, lang: Lang, text: &str) {
             .desired_rows(12)
             .font(egui::TextStyle::Monospace),
     );
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button(tr.get("remedy.copy")).clicked() {
             send(cx, RemedyCommand::CopyMessage);
         }
         if ui.button(tr.get("remedy.save")).clicked() {
             send(cx, RemedyCommand::SaveMessage);
+        }
+        // Said here, beside the buttons, where the person is looking (a
+        // notice at the top may be out of view in a small window).
+        let done = match &desk.handed {
+            Some(Handed::Copied) => Some(tr.get("remedy.copied_here").to_owned()),
+            Some(Handed::Saved(file)) => Some(tr.fmt("remedy.saved_here", &[("file", file)])),
+            None => None,
+        };
+        if let Some(done) = done {
+            ui.label(RichText::new(done).color(OK));
+        }
+        if matches!(desk.handed, Some(Handed::Saved(_)))
+            && ui.link(tr.get("remedy.open_folder")).clicked()
+        {
+            cx.send(Command::OpenDataDir);
         }
     });
 }
