@@ -140,7 +140,6 @@ fn an_open_window_means_cancel_whatever_happened_then_the_row_once_closed() {
 
 #[test]
 fn only_the_platform_can_cancel_a_manual_hand_off() {
-    let book = RemedyBook::builtin();
     let mut ledger = Ledger::default();
     released(&mut ledger, "CG-2", "kaquanmao", ReleaseMode::Manual, 480);
     // On the clipboard, not yet marked submitted: perhaps nothing is sold.

@@ -227,54 +227,45 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
         ui.add(egui::Label::new(RichText::new(p.cancel_steps.get(lang)).strong()).wrap());
     }
     ui.add_space(6.0);
-    match route {
-        Route::CancelInApp { count, fee, .. } => {
-            let text = match a.case.subject {
+    // The one action button the path has, if any.
+    let asked_on_platform = matches!(a.case.subject, Subject::Order(_))
+        && a.case.orders.iter().any(|o| o.phase == Phase::InWindow);
+    let action = match route {
+        Route::CancelInApp { count, fee, .. } => Some((
+            match a.case.subject {
                 Subject::Order(_) => tr.fmt("remedy.cancel_now", &[("fee", &fee_text(tr, *fee))]),
                 Subject::Batch(_) => tr.fmt(
                     "remedy.cancel_all",
                     &[("count", count), ("fee", &fee_text(tr, *fee))],
                 ),
-            };
-            let b =
-                egui::Button::new(RichText::new(text).size(16.0).color(DANGER)).min_size(ACTION);
-            if ui.add(b).clicked() {
-                send(cx, RemedyCommand::CancelNow);
-            }
-        }
-        Route::Undo { .. } => {
-            let b =
-                egui::Button::new(RichText::new(tr.get("remedy.undo")).size(16.0)).min_size(ACTION);
-            if ui.add(b).clicked() {
-                send(cx, RemedyCommand::Undo);
-            }
-        }
-        Route::NotSubmitted if !batch => {
-            if ui.button(tr.get("orders.submitted")).clicked() {
-                send(cx, RemedyCommand::Submitted);
-            }
-        }
-        Route::Pause => {
-            let b = egui::Button::new(
-                RichText::new(tr.get("remedy.pause"))
-                    .size(16.0)
-                    .color(DANGER),
-            )
-            .min_size(ACTION);
-            if ui.add(b).clicked() {
-                send(cx, RemedyCommand::Pause);
-            }
-        }
+            },
+            DANGER,
+            RemedyCommand::CancelNow,
+        )),
+        Route::Undo { .. } => Some((tr.get("remedy.undo").to_owned(), OK, RemedyCommand::Undo)),
+        Route::Pause => Some((
+            tr.get("remedy.pause").to_owned(),
+            DANGER,
+            RemedyCommand::Pause,
+        )),
+        Route::NotSubmitted if !batch => Some((
+            tr.get("orders.submitted").to_owned(),
+            WARN,
+            RemedyCommand::Submitted,
+        )),
         // A submitted hand-off: once asked on the platform, the record says so.
-        Route::ChannelCancel { .. }
-            if matches!(a.case.subject, Subject::Order(_))
-                && a.case.orders.iter().any(|o| o.phase == Phase::InWindow) =>
-        {
-            if ui.button(tr.get("remedy.asked_platform")).clicked() {
-                send(cx, RemedyCommand::CancelNow);
-            }
+        Route::ChannelCancel { .. } if asked_on_platform => Some((
+            tr.get("remedy.asked_platform").to_owned(),
+            WARN,
+            RemedyCommand::CancelNow,
+        )),
+        _ => None,
+    };
+    if let Some((text, color, command)) = action {
+        let b = egui::Button::new(RichText::new(text).size(16.0).color(color)).min_size(ACTION);
+        if ui.add(b).clicked() {
+            send(cx, command);
         }
-        _ => {}
     }
     if let Some(p) = route.path()
         && let (Some(success), Some(time)) = (&p.success, &p.time)
