@@ -35,7 +35,10 @@ fn the_builtin_walkthrough_runs_headless_and_its_journal_verifies() {
     assert!(out.contains("now \"Verifying\""), "{out}");
     assert!(out.contains("bundle intact"), "{out}");
     assert!(out.contains("\"Something went wrong?\" on CG-"), "{out}");
-    assert!(out.contains(": freeze; message saved to "), "{out}");
+    assert!(
+        out.contains(": Ask the card issuer to freeze the card; message saved to "),
+        "{out}"
+    );
     // It works in DIR/demo, as the window's --demo does.
     let demo = dir.path().join("demo");
     let (code, out, _) = cardguard(&["journal", "verify"], &demo);

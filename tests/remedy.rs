@@ -173,6 +173,8 @@ fn window_closed_on_a_no_cancel_channel_leads_to_a_freeze_request_with_its_messa
     click(&mut h, "Export the evidence bundle");
     assert_has(&h, "Evidence exported");
 
+    // Said beside the buttons, where the person is looking.
+    assert_has(&h, "✓ Saved as exports");
     let prepared = of_kind(&rig, "remedy_message_prepared");
     assert_eq!(prepared.len(), 2);
     assert_eq!(prepared[0]["data"]["action"], "copy");
@@ -189,6 +191,13 @@ fn window_closed_on_a_no_cancel_channel_leads_to_a_freeze_request_with_its_messa
     assert_eq!(chosen[0]["data"]["path"], "freeze");
     assert!(chosen[0]["data"]["deadline"].is_string());
     assert!(!rig.journal_without_digests().contains("ABCD1234"));
+    // The journal tab says it in words, the path as the book names it.
+    click(&mut h, "Journal");
+    assert_has(
+        &h,
+        "Remedy shown: Ask the card issuer to freeze the card; deadline ",
+    );
+    assert!(!has(&h, "→ freeze"), "{}", screen_text(&h));
 }
 
 /// Whatever the guard asks on a no-cancel channel: a click, a press and
@@ -289,7 +298,8 @@ fn a_held_order_asks_nothing_and_undo_takes_it_back() {
     click(&mut h, "Review →");
     tick(&mut h, &rig, 1_000);
     click(&mut h, "Confirm, hold 10 s");
-    to_orders(&mut h);
+    // Also on the hold screen itself.
+    assert_eq!(h.state().screen(), Screen::Hold);
     click(&mut h, "Something went wrong?");
     assert_has(&h, "Still held on this device");
     assert!(!has(&h, "What happened?"));
@@ -336,7 +346,10 @@ fn a_malformed_remedies_json_is_said_and_the_builtin_book_is_used() {
     .unwrap();
     let mut h = rig.open(Lang::En);
     assert_has(&h, "remedies.json (line 1) could not be used");
-    assert_has(&h, "The built-in remedy paths are used");
+    assert_has(
+        &h,
+        "so the built-in ones are used and the file was left as it is",
+    );
     dismiss_notices(&mut h);
     enter_small_order(&mut h);
     review_confirm_release(&mut h, &rig);
@@ -461,4 +474,65 @@ fn a_manual_hand_off_leads_to_the_channels_own_cancel_steps_and_a_cancel_request
     );
     let chosen = of_kind(&rig, "remedy_path_chosen");
     assert_eq!(chosen[2]["data"]["problem"], "wrong_face_value");
+}
+
+/// A batch of three ¥100 cards on `channel`, confirmed (test card off).
+fn confirmed_batch(rig: &Rig, channel: &str) -> egui_kittest::Harness<'static, cardguard::ui::App> {
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Batch");
+    choose_channel_in(&mut h, "JD self-operated (app)", channel);
+    import_batch(&mut h, rig, "three.csv", &batch_csv(3, 100));
+    if has(&h, "Release the smallest card (¥100.00) first") {
+        click_starting(&mut h, "Release the smallest card (¥100.00) first");
+    }
+    click_starting(&mut h, "Review and release 3 cards (¥300.00)");
+    tick(&mut h, rig, 3_000);
+    confirm_batch(&mut h, rig);
+    h
+}
+
+/// The batch's confirm, whatever its friction (a click, or typing the total).
+fn confirm_batch(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, rig: &Rig) {
+    let total = "Type the batch total in yuan to confirm:";
+    if has(h, total) {
+        type_into(h, total, "300");
+        tick(h, rig, 1_000);
+    }
+    click(h, "Release 3 cards");
+    assert_has(h, "Held on this device: nothing has been sent.");
+}
+
+#[test]
+fn a_batch_in_its_hold_is_undone_from_the_assistant() {
+    let rig = Rig::new();
+    let mut h = confirmed_batch(&rig, "Suhuishou (third party)");
+    click(&mut h, "Something went wrong?");
+    assert_has(&h, "Still held on this device");
+    assert_has(&h, "The batch is still held here.");
+    click(&mut h, "Undo now");
+    assert_eq!(of_kind(&rig, "batch_undone").len(), 1);
+    assert_eq!(h.state().screen(), Screen::Batch);
+    assert_eq!(paths_chosen(&rig), ["undo"]);
+}
+
+#[test]
+fn a_batch_still_sending_on_a_channel_without_a_window_is_paused_first() {
+    let rig = Rig::new();
+    let mut h = confirmed_batch(&rig, "Duidui (third party)");
+    tick(&mut h, &rig, 10_000);
+    let sent = of_kind(&rig, "released").len();
+    assert!((1..3).contains(&sent), "{}", screen_text(&h));
+    click(&mut h, "Something went wrong?");
+    assert_has(&h, "This batch is still sending cards");
+    click(&mut h, "Pause the batch");
+    assert_eq!(of_kind(&rig, "batch_paused").len(), 1);
+    tick(&mut h, &rig, 5_000);
+    assert_eq!(of_kind(&rig, "released").len(), sent, "nothing more left");
+    // Now out of reach: the question, then the row.
+    assert_has(&h, "What happened?");
+    click(&mut h, "The same card code was submitted twice");
+    assert_has(&h, "Ask the card issuer to freeze the card");
+    let text = message_box(&h, "Freeze request");
+    assert!(text.contains(&format!("orders ({sent}): CG-")), "{text}");
+    assert_eq!(paths_chosen(&rig), ["pause", "freeze"]);
 }

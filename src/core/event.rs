@@ -219,7 +219,8 @@ pub enum Event {
     // ---- the remedy assistant (an order's; a batch's is journaled
     // without an order, `batch` naming it) ----
     /// "Something went wrong?" was opened. `standing` is what the app saw:
-    /// `not_sent`, `holding`, `cancel_in_app`, `cancel_on_platform`, `closed`.
+    /// `not_sent`, `holding`, `cancel_in_app`, `sending`, `on_clipboard`,
+    /// `cancel_on_platform`, `cancelled`, `closed`.
     RemedyOpened {
         standing: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]

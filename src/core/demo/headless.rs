@@ -398,10 +398,15 @@ impl Runner {
         journaled.map_err(|e| e.to_string())?;
         a.choose(&mut self.session, problem)
             .map_err(|e| e.to_string())?;
-        let path = a
-            .advice(&self.session)
-            .and_then(|adv| adv.route.map(|r| r.path_id().to_owned()))
-            .unwrap_or_else(|| "none".into());
+        let route = a.advice(&self.session).and_then(|adv| adv.route);
+        let path = route
+            .as_ref()
+            .map_or_else(|| "none".into(), |r| r.path_id().to_owned());
+        // Said as the book words it; the id is what expectations compare.
+        let said = route
+            .as_ref()
+            .and_then(|r| r.path())
+            .map_or_else(|| path.clone(), |p| p.title.get(self.tr.lang()).to_owned());
         let saved = a
             .save_message(&mut self.session, self.tr.lang())
             .map_err(|e| crate::core::safe_file::describe(&e, &self.tr))?;
@@ -413,14 +418,14 @@ impl Runner {
                     "demo_run.remedy",
                     &[
                         ("order", &id),
-                        ("path", &path),
+                        ("path", &said),
                         ("file", &saved.file.display()),
                     ],
                 )
             }
             None => self.tr.fmt(
                 "demo_run.remedy_no_message",
-                &[("order", &id), ("path", &path)],
+                &[("order", &id), ("path", &said)],
             ),
         })
     }

@@ -145,8 +145,10 @@ pub enum BookFault {
     },
     /// An empty or over-long text (id, field).
     Text(String, &'static str),
-    /// A `{name}` no fact fills, or an unclosed brace.
+    /// A `{name}` no fact fills (or one too many).
     Placeholder(String, String),
+    /// An unclosed `{` or a stray `}`.
+    Brace(String),
     Hours(String),
     File(Box<FileFault>),
 }
@@ -188,6 +190,7 @@ impl BookProblem {
                     ("known", &PLACEHOLDERS.join(", ")),
                 ],
             ),
+            BookFault::Brace(id) => tr.fmt("remedy_book.brace", &[("id", id)]),
             BookFault::Hours(id) => tr.fmt("remedy_book.hours", &[("id", id), ("max", &MAX_HOURS)]),
             BookFault::File(f) => f.describe(tr),
         }
@@ -210,8 +213,14 @@ impl BookProblem {
 
 /// Parses and checks a book; the error is (line when known, fault).
 pub fn parse_book(text: &str) -> Result<RemedyBook, (Option<usize>, BookFault)> {
-    let file: BookFile = serde_json::from_str(text)
-        .map_err(|e| (Some(e.line()), BookFault::Syntax(e.to_string())))?;
+    // Notepad and friends start UTF-8 with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let file: BookFile = serde_json::from_str(text).map_err(|e| {
+        (
+            Some(e.line()),
+            BookFault::Syntax(shown(&e.to_string(), 300)),
+        )
+    })?;
     let at = |id: &str| line_of_id(text, id);
     if file.version != 1 {
         return Err((None, BookFault::Version(file.version)));
@@ -260,16 +269,24 @@ pub fn parse_book(text: &str) -> Result<RemedyBook, (Option<usize>, BookFault)> 
     })
 }
 
+/// Text from the file as a notice may show it: at most `max` characters,
+/// control characters as `?`, code-like runs masked.
+fn shown(text: &str, max: usize) -> String {
+    let short: String = text
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    crate::core::code::mask_code_like_runs(&short)
+}
+
 fn check_id(id: &str, seen: &[&str]) -> Result<(), BookFault> {
-    let shown = || id.chars().take(MAX_ID_CHARS).collect::<String>();
     // Ids are journaled: plain words only (see `is_plain_id`).
     if !crate::core::journal::is_plain_id(id) || id.chars().count() > MAX_ID_CHARS {
-        return Err(BookFault::BadId(crate::core::code::mask_code_like_runs(
-            &shown(),
-        )));
+        return Err(BookFault::BadId(shown(id, MAX_ID_CHARS)));
     }
     if seen.contains(&id) {
-        return Err(BookFault::Duplicate(shown()));
+        return Err(BookFault::Duplicate(shown(id, MAX_ID_CHARS)));
     }
     Ok(())
 }
@@ -295,7 +312,10 @@ fn check_path(p: &PathSpec) -> Result<(), BookFault> {
     if let Some(m) = &p.message {
         check_text(&p.id, "message", m)?;
         for s in [&m.zh, &m.en] {
-            check_placeholders(s).map_err(|name| BookFault::Placeholder(p.id.clone(), name))?;
+            check_placeholders(s).map_err(|name| match name {
+                None => BookFault::Brace(p.id.clone()),
+                Some(name) => BookFault::Placeholder(p.id.clone(), shown(&name, MAX_ID_CHARS)),
+            })?;
         }
     }
     if let DeadlineRule::HoursAfterRelease { hours } = p.deadline
@@ -307,26 +327,30 @@ fn check_path(p: &PathSpec) -> Result<(), BookFault> {
 }
 
 /// Every `{name}` is a known fact and every brace is closed; at most
-/// [`MAX_PLACEHOLDERS`], and `{screenshots}` (the longest) once.
-fn check_placeholders(template: &str) -> Result<(), String> {
+/// [`MAX_PLACEHOLDERS`], and `{screenshots}` (the longest) once. The error
+/// is the offending name, or None for a brace left open or stray.
+fn check_placeholders(template: &str) -> Result<(), Option<String>> {
     let mut rest = template;
     let (mut count, mut shots) = (0, 0);
     while let Some(open) = rest.find(['{', '}']) {
         if rest[open..].starts_with('}') {
-            return Err("}".into());
+            return Err(None);
         }
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
-            return Err("{".into());
+            return Err(None);
         };
         let name = &after[..close];
+        if name.contains('{') {
+            return Err(None);
+        }
         if !PLACEHOLDERS.contains(&name) {
-            return Err(name.chars().take(MAX_ID_CHARS).collect());
+            return Err(Some(name.to_owned()));
         }
         count += 1;
         shots += usize::from(name == "screenshots");
         if count > MAX_PLACEHOLDERS || shots > 1 {
-            return Err(name.to_owned());
+            return Err(Some(name.to_owned()));
         }
         rest = &after[close + 1..];
     }
@@ -452,7 +476,18 @@ mod tests {
             fault(with(
                 |v| v["paths"][2]["message"]["zh"] = "订单 {order".into()
             )),
-            BookFault::Placeholder("freeze".into(), "{".into())
+            BookFault::Brace("freeze".into())
+        );
+        assert_eq!(
+            fault(with(|v| v["paths"][2]["message"]["en"] = "{{order}}".into())),
+            BookFault::Brace("freeze".into())
+        );
+        // A name that looks like a code is not echoed whole.
+        assert_eq!(
+            fault(with(
+                |v| v["paths"][2]["message"]["en"] = "{QW23ER45TY67UP9Z}".into()
+            )),
+            BookFault::Placeholder("freeze".into(), "••••••••••••UP9Z".into())
         );
         // A template that would fill to megabytes: `{screenshots}` once only.
         assert_eq!(
@@ -501,6 +536,17 @@ mod tests {
             fault(with(|v| v["paths"][2]["sucess"] = "x".into())),
             BookFault::Syntax(_)
         ));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_and_a_long_syntax_error_is_cut() {
+        assert!(parse_book(&format!("\u{feff}{BUILTIN_JSON}")).is_ok());
+        let long_key = "K".repeat(50_000);
+        let text = format!("{{\"{long_key}\": 1}}");
+        let Err((_, BookFault::Syntax(said))) = parse_book(&text) else {
+            panic!("accepted an unknown field");
+        };
+        assert!(said.chars().count() <= 300, "{}", said.len());
     }
 
     #[test]

@@ -138,6 +138,12 @@ impl App {
         self.update_settings(|s| s.language = lang);
         self.state.settings_edit.language = lang;
         self.state.tr.set_lang(lang.unwrap_or_else(Lang::system));
+        // An open assistant's message follows the window's new language
+        // (its own switch can still choose the other).
+        if let Some(desk) = self.state.remedy.as_mut() {
+            desk.message_lang = self.state.tr.lang();
+            desk.handed = None;
+        }
     }
 
     /// Saves one change to the settings; a refused write is shown.

@@ -1,8 +1,9 @@
 //! The local undo window: the order waits on this device, with a large
 //! countdown and an Undo button. Nothing leaves the device during it.
 
+use crate::core::flow::Subject;
 use crate::core::ids::OrderId;
-use crate::ui::command::{Command, Screen};
+use crate::ui::command::{Command, RemedyCommand, Screen};
 use crate::ui::format::money;
 use crate::ui::style::DANGER;
 use crate::ui::view::ViewCtx;
@@ -63,6 +64,12 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&OrderId>, release
             .clicked()
         {
             out.send(Command::Undo);
+        }
+        ui.add_space(12.0);
+        if ui.link(tr.get("remedy.open")).clicked() {
+            out.send(Command::Remedy(RemedyCommand::Open(Subject::Order(
+                order.id.clone(),
+            ))));
         }
     });
 }

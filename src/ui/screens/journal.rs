@@ -58,9 +58,47 @@ fn describe_in_full(tr: &Texts, session: &Session, e: &TimelineEntry) -> String 
         .find(|(k, _)| k == "channel")
         .and_then(|(_, id)| session.profiles().iter().find(|p| p.id == id.as_str()))
         .map(|p| p.name.get(tr.lang()).to_owned());
+    // A remedy's path and answer read as the book words them, and its
+    // deadline in local time.
+    let book = session.remedies();
+    let arg = |k: &str| e.args.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let path = arg("path").and_then(|id| match id {
+        // The paths the app words itself (not in the book).
+        "undo" => Some(tr.get("remedy.undo_title").to_owned()),
+        "pause" => Some(tr.get("remedy.pause_title").to_owned()),
+        "not_submitted" => Some(tr.get("remedy.not_submitted_title").to_owned()),
+        id => book.path(id).map(|p| p.title.get(tr.lang()).to_owned()),
+    });
+    let problem = arg("problem")
+        .and_then(|id| book.problem(id))
+        .map(|p| p.label.get(tr.lang()).to_owned());
+    let deadline = arg("deadline")
+        .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+        .map(|d| {
+            let d = d.with_timezone(&chrono::Utc);
+            d.with_timezone(&session.offset_at(d))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        });
     let mut args: Vec<(&str, &dyn std::fmt::Display)> = Vec::new();
     if let Some(name) = &channel {
         args.push(("channel", name));
+    }
+    let key = if e.kind == "remedy_path_chosen" && deadline.is_none() {
+        "jk.remedy_path_chosen_no_deadline".to_owned()
+    } else {
+        key
+    };
+    if e.kind.starts_with("remedy_") {
+        for (k, v) in [
+            ("path", &path),
+            ("problem", &problem),
+            ("deadline", &deadline),
+        ] {
+            if let Some(v) = v {
+                args.push((k, v));
+            }
+        }
     }
     args.extend(
         e.args

@@ -109,6 +109,9 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, r: &ReviewStep)
     ui.add_space(10.0);
     let armed = tr.fmt("batch_review.confirm", &[("count", &count)]);
     widgets::confirm::confirm_area(ui, tr, r, now, &armed, out);
+    // Below the confirm button, so opening it never moves the button.
+    ui.add_space(8.0);
+    crate::ui::screens::remedy::review_link(ui, tr, session.remedies());
 }
 
 fn pause_key(p: PauseReason) -> &'static str {
