@@ -12,7 +12,7 @@ use crate::core::ids::BatchId;
 use crate::core::remedy::{Assistant, Handed, Saved};
 use crate::core::session::SessionError;
 use crate::ui::command::{BatchCommand, Level, Notice, RemedyCommand, Screen};
-use crate::ui::screens::remedy::{Handed as ShownHanded, RemedyDesk};
+use crate::ui::screens::remedy::{HandedNote, RemedyDesk};
 use eframe::egui;
 
 impl App {
@@ -53,7 +53,7 @@ impl App {
                 let journaled = desk
                     .assistant
                     .handed(session, lang, &text, Handed::Copied, None);
-                desk.handed = Some(ShownHanded::Copied);
+                desk.handed = Some(HandedNote::Copied);
                 if let Err(e) = journaled {
                     self.not_journaled(&e);
                 }
@@ -62,7 +62,7 @@ impl App {
                 Ok(Some(Saved { file, journaled })) => {
                     let data_dir = &session.paths().data_dir;
                     let shown = file.strip_prefix(data_dir).unwrap_or(&file);
-                    desk.handed = Some(ShownHanded::Saved(shown.display().to_string()));
+                    desk.handed = Some(HandedNote::Saved(shown.display().to_string()));
                     if let Err(e) = journaled {
                         self.not_journaled(&e);
                     }

@@ -25,12 +25,12 @@ pub struct RemedyDesk {
     /// The message's language (either, whatever the window speaks).
     pub message_lang: Lang,
     /// The message as last copied or saved (said beside the buttons).
-    pub handed: Option<Handed>,
+    pub handed: Option<HandedNote>,
 }
 
 /// What became of the message on show.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Handed {
+pub enum HandedNote {
     Copied,
     /// Saved: the file, relative to the data dir.
     Saved(String),
@@ -394,14 +394,14 @@ fn message(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, text: &str) {
         // Said here, beside the buttons, where the person is looking (a
         // notice at the top may be out of view in a small window).
         let done = match &desk.handed {
-            Some(Handed::Copied) => Some(tr.get("remedy.copied_here").to_owned()),
-            Some(Handed::Saved(file)) => Some(tr.fmt("remedy.saved_here", &[("file", file)])),
+            Some(HandedNote::Copied) => Some(tr.get("remedy.copied_here").to_owned()),
+            Some(HandedNote::Saved(file)) => Some(tr.fmt("remedy.saved_here", &[("file", file)])),
             None => None,
         };
         if let Some(done) = done {
             ui.label(RichText::new(done).color(OK));
         }
-        if matches!(desk.handed, Some(Handed::Saved(_)))
+        if matches!(desk.handed, Some(HandedNote::Saved(_)))
             && ui.link(tr.get("remedy.open_folder")).clicked()
         {
             cx.send(Command::OpenDataDir);
