@@ -8,7 +8,7 @@ use cardguard::core::journal::sha256_hex;
 use cardguard::i18n::{Lang, Texts};
 use cardguard::ui::Screen;
 use common::*;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 const CODE: &str = "ABCD1234EFGH5678";
 
@@ -119,7 +119,7 @@ fn window_closed_on_a_no_cancel_channel_leads_to_a_freeze_request_with_its_messa
     );
     click(&mut h, "The same card code was submitted twice");
     assert_has(&h, "Ask the card issuer to freeze the card");
-    assert_has(&h, "Today (2026-11-27), before midnight:");
+    assert_has(&h, "Today (2026-11-27), before midnight. Left:");
     assert_shows(&h, "6:59:47");
     assert_has(
         &h,
@@ -135,13 +135,14 @@ fn window_closed_on_a_no_cancel_channel_leads_to_a_freeze_request_with_its_messa
         "Face value: ¥100.00".into(),
         "Confirmed in cardguard at: ".into(),
         "Code released at: ".into(),
-        "Cancel requested at: none".into(),
         "Problem: The same card code was submitted twice".into(),
         "SHA-256".into(),
     ] {
         assert!(text.contains(&want), "{want:?} missing from\n{text}");
     }
     assert!(!text.contains("ABCD1234"), "{text}");
+    // No cancel was asked: the line is left out rather than saying "none".
+    assert!(!text.contains("Cancel requested at"), "{text}");
     // The times are the journal's, in the journal's local offset.
     for (kind, label) in [
         ("confirmed", "Confirmed in cardguard at: "),
@@ -532,7 +533,56 @@ fn a_batch_still_sending_on_a_channel_without_a_window_is_paused_first() {
     assert_has(&h, "What happened?");
     click(&mut h, "The same card code was submitted twice");
     assert_has(&h, "Ask the card issuer to freeze the card");
+    if sent > 1 {
+        // Which cards: the message names only those ticked.
+        assert_has(&h, "Which cards is this about?");
+        assert!(!has(&h, "Freeze request"), "no message before a tick");
+        let first = h
+            .query_all_by_role(eframe::egui::accesskit::Role::CheckBox)
+            .next()
+            .unwrap()
+            .accesskit_node()
+            .label()
+            .unwrap()
+            .to_string();
+        click(&mut h, &first);
+    }
     let text = message_box(&h, "Freeze request");
-    assert!(text.contains(&format!("orders ({sent}): CG-")), "{text}");
+    assert!(text.contains("orders (1): CG-"), "{text}");
     assert_eq!(paths_chosen(&rig), ["pause", "freeze"]);
+}
+
+#[test]
+fn a_batch_message_names_only_the_cards_ticked() {
+    let rig = Rig::new();
+    let mut h = confirmed_batch(&rig, "Duidui (third party)");
+    for _ in 0..14 {
+        tick(&mut h, &rig, 1_000);
+    }
+    assert_eq!(of_kind(&rig, "released").len(), 3, "{}", screen_text(&h));
+    click(&mut h, "Something went wrong?");
+    assert_has(
+        &h,
+        "This channel cannot cancel at all: the sale of each card was final once its code was sent.",
+    );
+    click(&mut h, "The same card code was submitted twice");
+    assert_has(&h, "Which cards is this about?");
+    assert!(!has(&h, "Freeze request"), "no message before a tick");
+    let cards: Vec<String> = h
+        .query_all_by_role(eframe::egui::accesskit::Role::CheckBox)
+        .map(|n| n.accesskit_node().label().unwrap().to_string())
+        .collect();
+    assert_eq!(cards.len(), 3, "{cards:?}");
+    click(&mut h, &cards[1]);
+    let text = message_box(&h, "Freeze request");
+    let ticked = cards[1].split(" · ").next().unwrap();
+    assert!(text.contains(&format!("orders (1): {ticked}")), "{text}");
+    for other in [&cards[0], &cards[2]] {
+        let id = other.split(" · ").next().unwrap();
+        assert!(!text.contains(id), "{id} is not about this:\n{text}");
+    }
+    click(&mut h, "Copy the message");
+    let prepared = of_kind(&rig, "remedy_message_prepared");
+    assert_eq!(prepared[0]["data"]["orders"], serde_json::json!([ticked]));
+    assert!(prepared[0]["data"]["batch"].is_string());
 }

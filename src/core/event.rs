@@ -247,6 +247,9 @@ pub enum Event {
         chars: usize,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         file: Option<String>,
+        /// A batch's message: the cards it is about, as ticked.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        orders: Vec<OrderId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         batch: Option<BatchId>,
     },
@@ -466,7 +469,8 @@ mod tests {
             (
                 "remedy_message_prepared",
                 json!({"path": "freeze", "lang": "zh-CN", "action": "save", "sha256": "ab",
-                       "chars": 310, "file": "exports/CG-1_freeze.txt"}),
+                       "chars": 310, "file": "exports/B-1_freeze.txt", "orders": ["CG-2"],
+                       "batch": "B-1"}),
             ),
         ]
     }

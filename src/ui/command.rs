@@ -161,6 +161,8 @@ pub enum RemedyCommand {
     Pause,
     /// "I have submitted it on the platform" for a hand-off on the clipboard.
     Submitted,
+    /// A batch's card ticked (or not) as one the message is about.
+    Card(OrderId, bool),
     Close,
 }
 

@@ -8,6 +8,7 @@
 use super::{Case, MessageFacts, Route, Standing, message, route};
 use crate::core::event::Event;
 use crate::core::flow::Subject;
+use crate::core::ids::OrderId;
 use crate::core::safe_file::FileError;
 use crate::core::session::{Session, SessionError};
 use crate::i18n::Lang;
@@ -24,6 +25,9 @@ pub struct Assistant {
     /// The journal refused the last path line: not retried every frame
     /// (said once), only with the next answer.
     follow_refused: bool,
+    /// A batch's cards the message is about, as ticked: a freeze request
+    /// must not name the cards that were sold as meant.
+    cards: Vec<OrderId>,
 }
 
 /// How a message left the app.
@@ -65,6 +69,7 @@ impl Assistant {
             problem: None,
             journaled: None,
             follow_refused: false,
+            cards: Vec::new(),
         };
         let opened = Event::RemedyOpened {
             standing: standing.word().to_owned(),
@@ -113,6 +118,24 @@ impl Assistant {
         self.follow(session)
     }
 
+    /// Whether the message must say which cards (a batch with more than one out).
+    pub fn asks_cards(&self, session: &Session) -> bool {
+        matches!(self.subject, Subject::Batch(_))
+            && Case::of(&self.subject, session.ledger()).is_some_and(|c| c.sent().len() > 1)
+    }
+
+    pub fn cards(&self) -> &[OrderId] {
+        &self.cards
+    }
+
+    /// Ticks (or unticks) a card of the batch for the message.
+    pub fn tick_card(&mut self, card: OrderId, on: bool) {
+        self.cards.retain(|c| *c != card);
+        if on {
+            self.cards.push(card);
+        }
+    }
+
     /// Back to the question (the answer is kept in the journal).
     pub fn change_answer(&mut self) {
         self.problem = None;
@@ -154,11 +177,16 @@ impl Assistant {
         written
     }
 
-    /// The path's ready-to-send message in `lang` (None when it has none).
+    /// The path's ready-to-send message in `lang` (None when it has none,
+    /// or when a batch's cards are still to be ticked).
     pub fn message(&self, session: &Session, lang: Lang) -> Option<String> {
         let advice = self.advice(session)?;
         let path = advice.route.as_ref()?.path()?;
         let book = session.remedies();
+        let cards = self.asks_cards(session).then_some(self.cards.as_slice());
+        if cards.is_some_and(|c| c.is_empty()) {
+            return None;
+        }
         message(
             path,
             &advice.case,
@@ -168,6 +196,7 @@ impl Assistant {
                 lang,
                 now: session.now(),
                 offsets: &|t| session.offset_at(t),
+                cards,
             },
         )
     }
@@ -195,6 +224,11 @@ impl Assistant {
                 sha256: crate::core::journal::sha256_hex(text.as_bytes()),
                 chars: text.chars().count(),
                 file,
+                orders: if self.asks_cards(session) {
+                    self.cards.clone()
+                } else {
+                    Vec::new()
+                },
                 batch: None,
             },
         )
@@ -212,8 +246,8 @@ impl Assistant {
         else {
             return Ok(None);
         };
-        // Ids come from the journal: a name that is not plain never names a file.
-        let id = Some(self.subject_id()).filter(|id| crate::core::journal::is_plain_id(id));
+        // Ids come from the journal: one the app did not make never names a file.
+        let id = Some(self.subject_id()).filter(|id| super::message::app_made_id(id));
         let stem = format!("{}_{}_{}", id.unwrap_or("remedy"), path_id, lang.code());
         let data_dir = session.paths().data_dir.clone();
         let file = crate::core::exports::write_export(&data_dir, &stem, ".txt", text.as_bytes())?;

@@ -199,15 +199,21 @@ impl BookProblem {
     /// The whole notice: file, line, what is wrong, and that the built-in
     /// book is in use.
     pub fn describe(&self, tr: &Texts) -> String {
-        let line = self.line.map_or_else(|| "?".into(), |l| l.to_string());
-        tr.fmt(
-            "notice.remedies_damaged",
-            &[
-                ("file", &self.file.display()),
-                ("line", &line),
-                ("error", &self.reason(tr)),
-            ],
-        )
+        let error = self.reason(tr);
+        match self.line {
+            Some(line) => tr.fmt(
+                "notice.remedies_damaged",
+                &[
+                    ("file", &self.file.display()),
+                    ("line", &line),
+                    ("error", &error),
+                ],
+            ),
+            None => tr.fmt(
+                "notice.remedies_damaged_file",
+                &[("file", &self.file.display()), ("error", &error)],
+            ),
+        }
     }
 }
 
@@ -218,7 +224,7 @@ pub fn parse_book(text: &str) -> Result<RemedyBook, (Option<usize>, BookFault)> 
     let file: BookFile = serde_json::from_str(text).map_err(|e| {
         (
             Some(e.line()),
-            BookFault::Syntax(shown(&e.to_string(), 300)),
+            BookFault::Syntax(shown(&e.to_string(), 160)),
         )
     })?;
     let at = |id: &str| line_of_id(text, id);
@@ -546,7 +552,7 @@ mod tests {
         let Err((_, BookFault::Syntax(said))) = parse_book(&text) else {
             panic!("accepted an unknown field");
         };
-        assert!(said.chars().count() <= 300, "{}", said.len());
+        assert!(said.chars().count() <= 160, "{}", said.len());
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct MessageFacts<'a> {
     pub lang: Lang,
     pub now: DateTime<Utc>,
     pub offsets: Offsets<'a>,
+    /// For a batch: the cards the message is about (None: every card out).
+    pub cards: Option<&'a [crate::core::ids::OrderId]>,
 }
 
 /// `•••• •••• •••• 7F3K` from any masked form: the last four letters or
@@ -35,18 +37,19 @@ pub fn last_four_only(masked: &str) -> String {
 pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<String> {
     let template = path.message.as_ref()?.get(facts.lang);
     let tr = Texts::shared(facts.lang);
-    let none = || tr.get("remedy.msg.none").to_owned();
-    // Each time in the offset in force at that time, as the journal has it.
+    // Each time in the offset in force at that time, as the journal has
+    // it; a time that is not there leaves its line out.
     let when = |t: Option<DateTime<Utc>>| {
-        t.map_or_else(none, |t| {
+        t.map(|t| {
             t.with_timezone(&(facts.offsets)(t))
                 .format("%Y-%m-%d %H:%M:%S %:z")
                 .to_string()
         })
     };
-    // About the codes still out there: a cancelled order's card came back.
-    let sent = case.sent();
-    let orders: &[&Order] = if sent.is_empty() { &case.orders } else { &sent };
+    // About the codes still out there (a cancelled card came back, one on
+    // the clipboard was never submitted), and for a batch the ones ticked.
+    let sent = case.sent_among(facts.cards);
+    let orders: &[&Order] = &sent;
     let first = |f: fn(&Order) -> Option<DateTime<Utc>>| orders.iter().filter_map(|o| f(o)).min();
     let order = match &case.subject {
         crate::core::flow::Subject::Order(id) => shown_id(id.as_str()),
@@ -75,33 +78,39 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
     let channel = mask_code_like_runs(&channel);
     let codes: Vec<String> = orders.iter().map(|o| last_four_only(&o.masked)).collect();
     let face: crate::core::money::Fen = orders.iter().map(|o| o.face_value).sum();
+    // A batch card was confirmed with its batch (its own line is the release).
     let confirmed = case
-        .batch
+        .confirmed_in()
         .and_then(|b| b.confirmed_at)
         .or_else(|| first(|o| o.confirmed_at));
-    let shots = shot_lines(tr, case);
+    let shots = shot_lines(tr, case, orders);
     let fill = |name: &str| -> Option<String> {
         Some(match name {
             "order" => order.clone(),
             "channel" => channel.clone(),
             "code" => listed(tr, &codes),
             "face_value" => face.to_string(),
-            "confirmed_at" => when(confirmed),
-            "released_at" => when(first(|o| o.released_at)),
+            "confirmed_at" => when(confirmed)?,
+            "released_at" => when(first(|o| o.released_at))?,
             // When the platform had it: the hand-off's "I have submitted
             // it", or the simulated channel's release.
-            "submitted_at" => when(first(|o| o.window_started)),
-            "cancel_requested_at" => when(first(|o| o.cancel_asked_at)),
+            "submitted_at" => when(first(|o| o.window_started))?,
+            "cancel_requested_at" => when(first(|o| o.cancel_asked_at))?,
             "screenshots" => shots.clone(),
             // Not asked (a window was open): the line is left out rather
             // than telling the platform "problem: none".
             "problem" => facts.problem?.label.get(facts.lang).to_owned(),
-            "now" => when(Some(facts.now)),
+            "now" => when(Some(facts.now))?,
             // The book's check allows no other name.
             _ => String::new(),
         })
     };
-    Some(fill_template(template, fill))
+    let mut text = fill_template(template, fill);
+    // A saved file ends its last line like any text file.
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Some(text)
 }
 
 /// Fills every `{name}`; a line holding a name with no value is left out.
@@ -134,20 +143,24 @@ fn fill_template(template: &str, fill: impl Fn(&str) -> Option<String>) -> Strin
 
 /// An id as the app makes them (`CG-20261130-0042`, `B-…`) is shown as it
 /// is; any other (a hand-edited journal) is masked where it looks like a code.
-fn shown_id(id: &str) -> String {
-    let mut parts = id.split('-');
-    let prefix = parts.next();
-    let rest: Vec<&str> = parts.collect();
-    let ours = matches!(prefix, Some("CG" | "B"))
-        && rest.len() == 2
-        && rest
-            .iter()
-            .all(|p| (1..=12).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
-    if ours {
+pub fn shown_id(id: &str) -> String {
+    if app_made_id(id) {
         id.to_owned()
     } else {
         mask_code_like_runs(id)
     }
+}
+
+/// `CG-<date>-<seq>` or `B-<date>-<seq>`, as the session makes them.
+pub(crate) fn app_made_id(id: &str) -> bool {
+    let mut parts = id.split('-');
+    let prefix = parts.next();
+    let rest: Vec<&str> = parts.collect();
+    matches!(prefix, Some("CG" | "B"))
+        && rest.len() == 2
+        && rest
+            .iter()
+            .all(|p| (1..=12).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A screenshot's file name as the app writes it
@@ -168,7 +181,7 @@ fn shown_shot_name(name: &str) -> String {
             }
         });
         let step_ok = step.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-        let id_ok = id == "none" || shown_id(id) == id;
+        let id_ok = id == "none" || app_made_id(id);
         Some(digits(date, 8) && digits(clock, 6) && id_ok && step_ok)
     })()
     .unwrap_or(false);
@@ -195,12 +208,12 @@ fn listed(tr: &Texts, items: &[String]) -> String {
 
 /// One line per screenshot: its file name and SHA-256 as journaled (a name
 /// or hash of a shape the app never writes is left out, not trusted).
-fn shot_lines(tr: &Texts, case: &Case) -> String {
+fn shot_lines(tr: &Texts, case: &Case, orders: &[&Order]) -> String {
     let all: Vec<&ShotFacts> = case
-        .batch
+        .confirmed_in()
         .map(|b| &b.shots)
         .into_iter()
-        .chain(case.orders.iter().map(|o| &o.shots))
+        .chain(orders.iter().map(|o| &o.shots))
         .collect();
     let mut lines = Vec::new();
     let mut more = 0usize;

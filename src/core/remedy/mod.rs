@@ -19,7 +19,7 @@ pub use book::{
     BookProblem, CANCEL_IN_APP, CHANNEL_CANCEL, DeadlineRule, PathSpec, ProblemSpec, REMEDIES_FILE,
     RemedyBook, load_book,
 };
-pub use message::{MessageFacts, last_four_only, message};
+pub use message::{MessageFacts, last_four_only, message, shown_id};
 
 use super::event::ReleaseMode;
 use super::flow::Subject;
@@ -87,26 +87,39 @@ impl Standing {
 pub struct Case<'a> {
     pub subject: Subject,
     pub orders: Vec<&'a Order>,
+    /// The batch a batch subject is (its run decides sending and holding).
     pub batch: Option<&'a BatchRecord>,
+    /// The batch one card of it was released in: its confirm time and its
+    /// own screenshots belong in that card's message too.
+    pub released_in: Option<&'a BatchRecord>,
 }
 
 impl<'a> Case<'a> {
     /// None when the subject is not in the ledger.
     pub fn of(subject: &Subject, ledger: &'a super::order::Ledger) -> Option<Self> {
         match subject {
-            Subject::Order(id) => Some(Case {
-                subject: subject.clone(),
-                orders: vec![ledger.get(id)?],
-                batch: None,
-            }),
+            Subject::Order(id) => {
+                let order = ledger.get(id)?;
+                Some(Case {
+                    subject: subject.clone(),
+                    orders: vec![order],
+                    batch: None,
+                    released_in: order.batch.as_ref().and_then(|b| ledger.batch(b)),
+                })
+            }
             Subject::Batch(id) => Some(Case {
                 subject: subject.clone(),
                 orders: ledger.batch_orders(id).collect(),
                 batch: Some(ledger.batch(id)?),
+                released_in: None,
             }),
         }
     }
 
+    /// What the app knows, most urgent first: a window the app can still
+    /// cancel in; a code on the clipboard (do not submit it); a window only
+    /// the platform can act on (or a cancel asked there); a batch still
+    /// sending; then cancelled, closed, held or nothing sent.
     pub fn standing(
         &self,
         profile: impl Fn(&Order) -> Option<&'a ChannelProfile>,
@@ -130,18 +143,19 @@ impl<'a> Case<'a> {
                 closes,
             };
         }
-        if self.batch.is_some_and(|b| {
-            b.state == BatchState::Running
-                && !b.paused
-                && b.hold_until.is_some_and(|u| u <= now)
-                && self.orders.iter().filter(|o| o.phase.is_released()).count() < b.count
-        }) {
-            return Standing::Sending;
+        if self
+            .orders
+            .iter()
+            .any(|o| o.phase == Phase::AwaitingPlatform)
+        {
+            return Standing::OnClipboard;
         }
+        // A cancel asked on the platform stays the platform's to finish,
+        // window or not; an open window is the platform's to act on.
         let on_platform = |o: &&&Order| {
             o.mode == ReleaseMode::Manual
-                && matches!(o.phase, Phase::InWindow | Phase::CancelRequested)
-                && o.window_ends.is_some_and(|e| e > now)
+                && (o.phase == Phase::CancelRequested
+                    || (o.phase == Phase::InWindow && o.window_ends.is_some_and(|e| e > now)))
         };
         if self.orders.iter().any(|o| on_platform(&o)) {
             let closes = self
@@ -149,15 +163,17 @@ impl<'a> Case<'a> {
                 .iter()
                 .filter(on_platform)
                 .filter_map(|o| o.window_ends)
+                .filter(|&e| e > now)
                 .min();
             return Standing::CancelOnPlatform { closes };
         }
-        if self
-            .orders
-            .iter()
-            .any(|o| o.phase == Phase::AwaitingPlatform)
-        {
-            return Standing::OnClipboard;
+        if self.batch.is_some_and(|b| {
+            b.state == BatchState::Running
+                && !b.paused
+                && b.hold_until.is_some_and(|u| u <= now)
+                && self.orders.iter().filter(|o| o.phase.is_released()).count() < b.count
+        }) {
+            return Standing::Sending;
         }
         let sent: Vec<&&Order> = self
             .orders
@@ -195,14 +211,27 @@ impl<'a> Case<'a> {
         self.orders.iter().filter_map(|o| o.released_at).min()
     }
 
-    /// The orders whose code is (or may be) with a channel: released and
-    /// not cancelled. What a message to the platform, issuer or police is about.
+    /// The orders whose code is with a channel: released, not cancelled,
+    /// and not merely on the clipboard (not submitted, so not sold). What a
+    /// message to the platform, the issuer or the police is about.
     pub fn sent(&self) -> Vec<&'a Order> {
         self.orders
             .iter()
-            .filter(|o| o.phase.is_released() && o.phase != Phase::Cancelled)
+            .filter(|o| {
+                o.phase.is_released()
+                    && !matches!(o.phase, Phase::Cancelled | Phase::AwaitingPlatform)
+            })
             .copied()
             .collect()
+    }
+
+    /// The same, kept to the cards the person ticked (a batch).
+    pub fn sent_among(&self, cards: Option<&[super::ids::OrderId]>) -> Vec<&'a Order> {
+        let sent = self.sent();
+        match cards {
+            Some(cards) => sent.into_iter().filter(|o| cards.contains(&o.id)).collect(),
+            None => sent,
+        }
     }
 
     pub fn channel(&self) -> ChannelId {
@@ -211,6 +240,11 @@ impl<'a> Case<'a> {
             .map(|o| o.channel.clone())
             .or_else(|| self.batch.map(|b| b.channel.clone()))
             .unwrap_or_default()
+    }
+
+    /// The batch this case's confirm time and own screenshots come from.
+    pub fn confirmed_in(&self) -> Option<&'a BatchRecord> {
+        self.batch.or(self.released_in)
     }
 }
 

@@ -37,7 +37,7 @@ fn released(ledger: &mut Ledger, id: &str, channel: &str, mode: ReleaseMode, win
         (
             at("01"),
             Event::ScreenshotTaken {
-                path: "screenshots/2026-11/20261130-090001_CG-1_review.png".into(),
+                path: "screenshots/2026-11/20261130-090001_CG-20261130-0001_review.png".into(),
                 width: 8,
                 height: 4,
                 sha256: SHA.into(),
@@ -224,6 +224,7 @@ fn facts<'a>(
         lang,
         now: t("2026-11-30T02:00:00Z"),
         offsets: &|_| cst(),
+        cards: None,
     }
 }
 
@@ -263,7 +264,7 @@ fn the_message_has_the_facts_and_the_last_four_only() {
         "2026-11-30 09:00:02 +08:00",
         "2026-11-30 09:00:10 +08:00",
         "2026-11-30 09:00:30 +08:00",
-        "20261130-090001_CG-1_review.png",
+        "20261130-090001_CG-20261130-0001_review.png",
         SHA,
         "同一张卡密提交了两次",
         "2026-11-30 10:00:00 +08:00",
@@ -313,6 +314,21 @@ fn a_forged_masked_field_still_gives_the_last_four_only() {
             batch: None,
         },
     );
+    let at = t("2026-11-30T01:00:00Z");
+    for e in [
+        Event::Confirmed {
+            hold_s: 0,
+            hold_until: at,
+        },
+        Event::Released {
+            mode: ReleaseMode::Simulated,
+            window_ends: None,
+            verify_at: None,
+            clipboard_until: None,
+        },
+    ] {
+        assert!(ledger.apply(Some(&id), at, &e));
+    }
     let book = RemedyBook::builtin();
     let profiles = builtin_profiles();
     let case = Case::of(&Subject::Order(id), &ledger).unwrap();
@@ -609,6 +625,7 @@ fn a_clock_change_the_night_of_the_release_moves_the_same_day_deadline_with_it()
         lang: Lang::En,
         now: t("2026-03-29T08:00:00Z"),
         offsets: &offsets,
+        cards: None,
     };
     let text = message(book.path("freeze").unwrap(), &case, &facts).unwrap();
     assert!(

@@ -15,6 +15,12 @@ use crate::ui::command::{BatchCommand, Level, Notice, RemedyCommand, Screen};
 use crate::ui::screens::remedy::{HandedNote, RemedyDesk};
 use eframe::egui;
 
+/// A text in both languages (zh, en), as a note beside a button keeps it.
+fn said(describe: impl Fn(&crate::i18n::Texts) -> String) -> [String; 2] {
+    use crate::i18n::{Lang, Texts};
+    [Lang::Zh, Lang::En].map(|l| describe(Texts::shared(l)))
+}
+
 impl App {
     pub(super) fn apply_remedy(&mut self, c: RemedyCommand, ctx: &egui::Context) {
         if let RemedyCommand::Open(subject) = c {
@@ -47,7 +53,9 @@ impl App {
                     return;
                 };
                 if !self.clipboard.set_text(&text) {
-                    self.notify(Notice::new(Level::Error, "remedy.copy_failed"));
+                    desk.handed = Some(HandedNote::Failed(said(|tr| {
+                        tr.get("remedy.copy_failed").to_owned()
+                    })));
                     return;
                 }
                 let journaled = desk
@@ -68,10 +76,13 @@ impl App {
                     }
                 }
                 Ok(None) => {}
-                Err(e) => self.notify(
-                    Notice::new(Level::Error, "remedy.save_failed")
-                        .arg_said("error", |tr| crate::core::safe_file::describe(&e, tr)),
-                ),
+                // Said beside the button the person just pressed.
+                Err(e) => {
+                    desk.handed = Some(HandedNote::Failed(said(|tr| {
+                        let why = crate::core::safe_file::describe(&e, tr);
+                        tr.fmt("remedy.save_failed", &[("error", &why)])
+                    })));
+                }
             },
             RemedyCommand::ExportEvidence => match desk.assistant.subject().clone() {
                 Subject::Order(id) => self.export_evidence(BundleOf::Order(&id)),
@@ -84,6 +95,10 @@ impl App {
                 }
                 Subject::Batch(_) => {}
             },
+            RemedyCommand::Card(card, on) => {
+                desk.handed = None;
+                desk.assistant.tick_card(card, on);
+            }
             RemedyCommand::Submitted => {
                 if let Subject::Order(id) = desk.assistant.subject().clone()
                     && let Err(e) = session.platform_submitted(&id)

@@ -89,12 +89,28 @@ fn describe_in_full(tr: &Texts, session: &Session, e: &TimelineEntry) -> String 
     } else {
         key
     };
+    // A batch's remedy lines have no order column: they name the batch.
+    let key = if e.kind.starts_with("remedy_") && arg("batch").is_some() {
+        format!("{key}_batch")
+    } else {
+        key
+    };
+    let action = match arg("action") {
+        Some("copy") => Some(tr.get("remedy.action_copy").to_owned()),
+        Some("save") => Some(tr.get("remedy.action_save").to_owned()),
+        _ => None,
+    };
+    // The list shows the hash's start; the raw line (a click) has all of it.
+    let sha = arg("sha256").map(|h| format!("{}…", h.chars().take(16).collect::<String>()));
     if e.kind.starts_with("remedy_") {
-        for (k, v) in [
+        let said = [
             ("path", &path),
             ("problem", &problem),
             ("deadline", &deadline),
-        ] {
+            ("action", &action),
+            ("sha256", &sha),
+        ];
+        for (k, v) in said {
             if let Some(v) = v {
                 args.push((k, v));
             }

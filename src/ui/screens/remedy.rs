@@ -7,7 +7,7 @@ use crate::core::clock::ms_between;
 use crate::core::flow::Subject;
 use crate::core::order::Phase;
 use crate::core::remedy::{
-    Advice, Assistant, DeadlineRule, RemedyBook, Route, Standing, last_four_only,
+    Advice, Assistant, DeadlineRule, RemedyBook, Route, Standing, last_four_only, shown_id,
 };
 use crate::i18n::{Lang, Texts};
 use crate::ui::command::{Command, RemedyCommand, Screen};
@@ -34,6 +34,8 @@ pub enum HandedNote {
     Copied,
     /// Saved: the file, relative to the data dir.
     Saved(String),
+    /// Neither copied nor saved: why, in Chinese and English.
+    Failed([String; 2]),
 }
 
 const ACTION: egui::Vec2 = egui::vec2(320.0, 40.0);
@@ -74,7 +76,8 @@ fn subject_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
         Subject::Order(id) => {
             let o = a.case.orders.first();
             format!(
-                "{id} · {channel} · {} · {}",
+                "{} · {channel} · {} · {}",
+                shown_id(id.as_str()),
                 o.map_or_else(String::new, |o| last_four_only(&o.masked)),
                 money(o.map(|o| o.face_value).unwrap_or_default())
             )
@@ -102,6 +105,19 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
     let (tr, now) = (cx.tr, cx.now);
     let left = |t: DateTime<Utc>| clock_left(ms_between(now, t));
     let batch = matches!(a.case.subject, Subject::Batch(_));
+    let never_window = a.case.sent().iter().all(|o| o.cancel_window_ms == 0);
+    let local = |t: DateTime<Utc>| {
+        t.with_timezone(&cx.session.offset_at(t))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let asked = a
+        .case
+        .orders
+        .iter()
+        .filter(|o| o.phase == Phase::CancelRequested)
+        .filter_map(|o| o.cancel_asked_at)
+        .min();
     let (text, color) = match a.standing {
         Standing::NotSent if batch => (tr.get("remedy.standing.not_sent_batch").to_owned(), OK),
         Standing::NotSent => (tr.get("remedy.standing.not_sent").to_owned(), OK),
@@ -125,6 +141,14 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
             ),
             WARN,
         ),
+        // A cancel already asked there: the platform's to finish.
+        Standing::CancelOnPlatform { .. } if asked.is_some() => (
+            tr.fmt(
+                "remedy.standing.cancel_asked",
+                &[("at", &asked.map(local).unwrap_or_default())],
+            ),
+            WARN,
+        ),
         Standing::CancelOnPlatform { closes: Some(c) } => (
             tr.fmt("remedy.standing.on_platform", &[("left", &left(c))]),
             WARN,
@@ -145,11 +169,12 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
             ),
             OK,
         ),
-        Standing::Closed if batch => (tr.get("remedy.standing.closed_batch").to_owned(), DANGER),
         // A channel that never had a window: nothing "closed".
-        Standing::Closed if a.case.sent().iter().all(|o| o.cancel_window_ms == 0) => {
-            (tr.get("remedy.standing.final").to_owned(), DANGER)
+        Standing::Closed if never_window && batch => {
+            (tr.get("remedy.standing.final_batch").to_owned(), DANGER)
         }
+        Standing::Closed if never_window => (tr.get("remedy.standing.final").to_owned(), DANGER),
+        Standing::Closed if batch => (tr.get("remedy.standing.closed_batch").to_owned(), DANGER),
         Standing::Closed => (tr.get("remedy.standing.closed").to_owned(), DANGER),
     };
     ui.add(egui::Label::new(RichText::new(text).strong().color(color)).wrap());
@@ -281,6 +306,10 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
     }
     ui.add_space(6.0);
     evidence_button(ui, cx);
+    let has_message = route.path().is_some_and(|p| p.message.is_some());
+    if has_message && desk.assistant.asks_cards(cx.session) {
+        cards(ui, cx, a, desk.assistant.cards());
+    }
     if let Some(text) = desk.assistant.message(cx.session, desk.message_lang) {
         // Asking the platform to cancel: what happened goes into the
         // message, so it is asked (optionally) before the message is copied.
@@ -289,6 +318,35 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
         }
         message(ui, cx, desk, &text);
     }
+}
+
+/// Which of a batch's cards the message is about: a freeze request or a
+/// report must not name the cards that were sold as meant.
+fn cards(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice, ticked: &[crate::core::ids::OrderId]) {
+    let tr = cx.tr;
+    ui.add_space(6.0);
+    ui.label(RichText::new(tr.get("remedy.which_cards")).strong());
+    if ticked.is_empty() {
+        ui.label(RichText::new(tr.get("remedy.tick_a_card")).color(WARN));
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("remedy_cards")
+        .max_height(200.0)
+        .show(ui, |ui| {
+            for o in a.case.sent() {
+                let on = ticked.contains(&o.id);
+                let label = format!(
+                    "{} · {} · {}",
+                    shown_id(o.id.as_str()),
+                    last_four_only(&o.masked),
+                    money(o.face_value)
+                );
+                let mut now_on = on;
+                if ui.checkbox(&mut now_on, label).changed() {
+                    send(cx, RemedyCommand::Card(o.id.clone(), now_on));
+                }
+            }
+        });
 }
 
 fn evidence_button(ui: &mut egui::Ui, cx: &ViewCtx) {
@@ -318,6 +376,8 @@ fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route) {
     let Some(at) = route.deadline() else {
         let key = match route {
             Route::ChannelCancel { .. } => "remedy.deadline_unknown",
+            // The app's own advice, not a row of the source: no deadline to cite.
+            Route::Pause | Route::NotSubmitted => "remedy.act_now",
             _ => "remedy.no_deadline",
         };
         ui.add(egui::Label::new(RichText::new(tr.get(key)).color(WARN)).wrap());
@@ -394,12 +454,18 @@ fn message(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, text: &str) {
         // Said here, beside the buttons, where the person is looking (a
         // notice at the top may be out of view in a small window).
         let done = match &desk.handed {
-            Some(HandedNote::Copied) => Some(tr.get("remedy.copied_here").to_owned()),
-            Some(HandedNote::Saved(file)) => Some(tr.fmt("remedy.saved_here", &[("file", file)])),
+            Some(HandedNote::Copied) => Some((tr.get("remedy.copied_here").to_owned(), OK)),
+            Some(HandedNote::Saved(file)) => {
+                Some((tr.fmt("remedy.saved_here", &[("file", file)]), OK))
+            }
+            Some(HandedNote::Failed(said)) => {
+                let said = &said[usize::from(tr.lang() == Lang::En)];
+                Some((said.clone(), DANGER))
+            }
             None => None,
         };
-        if let Some(done) = done {
-            ui.label(RichText::new(done).color(OK));
+        if let Some((done, color)) = done {
+            ui.add(egui::Label::new(RichText::new(done).color(color)).wrap());
         }
         if matches!(desk.handed, Some(HandedNote::Saved(_)))
             && ui.link(tr.get("remedy.open_folder")).clicked()
