@@ -110,30 +110,21 @@ fn an_open_window_means_cancel_whatever_happened_then_the_row_once_closed() {
     let closed = standing(&ledger, "CG-1", "2026-11-30T01:08:10Z");
     assert_eq!(closed, Standing::Closed);
     let release = Some(t("2026-11-30T01:00:10Z"));
-    // Submitted twice → freeze, due the same (local) day: 24:00 +08:00.
-    let r = route(&book, closed, twice, release, &|_| cst()).unwrap();
-    assert_eq!(r.path_id(), "freeze");
-    assert_eq!(r.deadline(), Some(t("2026-11-30T16:00:00Z")));
-    // Wrong face value → the platform refunds the difference, within 24 h.
-    let r = route(
-        &book,
-        closed,
-        book.problem("wrong_face_value"),
-        release,
-        &|_| cst(),
-    )
-    .unwrap();
-    assert_eq!(r.path_id(), "difference_refund");
-    assert_eq!(r.deadline(), Some(t("2026-12-01T01:00:10Z")));
-    let r = route(
-        &book,
-        closed,
-        book.problem("theft_or_fraud"),
-        release,
-        &|_| cst(),
-    )
-    .unwrap();
-    assert_eq!(r.path_id(), "police");
+    // Each answer's row and its deadline: a freeze the same (local) day,
+    // 24:00 +08:00; a difference refund within 24 h; the police the same
+    // day too (the freeze comes first).
+    for (problem, path, deadline) in [
+        ("submitted_twice", "freeze", Some(t("2026-11-30T16:00:00Z"))),
+        (
+            "wrong_face_value",
+            "difference_refund",
+            Some(t("2026-12-01T01:00:10Z")),
+        ),
+        ("theft_or_fraud", "police", Some(t("2026-11-30T16:00:00Z"))),
+    ] {
+        let r = route(&book, closed, book.problem(problem), release, &|_| cst()).unwrap();
+        assert_eq!((r.path_id(), r.deadline()), (path, deadline), "{problem}");
+    }
     // Nothing chosen yet: no path.
     assert_eq!(route(&book, closed, None, release, &|_| cst()), None);
 }
