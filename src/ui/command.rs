@@ -160,7 +160,7 @@ pub enum RemedyCommand {
     /// A batch still sending: its Pause.
     Pause,
     /// "I have submitted it on the platform" for a hand-off on the clipboard.
-    Submitted,
+    Submitted(OrderId),
     /// A batch's card ticked (or not) as one the message is about.
     Card(OrderId, bool),
     Close,

@@ -118,10 +118,21 @@ impl Assistant {
         self.follow(session)
     }
 
-    /// Whether the message must say which cards (a batch with more than one out).
+    /// The cards a message may be about: for a cancel request, those the
+    /// platform can still act on; otherwise every card still out.
+    pub fn candidates<'s>(&self, session: &'s Session) -> Vec<&'s crate::core::order::Order> {
+        let Some(advice) = self.advice(session) else {
+            return Vec::new();
+        };
+        match advice.route {
+            Some(Route::ChannelCancel { .. }) => advice.case.on_platform(session.now()),
+            _ => advice.case.sent(),
+        }
+    }
+
+    /// Whether the message must say which cards (a batch with more than one).
     pub fn asks_cards(&self, session: &Session) -> bool {
-        matches!(self.subject, Subject::Batch(_))
-            && Case::of(&self.subject, session.ledger()).is_some_and(|c| c.sent().len() > 1)
+        matches!(self.subject, Subject::Batch(_)) && self.candidates(session).len() > 1
     }
 
     pub fn cards(&self) -> &[OrderId] {
@@ -183,10 +194,18 @@ impl Assistant {
         let advice = self.advice(session)?;
         let path = advice.route.as_ref()?.path()?;
         let book = session.remedies();
-        let cards = self.asks_cards(session).then_some(self.cards.as_slice());
-        if cards.is_some_and(|c| c.is_empty()) {
+        // The cards it is about: the candidates, and of a batch's those ticked.
+        let ticks = self.asks_cards(session);
+        let candidates: Vec<OrderId> = self
+            .candidates(session)
+            .iter()
+            .map(|o| o.id.clone())
+            .filter(|id| !ticks || self.cards.contains(id))
+            .collect();
+        if candidates.is_empty() {
             return None;
         }
+        let cards = Some(candidates.as_slice());
         message(
             path,
             &advice.case,

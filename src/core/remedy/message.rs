@@ -50,6 +50,19 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
     // the clipboard was never submitted), and for a batch the ones ticked.
     let sent = case.sent_among(facts.cards);
     let orders: &[&Order] = &sent;
+    // One card: its time. Several: each card's, by its id (the earliest
+    // alone would misdate the others).
+    let times = |f: fn(&Order) -> Option<DateTime<Utc>>| -> Option<String> {
+        let each: Vec<String> = orders
+            .iter()
+            .filter_map(|o| Some(format!("{} {}", shown_id(o.id.as_str()), when(f(o))?)))
+            .collect();
+        match orders {
+            [one] => when(f(one)),
+            _ if each.is_empty() => None,
+            _ => Some(listed(tr, &each)),
+        }
+    };
     let first = |f: fn(&Order) -> Option<DateTime<Utc>>| orders.iter().filter_map(|o| f(o)).min();
     let order = match &case.subject {
         crate::core::flow::Subject::Order(id) => shown_id(id.as_str()),
@@ -91,11 +104,15 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
             "code" => listed(tr, &codes),
             "face_value" => face.to_string(),
             "confirmed_at" => when(confirmed)?,
-            "released_at" => when(first(|o| o.released_at))?,
-            // When the platform had it: the hand-off's "I have submitted
-            // it", or the simulated channel's release.
-            "submitted_at" => when(first(|o| o.window_started))?,
-            "cancel_requested_at" => when(first(|o| o.cancel_asked_at))?,
+            "released_at" => times(|o| o.released_at)?,
+            // When the person submitted a hand-off on the platform (for the
+            // simulated channel the release was the submit: no second line).
+            "submitted_at" => times(|o| {
+                (o.mode == crate::core::event::ReleaseMode::Manual)
+                    .then_some(o.window_started)
+                    .flatten()
+            })?,
+            "cancel_requested_at" => times(|o| o.cancel_asked_at)?,
             "screenshots" => shots.clone(),
             // Not asked (a window was open): the line is left out rather
             // than telling the platform "problem: none".

@@ -143,29 +143,23 @@ impl<'a> Case<'a> {
                 closes,
             };
         }
+        // A window only the platform can act on is the next most urgent;
+        // a card still on the clipboard is said beside it (and alone after).
+        let on_platform = self.on_platform(now);
+        if !on_platform.is_empty() {
+            let closes = on_platform
+                .iter()
+                .filter_map(|o| o.window_ends)
+                .filter(|&e| e > now)
+                .min();
+            return Standing::CancelOnPlatform { closes };
+        }
         if self
             .orders
             .iter()
             .any(|o| o.phase == Phase::AwaitingPlatform)
         {
             return Standing::OnClipboard;
-        }
-        // A cancel asked on the platform stays the platform's to finish,
-        // window or not; an open window is the platform's to act on.
-        let on_platform = |o: &&&Order| {
-            o.mode == ReleaseMode::Manual
-                && (o.phase == Phase::CancelRequested
-                    || (o.phase == Phase::InWindow && o.window_ends.is_some_and(|e| e > now)))
-        };
-        if self.orders.iter().any(|o| on_platform(&o)) {
-            let closes = self
-                .orders
-                .iter()
-                .filter(on_platform)
-                .filter_map(|o| o.window_ends)
-                .filter(|&e| e > now)
-                .min();
-            return Standing::CancelOnPlatform { closes };
         }
         if self.batch.is_some_and(|b| {
             b.state == BatchState::Running
@@ -204,6 +198,20 @@ impl<'a> Case<'a> {
             Some(until) => Standing::Holding { until },
             None => Standing::NotSent,
         }
+    }
+
+    /// Manual hand-offs the platform can still act on: a window open, or a
+    /// cancel asked there (the platform's to finish, window or not).
+    pub fn on_platform(&self, now: DateTime<Utc>) -> Vec<&'a Order> {
+        self.orders
+            .iter()
+            .filter(|o| {
+                o.mode == ReleaseMode::Manual
+                    && (o.phase == Phase::CancelRequested
+                        || (o.phase == Phase::InWindow && o.window_ends.is_some_and(|e| e > now)))
+            })
+            .copied()
+            .collect()
     }
 
     /// When the first of its codes left the device.

@@ -805,8 +805,130 @@ fn a_line_whose_fact_is_missing_is_left_out_rather_than_saying_none() {
     f.problem = None;
     let text = message(book.path(CHANNEL_CANCEL).unwrap(), &case, &f).unwrap();
     assert!(!text.contains("Problem:"), "{text}");
+    // Nor a cancel asked, nor a platform submit for a simulated release.
+    assert!(!text.contains("Cancel requested at"), "{text}");
+    assert!(!text.contains("Submitted on the platform"), "{text}");
+}
+
+#[test]
+fn several_cards_each_keep_their_own_times_and_a_clipboard_card_waits_behind_a_window() {
+    let mut ledger = Ledger::default();
+    let batch = BatchId::from("B-20261130-0001");
+    let at = t("2026-11-30T01:00:00Z");
+    ledger.apply(
+        None,
+        at,
+        &Event::BatchConfirmed {
+            batch: batch.clone(),
+            channel: ChannelId::from("kaquanmao"),
+            count: 3,
+            face_value_fen: Fen(15_000),
+            payout_fen: Fen(13_800),
+            hold_s: 0,
+            hold_until: at,
+            test_first: false,
+        },
+    );
+    for (n, released_s, submitted_s) in [(1, 0, Some(10)), (2, 20, Some(30)), (3, 40, None)] {
+        let id = OrderId::new(format!("CG-20261130-000{n}"));
+        let rel = at + chrono::Duration::seconds(released_s);
+        for e in [
+            Event::ReviewShown {
+                channel: ChannelId::from("kaquanmao"),
+                face_value_fen: Fen(5_000),
+                payout_fen: Fen(4_600),
+                masked: format!("•••• •••• •••• 000{n}"),
+                fingerprint: format!("f{n}"),
+                cancel_window_ms: 480_000,
+                release_mode: ReleaseMode::Manual,
+                batch: Some(batch.clone()),
+            },
+            Event::Confirmed {
+                hold_s: 0,
+                hold_until: rel,
+            },
+            Event::Released {
+                mode: ReleaseMode::Manual,
+                window_ends: None,
+                verify_at: None,
+                clipboard_until: Some(rel + chrono::Duration::seconds(60)),
+            },
+        ] {
+            ledger.apply(Some(&id), rel, &e);
+        }
+        if let Some(s) = submitted_s {
+            let sub = at + chrono::Duration::seconds(s);
+            ledger.apply(
+                Some(&id),
+                sub,
+                &Event::PlatformSubmitted {
+                    window_ends: sub + chrono::Duration::minutes(8),
+                },
+            );
+        }
+    }
+    let profiles = builtin_profiles();
+    let case = Case::of(&Subject::Batch(batch), &ledger).unwrap();
+    let now = at + chrono::Duration::minutes(1);
+    // Card 3 is still on the clipboard, but cards 1 and 2 have a window
+    // open on the platform: that comes first.
+    assert!(matches!(
+        case.standing(|o| profiles.iter().find(|p| p.id == o.channel), now),
+        Standing::CancelOnPlatform { .. }
+    ));
+    let on_platform: Vec<&str> = case
+        .on_platform(now)
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(on_platform, ["CG-20261130-0001", "CG-20261130-0002"]);
+    let book = RemedyBook::builtin();
+    let ids: Vec<OrderId> = case.on_platform(now).iter().map(|o| o.id.clone()).collect();
+    let mut f = facts(&book, &profiles, Lang::En, "x");
+    f.problem = None;
+    f.cards = Some(&ids);
+    let text = message(book.path(CHANNEL_CANCEL).unwrap(), &case, &f).unwrap();
+    // Each card's own release and submit time, by its id; card 3 nowhere.
     assert!(
-        text.contains("Submitted on the platform at: 2026-11-30 09:00:00 +08:00"),
+        text.contains(
+            "Code released at: CG-20261130-0001 2026-11-30 09:00:00 +08:00, \
+             CG-20261130-0002 2026-11-30 09:00:20 +08:00"
+        ),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "Submitted on the platform at: CG-20261130-0001 2026-11-30 09:00:10 +08:00, \
+             CG-20261130-0002 2026-11-30 09:00:30 +08:00"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("0003"), "{text}");
+    assert!(
+        !text.contains("inside your published cancel time"),
+        "no claim it cannot know"
+    );
+}
+
+#[test]
+fn a_simulated_release_has_no_separate_platform_submit_line() {
+    let mut ledger = Ledger::default();
+    released(
+        &mut ledger,
+        "CG-1",
+        "kaquanmao",
+        ReleaseMode::Simulated,
+        480,
+    );
+    let book = RemedyBook::builtin();
+    let profiles = builtin_profiles();
+    let case = Case::of(&Subject::Order(OrderId::new("CG-1")), &ledger).unwrap();
+    let text = message(
+        book.path("freeze").unwrap(),
+        &case,
+        &facts(&book, &profiles, Lang::En, "submitted_twice"),
+    )
+    .unwrap();
+    assert!(text.contains("Code released at: "), "{text}");
+    assert!(!text.contains("Submitted on the platform"), "{text}");
 }

@@ -99,10 +99,16 @@ impl App {
                 desk.handed = None;
                 desk.assistant.tick_card(card, on);
             }
-            RemedyCommand::Submitted => {
-                if let Subject::Order(id) = desk.assistant.subject().clone()
-                    && let Err(e) = session.platform_submitted(&id)
-                {
+            // The card must be one of the assistant's (its order, or a card
+            // of its batch).
+            RemedyCommand::Submitted(id) => {
+                let ours = match desk.assistant.subject() {
+                    Subject::Order(o) => *o == id,
+                    Subject::Batch(b) => session
+                        .order(&id)
+                        .is_some_and(|o| o.batch.as_ref() == Some(b)),
+                };
+                if ours && let Err(e) = session.platform_submitted(&id) {
                     self.session_error("error.journal_write", &e);
                 }
             }

@@ -5,7 +5,7 @@
 
 use crate::core::clock::ms_between;
 use crate::core::flow::Subject;
-use crate::core::order::Phase;
+use crate::core::order::{BatchState, Phase};
 use crate::core::remedy::{
     Advice, Assistant, DeadlineRule, RemedyBook, Route, Standing, last_four_only, shown_id,
 };
@@ -181,6 +181,29 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
     if a.standing == Standing::Closed && a.case.orders.iter().any(|o| o.phase == Phase::Cancelled) {
         ui.add(egui::Label::new(RichText::new(tr.get("remedy.some_cancelled")).weak()).wrap());
     }
+    // A paused batch still holds cards: resuming would send them.
+    if let Some(b) = a
+        .case
+        .batch
+        .filter(|b| b.paused && b.state == BatchState::Running)
+    {
+        let waiting = b.count.saturating_sub(
+            a.case
+                .orders
+                .iter()
+                .filter(|o| o.phase.is_released())
+                .count(),
+        );
+        if waiting > 0 {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(tr.fmt("remedy.still_waiting", &[("count", &waiting)]))
+                        .color(WARN),
+                )
+                .wrap(),
+            );
+        }
+    }
 }
 
 /// "What happened?": one plain button per answer in the book.
@@ -235,7 +258,7 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
         (None, _) => tr.get("remedy.undo_title").to_owned(),
     };
     ui.label(RichText::new(title).size(22.0).strong());
-    deadline(ui, cx, route);
+    deadline(ui, cx, route, a);
     ui.add_space(6.0);
     ui.label(RichText::new(tr.get("remedy.first")).strong());
     let first = match (route.path(), route) {
@@ -252,6 +275,25 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
         ui.add(egui::Label::new(RichText::new(p.cancel_steps.get(lang)).strong()).wrap());
     }
     ui.add_space(6.0);
+    let on_clipboard = a
+        .case
+        .orders
+        .iter()
+        .find(|o| o.phase == Phase::AwaitingPlatform);
+    // A batch with one card's window open and another still on the
+    // clipboard: the window comes first, the clipboard is said here.
+    if let (Route::ChannelCancel { .. }, Some(o)) = (route, on_clipboard) {
+        ui.add(
+            egui::Label::new(
+                RichText::new(tr.fmt(
+                    "remedy.also_on_clipboard",
+                    &[("code", &last_four_only(&o.masked))],
+                ))
+                .color(WARN),
+            )
+            .wrap(),
+        );
+    }
     // The one action button the path has, if any.
     let asked_on_platform = matches!(a.case.subject, Subject::Order(_))
         && a.case.orders.iter().any(|o| o.phase == Phase::InWindow);
@@ -273,11 +315,18 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
             DANGER,
             RemedyCommand::Pause,
         )),
-        Route::NotSubmitted if !batch => Some((
-            tr.get("orders.submitted").to_owned(),
-            WARN,
-            RemedyCommand::Submitted,
-        )),
+        // The card on the clipboard, named by its last four in a batch.
+        Route::NotSubmitted => on_clipboard.map(|o| {
+            let text = if batch {
+                tr.fmt(
+                    "remedy.submitted_card",
+                    &[("code", &last_four_only(&o.masked))],
+                )
+            } else {
+                tr.get("orders.submitted").to_owned()
+            };
+            (text, WARN, RemedyCommand::Submitted(o.id.clone()))
+        }),
         // A submitted hand-off: once asked on the platform, the record says so.
         Route::ChannelCancel { .. } if asked_on_platform => Some((
             tr.get("remedy.asked_platform").to_owned(),
@@ -308,7 +357,12 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
     evidence_button(ui, cx);
     let has_message = route.path().is_some_and(|p| p.message.is_some());
     if has_message && desk.assistant.asks_cards(cx.session) {
-        cards(ui, cx, a, desk.assistant.cards());
+        cards(
+            ui,
+            cx,
+            &desk.assistant.candidates(cx.session),
+            desk.assistant.cards(),
+        );
     }
     if let Some(text) = desk.assistant.message(cx.session, desk.message_lang) {
         // Asking the platform to cancel: what happened goes into the
@@ -322,7 +376,12 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
 
 /// Which of a batch's cards the message is about: a freeze request or a
 /// report must not name the cards that were sold as meant.
-fn cards(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice, ticked: &[crate::core::ids::OrderId]) {
+fn cards(
+    ui: &mut egui::Ui,
+    cx: &ViewCtx,
+    candidates: &[&crate::core::order::Order],
+    ticked: &[crate::core::ids::OrderId],
+) {
     let tr = cx.tr;
     ui.add_space(6.0);
     ui.label(RichText::new(tr.get("remedy.which_cards")).strong());
@@ -333,7 +392,7 @@ fn cards(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice, ticked: &[crate::core::ids
         .id_salt("remedy_cards")
         .max_height(200.0)
         .show(ui, |ui| {
-            for o in a.case.sent() {
+            for o in candidates {
                 let on = ticked.contains(&o.id);
                 let label = format!(
                     "{} · {} · {}",
@@ -371,10 +430,17 @@ fn problem_for_message(ui: &mut egui::Ui, cx: &ViewCtx, book: &RemedyBook, chose
 }
 
 /// The deadline that matters, counting down, and when it falls.
-fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route) {
+fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route, a: &Advice) {
     let (tr, now) = (cx.tr, cx.now);
+    let asked = a
+        .case
+        .orders
+        .iter()
+        .any(|o| o.phase == Phase::CancelRequested);
     let Some(at) = route.deadline() else {
         let key = match route {
+            // Asked while the window was open: the platform decides now.
+            Route::ChannelCancel { .. } if asked => "remedy.deadline_asked",
             Route::ChannelCancel { .. } => "remedy.deadline_unknown",
             // The app's own advice, not a row of the source: no deadline to cite.
             Route::Pause | Route::NotSubmitted => "remedy.act_now",
