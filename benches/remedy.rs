@@ -34,7 +34,8 @@ fn released(s: &mut Session, n: usize, batch: Option<&BatchId>) -> Vec<OrderId> 
     }
     (0..n)
         .map(|i| {
-            let id = OrderId::new(format!("CG-20261127-{i:04}"));
+            // Ids apart from the single order's (one id is one order).
+            let id = OrderId::new(format!("CG-20261127-{}{i:04}", u8::from(batch.is_some())));
             let now = s.now();
             let events = [
                 Event::ReviewShown {
@@ -80,7 +81,7 @@ fn bench(c: &mut Criterion) {
     let mut s = Session::open(Paths::in_one_dir(dir.path()), clock.clone()).unwrap();
     let order = released(&mut s, 1, None).remove(0);
     let batch = BatchId::from("B-20261127-0001");
-    released(&mut s, 500, Some(&batch));
+    let cards = released(&mut s, 500, Some(&batch));
     // Past every window: the question is answered and the message drawn.
     clock.advance_ms(600_000);
     s.catch_up().unwrap();
@@ -88,9 +89,17 @@ fn bench(c: &mut Criterion) {
         ("one order", Subject::Order(order)),
         ("a 500-card batch", Subject::Batch(batch)),
     ] {
+        let batch = matches!(subject, Subject::Batch(_));
         let (mut a, journaled) = Assistant::open(&mut s, subject).unwrap();
         journaled.unwrap();
         a.choose(&mut s, "submitted_twice").unwrap();
+        // A batch's message is about the cards ticked: all of them here.
+        if batch {
+            for c in &cards {
+                a.tick_card(c.clone(), true);
+            }
+        }
+        assert!(a.message(&s, Lang::Zh).is_some());
         c.bench_function(&format!("remedy: advice (per frame), {name}"), |b| {
             b.iter(|| black_box(a.advice(&s).map(|x| x.standing)))
         });

@@ -196,11 +196,12 @@ impl Assistant {
         let book = session.remedies();
         // The cards it is about: the candidates, and of a batch's those ticked.
         let ticks = self.asks_cards(session);
+        let ticked: std::collections::HashSet<&OrderId> = self.cards.iter().collect();
         let candidates: Vec<OrderId> = self
             .candidates(session)
             .iter()
             .map(|o| o.id.clone())
-            .filter(|id| !ticks || self.cards.contains(id))
+            .filter(|id| !ticks || ticked.contains(id))
             .collect();
         if candidates.is_empty() {
             return None;

@@ -53,15 +53,24 @@ pub fn message(path: &PathSpec, case: &Case, facts: &MessageFacts) -> Option<Str
     // One card: its time. Several: each card's, by its id (the earliest
     // alone would misdate the others).
     let times = |f: fn(&Order) -> Option<DateTime<Utc>>| -> Option<String> {
-        let each: Vec<String> = orders
+        if let [one] = orders {
+            return when(f(one));
+        }
+        // Written out for the first [`LISTED`] only; the rest are counted.
+        let with: Vec<&&Order> = orders.iter().filter(|o| f(o).is_some()).collect();
+        let each: Vec<String> = with
             .iter()
+            .take(LISTED)
             .filter_map(|o| Some(format!("{} {}", shown_id(o.id.as_str()), when(f(o))?)))
             .collect();
-        match orders {
-            [one] => when(f(one)),
-            _ if each.is_empty() => None,
-            _ => Some(listed(tr, &each)),
+        if each.is_empty() {
+            return None;
         }
+        let mut said = each.join(", ");
+        if with.len() > LISTED {
+            said.push_str(&tr.fmt("remedy.msg.more", &[("n", &(with.len() - LISTED))]));
+        }
+        Some(said)
     };
     let first = |f: fn(&Order) -> Option<DateTime<Utc>>| orders.iter().filter_map(|o| f(o)).min();
     let order = match &case.subject {

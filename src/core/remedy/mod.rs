@@ -237,7 +237,10 @@ impl<'a> Case<'a> {
     pub fn sent_among(&self, cards: Option<&[super::ids::OrderId]>) -> Vec<&'a Order> {
         let sent = self.sent();
         match cards {
-            Some(cards) => sent.into_iter().filter(|o| cards.contains(&o.id)).collect(),
+            Some(cards) => {
+                let cards: std::collections::HashSet<_> = cards.iter().collect();
+                sent.into_iter().filter(|o| cards.contains(&o.id)).collect()
+            }
             None => sent,
         }
     }
