@@ -586,3 +586,51 @@ fn a_batch_message_names_only_the_cards_ticked() {
     assert_eq!(prepared[0]["data"]["orders"], serde_json::json!([ticked]));
     assert!(prepared[0]["data"]["batch"].is_string());
 }
+
+/// A journal edited by hand to hold a whole code where its masked form
+/// belongs: every screen that shows an order rebuilds the last four.
+#[test]
+fn a_forged_masked_code_is_shown_by_its_last_four_only() {
+    use cardguard::core::clock::ManualClock;
+    use cardguard::core::event::{Event, ReleaseMode};
+    use cardguard::core::ids::OrderId;
+    use cardguard::core::money::Fen;
+    use cardguard::core::session::{Paths, Session};
+    let rig = Rig::new();
+    {
+        let clock = ManualClock::fixed();
+        let mut s = Session::open(Paths::in_one_dir(rig.dir.path()), clock.clone()).unwrap();
+        let id = OrderId::new("CG-20261127-0900");
+        let now = s.now();
+        for e in [
+            Event::ReviewShown {
+                channel: "duidui".into(),
+                face_value_fen: Fen(10_000),
+                payout_fen: Fen(9_000),
+                masked: "QW23ER45TY67UP9Z".into(),
+                fingerprint: "f".into(),
+                cancel_window_ms: 0,
+                release_mode: ReleaseMode::Simulated,
+                batch: None,
+            },
+            Event::Confirmed {
+                hold_s: 0,
+                hold_until: now,
+            },
+            Event::Released {
+                mode: ReleaseMode::Simulated,
+                window_ends: None,
+                verify_at: None,
+                clipboard_until: None,
+            },
+        ] {
+            s.record(Some(&id), e).unwrap();
+        }
+    }
+    let mut h = rig.open(Lang::En);
+    to_orders(&mut h);
+    assert_has(&h, "•••• •••• •••• UP9Z");
+    assert!(!has(&h, "QW23ER45"), "{}", screen_text(&h));
+    click(&mut h, "Something went wrong?");
+    assert!(!has(&h, "QW23ER45"), "{}", screen_text(&h));
+}

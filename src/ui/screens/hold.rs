@@ -39,7 +39,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&OrderId>, release
             RichText::new(format!(
                 "{} · {} · {}",
                 order.id,
-                order.masked,
+                crate::core::remedy::last_four_only(&order.masked),
                 money(order.face_value)
             ))
             .monospace(),

@@ -248,7 +248,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(order.id.as_str()).monospace().strong());
                 ui.label(tr.get(order.phase.label_key()));
-                ui.label(RichText::new(&order.masked).monospace());
+                ui.label(
+                    RichText::new(crate::core::remedy::last_four_only(&order.masked)).monospace(),
+                );
                 ui.label(order.face_value.to_string());
                 if ui.button(tr.get("journal.export")).clicked() {
                     out.send(Command::ExportEvidence(order.id.clone()));

@@ -5,6 +5,9 @@ use crate::core::clock::ms_between;
 use crate::core::flow::Subject;
 use crate::core::ids::OrderId;
 use crate::core::order::{Order, Phase};
+// The journal's masked form is rebuilt from its last four: a hand-edited
+// journal cannot make the list show more of a code.
+use crate::core::remedy::last_four_only;
 use crate::core::session::Session;
 use crate::i18n::Texts;
 use crate::ui::command::{Command, RemedyCommand, Screen};
@@ -106,7 +109,7 @@ fn order_card(
                         .strong(),
                 );
                 ui.label(&channel_name);
-                ui.label(RichText::new(&o.masked).monospace());
+                ui.label(RichText::new(last_four_only(&o.masked)).monospace());
                 ui.label(money(o.face_value));
             });
             match o.phase {

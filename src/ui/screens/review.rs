@@ -30,7 +30,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
             widgets::row(
                 ui,
                 tr.get("review.code"),
-                RichText::new(&order.masked).monospace().size(16.0),
+                RichText::new(crate::core::remedy::last_four_only(&order.masked))
+                    .monospace()
+                    .size(16.0),
             );
             widgets::row(
                 ui,
