@@ -475,6 +475,18 @@ fn a_manual_hand_off_leads_to_the_channels_own_cancel_steps_and_a_cancel_request
     );
     let chosen = of_kind(&rig, "remedy_path_chosen");
     assert_eq!(chosen[2]["data"]["problem"], "wrong_face_value");
+    // The platform says no: the table's row for what happened applies.
+    click(&mut h, "The platform refused, or did not cancel in time");
+    assert_has(&h, "Ask the platform to refund the difference");
+    assert_eq!(
+        paths_chosen(&rig),
+        [
+            "not_submitted",
+            "channel_cancel",
+            "channel_cancel",
+            "difference_refund"
+        ]
+    );
 }
 
 /// A batch of three ¥100 cards on `channel`, confirmed (test card off).

@@ -163,6 +163,8 @@ pub enum RemedyCommand {
     Submitted(OrderId),
     /// A batch's card ticked (or not) as one the message is about.
     Card(OrderId, bool),
+    /// The platform refused a cancel asked there: on to the table's rows.
+    PlatformRefused,
     Close,
 }
 

@@ -28,6 +28,9 @@ pub struct Assistant {
     /// A batch's cards the message is about, as ticked: a freeze request
     /// must not name the cards that were sold as meant.
     cards: Vec<OrderId>,
+    /// The person says the platform refused the cancel asked there (or
+    /// let its window pass): the table's rows apply from then on.
+    platform_refused: bool,
 }
 
 /// How a message left the app.
@@ -42,6 +45,8 @@ pub enum Handed {
 pub struct Advice<'s> {
     pub case: Case<'s>,
     pub standing: Standing,
+    /// Whether "what happened?" must be answered for a path.
+    pub asks: bool,
     /// None until the person has answered, when the answer is needed.
     pub route: Option<Route<'s>>,
 }
@@ -70,6 +75,7 @@ impl Assistant {
             journaled: None,
             follow_refused: false,
             cards: Vec::new(),
+            platform_refused: false,
         };
         let opened = Event::RemedyOpened {
             standing: standing.word().to_owned(),
@@ -93,12 +99,18 @@ impl Assistant {
         let standing = case.standing(|o| session.profile(&o.channel), session.now());
         let book = session.remedies();
         let problem = self.problem.as_deref().and_then(|p| book.problem(p));
-        let route = route(book, standing, problem, case.first_release(), &|t| {
+        // Refused on the platform: as out of reach as a closed window.
+        let routed = match standing {
+            Standing::CancelOnPlatform { .. } if self.platform_refused => Standing::Closed,
+            s => s,
+        };
+        let route = route(book, routed, problem, case.first_release(), &|t| {
             session.offset_at(t)
         });
         Some(Advice {
             case,
             standing,
+            asks: routed.asks(),
             route,
         })
     }
@@ -145,6 +157,11 @@ impl Assistant {
         if on {
             self.cards.push(card);
         }
+    }
+
+    /// "The platform refused": the rows of the table apply.
+    pub fn platform_refused(&mut self) {
+        self.platform_refused = true;
     }
 
     /// Back to the question (the answer is kept in the journal).

@@ -95,6 +95,10 @@ impl App {
                 }
                 Subject::Batch(_) => {}
             },
+            RemedyCommand::PlatformRefused => {
+                desk.handed = None;
+                desk.assistant.platform_refused();
+            }
             RemedyCommand::Card(card, on) => {
                 desk.handed = None;
                 desk.assistant.tick_card(card, on);

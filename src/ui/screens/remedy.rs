@@ -241,7 +241,7 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
         .assistant
         .problem()
         .and_then(|p| book.problem(p))
-        .filter(|_| a.standing.asks())
+        .filter(|_| a.asks)
     {
         ui.horizontal_wrapped(|ui| {
             ui.label(tr.fmt("remedy.because", &[("problem", &problem.label.get(lang))]));
@@ -340,6 +340,16 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
         if ui.add(b).clicked() {
             send(cx, command);
         }
+    }
+    // Once asked there, the platform may say no: then the table's rows apply.
+    if matches!(route, Route::ChannelCancel { .. })
+        && a.case
+            .orders
+            .iter()
+            .any(|o| o.phase == Phase::CancelRequested)
+        && ui.link(tr.get("remedy.platform_refused")).clicked()
+    {
+        send(cx, RemedyCommand::PlatformRefused);
     }
     if let Some(p) = route.path()
         && let (Some(success), Some(time)) = (&p.success, &p.time)
