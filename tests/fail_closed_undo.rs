@@ -13,9 +13,7 @@ fn undo_after_a_refused_release_lets_the_next_hold_go_out_by_itself() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);
     enter_small_order(&mut h);
-    click(&mut h, "Review →");
-    tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
+    review_and_confirm(&mut h, &rig);
     assert_eq!(h.state().screen(), Screen::Hold);
 
     limit_file_size(rig.journal().len() as u64);

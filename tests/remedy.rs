@@ -296,9 +296,7 @@ fn a_held_order_asks_nothing_and_undo_takes_it_back() {
     let rig = Rig::new();
     let mut h = rig.open(Lang::En);
     enter_small_order(&mut h);
-    click(&mut h, "Review →");
-    tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
+    review_and_confirm(&mut h, &rig);
     // Also on the hold screen itself.
     assert_eq!(h.state().screen(), Screen::Hold);
     click(&mut h, "Something went wrong?");

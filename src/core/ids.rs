@@ -24,6 +24,20 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 use std::fmt;
 
+/// Whether an order or batch id has the shape the session gives them
+/// (`CG-<local date>-<journal seq>`, `B-…`): anything else came from a
+/// journal edited by hand, and is not shown or used as a file name as it is.
+pub fn made_by_app(id: &str) -> bool {
+    let mut parts = id.split('-');
+    let prefix = parts.next();
+    let rest: Vec<&str> = parts.collect();
+    matches!(prefix, Some("CG" | "B"))
+        && rest.len() == 2
+        && rest
+            .iter()
+            .all(|p| (1..=12).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

@@ -321,7 +321,8 @@ pub fn parse_profiles(
     Ok(file.channels)
 }
 
-fn line_of_id(text: &str, id: &str) -> Option<usize> {
+/// The 1-based line of the `"id": "<id>"` entry (also the remedy book's).
+pub(crate) fn line_of_id(text: &str, id: &str) -> Option<usize> {
     let needle = format!("\"{id}\"");
     text.lines()
         .position(|l| l.contains("\"id\"") && l.contains(&needle))

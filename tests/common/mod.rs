@@ -310,10 +310,16 @@ pub fn use_manual_hand_off(h: &mut Harness<'static, App>) {
 /// From the entry screen with a complete draft: review, wait for the
 /// confirm button to arm, confirm, and let the 10 s hold run out.
 pub fn review_confirm_release(h: &mut Harness<'static, App>, rig: &Rig) {
+    review_and_confirm(h, rig);
+    tick(h, rig, 10_000);
+}
+
+/// From the entry screen with a complete draft: review, wait for the
+/// confirm button to arm, confirm. The order is then held on this device.
+pub fn review_and_confirm(h: &mut Harness<'static, App>, rig: &Rig) {
     click(h, "Review →");
     tick(h, rig, 1_000);
     click(h, "Confirm, hold 10 s");
-    tick(h, rig, 10_000);
 }
 
 /// The usual test order: Kaquanmao (8-min window, 10 % fee), a fixed code, ¥100.

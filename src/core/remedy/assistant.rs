@@ -12,6 +12,7 @@ use crate::core::ids::OrderId;
 use crate::core::safe_file::FileError;
 use crate::core::session::{Session, SessionError};
 use crate::i18n::Lang;
+use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
 /// One use of "Something went wrong?" on an order or a batch.
@@ -49,6 +50,24 @@ pub struct Advice<'s> {
     pub asks: bool,
     /// None until the person has answered, when the answer is needed.
     pub route: Option<Route<'s>>,
+    /// The session's time the advice was given at.
+    pub now: DateTime<Utc>,
+}
+
+impl<'s> Advice<'s> {
+    /// The cards a message may be about: for a cancel request, those the
+    /// platform can still act on; otherwise every card still out.
+    pub fn candidates(&self) -> Vec<&'s crate::core::order::Order> {
+        match self.route {
+            Some(Route::ChannelCancel { .. }) => self.case.on_platform(self.now),
+            _ => self.case.sent(),
+        }
+    }
+
+    /// Whether the message must say which cards (a batch with more than one).
+    pub fn asks_cards(&self) -> bool {
+        matches!(self.case.subject, Subject::Batch(_)) && self.candidates().len() > 1
+    }
 }
 
 /// A message saved as a file: where, and whether the journal took the line
@@ -112,6 +131,7 @@ impl Assistant {
             standing,
             asks: routed.asks(),
             route,
+            now: session.now(),
         })
     }
 
@@ -128,23 +148,6 @@ impl Assistant {
         self.problem = Some(problem.to_owned());
         self.follow_refused = false;
         self.follow(session)
-    }
-
-    /// The cards a message may be about: for a cancel request, those the
-    /// platform can still act on; otherwise every card still out.
-    pub fn candidates<'s>(&self, session: &'s Session) -> Vec<&'s crate::core::order::Order> {
-        let Some(advice) = self.advice(session) else {
-            return Vec::new();
-        };
-        match advice.route {
-            Some(Route::ChannelCancel { .. }) => advice.case.on_platform(session.now()),
-            _ => advice.case.sent(),
-        }
-    }
-
-    /// Whether the message must say which cards (a batch with more than one).
-    pub fn asks_cards(&self, session: &Session) -> bool {
-        matches!(self.subject, Subject::Batch(_)) && self.candidates(session).len() > 1
     }
 
     pub fn cards(&self) -> &[OrderId] {
@@ -212,10 +215,10 @@ impl Assistant {
         let path = advice.route.as_ref()?.path()?;
         let book = session.remedies();
         // The cards it is about: the candidates, and of a batch's those ticked.
-        let ticks = self.asks_cards(session);
+        let ticks = advice.asks_cards();
         let ticked: std::collections::HashSet<&OrderId> = self.cards.iter().collect();
-        let candidates: Vec<OrderId> = self
-            .candidates(session)
+        let candidates: Vec<OrderId> = advice
+            .candidates()
             .iter()
             .map(|o| o.id.clone())
             .filter(|id| !ticks || ticked.contains(id))
@@ -231,7 +234,7 @@ impl Assistant {
                 problem: self.problem.as_deref().and_then(|p| book.problem(p)),
                 profiles: session.profiles(),
                 lang,
-                now: session.now(),
+                now: advice.now,
                 offsets: &|t| session.offset_at(t),
                 cards,
             },
@@ -247,7 +250,15 @@ impl Assistant {
         how: Handed,
         file: Option<String>,
     ) -> Result<(), SessionError> {
-        let path = self.path_id(session).unwrap_or_default();
+        let advice = self.advice(session);
+        let path = advice
+            .as_ref()
+            .and_then(|a| a.route.as_ref().map(|r| r.path_id().to_owned()))
+            .unwrap_or_default();
+        let orders = match &advice {
+            Some(a) if a.asks_cards() => self.cards.clone(),
+            _ => Vec::new(),
+        };
         self.record(
             session,
             Event::RemedyMessagePrepared {
@@ -261,11 +272,7 @@ impl Assistant {
                 sha256: crate::core::journal::sha256_hex(text.as_bytes()),
                 chars: text.chars().count(),
                 file,
-                orders: if self.asks_cards(session) {
-                    self.cards.clone()
-                } else {
-                    Vec::new()
-                },
+                orders,
                 batch: None,
             },
         )
@@ -284,7 +291,7 @@ impl Assistant {
             return Ok(None);
         };
         // Ids come from the journal: one the app did not make never names a file.
-        let id = Some(self.subject_id()).filter(|id| super::message::app_made_id(id));
+        let id = Some(self.subject_id()).filter(|id| crate::core::ids::made_by_app(id));
         let stem = format!("{}_{}_{}", id.unwrap_or("remedy"), path_id, lang.code());
         let data_dir = session.paths().data_dir.clone();
         let file = crate::core::exports::write_export(&data_dir, &stem, ".txt", text.as_bytes())?;

@@ -4,7 +4,7 @@
 //! folder replaces it when it passes the same checks (never created by us:
 //! a copy would freeze the figures it was made with).
 
-use crate::core::profile::Localized;
+use crate::core::profile::{Localized, line_of_id};
 use crate::core::safe_file::{FileFault, Links, read_capped_opt};
 use crate::i18n::Texts;
 use serde::Deserialize;
@@ -361,13 +361,6 @@ fn check_placeholders(template: &str) -> Result<(), Option<String>> {
         rest = &after[close + 1..];
     }
     Ok(())
-}
-
-fn line_of_id(text: &str, id: &str) -> Option<usize> {
-    let needle = format!("\"{id}\"");
-    text.lines()
-        .position(|l| l.contains("\"id\"") && l.contains(&needle))
-        .map(|i| i + 1)
 }
 
 /// The person's `remedies.json` from the config folder when there is one and

@@ -6,6 +6,7 @@
 
 use super::{Case, Offsets, PathSpec, ProblemSpec};
 use crate::core::code::mask_code_like_runs;
+use crate::core::ids::made_by_app;
 use crate::core::order::{Order, ShotFacts};
 use crate::core::profile::ChannelProfile;
 use crate::i18n::{Lang, Texts};
@@ -170,23 +171,11 @@ fn fill_template(template: &str, fill: impl Fn(&str) -> Option<String>) -> Strin
 /// An id as the app makes them (`CG-20261130-0042`, `B-…`) is shown as it
 /// is; any other (a hand-edited journal) is masked where it looks like a code.
 pub fn shown_id(id: &str) -> String {
-    if app_made_id(id) {
+    if made_by_app(id) {
         id.to_owned()
     } else {
         mask_code_like_runs(id)
     }
-}
-
-/// `CG-<date>-<seq>` or `B-<date>-<seq>`, as the session makes them.
-pub(crate) fn app_made_id(id: &str) -> bool {
-    let mut parts = id.split('-');
-    let prefix = parts.next();
-    let rest: Vec<&str> = parts.collect();
-    matches!(prefix, Some("CG" | "B"))
-        && rest.len() == 2
-        && rest
-            .iter()
-            .all(|p| (1..=12).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A screenshot's file name as the app writes it
@@ -207,7 +196,7 @@ fn shown_shot_name(name: &str) -> String {
             }
         });
         let step_ok = step.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-        let id_ok = id == "none" || app_made_id(id);
+        let id_ok = id == "none" || made_by_app(id);
         Some(digits(date, 8) && digits(clock, 6) && id_ok && step_ok)
     })()
     .unwrap_or(false);

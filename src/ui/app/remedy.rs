@@ -15,10 +15,11 @@ use crate::ui::command::{BatchCommand, Level, Notice, RemedyCommand, Screen};
 use crate::ui::screens::remedy::{HandedNote, RemedyDesk};
 use eframe::egui;
 
-/// A text in both languages (zh, en), as a note beside a button keeps it.
+/// A text in every language (in `Lang::ALL` order), as a note beside a
+/// button keeps it.
 fn said(describe: impl Fn(&crate::i18n::Texts) -> String) -> [String; 2] {
     use crate::i18n::{Lang, Texts};
-    [Lang::Zh, Lang::En].map(|l| describe(Texts::shared(l)))
+    Lang::ALL.map(|l| describe(Texts::shared(l)))
 }
 
 impl App {

@@ -62,13 +62,7 @@ fn describe_in_full(tr: &Texts, session: &Session, e: &TimelineEntry) -> String 
     // deadline in local time.
     let book = session.remedies();
     let arg = |k: &str| e.args.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    let path = arg("path").and_then(|id| match id {
-        // The paths the app words itself (not in the book).
-        "undo" => Some(tr.get("remedy.undo_title").to_owned()),
-        "pause" => Some(tr.get("remedy.pause_title").to_owned()),
-        "not_submitted" => Some(tr.get("remedy.not_submitted_title").to_owned()),
-        id => book.path(id).map(|p| p.title.get(tr.lang()).to_owned()),
-    });
+    let path = arg("path").and_then(|id| crate::ui::screens::remedy::path_title(tr, book, id));
     let problem = arg("problem")
         .and_then(|id| book.problem(id))
         .map(|p| p.label.get(tr.lang()).to_owned());

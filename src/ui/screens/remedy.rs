@@ -34,7 +34,7 @@ pub enum HandedNote {
     Copied,
     /// Saved: the file, relative to the data dir.
     Saved(String),
-    /// Neither copied nor saved: why, in Chinese and English.
+    /// Neither copied nor saved: why, in every language (`Lang::ALL` order).
     Failed([String; 2]),
 }
 
@@ -251,12 +251,7 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
         });
     }
     let batch = matches!(a.case.subject, Subject::Batch(_));
-    let title = match (route.path(), route) {
-        (Some(p), _) => p.title.get(lang).to_owned(),
-        (None, Route::Pause) => tr.get("remedy.pause_title").to_owned(),
-        (None, Route::NotSubmitted) => tr.get("remedy.not_submitted_title").to_owned(),
-        (None, _) => tr.get("remedy.undo_title").to_owned(),
-    };
+    let title = path_title(tr, book, route.path_id()).unwrap_or_default();
     ui.label(RichText::new(title).size(22.0).strong());
     deadline(ui, cx, route, a);
     ui.add_space(6.0);
@@ -366,13 +361,8 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
     ui.add_space(6.0);
     evidence_button(ui, cx);
     let has_message = route.path().is_some_and(|p| p.message.is_some());
-    if has_message && desk.assistant.asks_cards(cx.session) {
-        cards(
-            ui,
-            cx,
-            &desk.assistant.candidates(cx.session),
-            desk.assistant.cards(),
-        );
+    if has_message && a.asks_cards() {
+        cards(ui, cx, &a.candidates(), desk.assistant.cards());
     }
     if let Some(text) = desk.assistant.message(cx.session, desk.message_lang) {
         // Asking the platform to cancel: what happened goes into the
@@ -535,8 +525,8 @@ fn message(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, text: &str) {
                 Some((tr.fmt("remedy.saved_here", &[("file", file)]), OK))
             }
             Some(HandedNote::Failed(said)) => {
-                let said = &said[usize::from(tr.lang() == Lang::En)];
-                Some((said.clone(), DANGER))
+                let at = Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0);
+                Some((said[at].clone(), DANGER))
             }
             None => None,
         };
@@ -549,6 +539,17 @@ fn message(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, text: &str) {
             cx.send(Command::OpenDataDir);
         }
     });
+}
+
+/// A path's title by its id (as journaled): the book's, or the app's own
+/// for the paths it words itself. The journal tab words its lines with it.
+pub fn path_title(tr: &Texts, book: &RemedyBook, id: &str) -> Option<String> {
+    match id {
+        "undo" => Some(tr.get("remedy.undo_title").to_owned()),
+        "pause" => Some(tr.get("remedy.pause_title").to_owned()),
+        "not_submitted" => Some(tr.get("remedy.not_submitted_title").to_owned()),
+        id => book.path(id).map(|p| p.title.get(tr.lang()).to_owned()),
+    }
 }
 
 /// The review's one line about the assistant, opened in place: the paths
