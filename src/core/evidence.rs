@@ -14,6 +14,8 @@ use std::path::Path;
 
 mod export;
 pub use export::*;
+pub mod checkpoint;
+pub mod merkle;
 
 pub const SCREENSHOT_EVENT: &str = "screenshot_taken";
 /// The most verify or export reads of one screenshot (they are ~100 KB).

@@ -1,0 +1,146 @@
+use super::*;
+
+/// The signed-note example of golang.org/x/mod/sumdb/note (also in C2SP's
+/// signed-note): same key id, same deterministic signature, same text.
+#[test]
+fn the_go_note_example_signs_and_opens_byte_for_byte() {
+    let vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+    let skey = "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+    let text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+    let want = format!(
+        "{text}\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+    );
+    let v = LogVerifier::parse(vkey).unwrap();
+    assert_eq!(v.vkey(), vkey);
+    let raw = B64.decode(skey).unwrap();
+    let seed: [u8; 32] = raw[1..].try_into().unwrap();
+    let key = SigningKey::from_bytes(&seed);
+    assert_eq!(key.verifying_key(), v.public);
+    assert_eq!(sign_note(&key, &v, text), want);
+    assert_eq!(v.open_note(want.as_bytes()), Ok(text));
+    let edited = want.replace("cryptography", "cryptographY");
+    assert_eq!(v.open_note(edited.as_bytes()), Err(NoteError::BadSignature));
+}
+
+#[test]
+fn vkeys_with_a_wrong_id_case_or_length_are_refused() {
+    for bad in [
+        "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        "PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        "PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==",
+        "PeterNeumann+c74f20a3",
+        "PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+    ] {
+        assert!(LogVerifier::parse(bad).is_err(), "{bad}");
+    }
+}
+
+fn keys() -> LogKeys {
+    LogKeys::from_secrets([0x20; 32], [0x00; 32])
+}
+
+#[test]
+fn a_checkpoint_round_trips_and_any_change_is_caught() {
+    let k = keys();
+    let note = k.sign(3, [9; 32]);
+    let cp = k.verifier().open(note.as_bytes()).unwrap();
+    assert_eq!(
+        (cp.size, cp.root, cp.origin.as_str()),
+        (3, [9; 32], k.verifier().name.as_str())
+    );
+    assert!(note.starts_with(&format!("{}\n3\n", k.verifier().name)));
+    // A size or root changed, the signature line cut, another key.
+    let other = LogKeys::from_secrets([0x21; 32], [0; 32]);
+    let cases = [
+        note.replacen("\n3\n", "\n4\n", 1),
+        note.replacen("\n3\n", "\n03\n", 1),
+        note[..note.find("\n\n").unwrap() + 2].to_owned(),
+        other.sign(3, [9; 32]),
+        note.replacen("\n\n", "\nextra\n\n", 1),
+        note.replace('—', "-"),
+    ];
+    for bad in cases {
+        assert!(k.verifier().open(bad.as_bytes()).is_err(), "{bad}");
+    }
+    assert_eq!(
+        k.verifier().open(other.sign(3, [9; 32]).as_bytes()),
+        Err(NoteError::OtherLog(other.verifier().name.clone()))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn keys_are_made_once_private_and_never_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let a = LogKeys::load_or_create(dir.path()).unwrap();
+    for f in [SIGNING_KEY_FILE, SALT_KEY_FILE, VKEY_FILE] {
+        let mode = std::fs::metadata(dir.path().join(f))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{f}");
+    }
+    let b = LogKeys::load_or_create(dir.path()).unwrap();
+    assert_eq!(a.verifier(), b.verifier());
+    assert_eq!(a.salt_secret(), b.salt_secret());
+    let vkey = std::fs::read_to_string(dir.path().join(VKEY_FILE)).unwrap();
+    assert_eq!(LogVerifier::parse(&vkey).unwrap(), *a.verifier());
+    assert!(LogKeys::load(dir.path()).unwrap().is_some());
+
+    // A damaged signing key is an error, and left as it is.
+    std::fs::write(
+        dir.path().join(SIGNING_KEY_FILE),
+        "PRIVATE+KEY+x+00000000+AA==\n",
+    )
+    .unwrap();
+    assert!(LogKeys::load_or_create(dir.path()).is_err());
+    assert_eq!(
+        std::fs::read(dir.path().join(SIGNING_KEY_FILE)).unwrap(),
+        b"PRIVATE+KEY+x+00000000+AA==\n"
+    );
+    // A symlink is refused and nothing is made through it.
+    let other = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(other.path().join("x"), other.path().join(SALT_KEY_FILE)).unwrap();
+    assert!(LogKeys::load_or_create(other.path()).is_err());
+    assert!(!other.path().join("x").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn checkpoint_files_are_new_or_the_same_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys();
+    let note = k.sign(2, [1; 32]);
+    assert!(matches!(
+        write_checkpoint(dir.path(), 2, &note),
+        Ok(Written::New(_))
+    ));
+    assert!(matches!(
+        write_checkpoint(dir.path(), 2, &note),
+        Ok(Written::Kept(_))
+    ));
+    let other = k.sign(2, [2; 32]);
+    assert!(matches!(
+        write_checkpoint(dir.path(), 2, &other),
+        Err(FileError::Exists(_))
+    ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("checkpoints/2.txt")).unwrap(),
+        note
+    );
+    std::fs::write(dir.path().join("checkpoints/010.txt"), "x").unwrap();
+    std::fs::write(dir.path().join("checkpoints/7.tsr"), "x").unwrap();
+    write_checkpoint(dir.path(), 10, &k.sign(10, [1; 32])).unwrap();
+    assert_eq!(list_checkpoints(dir.path()).unwrap(), vec![2, 10]);
+    // A link at checkpoints/ is refused.
+    let d2 = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("checkpoints"),
+        d2.path().join("checkpoints"),
+    )
+    .unwrap();
+    assert!(write_checkpoint(d2.path(), 3, &note).is_err());
+    assert!(list_checkpoints(d2.path()).is_err());
+}
