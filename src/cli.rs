@@ -69,6 +69,13 @@ pub enum Command {
         #[command(subcommand)]
         action: JournalCommand,
     },
+    /// Check an evidence bundle (a folder made by `journal export`) with
+    /// nothing but the bundle. Exit 0 all checks pass, 1 something failed
+    /// (named), 2 it cannot be read.
+    Evidence {
+        #[command(subcommand)]
+        action: EvidenceCommand,
+    },
     /// Run a demo script through the core with no window (the built-in
     /// walkthrough unless --script is given); one line per step. Exit 0 when
     /// every step did what it expects and the journal verifies, 1 if not,
@@ -92,6 +99,17 @@ pub enum Command {
         /// Language of the reasons: zh-CN or en.
         #[arg(long = "reasons-lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
         reasons_lang: crate::i18n::Lang,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum EvidenceCommand {
+    /// The same checks as the bundle's own verify.py.
+    Verify {
+        bundle: PathBuf,
+        /// Language of the result: zh-CN or en.
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
+        lang: crate::i18n::Lang,
     },
 }
 
@@ -271,6 +289,15 @@ pub enum JournalCommand {
         #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
         lang: crate::i18n::Lang,
     },
+    /// Sign a checkpoint of the journal as it stands now
+    /// (`checkpoints/<size>.txt`). Works beside a running app. Exit 0 signed,
+    /// 1 the journal does not match its earlier checkpoints (nothing signed),
+    /// 2 unreadable.
+    Checkpoint {
+        /// Language of the result: zh-CN or en.
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
+        lang: crate::i18n::Lang,
+    },
     /// Append events as fast as possible, printing each acknowledged seq
     /// (used by the crash-safety test; not for users).
     #[command(hide = true)]
@@ -294,6 +321,15 @@ pub fn journal_verify(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8
                     &[("events", &i.events), ("screenshots", &i.screenshots)]
                 )
             );
+            if let Some(size) = i.sealed.latest {
+                say!(
+                    "{}",
+                    tr.fmt(
+                        "journal.cli_sealed",
+                        &[("count", &i.sealed.checkpoints), ("size", &size)]
+                    )
+                );
+            }
             for (kind, count) in &i.unread {
                 say!(
                     "{}",
@@ -341,11 +377,11 @@ pub fn journal_export(
     let (what, result) = match (order, batch) {
         (Some(o), _) => (
             "journal.cli_what_order",
-            export_order(data_dir, o, out, now),
+            export_order(data_dir, o, out, now, lang),
         ),
         (None, Some(b)) => (
             "journal.cli_what_batch",
-            export_batch(data_dir, b, out, now),
+            export_batch(data_dir, b, out, now, lang),
         ),
         (None, None) => return 2,
     };
@@ -358,8 +394,8 @@ pub fn journal_export(
                     &[
                         ("what", &tr.get(what)),
                         ("id", &m.order),
-                        ("first", &m.first_seq),
-                        ("last", &m.last_seq),
+                        ("events", &m.events),
+                        ("size", &m.tree_size),
                         ("files", &m.files.len()),
                         ("path", &out.display()),
                     ]
@@ -390,6 +426,70 @@ pub fn journal_export(
         Err(e) => {
             eprintln!("{}", e.describe(&tr));
             2
+        }
+    }
+}
+
+/// `journal checkpoint`: 0 signed, 1 broken (nothing signed), 2 unreadable.
+pub fn journal_checkpoint(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8 {
+    use crate::core::evidence::seal::{SealError, seal_now};
+    let tr = crate::i18n::Texts::new(lang);
+    match seal_now(data_dir) {
+        Ok(size) => {
+            say!("{}", tr.fmt("journal.cli_checkpoint", &[("size", &size)]));
+            0
+        }
+        Err(SealError::Broken(f)) => {
+            say!(
+                "{}",
+                tr.fmt(
+                    "journal.cli_broken",
+                    &[
+                        ("line", &f.line),
+                        ("code", &f.problem.code()),
+                        ("detail", &f.detail),
+                        ("problem", &tr.get(f.problem.message_key())),
+                    ]
+                )
+            );
+            1
+        }
+        Err(SealError::Unreadable(e)) => {
+            let error = crate::core::safe_file::describe(&e, &tr);
+            eprintln!("{}", tr.fmt("journal.cli_unreadable", &[("error", &error)]));
+            2
+        }
+    }
+}
+
+/// `evidence verify BUNDLE`: 0 verified, 1 a check failed, 2 unreadable.
+pub fn evidence_verify(bundle: &std::path::Path, lang: crate::i18n::Lang) -> u8 {
+    let tr = crate::i18n::Texts::new(lang);
+    let manifest = bundle.join("manifest.json");
+    if let Err(e) =
+        crate::core::safe_file::open_read(&manifest, crate::core::safe_file::Links::Refuse)
+    {
+        let error = crate::core::safe_file::describe(&e, &tr);
+        eprintln!(
+            "{}",
+            tr.fmt("evidence.cli_unreadable", &[("error", &error)])
+        );
+        return 2;
+    }
+    match crate::core::evidence::verify_bundle(bundle) {
+        Ok(i) => {
+            say!(
+                "{}",
+                tr.fmt(
+                    "evidence.cli_verified",
+                    &[("events", &i.events), ("files", &i.files)]
+                )
+            );
+            0
+        }
+        Err(detail) => {
+            say!("{}", tr.fmt("evidence.cli_failed", &[("detail", &detail)]));
+            1
         }
     }
 }

@@ -76,6 +76,13 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     use cardguard::cli::JournalCommand;
+    // A bundle is checked with nothing but the bundle: no data folder.
+    if let Command::Evidence {
+        action: cardguard::cli::EvidenceCommand::Verify { bundle, lang },
+    } = &command
+    {
+        return std::process::ExitCode::from(cardguard::cli::evidence_verify(bundle, *lang));
+    }
     let Some(paths) = Paths::resolve(data_dir) else {
         eprintln!("no data folder: pass --data-dir DIR");
         return std::process::ExitCode::from(2);
@@ -112,6 +119,14 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
             &out,
             lang,
         )),
+        Command::Journal {
+            action: JournalCommand::Checkpoint { lang },
+        } => {
+            std::process::ExitCode::from(cardguard::cli::journal_checkpoint(&paths.data_dir, lang))
+        }
+        Command::Evidence {
+            action: cardguard::cli::EvidenceCommand::Verify { bundle, lang },
+        } => std::process::ExitCode::from(cardguard::cli::evidence_verify(&bundle, lang)),
         Command::Journal {
             action: JournalCommand::Stress { count },
         } => match cardguard::cli::journal_stress(&paths.data_dir, count) {

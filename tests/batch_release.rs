@@ -120,7 +120,7 @@ fn release_with_the_clock_advanced_then_cancel_all_and_export() {
     let bundle = std::path::PathBuf::from(said.strip_prefix("Evidence exported to ").unwrap());
     assert_eq!(bundle.parent(), Some(exports.as_path()), "{said}");
     let intact = cardguard::core::evidence::verify_bundle(&bundle).expect("bundle verifies");
-    let segment = std::fs::read_to_string(bundle.join("journal-segment.jsonl")).unwrap();
+    let segment = std::fs::read_to_string(bundle.join("entries.jsonl")).unwrap();
     assert_eq!(segment.matches(r#""kind":"released""#).count(), 3);
     assert!(segment.contains("batch_imported") && segment.contains("batch_cancel_all"));
     assert_eq!(intact.events as usize, segment.lines().count());

@@ -317,6 +317,25 @@ impl Event {
     }
 
     /// Events that must be on disk (fdatasync) before the UI moves on.
+    /// Whether a signed checkpoint follows this event: the moments a
+    /// complaint turns on (confirm, release, cancel, window closed, a
+    /// batch's confirm and end).
+    pub fn seals(&self) -> bool {
+        matches!(
+            self,
+            Event::Confirmed { .. }
+                | Event::BatchConfirmed { .. }
+                | Event::Released { .. }
+                | Event::PlatformSubmitted { .. }
+                | Event::CancelRequested { .. }
+                | Event::Cancelled { .. }
+                | Event::CancelRefused { .. }
+                | Event::WindowClosed { .. }
+                | Event::BatchCancelAll { .. }
+                | Event::BatchFinished { .. }
+        )
+    }
+
     pub fn must_be_durable(&self) -> bool {
         matches!(
             self,

@@ -14,8 +14,13 @@ use std::path::Path;
 
 mod export;
 pub use export::*;
+pub mod bundle;
+mod bundle_check;
 pub mod checkpoint;
 pub mod merkle;
+mod report;
+pub mod seal;
+mod stamps;
 
 pub const SCREENSHOT_EVENT: &str = "screenshot_taken";
 /// The most verify or export reads of one screenshot (they are ~100 KB).
@@ -43,6 +48,13 @@ pub enum Problem {
     /// The journal names a screenshot the app will not read: outside the
     /// screenshots folder, through a symlink, not a regular file, too large.
     ScreenshotRefused(String),
+    /// Fewer lines than a signed checkpoint vouches for: the end was cut off.
+    CutShort(String),
+    /// The lines up to a checkpoint's size are not the ones it signed.
+    CheckpointDiffers(String),
+    /// A checkpoint file that is not one this install signed (or the
+    /// checkpoints folder, or the key to check them, cannot be used).
+    CheckpointBad(String),
 }
 
 impl Problem {
@@ -57,6 +69,9 @@ impl Problem {
             Problem::ScreenshotChanged(_) => "screenshot_changed",
             Problem::ScreenshotMissing(_) => "screenshot_missing",
             Problem::ScreenshotRefused(_) => "screenshot_refused",
+            Problem::CutShort(_) => "cut_short",
+            Problem::CheckpointDiffers(_) => "checkpoint_differs",
+            Problem::CheckpointBad(_) => "checkpoint_bad",
         }
     }
 
@@ -72,6 +87,9 @@ impl Problem {
             Problem::ScreenshotChanged(_) => "problem.screenshot_changed",
             Problem::ScreenshotMissing(_) => "problem.screenshot_missing",
             Problem::ScreenshotRefused(_) => "journal.problem_screenshot_refused",
+            Problem::CutShort(_) => "journal.problem_cut_short",
+            Problem::CheckpointDiffers(_) => "journal.problem_checkpoint_differs",
+            Problem::CheckpointBad(_) => "journal.problem_checkpoint_bad",
         }
     }
 }
@@ -102,6 +120,8 @@ pub struct Intact {
     pub events: u64,
     pub screenshots: u64,
     pub last_hash: String,
+    /// The signed checkpoints the journal was checked against.
+    pub sealed: seal::Sealed,
     /// Lines that are intact but that this version of the app does not
     /// read (a kind it does not know, or data it cannot use), per kind:
     /// the app skips them on replay, so verify says so.
@@ -380,10 +400,12 @@ pub fn verify_dir(
             }));
         }
     }
+    let sealed = seal::check_checkpoints(data_dir, &bytes).map_err(VerifyError::Broken)?;
     Ok(Intact {
         events: chain.events,
         screenshots: chain.shots.len() as u64,
         last_hash: chain.last_hash,
+        sealed,
         unread: chain.unread,
     })
 }

@@ -2,7 +2,8 @@
 //! folder (batch results): the folder is created 0700 without following a
 //! link, and every file is new (0600), never an existing path.
 
-use super::evidence::{ExportError, Manifest, export_batch, export_order};
+use super::evidence::bundle::Manifest;
+use super::evidence::{ExportError, export_batch, export_order};
 use super::ids::{BatchId, OrderId};
 use super::safe_file::{FileError, create_new_private, ensure_subdir};
 use std::io::Write;
@@ -52,6 +53,7 @@ pub fn export_bundle(
     of: BundleOf<'_>,
     now: chrono::DateTime<chrono::Utc>,
     local: chrono::DateTime<chrono::FixedOffset>,
+    lang: crate::i18n::Lang,
 ) -> Result<(PathBuf, Manifest), ExportError> {
     let id = match of {
         BundleOf::Order(id) => id.as_str(),
@@ -59,8 +61,8 @@ pub fn export_bundle(
     };
     let dir = bundle_dir(data_dir, id, local).map_err(ExportError::Write)?;
     let manifest = match of {
-        BundleOf::Order(id) => export_order(data_dir, id, &dir, now)?,
-        BundleOf::Batch(id) => export_batch(data_dir, id, &dir, now)?,
+        BundleOf::Order(id) => export_order(data_dir, id, &dir, now, lang)?,
+        BundleOf::Batch(id) => export_batch(data_dir, id, &dir, now, lang)?,
     };
     Ok((dir, manifest))
 }

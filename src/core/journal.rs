@@ -5,6 +5,8 @@
 //! where `hash` = SHA-256 of the line up to (not including) `,"hash":"`
 //! followed by the byte `}`; `prev` is the previous line's hash (64 zeros first).
 
+use super::evidence::checkpoint::{LogKeys, Written, write_checkpoint};
+use super::evidence::merkle::{Frontier, Hash, LeafHasher};
 use super::ids::OrderId;
 use super::safe_file::{self, FileError};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -91,6 +93,12 @@ pub struct Journal {
     file: File,
     next_seq: u64,
     last_hash: String,
+    /// The Merkle tree's right edge over every line, for checkpoints.
+    frontier: Frontier,
+    keys: LogKeys,
+    leaves: LeafHasher,
+    /// The tree size of the last checkpoint this journal wrote.
+    signed: u64,
     // Held for the life of the journal: the OS drops the lock with the handle.
     _lock: File,
 }
@@ -272,12 +280,19 @@ impl Journal {
             file.sync_data().map_err(io)?;
         }
 
+        // Made (or read) only once the folder is ours: a refused journal
+        // leaves it as it was. A damaged key is refused, never replaced.
+        let keys = LogKeys::load_or_create(dir).map_err(JournalError::File)?;
+        let leaves = LeafHasher::new(keys.salt_secret());
+        let mut frontier = Frontier::default();
         let mut entries = Vec::new();
         let mut damaged = Vec::new();
         let mut last_hash = GENESIS.to_owned();
         let mut lines = 0u64;
         for (i, raw) in lines_of(&bytes[..keep]).enumerate() {
             lines += 1;
+            // Every line is a leaf, damaged or not: the tree is of the file.
+            frontier.push(leaves.leaf(i as u64, raw));
             match parse_line(raw) {
                 Ok(e) => {
                     last_hash = e.hash.clone();
@@ -299,6 +314,10 @@ impl Journal {
             file,
             next_seq,
             last_hash,
+            frontier,
+            keys,
+            leaves,
+            signed: 0,
             _lock: lock,
         };
         Ok(Opened {
@@ -337,6 +356,11 @@ impl Journal {
                 .sync_data()
                 .map_err(|e| JournalError::Io(self.path.clone(), e))?;
         }
+        let index = self.frontier.size();
+        self.frontier.push(
+            self.leaves
+                .leaf(index, line.trim_end_matches('\n').as_bytes()),
+        );
         let entry = Entry {
             seq: self.next_seq,
             ts,
@@ -349,6 +373,42 @@ impl Journal {
         };
         self.next_seq += 1;
         Ok(entry)
+    }
+}
+
+impl Journal {
+    /// The tree size and root over every line written so far.
+    pub fn tree_head(&self) -> (u64, Hash) {
+        (self.frontier.size(), self.frontier.root())
+    }
+
+    pub fn log_keys(&self) -> &LogKeys {
+        &self.keys
+    }
+
+    /// Signs a checkpoint of the journal as it stands and writes it to
+    /// `checkpoints/<size>.txt` (synced). Nothing when nothing was added
+    /// since the last one. A failure leaves the journal as it is: the
+    /// lines are the record, a checkpoint only seals them.
+    pub fn checkpoint(&mut self) -> Result<Option<Written>, FileError> {
+        let (size, root) = self.tree_head();
+        if size == 0 || size == self.signed {
+            return Ok(None);
+        }
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let written = write_checkpoint(dir, size, &self.keys.sign(size, root))?;
+        self.signed = size;
+        Ok(Some(written))
+    }
+}
+
+/// Stopping (the window closed, a command done, the session dropped) seals
+/// what was written; a kill leaves it to the next start.
+impl Drop for Journal {
+    fn drop(&mut self) {
+        if let Err(e) = self.checkpoint() {
+            log::warn!("checkpoint at stop not written: {e}");
+        }
     }
 }
 

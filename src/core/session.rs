@@ -218,6 +218,9 @@ pub struct Session {
     remedies: super::remedy::RemedyBook,
     settings: Settings,
     key: FingerprintKey,
+    /// The last checkpoint that could not be written (cleared by the next
+    /// one that could): the journal is still the record, but say so.
+    checkpoint_fault: Option<safe_file::FileError>,
     pub startup_notes: Vec<StartupNote>,
 }
 
@@ -262,6 +265,7 @@ impl Session {
             remedies,
             settings,
             key,
+            checkpoint_fault: None,
             startup_notes: notes,
         };
 
@@ -329,7 +333,28 @@ impl Session {
             });
         }
         s.catch_up()?;
+        s.checkpoint();
         Ok(s)
+    }
+
+    /// Signs a checkpoint of the journal now (start, stop, on demand and
+    /// after every sealing event). A failure is kept for the UI to show.
+    pub fn checkpoint(&mut self) -> Option<u64> {
+        match self.journal.checkpoint() {
+            Ok(_) => {
+                self.checkpoint_fault = None;
+                Some(self.journal.tree_head().0)
+            }
+            Err(e) => {
+                log::warn!("checkpoint not written: {e}");
+                self.checkpoint_fault = Some(e);
+                None
+            }
+        }
+    }
+
+    pub fn checkpoint_fault(&self) -> Option<&safe_file::FileError> {
+        self.checkpoint_fault.as_ref()
     }
 
     /// Now, to the millisecond: the journal's precision, so deadlines
@@ -385,12 +410,15 @@ impl Session {
     /// named and dated by this session's clock (the window, the batch panel
     /// and the headless demo alike).
     pub fn export_bundle(
-        &self,
+        &mut self,
         of: super::exports::BundleOf<'_>,
-    ) -> Result<(PathBuf, super::evidence::Manifest), super::evidence::ExportError> {
+        lang: crate::i18n::Lang,
+    ) -> Result<(PathBuf, super::evidence::bundle::Manifest), super::evidence::ExportError> {
         let now = self.now();
         let local = now.with_timezone(&self.clock.offset_at(now));
-        super::exports::export_bundle(&self.paths.data_dir, of, now, local)
+        // Sealed first, so the bundle's latest checkpoint is the journal's own.
+        self.journal.checkpoint().ok();
+        super::exports::export_bundle(&self.paths.data_dir, of, now, local, lang)
     }
 
     pub fn journal_path(&self) -> &Path {
@@ -410,6 +438,9 @@ impl Session {
             event.must_be_durable(),
         )?;
         self.ledger.apply(order, now, &event);
+        if event.seals() {
+            self.checkpoint();
+        }
         Ok(())
     }
 

@@ -64,7 +64,7 @@ pub fn load_from(path: &Path, offset: u64) -> Result<(Vec<TimelineEntry>, u64), 
     Ok((out, at))
 }
 
-fn display_args(data: &serde_json::Value) -> Vec<(String, String)> {
+pub(crate) fn display_args(data: &serde_json::Value) -> Vec<(String, String)> {
     let Some(map) = data.as_object() else {
         return Vec::new();
     };

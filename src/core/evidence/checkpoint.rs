@@ -345,7 +345,13 @@ fn read_key(
     let raw = Zeroizing::new(raw);
     match parse(&raw) {
         Some(k) => Ok(Some(Zeroizing::new(k))),
-        None => Err(FileError::NotRegular(path.to_path_buf(), "damaged")),
+        None => Err(FileError::Io(
+            path.to_path_buf(),
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "not a key this app wrote (damaged or replaced); move it away to start a new log key",
+            ),
+        )),
     }
 }
 

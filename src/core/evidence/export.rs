@@ -1,20 +1,21 @@
-//! Evidence bundles: one order's (or batch's) chain segment, its
-//! screenshots and a manifest, written only into a new or empty folder,
-//! every file created new (never an existing path, never through a link).
-//! `verify_bundle` checks one as a complaint handler would.
+//! Evidence bundles: picking an order's (or batch's) lines for a v3 bundle
+//! (`bundle.rs` writes it), the folder it goes into (new or empty, every
+//! file created new, never through a link), and `verify_bundle`, which
+//! checks a bundle as a complaint handler would: v3 with its proofs, and
+//! the older chain-segment bundles (formats 1 and 2) as before.
 
-use super::{
-    GENESIS, ScreenshotRef, read_journal_file, read_screenshot, screenshot_ref, verify_chain,
-};
+use super::bundle::{Manifest, Picks, export_v3};
+use super::{ScreenshotRef, read_journal_file, verify_chain};
 use crate::core::ids::{BatchId, OrderId};
 use crate::core::journal::{Entry, lines_of, parse_line, sha256_hex};
 use crate::core::safe_file::{self, FileError, Links};
-use crate::core::screenshot::ShotStep;
+use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The chain segment of format 1 and 2 bundles (still verified).
 pub const SEGMENT_FILE: &str = "journal-segment.jsonl";
 pub const BUNDLE_FORMAT: &str = "cardguard-evidence-2";
 /// The most `verify_bundle` reads of a manifest or segment.
@@ -30,29 +31,12 @@ pub struct ManifestFile {
 /// A screenshot the segment names that was not copied, and why.
 #[derive(Debug, Serialize)]
 pub struct NotCopied {
-    /// The 1-based line in `journal-segment.jsonl`.
+    /// The 1-based line in `entries.jsonl`.
     pub line: u64,
     pub path: String,
     /// `missing`, `changed` or `refused`.
     pub reason: &'static str,
     pub detail: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Manifest {
-    pub format: &'static str,
-    /// The order id, or the batch id for a batch bundle.
-    pub order: String,
-    pub exported_at: String,
-    pub first_seq: u64,
-    pub last_seq: u64,
-    /// `prev` of the segment's first line: where the segment hangs in the chain.
-    pub first_prev: String,
-    pub last_hash: String,
-    /// Whether the whole journal verified when exported.
-    pub journal_intact: bool,
-    pub files: Vec<ManifestFile>,
-    pub not_copied: Vec<NotCopied>,
 }
 
 #[derive(Debug)]
@@ -67,6 +51,9 @@ pub enum ExportError {
     /// The target or a file inside it could not be created (a symlink
     /// included: it is never followed).
     Write(FileError),
+    /// A signed checkpoint of the journal's present size says otherwise:
+    /// the journal is not what was sealed, so no bundle is made from it.
+    Sealed(PathBuf),
 }
 
 impl std::fmt::Display for ExportError {
@@ -80,6 +67,11 @@ impl std::fmt::Display for ExportError {
                 p.display()
             ),
             ExportError::NotAFolder(p) => write!(f, "{} exists and is not a folder", p.display()),
+            ExportError::Sealed(p) => write!(
+                f,
+                "{} seals other lines than the journal now holds; run journal verify",
+                p.display()
+            ),
         }
     }
 }
@@ -96,6 +88,7 @@ impl ExportError {
             ExportError::NotAFolder(p) => {
                 tr.fmt("journal.export_not_folder", &[("path", &p.display())])
             }
+            ExportError::Sealed(p) => tr.fmt("journal.export_sealed", &[("path", &p.display())]),
         }
     }
 }
@@ -120,6 +113,9 @@ pub fn verify_bundle(dir: &Path) -> Result<BundleIntact, String> {
     };
     let manifest: serde_json::Value = serde_json::from_slice(&read("manifest.json")?)
         .map_err(|e| format!("manifest.json: {e}"))?;
+    if manifest["format"] == super::bundle::BUNDLE_FORMAT_V3 {
+        return super::bundle_check::verify_v3(dir, &manifest);
+    }
     let segment = read(SEGMENT_FILE)?;
     let first_prev = manifest["first_prev"].as_str().unwrap_or_default();
     let first_seq = manifest["first_seq"].as_u64().unwrap_or(0);
@@ -159,68 +155,62 @@ pub fn verify_bundle(dir: &Path) -> Result<BundleIntact, String> {
     })
 }
 
-/// Writes an evidence bundle for one order into `out`: the journal lines
-/// from the order's first to its last event (byte for byte, everything in
-/// between included), its screenshots, `manifest.json` and `README.txt`.
+/// Writes an evidence bundle (v3) for one order into `out`: exactly the
+/// order's own journal lines with their proofs, its screenshots, the
+/// checkpoints, `manifest.json`, `report.html`, `verify.py`, `README.txt`.
 pub fn export_order(
     data_dir: &Path,
     order: &OrderId,
     out: &Path,
     now: DateTime<Utc>,
+    lang: Lang,
 ) -> Result<Manifest, ExportError> {
     let bytes = read_journal_file(data_dir).map_err(ExportError::Unreadable)?;
-    export_matching(
-        data_dir,
-        &bytes,
-        order.as_str(),
-        &|e: &Entry| e.order.as_ref() == Some(order),
-        &|_: &Entry, s: &ScreenshotRef| s.order.as_ref() == Some(order),
-        out,
-        now,
-    )
+    let picks = Picks {
+        subject: order.as_str(),
+        ours: &|e: &Entry| e.order.as_ref() == Some(order),
+        shot_ours: &|_: &Entry, s: &ScreenshotRef| s.order.as_ref() == Some(order),
+    };
+    export_v3(data_dir, &bytes, picks, out, now, lang)
 }
 
-/// The same for a whole batch: from its import to its last event, every
-/// order released in it, and the batch's own screenshots (review,
-/// confirmation, pauses, cancel-all, finish).
+/// The same for a whole batch: the batch's own lines (`data.batch`), every
+/// line of the orders released in it, and the batch's own screenshots
+/// (review, confirmation, pauses, cancel-all, finish).
 pub fn export_batch(
     data_dir: &Path,
     batch: &BatchId,
     out: &Path,
     now: DateTime<Utc>,
+    lang: Lang,
 ) -> Result<Manifest, ExportError> {
     let bytes = read_journal_file(data_dir).map_err(ExportError::Unreadable)?;
     let of_batch = |e: &Entry| e.data["batch"].as_str() == Some(batch.as_str());
     // The batch's orders: each has a `review_shown` naming the batch.
-    let orders: Vec<OrderId> = lines_of(&bytes)
+    let orders: std::collections::HashSet<OrderId> = lines_of(&bytes)
         .filter_map(|l| parse_line(l).ok())
         .filter(|e| e.kind == "review_shown" && of_batch(e))
         .filter_map(|e| e.order)
         .collect();
     let ours = |o: Option<&OrderId>| o.is_some_and(|o| orders.contains(o));
-    export_matching(
-        data_dir,
-        &bytes,
-        batch.as_str(),
-        &|e: &Entry| of_batch(e) || ours(e.order.as_ref()),
-        &|e: &Entry, s: &ScreenshotRef| match (&s.order, &s.batch) {
+    let picks = Picks {
+        subject: batch.as_str(),
+        ours: &|e: &Entry| of_batch(e) || ours(e.order.as_ref()),
+        // Batch screenshots written before they named their batch carry
+        // neither an order nor a batch: nothing ties them to this batch
+        // that a third party could check, so they are left out.
+        shot_ours: &|_: &Entry, s: &ScreenshotRef| match (&s.order, &s.batch) {
             (Some(o), _) => ours(Some(o)),
             (None, Some(b)) => b == batch,
-            // Written before screenshots named their batch: a batch step
-            // in the batch's segment is taken as the batch's.
-            (None, None) => e.data["step"]
-                .as_str()
-                .and_then(ShotStep::parse)
-                .is_some_and(ShotStep::is_batch),
+            (None, None) => false,
         },
-        out,
-        now,
-    )
+    };
+    export_v3(data_dir, &bytes, picks, out, now, lang)
 }
 
 /// Makes `out` a new or empty folder (0700 when created). A symlink, a
 /// file or a folder holding anything is refused and left as it is.
-fn prepare_out(out: &Path) -> Result<(), ExportError> {
+pub(super) fn prepare_out(out: &Path) -> Result<(), ExportError> {
     match std::fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => {
             Err(ExportError::Write(FileError::Symlink(out.to_path_buf())))
@@ -242,7 +232,7 @@ fn prepare_out(out: &Path) -> Result<(), ExportError> {
 }
 
 /// Creates `out/name` (never an existing path) and writes `data` to it.
-fn create_file(out: &Path, name: &str, data: &[u8]) -> Result<(), ExportError> {
+pub(super) fn create_file(out: &Path, name: &str, data: &[u8]) -> Result<(), ExportError> {
     let rel = Path::new(name);
     if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
         safe_file::ensure_subdir(out, parent).map_err(ExportError::Write)?;
@@ -254,107 +244,14 @@ fn create_file(out: &Path, name: &str, data: &[u8]) -> Result<(), ExportError> {
         .map_err(|e| ExportError::Write(FileError::Io(path, e)))
 }
 
-/// Writes the bundle for the journal lines `ours` picks in `bytes` (first
-/// to last, all lines in between included so the chain is unbroken) and
-/// the screenshots `shot_ours` picks among those lines.
-fn export_matching(
-    data_dir: &Path,
-    bytes: &[u8],
-    subject: &str,
-    ours: &dyn Fn(&Entry) -> bool,
-    shot_ours: &dyn Fn(&Entry, &ScreenshotRef) -> bool,
-    out: &Path,
-    now: DateTime<Utc>,
-) -> Result<Manifest, ExportError> {
-    let journal_intact = verify_chain(bytes, GENESIS, 1, &mut |_, _| {}).is_ok();
-    // (start, end) byte range of each complete line, with its reading.
-    let mut lines = Vec::new();
-    let mut offset = 0usize;
-    for raw in bytes.split_inclusive(|&b| b == b'\n') {
-        if let Some(l) = raw.strip_suffix(b"\n") {
-            lines.push((offset, offset + raw.len(), parse_line(l).ok()));
-        }
-        offset += raw.len();
-    }
-    let picked = |(_, _, e): &&(usize, usize, Option<Entry>)| e.as_ref().is_some_and(ours);
-    let (Some(first), Some(last)) = (
-        lines.iter().position(|l| picked(&l)),
-        lines.iter().rposition(|l| picked(&l)),
-    ) else {
-        return Err(ExportError::NoSuchOrder(subject.to_owned()));
-    };
-    let seg = &lines[first..=last];
-    let segment = &bytes[seg[0].0..seg[seg.len() - 1].1];
-    let head = seg[0].2.as_ref();
-    let tail = seg[seg.len() - 1].2.as_ref();
-
-    prepare_out(out)?;
-    let mut files = Vec::new();
-    let mut put = |name: String, data: &[u8]| -> Result<(), ExportError> {
-        create_file(out, &name, data)?;
-        files.push(ManifestFile {
-            name,
-            sha256: sha256_hex(data),
-            bytes: data.len() as u64,
-        });
-        Ok(())
-    };
-    put(SEGMENT_FILE.into(), segment)?;
-    let mut not_copied = Vec::new();
-    let mut copied = std::collections::HashSet::new();
-    for (i, (_, _, e)) in seg.iter().enumerate() {
-        let Some(s) = e
-            .as_ref()
-            .and_then(|e| screenshot_ref(i as u64 + 1, e).filter(|s| shot_ours(e, s)))
-        else {
-            continue;
-        };
-        // Checked against its line before copying; kept under the
-        // journal's own path so same-named files of two months stay apart.
-        match read_screenshot(data_dir, &s) {
-            Ok(data) => {
-                if copied.insert(s.path.clone()) {
-                    put(s.path.clone(), &data)?;
-                }
-            }
-            Err((problem, detail)) => not_copied.push(NotCopied {
-                line: s.line,
-                path: s.path.clone(),
-                reason: match problem {
-                    super::Problem::ScreenshotMissing(_) => "missing",
-                    super::Problem::ScreenshotChanged(_) => "changed",
-                    _ => "refused",
-                },
-                detail,
-            }),
-        }
-    }
-    let manifest = Manifest {
-        format: BUNDLE_FORMAT,
-        order: subject.to_owned(),
-        exported_at: now.format(crate::core::journal::TS_FORMAT).to_string(),
-        first_seq: head.map(|e| e.seq).unwrap_or(0),
-        last_seq: tail.map(|e| e.seq).unwrap_or(0),
-        first_prev: head.map(|e| e.prev.clone()).unwrap_or_default(),
-        last_hash: tail.map(|e| e.hash.clone()).unwrap_or_default(),
-        journal_intact,
-        files,
-        not_copied,
-    };
-    let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-    create_file(out, "manifest.json", json.as_bytes())?;
-    create_file(out, "README.txt", readme(&manifest).as_bytes())?;
-    Ok(manifest)
-}
-
-pub const BUNDLE_README: &str = include_str!("../../../assets/evidence-README.txt");
+pub const BUNDLE_README: &str = include_str!("../../../assets/evidence/README.txt");
 
 /// The bundle README, with the screenshots that were not copied listed.
-fn readme(m: &Manifest) -> String {
+pub(super) fn readme_v3(not_copied: &[NotCopied]) -> String {
     let mut s = BUNDLE_README.to_owned();
-    if !m.not_copied.is_empty() {
+    if !not_copied.is_empty() {
         s += "\n未复制的截图 / Screenshots not copied:\n";
-        for n in &m.not_copied {
+        for n in not_copied {
             s += &format!(
                 "- line {}: {} ({}: {})\n",
                 n.line, n.path, n.reason, n.detail
@@ -363,6 +260,9 @@ fn readme(m: &Manifest) -> String {
     }
     s
 }
+
+/// The bundle's own verifier (Python 3 standard library only).
+pub const VERIFY_PY: &str = include_str!("../../../assets/evidence/verify.py");
 
 #[cfg(test)]
 mod tests {
@@ -434,7 +334,8 @@ mod tests {
             ShotStep::BatchReview,
             2,
         );
-        // A line from before screenshots named their batch.
+        // A line from before screenshots named their batch: not provably
+        // the batch's, so not in its bundle.
         let legacy = shot(&mut s, &clock, d, None, None, ShotStep::BatchPaused, 3);
         let unrelated = shot(&mut s, &clock, d, Some("CG-X"), None, ShotStep::Review, 4);
         let finished = Event::BatchFinished {
@@ -444,10 +345,10 @@ mod tests {
         };
         s.record(None, finished).unwrap();
         let out = d.join("bundle");
-        let m = export_batch(d, &"B-2".into(), &out, clock.now()).unwrap();
+        let m = export_batch(d, &"B-2".into(), &out, clock.now(), Lang::En).unwrap();
         let names: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
         assert!(names.contains(&own.as_str()), "{names:?}");
-        assert!(names.contains(&legacy.as_str()), "{names:?}");
+        assert!(!names.contains(&legacy.as_str()), "{names:?}");
         assert!(!names.contains(&other.as_str()), "{names:?}");
         assert!(!names.contains(&unrelated.as_str()), "{names:?}");
         assert!(verify_bundle(&out).is_ok());

@@ -157,7 +157,7 @@ impl Tree {
     /// MTH(D[lo:hi]), hi > lo, for the ranges RFC 9162's recursion visits.
     fn range(&self, lo: u64, hi: u64) -> Hash {
         let n = hi - lo;
-        if n.is_power_of_two() && lo % n == 0 {
+        if n.is_power_of_two() && lo.is_multiple_of(n) {
             let level = n.trailing_zeros() as usize;
             if let Some(h) = self
                 .levels

@@ -180,11 +180,12 @@ impl App {
     /// Writes an order's or a batch's evidence bundle under the data dir
     /// and says where (the walkthrough verifies the last one written).
     pub(super) fn export_evidence(&mut self, of: crate::core::exports::BundleOf<'_>) {
-        let Some(session) = self.session.as_ref() else {
+        let lang = self.state.tr.lang();
+        let Some(session) = self.session.as_mut() else {
             return;
         };
         let result = session
-            .export_bundle(of)
+            .export_bundle(of, lang)
             .map(|(dir, _)| dir)
             .map_err(|e| e.describe(&self.state.tr));
         self.state.last_export = result.as_ref().ok().cloned();

@@ -221,6 +221,13 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
     }
+
+    /// The window is closing: seal the journal as it stands.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(s) = &mut self.session {
+            s.checkpoint();
+        }
+    }
 }
 
 /// Whether `--screenshot PNG` was written (false if it failed or never ran).

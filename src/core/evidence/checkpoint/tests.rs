@@ -144,3 +144,94 @@ fn checkpoint_files_are_new_or_the_same_never_overwritten() {
     assert!(write_checkpoint(d2.path(), 3, &note).is_err());
     assert!(list_checkpoints(d2.path()).is_err());
 }
+
+/// docs/JOURNAL.md's test vectors, computed by an independent Python
+/// prover and signer (assets/evidence/test_verify.py): salts, leaves,
+/// roots, proofs, the key's name, id and vkey, and the signed checkpoint.
+#[test]
+fn the_documented_test_vectors() {
+    use crate::core::evidence::merkle::{LeafHasher, Tree};
+    let salt_key: [u8; 32] = std::array::from_fn(|i| i as u8);
+    let seed: [u8; 32] = std::array::from_fn(|i| 0x20 + i as u8);
+    let lines = [
+        r#"{"seq":1,"a":1}"#,
+        r#"{"seq":2,"b":2}"#,
+        r#"{"seq":3,"c":3}"#,
+    ];
+    let h = LeafHasher::new(&salt_key);
+    let salts: Vec<String> = (1..=3).map(|s| hex::encode(h.salt(s))).collect();
+    assert_eq!(
+        salts,
+        [
+            "25f74999da938853e3b9793d293c7501",
+            "a6aa792b092df31bb2ce2c2fb828408f",
+            "db0510334a4597217322b204e0eacb0c"
+        ]
+    );
+    let leaves: Vec<_> = (0..3)
+        .map(|i| h.leaf(i, lines[i as usize].as_bytes()))
+        .collect();
+    assert_eq!(
+        hex::encode(leaves[0]),
+        "8b208f5ed62369fbce8e88e13593b14d9ff409546b73c036ed0d31b379324add"
+    );
+    let tree = Tree::new(leaves);
+    let roots: Vec<String> = (1..=3).map(|n| hex::encode(tree.root_at(n))).collect();
+    assert_eq!(
+        roots,
+        [
+            "8b208f5ed62369fbce8e88e13593b14d9ff409546b73c036ed0d31b379324add",
+            "d2dd2c493052ef5ee60e9806c2dd3afaf073f67287ec1a0410cd2f931e3cb0fc",
+            "a59e22962821e4050f281842e8c36bd60ab4c7c135659c88133d4aadba4bab46"
+        ]
+    );
+    let hexes = |v: Vec<Hash>| v.iter().map(hex::encode).collect::<Vec<_>>();
+    assert_eq!(
+        hexes(tree.inclusion(0, 3).unwrap()),
+        [
+            "585cc2250eb8d2d1d24f97d86a4ce3263fce8929063a1b6c149541cd5d0bc6dc",
+            "9dab150aef5495ee24346575b78bc9f6dcd8cde05d03ea86b29eecd1fa950f0c"
+        ]
+    );
+    assert_eq!(
+        hexes(tree.consistency(1, 3).unwrap()),
+        hexes(tree.inclusion(0, 3).unwrap())
+    );
+    assert_eq!(
+        hexes(tree.consistency(2, 3).unwrap()),
+        ["9dab150aef5495ee24346575b78bc9f6dcd8cde05d03ea86b29eecd1fa950f0c"]
+    );
+    let keys = LogKeys::from_secrets(seed, salt_key);
+    let v = keys.verifier();
+    assert_eq!(v.name, "cardguard/24f6ed6acbfe1009");
+    assert_eq!(hex::encode(v.id), "40c30d84");
+    assert_eq!(
+        v.vkey(),
+        "cardguard/24f6ed6acbfe1009+40c30d84+ASmsuuFBvMrwsi4alNNNC8c2HlJtC/4SyJeUvJMilm3X"
+    );
+    assert_eq!(
+        signer_text(&seed),
+        "PRIVATE+KEY+cardguard/24f6ed6acbfe1009+40c30d84+ASAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/\n"
+    );
+    assert_eq!(
+        keys.sign(3, tree.root_at(3)),
+        "cardguard/24f6ed6acbfe1009\n3\npZ4iligh5AUPKBhC6MNr1gq0x8E1ZZyIEz1KrbpLq0Y=\n\n— cardguard/24f6ed6acbfe1009 QMMNhKqN1rXgYS13vc5ygD4ib2jviIyXZ279onLcTT+TPlrjZ0cCKVJ8kckaHhzrwFQUETPrw46P5eqjlghYd0NmzQg=\n"
+    );
+}
+
+/// Keys whose base64 holds a '+' read back (the name never does).
+#[test]
+fn keys_with_a_plus_in_their_base64_round_trip() {
+    let mut seen = 0;
+    for b in 0..=255u8 {
+        let seed = [b; 32];
+        let v = LogVerifier::new(SigningKey::from_bytes(&seed).verifying_key());
+        let text = signer_text(&seed);
+        if v.vkey().rsplit('+').next().unwrap().len() != 44 {
+            seen += 1;
+        }
+        assert_eq!(LogVerifier::parse(&v.vkey()).unwrap(), v);
+        assert_eq!(parse_signer(text.as_bytes()), Some(seed));
+    }
+    assert!(seen > 0, "no key with a '+' among 256");
+}
