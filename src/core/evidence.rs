@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod export;
+pub mod tsa;
 pub use export::*;
 
 pub const SCREENSHOT_EVENT: &str = "screenshot_taken";
