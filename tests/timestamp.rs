@@ -169,6 +169,17 @@ fn bad_answers_from_the_server_each_have_their_error() {
     let e = check_response(&body, CHECKPOINT, Some(7)).unwrap_err();
     assert!(matches!(e, TsaError::Malformed(_)), "{e:?}");
 
+    // The TSA's own refusal (openssl's TSA takes no SHA-1), in its words.
+    #[rustfmt::skip]
+    openssl(tsa.dir.path(), &["ts", "-query", "-data", "ca.pem", "-sha1", "-cert",
+        "-out", "sha1.tsq"]);
+    tsa.set(Mode::Reply);
+    let body = post(&tsa.url, &std::fs::read(tsa.path("sha1.tsq")).unwrap(), T).unwrap();
+    match check_response(&body, CHECKPOINT, None) {
+        Err(TsaError::Rejected(text)) => assert!(text.contains("not supported"), "{text}"),
+        other => panic!("{other:?}"),
+    }
+
     // A server that never answers: the client gives up at its deadline.
     tsa.set(Mode::Silent);
     let start = Instant::now();
@@ -217,6 +228,20 @@ fn a_certificate_without_the_time_stamping_usage_is_refused() {
     let e = check_response(&noeku, CHECKPOINT, Some(nonce)).unwrap_err();
     assert!(matches!(e, TsaError::NotForTimeStamping), "{e:?}");
     assert!(!openssl_verifies(&tsa, CHECKPOINT, &noeku));
+}
+
+#[test]
+fn a_certificate_not_valid_at_the_stamped_time_is_refused() {
+    let Some(tsa) = LocalTsa::start(KeyKind::P256) else {
+        return;
+    };
+    tsa.set(Mode::ReplyExpired);
+    let (resp, nonce) = ask(&tsa, CHECKPOINT);
+    match check_response(&resp, CHECKPOINT, Some(nonce)) {
+        Err(TsaError::BadChain(why)) => assert!(why.contains("not valid at"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(!openssl_verifies(&tsa, CHECKPOINT, &resp));
 }
 
 fn mode_of(p: &Path) -> u32 {

@@ -65,6 +65,9 @@ pub enum Mode {
     Reply,
     /// This HTTP status and an empty body.
     Status(u16),
+    /// `openssl ts -reply` signed by the certificate valid only in 2020
+    /// (openssl signs with it; verifiers must refuse it).
+    ReplyExpired,
     /// Reads the request and never answers (until the client gives up).
     Silent,
     /// 200 with a body of this many bytes.
@@ -127,6 +130,22 @@ impl LocalTsa {
                 "-set_serial", serial, "-days", "30", "-out", &pem,
                 "-extfile", "ext.cnf", "-extensions", section]);
         }
+        // Valid only on 2020-01-01, made with `openssl ca` (the only 3.0
+        // command that takes explicit dates).
+        let ca_cnf = "[ca]\ndefault_ca = c\n[c]\ndatabase = index.txt\nnew_certs_dir = .\n\
+                      serial = ca.serial\ndefault_md = sha256\npolicy = p\n\
+                      unique_subject = no\n[p]\ncommonName = supplied\n\
+                      organizationName = optional\n";
+        std::fs::write(d.join("ca.cnf"), ca_cnf).unwrap();
+        std::fs::write(d.join("index.txt"), "").unwrap();
+        std::fs::write(d.join("ca.serial"), "10\n").unwrap();
+        #[rustfmt::skip]
+        openssl(d, &["req", "-new", "-newkey", kind.newkey(), "-nodes", "-keyout", "old.key",
+            "-out", "old.csr", "-subj", "/O=cardguard tests/CN=test old"]);
+        #[rustfmt::skip]
+        openssl(d, &["ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key",
+            "-in", "old.csr", "-out", "old.pem", "-notext", "-startdate", "20200101000000Z",
+            "-enddate", "20200102000000Z", "-extfile", "ext.cnf", "-extensions", "tsa"]);
         let config = format!(
             "[ tsa ]\ndefault_tsa = tsa_config1\n[ tsa_config1 ]\n\
              dir = {}\nserial = $dir/tsaserial\ncrypto_device = builtin\n\
@@ -186,7 +205,7 @@ impl LocalTsa {
 
     /// `openssl ts -reply` for a DER query, without HTTP.
     pub fn reply(&self, query: &[u8]) -> Vec<u8> {
-        reply(self.dir.path(), query, &Mutex::new(()))
+        reply(self.dir.path(), query, &Mutex::new(()), "tsa")
     }
 
     /// A token for `tst_info` (DER TSTInfo) signed with `openssl cms -sign`
@@ -244,15 +263,16 @@ pub fn der_wrap(tag: u8, body: &[u8]) -> Vec<u8> {
     out
 }
 
-fn reply(dir: &Path, query: &[u8], signing: &Mutex<()>) -> Vec<u8> {
+fn reply(dir: &Path, query: &[u8], signing: &Mutex<()>, signer: &str) -> Vec<u8> {
     // One openssl at a time: they share the serial file.
     let _one = signing.lock().unwrap_or_else(|e| e.into_inner());
     let n: u64 = fastrand::u64(..);
     let (q, r) = (format!("q-{n}.tsq"), format!("r-{n}.tsr"));
     std::fs::write(dir.join(&q), query).unwrap();
     #[rustfmt::skip]
-    openssl(dir, &["ts", "-reply", "-config", "ts.cnf", "-queryfile", &q, "-inkey", "tsa.key",
-        "-signer", "tsa.pem", "-chain", "ca.pem", "-out", &r]);
+    openssl(dir, &["ts", "-reply", "-config", "ts.cnf", "-queryfile", &q,
+        "-inkey", &format!("{signer}.key"), "-signer", &format!("{signer}.pem"),
+        "-chain", "ca.pem", "-out", &r]);
     std::fs::read(dir.join(r)).unwrap()
 }
 
@@ -296,7 +316,8 @@ fn serve(
     requests.fetch_add(1, Ordering::SeqCst);
     let mode = mode.lock().unwrap().clone();
     let (status, body) = match mode {
-        Mode::Reply => (200, reply(dir, &query, signing)),
+        Mode::Reply => (200, reply(dir, &query, signing, "tsa")),
+        Mode::ReplyExpired => (200, reply(dir, &query, signing, "old")),
         Mode::Status(s) => (s, Vec::new()),
         Mode::Silent => {
             // Hold the connection open until the client hangs up.
@@ -307,7 +328,7 @@ fn serve(
         Mode::Huge(n) => (200, vec![0x30; n]),
         Mode::Garbage => (200, b"<html>not a time stamp</html>".to_vec()),
         Mode::Flip(from_end) => {
-            let mut r = reply(dir, &query, signing);
+            let mut r = reply(dir, &query, signing, "tsa");
             let i = r.len() - 1 - from_end;
             r[i] ^= 0x01;
             (200, r)

@@ -270,6 +270,39 @@ mod tests {
     }
 
     #[test]
+    fn every_error_is_said_in_both_languages() {
+        use crate::i18n::{Lang, Texts};
+        let s = || "x".to_string();
+        let all = [
+            TsaError::NoAuthority,
+            TsaError::NotHttp(s()),
+            TsaError::Offline(s()),
+            TsaError::Timeout,
+            TsaError::Http(500),
+            TsaError::TooLarge,
+            TsaError::Rejected(s()),
+            TsaError::Malformed(s()),
+            TsaError::WrongImprint,
+            TsaError::WrongNonce,
+            TsaError::BadSignature(s()),
+            TsaError::BadChain(s()),
+            TsaError::NotForTimeStamping,
+        ];
+        for lang in Lang::ALL {
+            let tr = Texts::new(lang);
+            for e in &all {
+                let key = format!("tsa.{}", e.code());
+                assert!(tr.has(&key), "{lang:?} {key}");
+                let text = e.describe(&tr);
+                assert!(!text.contains('{'), "{lang:?} {key}: {text}");
+            }
+        }
+        let tr = Texts::new(Lang::En);
+        assert!(TsaError::Http(503).describe(&tr).contains("503"));
+        assert!(TsaError::TooLarge.describe(&tr).contains("256 KB"));
+    }
+
+    #[test]
     fn only_plain_http_is_tried() {
         let e = post("https://tsa.example/", b"", Duration::from_secs(1)).unwrap_err();
         assert!(matches!(e, TsaError::NotHttp(_)), "{e:?}");
