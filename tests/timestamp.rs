@@ -350,6 +350,25 @@ fn the_cli_exits_0_stamped_1_pending_2_unreadable() {
         "{text}"
     );
     assert!(!cp.join("5.tsr").exists());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cardguard"))
+        .args([
+            "journal",
+            "timestamp",
+            "--lang",
+            "zh-CN",
+            "--tsa",
+            &tsa.url,
+            "--data-dir",
+        ])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let zh = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        zh.contains("未能加时间戳") && zh.contains("HTTP 状态 500"),
+        "{zh}"
+    );
 
     tsa.set(Mode::Reply);
     let (code, text) = cli(data.path(), &[&tsa.url]);
