@@ -418,15 +418,15 @@ fn raw_parts(signed_data_der: &[u8]) -> der::Result<RawParts> {
         }
     }
     let mut signed_attrs = None;
-    if let Some(infos) = fields.last() {
-        if let Some(first) = elements(infos.value())?.first() {
-            let parts = elements(first.value())?;
-            if let Some(a) = parts.get(3).filter(|a| a.tag() == context(TagNumber::N0)) {
-                let mut set = der::Header::new(Tag::Set, a.value().len())?.to_der()?;
-                set.extend_from_slice(a.value());
-                signed_attrs = Some(set);
-            }
-        }
+    if let Some(infos) = fields.last()
+        && let Some(first) = elements(infos.value())?.first()
+        && let Some(a) = elements(first.value())?
+            .get(3)
+            .filter(|a| a.tag() == context(TagNumber::N0))
+    {
+        let mut set = der::Header::new(Tag::Set, a.value().len())?.to_der()?;
+        set.extend_from_slice(a.value());
+        signed_attrs = Some(set);
     }
     Ok(RawParts {
         certs,
