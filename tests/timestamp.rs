@@ -145,6 +145,13 @@ fn no_changed_byte_anywhere_in_the_answer_goes_unnoticed() {
         resp.len(),
         hex::encode(&resp)
     );
+    // Cut short anywhere (a partial download, a cut file): refused.
+    for len in 0..resp.len() {
+        assert!(
+            check_response(&resp[..len], CHECKPOINT, Some(nonce)).is_err(),
+            "{len}"
+        );
+    }
     // Served changed over HTTP: the signature, at the end, is caught.
     tsa.set(Mode::Flip(0));
     let (bad, nonce) = ask(&tsa, CHECKPOINT);
@@ -242,6 +249,25 @@ fn a_certificate_not_valid_at_the_stamped_time_is_refused() {
         other => panic!("{other:?}"),
     }
     assert!(!openssl_verifies(&tsa, CHECKPOINT, &resp));
+}
+
+#[test]
+fn another_certificate_for_the_same_key_is_refused() {
+    let Some(tsa) = LocalTsa::start(KeyKind::Rsa) else {
+        return;
+    };
+    let (resp, nonce) = ask(&tsa, CHECKPOINT);
+    let (real, twin) = (tsa.der_of("tsa.pem"), tsa.der_of("twin.pem"));
+    assert_eq!(real.len(), twin.len());
+    assert_ne!(real, twin);
+    let at = resp.windows(real.len()).position(|w| w == real).unwrap();
+    let mut swapped = resp.clone();
+    swapped[at..at + real.len()].copy_from_slice(&twin);
+    match check_response(&swapped, CHECKPOINT, Some(nonce)) {
+        Err(TsaError::BadSignature(why)) => assert!(why.contains("signing-certificate"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(!openssl_verifies(&tsa, CHECKPOINT, &swapped));
 }
 
 fn mode_of(p: &Path) -> u32 {

@@ -130,6 +130,13 @@ impl LocalTsa {
                 "-set_serial", serial, "-days", "30", "-out", &pem,
                 "-extfile", "ext.cnf", "-extensions", section]);
         }
+        // Another certificate for the TSA's key, same issuer, serial and
+        // length, one day shorter: put in place of the real one, only the
+        // signing-certificate attribute (RFC 5035) tells them apart.
+        #[rustfmt::skip]
+        openssl(d, &["x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-set_serial", "2", "-days", "29", "-out", "twin.pem",
+            "-extfile", "ext.cnf", "-extensions", "tsa"]);
         // Valid only on 2020-01-01, made with `openssl ca` (the only 3.0
         // command that takes explicit dates).
         let ca_cnf = "[ca]\ndefault_ca = c\n[c]\ndatabase = index.txt\nnew_certs_dir = .\n\
@@ -201,6 +208,11 @@ impl LocalTsa {
     /// The root certificate a verifier trusts.
     pub fn ca_pem(&self) -> PathBuf {
         self.path("ca.pem")
+    }
+
+    /// A certificate's DER (`name.pem` in the folder).
+    pub fn der_of(&self, name: &str) -> Vec<u8> {
+        openssl(self.dir.path(), &["x509", "-in", name, "-outform", "DER"]).stdout
     }
 
     /// `openssl ts -reply` for a DER query, without HTTP.

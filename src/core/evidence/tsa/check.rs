@@ -24,6 +24,7 @@ const ID_SIGNED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.2");
 const ID_CT_TST_INFO: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.1.4");
 const ID_CONTENT_TYPE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.3");
 const ID_MESSAGE_DIGEST: Oid = Oid::new_unwrap("1.2.840.113549.1.9.4");
+const ID_SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
 const ID_KP_TIME_STAMPING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.8");
 const ID_CE_EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
 const ID_CE_BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
@@ -241,6 +242,17 @@ fn check_token(token: &ContentInfo, data: &[u8], nonce: Option<u64>) -> Result<S
         .position(|c| is_sid(c, &signer.sid))
         .ok_or_else(|| TsaError::BadChain("signer certificate not in the token".into()))?;
     let signer_cert = &certs[signer_at];
+    // RFC 5035: the signing-certificate-v2 attribute names the signer's
+    // certificate by its hash, so another certificate for the same key
+    // cannot be put in its place (openssl checks it too).
+    if attrs.iter().any(|a| a.oid == ID_SIGNING_CERTIFICATE_V2) {
+        let value = one_value(ID_SIGNING_CERTIFICATE_V2)?;
+        if !ess_names(&value, &raw.certs[signer_at]).map_err(malformed("signingCertificateV2"))? {
+            return Err(TsaError::BadSignature(
+                "the signing-certificate attribute names another certificate".into(),
+            ));
+        }
+    }
     verify_signature(
         &signer_cert.tbs_certificate.subject_public_key_info,
         &signer.signature_algorithm.oid,
@@ -343,6 +355,30 @@ fn claims_own_key(cert: &Certificate) -> Result<bool, TsaError> {
         (Some(s), Some(a)) => s.0 == a,
         _ => false,
     })
+}
+
+/// Whether the first ESSCertIDv2 of a SigningCertificateV2 (its value
+/// bytes) is the hash of `cert_der` (hashAlgorithm DEFAULT sha256).
+fn ess_names(value: &[u8], cert_der: &[u8]) -> der::Result<bool> {
+    let fields = elements(value)?;
+    let certs = fields.first().ok_or_else(|| Tag::Sequence.value_error())?;
+    let ids = elements(certs.value())?;
+    let id = ids.first().ok_or_else(|| Tag::Sequence.value_error())?;
+    let parts = elements(id.value())?;
+    let (hash, digest) = match parts.first() {
+        Some(alg) if alg.tag() == Tag::Sequence => {
+            let oid: Oid = elements(alg.value())?
+                .first()
+                .ok_or_else(|| Tag::Sequence.value_error())?
+                .decode_as()?;
+            (Hash::of_digest(&oid), parts.get(1))
+        }
+        _ => (Some(Hash::Sha256), parts.first()),
+    };
+    let (Some(hash), Some(digest)) = (hash, digest) else {
+        return Err(Tag::Sequence.value_error());
+    };
+    Ok(digest.tag() == Tag::OctetString && digest.value() == hash.digest(cert_der))
 }
 
 /// Digest algorithm parameters are absent or NULL (RFC 5754 §2).
