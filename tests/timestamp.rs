@@ -406,6 +406,16 @@ fn the_cli_exits_0_stamped_1_pending_2_unreadable() {
         &std::fs::read(cp.join("5.tsr")).unwrap()
     ));
 
+    // A data folder reached through a link the person made is used.
+    let outer = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(data.path(), outer.path().join("data")).unwrap();
+    let (code, text) = cli(&outer.path().join("data"), &[&tsa.url]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("already stamped: checkpoints/5.txt"),
+        "{text}"
+    );
+
     let (code, text) = cli(&data.path().join("absent"), &[&tsa.url]);
     assert_eq!(code, 2, "{text}");
     std::fs::remove_dir_all(&cp).unwrap();

@@ -58,7 +58,9 @@ fn size_of(name: &str) -> Option<u64> {
 pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) -> StampReport {
     let mut report = StampReport::default();
     let io = |p: &Path, e: std::io::Error| FileError::Io(p.to_path_buf(), e);
-    match std::fs::symlink_metadata(data_dir) {
+    // The data folder itself may be a link the person made; what is
+    // inside it is never reached through one.
+    match std::fs::metadata(data_dir) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
             report.unreadable = Some(FileError::NotFolder(data_dir.to_path_buf()));
