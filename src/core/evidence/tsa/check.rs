@@ -123,10 +123,17 @@ pub fn check_response(resp: &[u8], data: &[u8], nonce: Option<u64>) -> Result<St
             .flatten()
             .map(|s| s.as_str())
             .collect();
+        // The TSA's own words, shown to a person: no control characters
+        // (a terminal escape), and not a page of them.
+        let words: String = text
+            .join("; ")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
         return Err(TsaError::Rejected(format!(
-            "{:?} {}",
-            resp.status.status,
-            text.join("; ")
+            "{:?} {words}",
+            resp.status.status
         )));
     }
     let token = resp
