@@ -187,6 +187,21 @@ fn bad_answers_from_the_server_each_have_their_error() {
         other => panic!("{other:?}"),
     }
 
+    // A refusal's text is the TSA's: no terminal escapes, not a page long.
+    let words = format!("no\u{1b}[2J{}", "x".repeat(5000));
+    let free_text = tsa::der_wrap(0x30, &tsa::der_wrap(0x0c, words.as_bytes()));
+    let status = tsa::der_wrap(0x30, &[&[0x02, 0x01, 0x02][..], &free_text].concat());
+    match check_response(&tsa::der_wrap(0x30, &status), CHECKPOINT, None) {
+        Err(TsaError::Rejected(text)) => {
+            assert!(
+                text.contains("no[2J") && !text.chars().any(char::is_control),
+                "{text}"
+            );
+            assert!(text.len() < 300, "{}", text.len());
+        }
+        other => panic!("{other:?}"),
+    }
+
     // A server that never answers: the client gives up at its deadline.
     tsa.set(Mode::Silent);
     let start = Instant::now();
