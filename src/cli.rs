@@ -298,6 +298,21 @@ pub enum JournalCommand {
         #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
         lang: crate::i18n::Lang,
     },
+    /// Ask time-stamping authorities (RFC 3161) for a token for every
+    /// checkpoint that has none; only its SHA-256 is sent. Exit 0 all
+    /// stamped (or none waiting), 1 some failed (they stay pending for the
+    /// next run or the app), 2 the data folder cannot be read.
+    Timestamp {
+        /// A TSA's http:// address; several are tried in order.
+        #[arg(long = "tsa", value_name = "URL", required = true)]
+        tsa: Vec<String>,
+        /// Seconds allowed for each request.
+        #[arg(long, value_name = "SECS", default_value_t = 20)]
+        timeout: u64,
+        /// Language of the messages: zh-CN or en.
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
+        lang: crate::i18n::Lang,
+    },
     /// Append events as fast as possible, printing each acknowledged seq
     /// (used by the crash-safety test; not for users).
     #[command(hide = true)]
@@ -492,6 +507,60 @@ pub fn evidence_verify(bundle: &std::path::Path, lang: crate::i18n::Lang) -> u8 
             1
         }
     }
+}
+
+/// `journal timestamp`: exit 0 all stamped or nothing waiting, 1 some
+/// still pending, 2 the data folder or its checkpoints cannot be read.
+pub fn journal_timestamp(
+    data_dir: &std::path::Path,
+    tsa_urls: &[String],
+    timeout: std::time::Duration,
+    lang: crate::i18n::Lang,
+) -> u8 {
+    use crate::core::evidence::tsa::{SkipReason, stamp_pending};
+    let tr = crate::i18n::Texts::new(lang);
+    let report = stamp_pending(data_dir, tsa_urls, timeout);
+    if let Some(e) = &report.unreadable {
+        let error = crate::core::safe_file::describe(e, &tr);
+        eprintln!("{}", tr.fmt("tsa.cli_unreadable", &[("error", &error)]));
+        return 2;
+    }
+    for (size, url, stamp) in &report.stamped {
+        let time = stamp
+            .gen_time
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        say!(
+            "{}",
+            tr.fmt(
+                "tsa.cli_stamped",
+                &[
+                    ("size", size),
+                    ("time", &time),
+                    ("tsa", &stamp.tsa_name),
+                    ("url", url)
+                ]
+            )
+        );
+    }
+    for (size, why) in &report.skipped {
+        let key = match why {
+            SkipReason::AlreadyStamped => "tsa.cli_already",
+            SkipReason::Link => "tsa.cli_skipped_link",
+            SkipReason::NotRegular => "tsa.cli_skipped_not_regular",
+        };
+        say!("{}", tr.fmt(key, &[("size", size)]));
+    }
+    for (size, e) in &report.failed {
+        let error = e.describe(&tr);
+        say!(
+            "{}",
+            tr.fmt("tsa.cli_failed", &[("size", size), ("error", &error)])
+        );
+    }
+    if report.stamped.is_empty() && report.failed.is_empty() {
+        say!("{}", tr.get("tsa.cli_nothing"));
+    }
+    if report.all_done() { 0 } else { 1 }
 }
 
 /// `journal stress`: appends `count` events through the real journal,

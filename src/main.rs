@@ -128,6 +128,14 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
             action: cardguard::cli::EvidenceCommand::Verify { bundle, lang },
         } => std::process::ExitCode::from(cardguard::cli::evidence_verify(&bundle, lang)),
         Command::Journal {
+            action: JournalCommand::Timestamp { tsa, timeout, lang },
+        } => std::process::ExitCode::from(cardguard::cli::journal_timestamp(
+            &paths.data_dir,
+            &tsa,
+            std::time::Duration::from_secs(timeout.clamp(1, 600)),
+            lang,
+        )),
+        Command::Journal {
             action: JournalCommand::Stress { count },
         } => match cardguard::cli::journal_stress(&paths.data_dir, count) {
             Ok(()) => std::process::ExitCode::SUCCESS,

@@ -14,6 +14,10 @@ use cardguard::i18n::Lang;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "common/tsa.rs"]
+#[allow(dead_code)]
+mod tsa;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cardguard"))
 }
@@ -405,4 +409,102 @@ fn a_journal_cut_short_fails_verify_naming_the_checkpoint() {
     let (code, text) = run(&["journal", "verify", "--data-dir", dir]);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("checkpoint_bad"), "{text}");
+}
+
+/// Stamp with a real (local, openssl) TSA, export, and check the bundle
+/// as an outsider: `openssl ts -verify` on the stored files, the app, and
+/// verify.py (which runs openssl itself with the root in `tsa/`).
+#[test]
+fn time_stamped_checkpoints_travel_in_the_bundle_and_check_with_openssl() {
+    let Some(tsa) = tsa::LocalTsa::start(tsa::KeyKind::Rsa) else {
+        panic!("openssl is needed for the time-stamp test (.ci/run installs it)");
+    };
+    let d = tempfile::tempdir().unwrap();
+    many_orders(d.path(), 4);
+    let dir = d.path().to_str().unwrap();
+    let (code, text) = run(&["journal", "timestamp", "--tsa", &tsa.url, "--data-dir", dir]);
+    assert_eq!(code, 0, "{text}");
+    let stamped: Vec<PathBuf> = std::fs::read_dir(d.path().join("checkpoints"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "tsr"))
+        .collect();
+    assert!(!stamped.is_empty());
+    for tsr in &stamped {
+        let txt = tsr.with_extension("txt");
+        let out = tsa::openssl(
+            d.path(),
+            &[
+                "ts",
+                "-verify",
+                "-data",
+                txt.to_str().unwrap(),
+                "-in",
+                tsr.to_str().unwrap(),
+                "-CAfile",
+                tsa.ca_pem().to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let bundle = export(d.path(), 2, "bundle");
+    let proofs: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("proofs.json")).unwrap()).unwrap();
+    let with_tsr = proofs["checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["tsr"].is_string())
+        .count();
+    assert!(with_tsr >= 1, "{proofs}");
+    let pems = std::fs::read_dir(bundle.join("tsa")).unwrap().count();
+    assert!(pems >= 2, "the TSA's certificate and its root");
+    assert!(
+        verify_bundle(&bundle).is_ok(),
+        "{:?}",
+        verify_bundle(&bundle)
+    );
+    let (code, text) = verify_py(&bundle).unwrap();
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("time-stamp token verifies"), "{text}");
+    let report = std::fs::read_to_string(bundle.join("report.html")).unwrap();
+    assert!(
+        report.contains("time-stamp authority attests"),
+        "report names the attested time"
+    );
+
+    // A token swapped onto another checkpoint is caught by both.
+    let copy = d.path().join("swapped-token");
+    copy_dir(&bundle, &copy);
+    let cps: Vec<u64> = proofs["checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["size"].as_u64().unwrap())
+        .collect();
+    let tsr = proofs["checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["tsr"].is_string())
+        .unwrap()["tsr"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = d
+        .path()
+        .join("checkpoints")
+        .join(format!("{}.txt", cps.last().unwrap()));
+    // Stamp the latest checkpoint (unstamped) and put its token in place of the first.
+    let (code, text) = run(&["journal", "timestamp", "--tsa", &tsa.url, "--data-dir", dir]);
+    assert_eq!(code, 0, "{text}");
+    std::fs::copy(other.with_extension("tsr"), copy.join(&tsr)).unwrap();
+    rehash_manifest(&copy);
+    assert!(verify_bundle(&copy).is_err());
+    let (code, text) = verify_py(&copy).unwrap();
+    assert_eq!(code, 1, "{text}");
 }

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod export;
+pub mod tsa;
 pub use export::*;
 pub mod bundle;
 mod bundle_check;
@@ -20,7 +21,6 @@ pub mod checkpoint;
 pub mod merkle;
 mod report;
 pub mod seal;
-mod stamps;
 
 pub const SCREENSHOT_EVENT: &str = "screenshot_taken";
 /// The most verify or export reads of one screenshot (they are ~100 KB).

@@ -137,6 +137,8 @@ pub(super) fn export_v3(
     let chosen = choose_checkpoints(data_dir, &keys, &tree, &own)?;
     let hexes = |v: Vec<[u8; 32]>| v.iter().map(hex::encode).collect::<Vec<_>>();
     let mut cp_proofs = Vec::new();
+    let mut not_copied = Vec::new();
+    let mut stamped = Vec::new();
     for size in chosen.iter().copied().chain([n]) {
         let file = checkpoint_rel(size);
         let note = if size == n {
@@ -145,18 +147,33 @@ pub(super) fn export_v3(
             safe_file::read_capped(&data_dir.join(&file), CHECKPOINT_CAP, Links::Refuse)
                 .map_err(ExportError::Unreadable)?
         };
-        files.put(file.clone(), note);
+        files.put(file.clone(), note.clone());
         let tsr_rel = format!("{}/{size}.tsr", super::checkpoint::CHECKPOINTS_DIR);
         let tsr = safe_file::read_capped_opt(&data_dir.join(&tsr_rel), TSR_CAP, Links::Refuse)
             .ok()
             .flatten();
-        let has_tsr = tsr.is_some();
-        if let Some(t) = tsr {
-            for (name, pem) in super::stamps::certs_pem_of(&t) {
+        // Only a token that checks against its checkpoint is evidence.
+        let stamp = tsr.as_ref().and_then(|t| {
+            super::tsa::check_response(t, &note, None)
+                .map_err(|e| {
+                    not_copied.push(NotCopied {
+                        line: 0,
+                        path: tsr_rel.clone(),
+                        reason: "refused",
+                        detail: e.describe(crate::i18n::Texts::shared(Lang::En)),
+                    })
+                })
+                .ok()
+        });
+        let has_tsr = stamp.is_some();
+        if let (Some(t), Some(stamp)) = (tsr, stamp) {
+            for (name, pem) in stamp.certs_pem() {
+                let name = format!("tsa/{name}");
                 if !files.0.iter().any(|(n, _)| *n == name) {
                     files.put(name, pem.into_bytes());
                 }
             }
+            stamped.push((size, stamp.gen_time));
             files.put(tsr_rel.clone(), t);
         }
         cp_proofs.push(CheckpointProof {
@@ -187,7 +204,6 @@ pub(super) fn export_v3(
     );
 
     // The order's screenshots, each checked against its own line first.
-    let mut not_copied = Vec::new();
     let mut shots = Vec::new();
     for &i in &own {
         let Some(e) = parsed[i].as_ref() else {
@@ -223,9 +239,9 @@ pub(super) fn export_v3(
         entries: &own_entries,
         shots: &shots,
         proofs: &proofs,
-        data_dir,
         journal_intact,
         exported_at: now,
+        stamped: &stamped,
     });
     files.put("report.html", report.into_bytes());
     files.put("verify.py", super::VERIFY_PY.as_bytes().to_vec());

@@ -124,8 +124,10 @@ pub fn verify_v3(dir: &Path, manifest: &serde_json::Value) -> Result<BundleIntac
         }
         roots.push((c, cp.root));
         if let Some(tsr) = &c.tsr {
-            super::stamps::check_token(need(tsr)?, need(&c.file)?)
-                .map_err(|e| format!("{tsr}: {e}"))?;
+            super::tsa::check_response(need(tsr)?, need(&c.file)?, None).map_err(|e| {
+                let en = crate::i18n::Texts::shared(crate::i18n::Lang::En);
+                format!("{tsr}: {}", e.describe(en))
+            })?;
         }
     }
     let latest = latest.ok_or_else(|| format!("no checkpoint of the tree size {n}"))?;

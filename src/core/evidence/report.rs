@@ -8,7 +8,6 @@ use crate::core::journal::Entry;
 use crate::i18n::{Lang, Texts};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::fmt::Write;
-use std::path::Path;
 
 pub(super) struct ReportFacts<'a> {
     pub subject: &'a str,
@@ -16,9 +15,10 @@ pub(super) struct ReportFacts<'a> {
     pub entries: &'a [&'a Entry],
     pub shots: &'a [ScreenshotRef],
     pub proofs: &'a Proofs,
-    pub data_dir: &'a Path,
     pub journal_intact: bool,
     pub exported_at: DateTime<Utc>,
+    /// The checkpoints a time-stamp authority attests, and when.
+    pub stamped: &'a [(u64, DateTime<Utc>)],
 }
 
 const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;\
@@ -126,10 +126,11 @@ fn section(out: &mut String, f: &ReportFacts<'_>, lang: Lang) {
     let _ = write!(out, "<h2>{}</h2>", t("report.checkpoints"));
     out.push_str("<table>");
     for c in &f.proofs.checkpoints {
-        let stamp = c
-            .tsr
-            .as_ref()
-            .and_then(|rel| super::stamps::attested_time(f.data_dir, rel))
+        let stamp = f
+            .stamped
+            .iter()
+            .find(|(size, _)| *size == c.size)
+            .map(|(_, at)| *at)
             .map(|at| {
                 tr.fmt(
                     "report.tsa_time",

@@ -1,0 +1,199 @@
+//! Requesting tokens for the checkpoints that have none yet. Called by the
+//! CLI (`journal timestamp`) and by the app's background retry; writes
+//! nothing but new `checkpoints/<n>.tsr` files.
+
+use super::{Stamp, TsaError, check_response, post, request_der};
+use crate::core::safe_file::{self, FileError, Links};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const CHECKPOINTS_DIR: &str = "checkpoints";
+/// A checkpoint is a few hundred bytes; anything much larger is not one.
+pub const CHECKPOINT_CAP: u64 = 64 << 10;
+
+/// Why a checkpoint was left alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// `<n>.tsr` is already there (whatever it is: never overwritten).
+    AlreadyStamped,
+    /// `<n>.txt` is a symbolic link: not the app's own file.
+    Link,
+    /// `<n>.txt` is a folder, FIFO, device…
+    NotRegular,
+}
+
+/// What [`stamp_pending`] did, checkpoint by checkpoint (by tree size).
+#[derive(Debug, Default)]
+pub struct StampReport {
+    /// Stamped now: the size, the TSA that answered, what it attests.
+    pub stamped: Vec<(u64, String, Stamp)>,
+    /// Still pending: the size and the last TSA's error.
+    pub failed: Vec<(u64, TsaError)>,
+    pub skipped: Vec<(u64, SkipReason)>,
+    /// The data folder or its checkpoints folder cannot be read.
+    pub unreadable: Option<FileError>,
+}
+
+impl StampReport {
+    /// Nothing failed and the folder was readable.
+    pub fn all_done(&self) -> bool {
+        self.failed.is_empty() && self.unreadable.is_none()
+    }
+}
+
+/// The tree size a checkpoint file name stands for (`<digits>.txt`, no
+/// leading zero, as the writer names them).
+fn size_of(name: &str) -> Option<u64> {
+    let digits = name.strip_suffix(".txt")?;
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// For every `checkpoints/<n>.txt` without `<n>.tsr`, asks each TSA in
+/// order until one gives a token that checks, and stores its whole
+/// response as `<n>.tsr` (created new, 0600, never through a link).
+pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) -> StampReport {
+    let mut report = StampReport::default();
+    let io = |p: &Path, e: std::io::Error| FileError::Io(p.to_path_buf(), e);
+    // The data folder itself may be a link the person made; what is
+    // inside it is never reached through one.
+    match std::fs::metadata(data_dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            report.unreadable = Some(FileError::NotFolder(data_dir.to_path_buf()));
+            return report;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            report.unreadable = Some(FileError::NotFound(data_dir.to_path_buf()));
+            return report;
+        }
+        Err(e) => {
+            report.unreadable = Some(io(data_dir, e));
+            return report;
+        }
+    }
+    let dir = data_dir.join(CHECKPOINTS_DIR);
+    match std::fs::symlink_metadata(&dir) {
+        Ok(m) if m.file_type().is_symlink() => {
+            report.unreadable = Some(FileError::Symlink(dir));
+            return report;
+        }
+        Ok(m) if !m.is_dir() => {
+            report.unreadable = Some(FileError::NotFolder(dir));
+            return report;
+        }
+        Ok(_) => {}
+        // No checkpoint yet: nothing to stamp.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return report,
+        Err(e) => {
+            report.unreadable = Some(io(&dir, e));
+            return report;
+        }
+    }
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) => {
+            report.unreadable = Some(io(&dir, e));
+            return report;
+        }
+    };
+    let mut sizes: Vec<u64> = entries
+        .filter_map(|e| e.ok()?.file_name().to_str().and_then(size_of))
+        .collect();
+    sizes.sort_unstable();
+    for size in sizes {
+        let txt = dir.join(format!("{size}.txt"));
+        let tsr = dir.join(format!("{size}.tsr"));
+        if std::fs::symlink_metadata(&tsr).is_ok() {
+            report.skipped.push((size, SkipReason::AlreadyStamped));
+            continue;
+        }
+        let data = match safe_file::read_capped(&txt, CHECKPOINT_CAP, Links::Refuse) {
+            Ok(d) => d,
+            Err(FileError::Symlink(_)) => {
+                report.skipped.push((size, SkipReason::Link));
+                continue;
+            }
+            Err(FileError::NotRegular(..)) => {
+                report.skipped.push((size, SkipReason::NotRegular));
+                continue;
+            }
+            Err(e) => {
+                report.failed.push((size, TsaError::File(e)));
+                continue;
+            }
+        };
+        match stamp_one(&data, tsa_urls, timeout) {
+            Ok((url, resp, stamp)) => match write_new(&tsr, &resp) {
+                Ok(()) => report.stamped.push((size, url, stamp)),
+                // Stored meanwhile by another run (the app's retry): done.
+                Err(FileError::Exists(_)) => {
+                    report.skipped.push((size, SkipReason::AlreadyStamped))
+                }
+                Err(e) => report.failed.push((size, TsaError::File(e))),
+            },
+            Err(e) => report.failed.push((size, e)),
+        }
+    }
+    report
+}
+
+/// Asks each TSA in turn; the first checked token wins. A fresh random
+/// nonce for every request, so an old answer cannot be replayed.
+fn stamp_one(
+    data: &[u8],
+    urls: &[String],
+    timeout: Duration,
+) -> Result<(String, Vec<u8>, Stamp), TsaError> {
+    let mut last = TsaError::NoAuthority;
+    for url in urls {
+        let mut n = [0u8; 8];
+        if let Err(e) = getrandom::fill(&mut n) {
+            return Err(TsaError::Offline(format!("no random nonce: {e}")));
+        }
+        let nonce = u64::from_be_bytes(n);
+        let result = post(url, &request_der(data, nonce), timeout)
+            .and_then(|resp| check_response(&resp, data, Some(nonce)).map(|s| (resp, s)));
+        match result {
+            Ok((resp, stamp)) => return Ok((url.clone(), resp, stamp)),
+            Err(e) => {
+                log::info!("time stamp from {url} failed: {e:?}");
+                last = e;
+            }
+        }
+    }
+    Err(last)
+}
+
+/// Writes a new file whole; a partial file is removed so the checkpoint
+/// stays pending rather than carrying a broken token.
+fn write_new(path: &PathBuf, bytes: &[u8]) -> Result<(), FileError> {
+    let mut f = safe_file::create_new_private(path)?;
+    let done = f
+        .write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| FileError::Io(path.clone(), e));
+    if done.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::size_of;
+
+    #[test]
+    fn only_plain_checkpoint_names_are_taken() {
+        assert_eq!(size_of("12.txt"), Some(12));
+        assert_eq!(size_of("1.txt"), Some(1));
+        for bad in [
+            "012.txt", "0.txt", ".txt", "12.tsr", "1a.txt", "+1.txt", "12.txt~",
+        ] {
+            assert_eq!(size_of(bad), None, "{bad}");
+        }
+    }
+}
