@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[path = "common/tsa.rs"]
-#[allow(dead_code)]
 mod tsa;
 
 fn bin() -> Command {
