@@ -45,6 +45,9 @@ pub enum Event {
         channel_daily_cap_fen: Fen,
         #[serde(default)]
         channel_caps: std::collections::BTreeMap<ChannelId, Fen>,
+        /// Where checkpoints' hashes are sent to be time-stamped.
+        #[serde(default)]
+        tsa_urls: Vec<String>,
     },
     ChannelChosen {
         channel: ChannelId,
@@ -292,6 +295,7 @@ impl Event {
             daily_limit_fen: s.daily_limit_fen,
             channel_daily_cap_fen: s.channel_daily_cap_fen,
             channel_caps: s.channel_caps.clone(),
+            tsa_urls: s.tsa_urls.clone(),
         }
     }
 

@@ -382,6 +382,11 @@ impl Journal {
         (self.frontier.size(), self.frontier.root())
     }
 
+    /// The size of the last checkpoint written (0 before the first).
+    pub fn signed(&self) -> u64 {
+        self.signed
+    }
+
     pub fn log_keys(&self) -> &LogKeys {
         &self.keys
     }

@@ -353,6 +353,11 @@ impl Session {
         }
     }
 
+    /// The tree size of the last checkpoint this session signed (0: none yet).
+    pub fn last_checkpoint(&self) -> u64 {
+        self.journal.signed()
+    }
+
     pub fn checkpoint_fault(&self) -> Option<&safe_file::FileError> {
         self.checkpoint_fault.as_ref()
     }

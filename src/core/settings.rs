@@ -37,6 +37,9 @@ pub struct Settings {
     pub channel_daily_cap_fen: Fen,
     /// Per-channel caps that differ from `channel_daily_cap_fen`.
     pub channel_caps: std::collections::BTreeMap<ChannelId, Fen>,
+    /// Time-stamp authorities (RFC 3161, `http://`) asked to stamp every
+    /// checkpoint, in order; none by default (nothing leaves the machine).
+    pub tsa_urls: Vec<String>,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             daily_limit_fen: Fen(2_000_000),
             channel_daily_cap_fen: Fen(1_000_000),
             channel_caps: Default::default(),
+            tsa_urls: Vec::new(),
         }
     }
 }
@@ -80,6 +84,12 @@ impl Settings {
             }
         }
         self.channel_caps.retain(|_, f| f.0 >= 0);
+        // Only addresses the app would ask: a hand-edited file cannot make
+        // it send anything elsewhere or anything odd.
+        let mut seen = std::collections::BTreeSet::new();
+        self.tsa_urls
+            .retain(|u| is_tsa_url(u) && seen.insert(u.clone()));
+        self.tsa_urls.truncate(MAX_TSAS);
         self
     }
 
@@ -115,6 +125,29 @@ impl Settings {
         write_private_atomic(path, text.as_bytes())
     }
 }
+
+/// The most time-stamp authorities asked (each is tried in turn).
+pub const MAX_TSAS: usize = 5;
+
+/// A TSA address the app will use: `http://host[:port][/path]`, printable
+/// ASCII without spaces, at most 200 characters.
+pub fn is_tsa_url(u: &str) -> bool {
+    u.len() <= 200
+        && u.strip_prefix("http://").is_some_and(|rest| {
+            let host = rest.split('/').next().unwrap_or_default();
+            !host.is_empty() && !host.contains('@')
+        })
+        && u.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Public time-stamp authorities offered in Settings (plain HTTP: the
+/// tokens are signed, so transport security adds nothing to them).
+pub const KNOWN_TSAS: [(&str, &str); 4] = [
+    ("FreeTSA", "http://freetsa.org/tsr"),
+    ("DigiCert", "http://timestamp.digicert.com"),
+    ("Sectigo", "http://timestamp.sectigo.com"),
+    ("SSL.com", "http://ts.ssl.com"),
+];
 
 /// Remembered, not decided: changing these journals nothing.
 pub const NOT_JOURNALED: [&str; 1] = ["last_channel"];

@@ -182,6 +182,8 @@ pub enum PickerCommand {
 pub enum JournalCommand {
     /// Check the whole journal and its screenshots (on a worker, with progress).
     Verify,
+    /// Sign a checkpoint of the journal now.
+    Checkpoint,
     /// A screenshot's thumbnail is on screen: read and decode it.
     Thumbnail(ScreenshotRef),
     /// Show (or, again, hide) an entry's raw line.

@@ -13,6 +13,7 @@ pub mod journal_feed;
 pub mod review_step;
 pub mod screens;
 pub mod shots;
+pub mod stamper;
 pub mod style;
 pub mod view;
 pub mod widgets;

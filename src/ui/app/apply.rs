@@ -107,9 +107,31 @@ impl App {
         let feed = &mut self.state.journal_feed;
         match c {
             JournalCommand::Verify => feed.start_verify(data_dir, ctx),
+            JournalCommand::Checkpoint => self.checkpoint_now(),
             JournalCommand::Thumbnail(shot) => feed.want_thumb(ctx, &data_dir, shot),
             JournalCommand::Select(i) => feed.select(i, session),
         }
+    }
+
+    /// "Sign a checkpoint now": says which size was sealed, or why not.
+    fn checkpoint_now(&mut self) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let notice = match session.checkpoint() {
+            Some(size) => Notice::new(Level::Info, "notice.checkpoint_signed").arg("size", size),
+            None => {
+                use crate::i18n::{Lang, Texts};
+                let said = session.checkpoint_fault().map(|e| {
+                    Lang::ALL.map(|l| crate::core::safe_file::describe(e, Texts::shared(l)))
+                });
+                Notice::new(Level::Error, "error.checkpoint").arg_said("error", move |tr| {
+                    let i = Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0);
+                    said.as_ref().map(|s| s[i].clone()).unwrap_or_default()
+                })
+            }
+        };
+        self.notify(notice);
     }
 
     fn navigate(&mut self, screen: Screen) {

@@ -101,7 +101,9 @@ impl App {
                         Screen::Journal => {
                             screens::journal::show(ui, &cx, &mut st.journal, &st.journal_feed)
                         }
-                        Screen::Settings => screens::settings::show(ui, &cx, &mut st.settings_edit),
+                        Screen::Settings => {
+                            screens::settings::show(ui, &cx, &mut st.settings_edit, &st.stamper)
+                        }
                         Screen::Remedy => match &st.remedy {
                             Some(d) => screens::remedy::show(ui, &cx, d),
                             None => cx.send(Command::Navigate(Screen::Orders)),

@@ -93,6 +93,8 @@ struct State {
     shots: Shots,
     /// "Something went wrong?", while it is open.
     remedy: Option<super::screens::remedy::RemedyDesk>,
+    /// Time-stamp requests for new checkpoints, on a worker.
+    stamper: super::stamper::Stamper,
 }
 
 pub struct App {
@@ -158,6 +160,7 @@ impl App {
                 last_export: None,
                 shots: Shots::new(data_dir),
                 remedy: None,
+                stamper: Default::default(),
             },
             session,
             failure,

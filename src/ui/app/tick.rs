@@ -50,6 +50,13 @@ impl App {
         self.journal_screenshots();
         self.clear_clipboard_if_due();
         self.follow_remedy();
+        if let Some(s) = &self.session {
+            let signed = s.last_checkpoint();
+            let urls = &s.settings().tsa_urls;
+            self.state
+                .stamper
+                .poll(&s.paths().data_dir, urls, signed, std::time::Instant::now());
+        }
     }
 
     /// Journals screenshots the worker finished (path, size, SHA-256).
@@ -192,7 +199,17 @@ impl App {
         }
         // Demo time runs `factor` times faster than the wall clock.
         let factor = self.demo.as_ref().map_or(1, |d| d.factor()).max(1) as u64;
-        wake.map(|ms| Duration::from_millis((ms / factor).max(1)))
+        let wake = wake.map(|ms| Duration::from_millis((ms / factor).max(1)));
+        // Time-stamping runs on wall-clock time: check back for its result.
+        let stamps = if st.stamper.busy() {
+            Some(Duration::from_millis(250))
+        } else {
+            st.stamper.retry_in(std::time::Instant::now())
+        };
+        match (wake, stamps) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 }
 

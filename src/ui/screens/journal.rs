@@ -152,6 +152,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
         {
             out.send(journal(JournalCommand::Verify));
         }
+        if ui.button(tr.get("journal.checkpoint_now")).clicked() {
+            out.send(journal(JournalCommand::Checkpoint));
+        }
     });
     match &feed.verify {
         VerifyRun::Idle => {}
@@ -171,6 +174,10 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                 .color(OK)
                 .strong(),
             );
+            if let Some(size) = i.sealed.latest {
+                let count = i.sealed.checkpoints;
+                ui.label(tr.fmt("journal.cli_sealed", &[("count", &count), ("size", &size)]));
+            }
         }
         VerifyRun::Done(Err(VerifyError::Broken(f))) => {
             let problem = tr.get(f.problem.message_key());

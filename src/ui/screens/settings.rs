@@ -1,6 +1,6 @@
 //! Settings: language, hold window, re-type threshold, batch thresholds
-//! (batch, daily, per channel), clipboard time, release mode, and where
-//! the data lives.
+//! (batch, daily, per channel), clipboard time, release mode, trusted
+//! time (time-stamp authorities), and where the data lives.
 
 use crate::core::event::ReleaseMode;
 use crate::core::guard::Sensitivity;
@@ -8,10 +8,11 @@ use crate::core::money::{Fen, MAX_YUAN, parse_yuan};
 use crate::core::settings::{CLIPBOARD_RANGE_S, HOLD_RANGE_S, Settings};
 use crate::i18n::Lang;
 use crate::ui::command::Command;
+use crate::ui::stamper::{StampStatus, Stamper};
 use crate::ui::view::ViewCtx;
 use eframe::egui::{self, RichText};
 
-pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings) {
+pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings, stamper: &Stamper) {
     let (tr, session, demo, out) = (cx.tr, cx.session, cx.demo, cx.out);
     ui.heading(tr.get("settings.title"));
     ui.add_space(6.0);
@@ -141,6 +142,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings) {
                     }
                 });
         });
+    trusted_time(ui, tr, edit, stamper);
     ui.add_space(6.0);
     ui.label(RichText::new(tr.get("settings.profiles_hint")).weak());
     ui.add_space(10.0);
@@ -159,6 +161,97 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings) {
             *edit = session.settings().clone();
         }
     });
+}
+
+/// The time-stamp authorities: the known public ones to tick, another by
+/// its address, and what the background requests last did.
+fn trusted_time(
+    ui: &mut egui::Ui,
+    tr: &crate::i18n::Texts,
+    edit: &mut Settings,
+    stamper: &Stamper,
+) {
+    use crate::core::settings::{KNOWN_TSAS, MAX_TSAS, is_tsa_url};
+    egui::CollapsingHeader::new(tr.get("settings.tsa"))
+        .id_salt("tsa")
+        .default_open(!edit.tsa_urls.is_empty())
+        .show(ui, |ui| {
+            ui.label(RichText::new(tr.get("settings.tsa_what")).weak());
+            for (name, url) in KNOWN_TSAS {
+                let mut on = edit.tsa_urls.iter().any(|u| u == url);
+                let full = edit.tsa_urls.len() >= MAX_TSAS;
+                let r = ui.add_enabled(
+                    on || !full,
+                    egui::Checkbox::new(&mut on, format!("{name} — {url}")),
+                );
+                if r.changed() {
+                    if on {
+                        edit.tsa_urls.push(url.to_owned());
+                    } else {
+                        edit.tsa_urls.retain(|u| u != url);
+                    }
+                }
+            }
+            let mut remove = None;
+            for (i, u) in edit.tsa_urls.iter().enumerate() {
+                if KNOWN_TSAS.iter().any(|(_, k)| k == u) {
+                    continue;
+                }
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(u).monospace());
+                    if ui.small_button(tr.get("settings.tsa_remove")).clicked() {
+                        remove = Some(i);
+                    }
+                });
+            }
+            if let Some(i) = remove {
+                edit.tsa_urls.remove(i);
+            }
+            // The address being typed is this screen's own view state.
+            let id = egui::Id::unique("cardguard.settings_tsa_draft");
+            let mut draft: String = ui.data_mut(|d| d.get_temp(id).unwrap_or_default());
+            ui.horizontal(|ui| {
+                let l = ui.label(tr.get("settings.tsa_custom"));
+                ui.add(egui::TextEdit::singleline(&mut draft).desired_width(260.0))
+                    .labelled_by(l.id);
+                let d = draft.trim();
+                let ok = is_tsa_url(d) && !edit.tsa_urls.iter().any(|u| u == d);
+                let room = edit.tsa_urls.len() < MAX_TSAS;
+                if ui
+                    .add_enabled(ok && room, egui::Button::new(tr.get("settings.tsa_add")))
+                    .clicked()
+                {
+                    edit.tsa_urls.push(d.to_owned());
+                    draft.clear();
+                }
+            });
+            if !draft.trim().is_empty() && !is_tsa_url(draft.trim()) {
+                ui.label(
+                    RichText::new(tr.get("settings.tsa_bad_url")).color(crate::ui::style::WARN),
+                );
+            }
+            ui.data_mut(|d| d.insert_temp(id, draft));
+            let i = Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0);
+            if stamper.busy() {
+                ui.label(tr.get("settings.tsa_busy"));
+            } else {
+                match &stamper.status {
+                    Some(StampStatus::AllStamped { stamped_now }) => {
+                        ui.label(tr.fmt("settings.tsa_all_stamped", &[("count", stamped_now)]));
+                    }
+                    Some(StampStatus::Waiting { waiting, error }) => {
+                        ui.label(
+                            RichText::new(tr.fmt(
+                                "settings.tsa_waiting",
+                                &[("count", waiting), ("error", &error[i])],
+                            ))
+                            .color(crate::ui::style::WARN),
+                        );
+                    }
+                    None => {}
+                }
+            }
+        });
 }
 
 /// An amount field in yuan, exact to the fen (0 = none, where the setting

@@ -8,9 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub const CHECKPOINTS_DIR: &str = "checkpoints";
-/// A checkpoint is a few hundred bytes; anything much larger is not one.
-pub const CHECKPOINT_CAP: u64 = 64 << 10;
+use crate::core::evidence::checkpoint::{CHECKPOINT_CAP, CHECKPOINTS_DIR, size_of_name as size_of};
 
 /// Why a checkpoint was left alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,16 +38,6 @@ impl StampReport {
     pub fn all_done(&self) -> bool {
         self.failed.is_empty() && self.unreadable.is_none()
     }
-}
-
-/// The tree size a checkpoint file name stands for (`<digits>.txt`, no
-/// leading zero, as the writer names them).
-fn size_of(name: &str) -> Option<u64> {
-    let digits = name.strip_suffix(".txt")?;
-    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
 }
 
 /// For every `checkpoints/<n>.txt` without `<n>.tsr`, asks each TSA in
