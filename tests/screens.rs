@@ -294,7 +294,7 @@ fn the_settings_screen_saves_the_form_as_edited() {
     let fx = Fixture::new();
     let edit = fx.session.settings().clone();
     let mut h = screen(fx, edit, |ui, cx, s: &mut Settings| {
-        screens::settings::show(ui, cx, s)
+        screens::settings::show(ui, cx, s, &cardguard::ui::stamper::Stamper::default())
     });
     // The undo window's slider, moved by the keyboard: one step up.
     let before = h.state().1.hold_s;
