@@ -45,8 +45,9 @@ pub enum Event {
         channel_daily_cap_fen: Fen,
         #[serde(default)]
         channel_caps: std::collections::BTreeMap<ChannelId, Fen>,
-        /// Where checkpoints' hashes are sent to be time-stamped.
-        #[serde(default)]
+        /// Where checkpoints' hashes are sent to be time-stamped (left out
+        /// while there are none, so older lines read the same).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         tsa_urls: Vec<String>,
     },
     ChannelChosen {
