@@ -117,7 +117,7 @@ fn a_dead_authority_leaves_checkpoints_waiting_and_says_so() {
     type_into(&mut h, "其他机构（http://…）", &url);
     click(&mut h, "添加");
     click(&mut h, "保存");
-    frames_until(&mut h, |h| has(h, "等待时间戳"));
+    frames_until(&mut h, |h| has(h, "等待时间戳的检查点"));
     assert_eq!(tokens(&rig), 0);
     // An address the app will not use is refused where it is typed.
     type_into(&mut h, "其他机构（http://…）", "https://example.com/tsa");
