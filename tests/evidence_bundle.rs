@@ -217,6 +217,14 @@ fn a_bundle_holds_nothing_of_any_other_order() {
         std::fs::read_to_string(bundle.join("entries.jsonl")).unwrap(),
         own
     );
+    // The report names the order in both languages, every placeholder filled.
+    let report = std::fs::read_to_string(bundle.join("report.html")).unwrap();
+    let body = report.split("</style>").nth(1).unwrap();
+    assert!(
+        !body.contains('{'),
+        "an unfilled placeholder in report.html"
+    );
+    assert!(body.contains(&format!("Evidence for {id}")) && body.contains(&format!("{id} 的证据")));
 }
 
 #[test]

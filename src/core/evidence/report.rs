@@ -91,6 +91,7 @@ fn section(out: &mut String, f: &ReportFacts<'_>, lang: Lang) {
         esc(&tr.fmt(
             "report.intro",
             &[
+                ("id", &f.subject),
                 ("events", &f.entries.len()),
                 ("size", &f.proofs.tree_size),
                 ("at", &exported.format("%Y-%m-%d %H:%M:%S %:z")),
