@@ -484,6 +484,34 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> 
     result
 }
 
+/// Creates `path` with `bytes` whole or not at all, never over anything
+/// already there: written to a private temporary file beside it, synced,
+/// then linked into place (a link fails if the name exists). A kill at any
+/// moment leaves either no file or the complete one (and perhaps a
+/// `.tmp` file, which no reader takes for the real one).
+pub fn create_new_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut nonce = [0u8; 6];
+    getrandom::fill(&mut nonce)
+        .map_err(|e| FileError::Io(path.into(), std::io::Error::other(e.to_string())))?;
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", hex::encode(nonce)));
+    let result = (|| {
+        let mut f = create_new_private(&tmp)?;
+        f.write_all(bytes).map_err(|e| io_err(&tmp, e))?;
+        f.sync_all().map_err(|e| io_err(&tmp, e))?;
+        std::fs::hard_link(&tmp, path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => FileError::Exists(path.to_path_buf()),
+            _ => io_err(path, e),
+        })
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
 /// Makes sure `dir` exists as a real folder: created 0700 when missing.
 /// An existing folder is used as it is (it may be one the person chose);
 /// the returned flag says whether others can read it.
@@ -763,5 +791,38 @@ mod tests {
             assert!(contained(d.path(), "screenshots", bad).is_none(), "{bad}");
             assert!(!plain_rel("screenshots", bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_atomic_new_file_is_whole_private_and_never_over_anything() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("7.txt");
+        create_new_atomic(&p, b"sealed").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"sealed");
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        // Something already there is kept as it is, whatever it is.
+        assert!(matches!(
+            create_new_atomic(&p, b"other"),
+            Err(FileError::Exists(_))
+        ));
+        assert_eq!(std::fs::read(&p).unwrap(), b"sealed");
+        let outside = d.path().join("outside");
+        let link = d.path().join("8.txt");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        assert!(matches!(
+            create_new_atomic(&link, b"x"),
+            Err(FileError::Exists(_))
+        ));
+        assert!(!outside.exists(), "nothing written through the link");
+        // No temporary file is left behind, done or refused.
+        let names: Vec<String> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
     }
 }

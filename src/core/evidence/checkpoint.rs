@@ -395,13 +395,10 @@ pub enum Written {
 pub fn write_checkpoint(dir: &Path, size: u64, note: &str) -> Result<Written, FileError> {
     let folder = safe_file::ensure_subdir(dir, Path::new(CHECKPOINTS_DIR))?;
     let path = folder.join(format!("{size}.txt"));
-    match safe_file::create_new_private(&path) {
-        Ok(mut f) => {
-            f.write_all(note.as_bytes())
-                .and_then(|()| f.sync_all())
-                .map_err(|e| FileError::Io(path.clone(), e))?;
-            Ok(Written::New(path))
-        }
+    // Whole or not at all: a kill mid-write must not leave a torn
+    // checkpoint that verify would take for a forged one.
+    match safe_file::create_new_atomic(&path, note.as_bytes()) {
+        Ok(()) => Ok(Written::New(path)),
         Err(FileError::Exists(_)) => {
             let have = safe_file::read_capped(&path, CHECKPOINT_CAP, Links::Refuse)?;
             if have == note.as_bytes() {

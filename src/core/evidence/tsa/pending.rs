@@ -4,7 +4,6 @@
 
 use super::{Stamp, TsaError, check_response, post, request_der};
 use crate::core::safe_file::{self, FileError, Links};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -156,18 +155,10 @@ fn stamp_one(
     Err(last)
 }
 
-/// Writes a new file whole; a partial file is removed so the checkpoint
-/// stays pending rather than carrying a broken token.
+/// Writes a new file whole or not at all (even under a kill), so the
+/// checkpoint stays pending rather than carrying a broken token.
 fn write_new(path: &PathBuf, bytes: &[u8]) -> Result<(), FileError> {
-    let mut f = safe_file::create_new_private(path)?;
-    let done = f
-        .write_all(bytes)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| FileError::Io(path.clone(), e));
-    if done.is_err() {
-        let _ = std::fs::remove_file(path);
-    }
-    done
+    safe_file::create_new_atomic(path, bytes)
 }
 
 #[cfg(test)]
