@@ -4,7 +4,7 @@
 
 use super::{Stamp, TsaError, check_response, post, request_der};
 use crate::core::safe_file::{self, FileError, Links};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use crate::core::evidence::checkpoint::{CHECKPOINT_CAP, CHECKPOINTS_DIR, size_of_name as size_of};
@@ -114,7 +114,9 @@ pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) ->
             }
         };
         match stamp_one(&data, tsa_urls, timeout) {
-            Ok((url, resp, stamp)) => match write_new(&tsr, &resp) {
+            // Whole or not at all (even under a kill): the checkpoint stays
+            // pending rather than carrying a broken token.
+            Ok((url, resp, stamp)) => match safe_file::create_new_atomic(&tsr, &resp) {
                 Ok(()) => report.stamped.push((size, url, stamp)),
                 // Stored meanwhile by another run (the app's retry): done.
                 Err(FileError::Exists(_)) => {
@@ -153,12 +155,6 @@ fn stamp_one(
         }
     }
     Err(last)
-}
-
-/// Writes a new file whole or not at all (even under a kill), so the
-/// checkpoint stays pending rather than carrying a broken token.
-fn write_new(path: &PathBuf, bytes: &[u8]) -> Result<(), FileError> {
-    safe_file::create_new_atomic(path, bytes)
 }
 
 #[cfg(test)]
