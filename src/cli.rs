@@ -354,19 +354,7 @@ pub fn journal_verify(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8
             0
         }
         Err(VerifyError::Broken(f)) => {
-            let problem = tr.get(f.problem.message_key());
-            say!(
-                "{}",
-                tr.fmt(
-                    "journal.cli_broken",
-                    &[
-                        ("line", &f.line),
-                        ("code", &f.problem.code()),
-                        ("detail", &f.detail),
-                        ("problem", &problem),
-                    ]
-                )
-            );
+            say_broken(&tr, &f);
             1
         }
         Err(VerifyError::Unreadable(e)) => {
@@ -445,6 +433,22 @@ pub fn journal_export(
     }
 }
 
+/// The first thing wrong with a journal, as verify and checkpoint say it.
+fn say_broken(tr: &crate::i18n::Texts, f: &crate::core::evidence::Finding) {
+    say!(
+        "{}",
+        tr.fmt(
+            "journal.cli_broken",
+            &[
+                ("line", &f.line),
+                ("code", &f.problem.code()),
+                ("detail", &f.detail),
+                ("problem", &tr.get(f.problem.message_key())),
+            ]
+        )
+    );
+}
+
 /// `journal checkpoint`: 0 signed, 1 broken (nothing signed), 2 unreadable.
 pub fn journal_checkpoint(data_dir: &std::path::Path, lang: crate::i18n::Lang) -> u8 {
     use crate::core::evidence::seal::{SealError, seal_now};
@@ -455,18 +459,7 @@ pub fn journal_checkpoint(data_dir: &std::path::Path, lang: crate::i18n::Lang) -
             0
         }
         Err(SealError::Broken(f)) => {
-            say!(
-                "{}",
-                tr.fmt(
-                    "journal.cli_broken",
-                    &[
-                        ("line", &f.line),
-                        ("code", &f.problem.code()),
-                        ("detail", &f.detail),
-                        ("problem", &tr.get(f.problem.message_key())),
-                    ]
-                )
-            );
+            say_broken(&tr, &f);
             1
         }
         Err(SealError::Unreadable(e)) => {

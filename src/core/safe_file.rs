@@ -453,7 +453,6 @@ pub fn create_new_private(path: &Path) -> Result<File, FileError> {
 /// file, sync, rename). A symlink or non-regular file at `path` is refused
 /// and left as it is.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-    use std::io::Write;
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => return Err(FileError::Symlink(path.to_path_buf())),
         Ok(m) if !m.file_type().is_file() => {
@@ -464,32 +463,17 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> 
         }
         _ => {}
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut nonce = [0u8; 6];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| FileError::Io(path.into(), std::io::Error::other(e.to_string())))?;
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", hex::encode(nonce)));
-    let result = (|| {
-        let mut f = create_new_private(&tmp)?;
-        f.write_all(bytes).map_err(|e| io_err(&tmp, e))?;
-        f.sync_all().map_err(|e| io_err(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
-    })();
+    let tmp = written_beside(path, bytes)?;
+    let result = std::fs::rename(&tmp, path).map_err(|e| io_err(path, e));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
 }
 
-/// Creates `path` with `bytes` whole or not at all, never over anything
-/// already there: written to a private temporary file beside it, synced,
-/// then linked into place (a link fails if the name exists). A kill at any
-/// moment leaves either no file or the complete one (and perhaps a
-/// `.tmp` file, which no reader takes for the real one).
-pub fn create_new_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+/// Writes `bytes` to a new private temporary file beside `path` (a random
+/// `.name.<hex>.tmp`), synced; removed again if that fails.
+fn written_beside(path: &Path, bytes: &[u8]) -> Result<PathBuf, FileError> {
     use std::io::Write;
     let name = path
         .file_name()
@@ -499,15 +483,31 @@ pub fn create_new_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     getrandom::fill(&mut nonce)
         .map_err(|e| FileError::Io(path.into(), std::io::Error::other(e.to_string())))?;
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", hex::encode(nonce)));
-    let result = (|| {
-        let mut f = create_new_private(&tmp)?;
-        f.write_all(bytes).map_err(|e| io_err(&tmp, e))?;
-        f.sync_all().map_err(|e| io_err(&tmp, e))?;
-        std::fs::hard_link(&tmp, path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => FileError::Exists(path.to_path_buf()),
-            _ => io_err(path, e),
-        })
-    })();
+    let mut f = create_new_private(&tmp)?;
+    let done = f
+        .write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| io_err(&tmp, e));
+    match done {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Creates `path` with `bytes` whole or not at all, never over anything
+/// already there: written to a private temporary file beside it, synced,
+/// then linked into place (a link fails if the name exists). A kill at any
+/// moment leaves either no file or the complete one (and perhaps a
+/// `.tmp` file, which no reader takes for the real one).
+pub fn create_new_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    let tmp = written_beside(path, bytes)?;
+    let result = std::fs::hard_link(&tmp, path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => FileError::Exists(path.to_path_buf()),
+        _ => io_err(path, e),
+    });
     let _ = std::fs::remove_file(&tmp);
     result
 }
