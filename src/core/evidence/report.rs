@@ -5,6 +5,7 @@
 use super::ScreenshotRef;
 use super::bundle::Proofs;
 use crate::core::journal::Entry;
+use crate::core::profile::ChannelProfile;
 use crate::i18n::{Lang, Texts};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::fmt::Write;
@@ -54,14 +55,20 @@ fn local(e: &Entry) -> DateTime<FixedOffset> {
 }
 
 /// One event in plain words, as the journal viewer says it.
-fn event_words(tr: &Texts, e: &Entry) -> String {
+fn event_words(tr: &Texts, e: &Entry, profiles: &[ChannelProfile]) -> String {
     let key = format!("jk.{}", e.kind);
     let key = if tr.has(&key) {
         key
     } else {
         "jk.unknown".into()
     };
-    let args = crate::core::timeline::display_args(&e.data);
+    let mut args = crate::core::timeline::display_args(&e.data);
+    // A channel reads better as its name (the built-in profiles' names).
+    for (_, v) in args.iter_mut().filter(|(k, _)| k == "channel") {
+        if let Some(p) = profiles.iter().find(|p| p.id == v.as_str()) {
+            *v = p.name.get(tr.lang()).to_owned();
+        }
+    }
     let mut pairs: Vec<(&str, &dyn std::fmt::Display)> = args
         .iter()
         .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
@@ -113,12 +120,13 @@ fn section(out: &mut String, f: &ReportFacts<'_>, lang: Lang) {
         t("report.col_event"),
         t("report.col_seq")
     );
+    let profiles = crate::core::profile::builtin_profiles();
     for e in f.entries {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             local(e).format("%Y-%m-%d %H:%M:%S%.3f %:z"),
-            esc(&event_words(tr, e)),
+            esc(&event_words(tr, e, &profiles)),
             e.seq
         );
     }
