@@ -107,6 +107,10 @@ pub enum EvidenceCommand {
     /// The same checks as the bundle's own verify.py.
     Verify {
         bundle: PathBuf,
+        /// The time-stamp authority's root certificate (PEM or DER), as the
+        /// authority publishes it: every token must chain to it.
+        #[arg(long, value_name = "FILE")]
+        tsa_root: Option<PathBuf>,
         /// Language of the result: zh-CN or en.
         #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
         lang: crate::i18n::Lang,
@@ -471,7 +475,11 @@ pub fn journal_checkpoint(data_dir: &std::path::Path, lang: crate::i18n::Lang) -
 }
 
 /// `evidence verify BUNDLE`: 0 verified, 1 a check failed, 2 unreadable.
-pub fn evidence_verify(bundle: &std::path::Path, lang: crate::i18n::Lang) -> u8 {
+pub fn evidence_verify(
+    bundle: &std::path::Path,
+    tsa_root: Option<&std::path::Path>,
+    lang: crate::i18n::Lang,
+) -> u8 {
     let tr = crate::i18n::Texts::new(lang);
     let manifest = bundle.join("manifest.json");
     if let Err(e) =
@@ -484,7 +492,19 @@ pub fn evidence_verify(bundle: &std::path::Path, lang: crate::i18n::Lang) -> u8 
         );
         return 2;
     }
-    match crate::core::evidence::verify_bundle(bundle) {
+    let root = match tsa_root.map(read_certificate) {
+        None => None,
+        Some(Ok(der)) => Some(der),
+        Some(Err(e)) => {
+            let error = crate::core::safe_file::describe(&e, &tr);
+            eprintln!(
+                "{}",
+                tr.fmt("evidence.cli_unreadable", &[("error", &error)])
+            );
+            return 2;
+        }
+    };
+    match crate::core::evidence::verify_bundle_with_root(bundle, root.as_deref()) {
         Ok(i) => {
             say!(
                 "{}",
@@ -493,6 +513,24 @@ pub fn evidence_verify(bundle: &std::path::Path, lang: crate::i18n::Lang) -> u8 
                     &[("events", &i.events), ("files", &i.files)]
                 )
             );
+            for s in &i.stamps {
+                let fp = s.root_sha256.as_deref().unwrap_or("-");
+                say!(
+                    "{}",
+                    tr.fmt(
+                        "evidence.cli_stamp",
+                        &[
+                            ("size", &s.size),
+                            ("tsa", &s.tsa),
+                            ("at", &s.at.format("%Y-%m-%d %H:%M:%S UTC")),
+                            ("root", &fp)
+                        ]
+                    )
+                );
+            }
+            if !i.stamps.is_empty() && root.is_none() {
+                say!("{}", tr.get("evidence.cli_root_unchecked"));
+            }
             0
         }
         Err(detail) => {
@@ -554,6 +592,25 @@ pub fn journal_timestamp(
         say!("{}", tr.get("tsa.cli_nothing"));
     }
     if report.all_done() { 0 } else { 1 }
+}
+
+/// A certificate file, PEM (the first certificate) or DER.
+fn read_certificate(path: &std::path::Path) -> Result<Vec<u8>, crate::core::safe_file::FileError> {
+    use crate::core::safe_file::{FileError, Links, read_capped};
+    use base64::Engine;
+    let bytes = read_capped(path, 1 << 20, Links::Follow)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let Some(body) = text
+        .split("-----BEGIN CERTIFICATE-----")
+        .nth(1)
+        .and_then(|b| b.split("-----END CERTIFICATE-----").next())
+    else {
+        return Ok(bytes);
+    };
+    let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|e| FileError::Io(path.to_path_buf(), std::io::Error::other(e.to_string())))
 }
 
 /// `journal stress`: appends `count` events through the real journal,

@@ -78,10 +78,19 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
     use cardguard::cli::JournalCommand;
     // A bundle is checked with nothing but the bundle: no data folder.
     if let Command::Evidence {
-        action: cardguard::cli::EvidenceCommand::Verify { bundle, lang },
+        action:
+            cardguard::cli::EvidenceCommand::Verify {
+                bundle,
+                tsa_root,
+                lang,
+            },
     } = &command
     {
-        return std::process::ExitCode::from(cardguard::cli::evidence_verify(bundle, *lang));
+        return std::process::ExitCode::from(cardguard::cli::evidence_verify(
+            bundle,
+            tsa_root.as_deref(),
+            *lang,
+        ));
     }
     let Some(paths) = Paths::resolve(data_dir) else {
         eprintln!("no data folder: pass --data-dir DIR");
@@ -125,8 +134,17 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
             std::process::ExitCode::from(cardguard::cli::journal_checkpoint(&paths.data_dir, lang))
         }
         Command::Evidence {
-            action: cardguard::cli::EvidenceCommand::Verify { bundle, lang },
-        } => std::process::ExitCode::from(cardguard::cli::evidence_verify(&bundle, lang)),
+            action:
+                cardguard::cli::EvidenceCommand::Verify {
+                    bundle,
+                    tsa_root,
+                    lang,
+                },
+        } => std::process::ExitCode::from(cardguard::cli::evidence_verify(
+            &bundle,
+            tsa_root.as_deref(),
+            lang,
+        )),
         Command::Journal {
             action: JournalCommand::Timestamp { tsa, timeout, lang },
         } => std::process::ExitCode::from(cardguard::cli::journal_timestamp(

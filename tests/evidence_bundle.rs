@@ -282,6 +282,16 @@ fn a_bundle_verifies_with_the_app_with_verify_py_and_every_tamper_is_caught() {
     copy_dir(&bundle, &swapped);
     std::fs::copy(bundle.join(&cps[0]), swapped.join(&cps[1])).unwrap();
     rehash_manifest(&swapped);
+    assert!(
+        verify_bundle(&swapped)
+            .unwrap_err()
+            .contains("manifest.sig")
+    );
+    if let Some((code, text)) = verify_py(&swapped) {
+        assert_eq!(code, 1, "{text}");
+    }
+    // Even re-signed with the install's own key, the swap is named.
+    resign_manifest(&swapped, d.path());
     assert!(verify_bundle(&swapped).unwrap_err().contains(&cps[1]));
     if let Some((code, text)) = verify_py(&swapped) {
         assert_eq!(code, 1, "{text}");
@@ -295,8 +305,33 @@ fn a_bundle_verifies_with_the_app_with_verify_py_and_every_tamper_is_caught() {
     entries.push_str(foreign);
     entries.push('\n');
     std::fs::write(slipped.join("entries.jsonl"), entries).unwrap();
-    rehash_manifest(&slipped);
+    resign_manifest(&slipped, d.path());
     assert!(verify_bundle(&slipped).is_err());
+    // A line dropped (with its proof) and a report rewritten, after export.
+    let dropped = d.path().join("dropped");
+    copy_dir(&bundle, &dropped);
+    let entries = std::fs::read_to_string(dropped.join("entries.jsonl")).unwrap();
+    let kept: String = entries.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dropped.join("entries.jsonl"), kept).unwrap();
+    let mut proofs: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dropped.join("proofs.json")).unwrap()).unwrap();
+    proofs["entries"].as_array_mut().unwrap().remove(0);
+    std::fs::write(dropped.join("proofs.json"), proofs.to_string()).unwrap();
+    let report = std::fs::read_to_string(dropped.join("report.html")).unwrap();
+    std::fs::write(
+        dropped.join("report.html"),
+        report.replace("Released", "Undone"),
+    )
+    .unwrap();
+    rehash_manifest(&dropped);
+    assert!(
+        verify_bundle(&dropped)
+            .unwrap_err()
+            .contains("manifest.sig")
+    );
+    let (code, text) = verify_py(&dropped).unwrap();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("manifest.sig"), "{text}");
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -311,8 +346,9 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Recomputes manifest.json's hashes, as a forger would.
-fn rehash_manifest(dir: &Path) {
+/// Recomputes manifest.json's hashes, as a forger would: without the
+/// install's key its old `manifest.sig` no longer matches.
+fn rehash_manifest(dir: &Path) -> Vec<u8> {
     let path = dir.join("manifest.json");
     let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     for f in m["files"].as_array_mut().unwrap() {
@@ -320,7 +356,22 @@ fn rehash_manifest(dir: &Path) {
         f["sha256"] = cardguard::core::journal::sha256_hex(&bytes).into();
         f["bytes"] = bytes.len().into();
     }
-    std::fs::write(path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let bytes = serde_json::to_vec_pretty(&m).unwrap();
+    std::fs::write(path, &bytes).unwrap();
+    bytes
+}
+
+/// The same with the install's own key (an insider): what is then
+/// caught must be caught by its own check, not by the manifest's signature.
+fn resign_manifest(dir: &Path, data_dir: &Path) {
+    use cardguard::core::evidence::bundle::{MANIFEST_SIG, manifest_statement};
+    let bytes = rehash_manifest(dir);
+    let m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let keys = cardguard::core::evidence::checkpoint::LogKeys::load(data_dir)
+        .unwrap()
+        .unwrap();
+    let note = keys.sign_text(&manifest_statement(m["order"].as_str().unwrap(), &bytes));
+    std::fs::write(dir.join(MANIFEST_SIG), note).unwrap();
 }
 
 #[test]
@@ -510,8 +561,11 @@ fn time_stamped_checkpoints_travel_in_the_bundle_and_check_with_openssl() {
     let (code, text) = run(&["journal", "timestamp", "--tsa", &tsa.url, "--data-dir", dir]);
     assert_eq!(code, 0, "{text}");
     std::fs::copy(other.with_extension("tsr"), copy.join(&tsr)).unwrap();
-    rehash_manifest(&copy);
-    assert!(verify_bundle(&copy).is_err());
+    resign_manifest(&copy, d.path());
+    assert!(
+        verify_bundle(&copy).unwrap_err().contains(".tsr"),
+        "the token check itself"
+    );
     let (code, text) = verify_py(&copy).unwrap();
     assert_eq!(code, 1, "{text}");
 }

@@ -127,6 +127,10 @@ class Key:
         sig = base64.b64encode(self.kid + sign(self.seed, body.encode())).decode()
         return (body + "\n\u2014 %s %s\n" % (self.name, sig)).encode()
 
+    def note(self, text):
+        sig = base64.b64encode(self.kid + sign(self.seed, text.encode())).decode()
+        return (text + "\n\u2014 %s %s\n" % (self.name, sig)).encode()
+
 
 def journal_line(seq, kind, order, data, prev):
     body = '{"seq":%d,"ts":"2026-11-27T09:%02d:00.000Z","tz":"+08:00","kind":"%s","order":%s,"data":%s,"prev":"%s"' % (
@@ -190,22 +194,28 @@ def make_bundle(out, log, order="CG-A", cps=(5, 8), tsr=None, lang=None):
     files["proofs.json"] = json.dumps(proofs, indent=1).encode()
     for name, data in files.items():
         write(os.path.join(out, name), data)
-    write_manifest(out, order, lang)
+    write_manifest(out, order, lang, key=log.key)
     return out
 
 
-def write_manifest(out, order="CG-A", lang=None, skip=()):
+def write_manifest(out, order="CG-A", lang=None, skip=(), key=None):
+    """The manifest of every file; signed (manifest.sig) when the key is given, as the exporter does. A forger
+    re-making the manifest has no key: the old manifest.sig then no longer matches."""
     names = sorted(os.path.relpath(os.path.join(d, f), out).replace(os.sep, "/")
                    for d, _, fs in os.walk(out) for f in fs)
     files = []
     for name in names:
-        if name != "manifest.json" and name not in skip and os.path.isfile(os.path.join(out, name)):
+        if name not in ("manifest.json", "manifest.sig") and name not in skip and os.path.isfile(os.path.join(out, name)):
             data = read(os.path.join(out, name))
             files.append({"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
     m = {"format": "cardguard-evidence-3", "order": order, "exported_at": "2026-11-27T10:00:00Z", "files": files}
     if lang:
         m["lang"] = lang
-    write(os.path.join(out, "manifest.json"), json.dumps(m, indent=1).encode())
+    data = json.dumps(m, indent=1).encode()
+    write(os.path.join(out, "manifest.json"), data)
+    if key is not None:
+        statement = "cardguard-evidence-3\n%s\n%s\n" % (order, hashlib.sha256(data).hexdigest())
+        write(os.path.join(out, "manifest.sig"), key.note(statement))
 
 
 def run(bundle, *args, env=None):
@@ -567,12 +577,19 @@ class BundleTest(unittest.TestCase):
         self.assertEqual(run(self.b)[0], 2)
         self.assertEqual(run(self.b, "--lang", "fr")[0], 2)
 
+    def test_a_manifest_remade_without_the_key_fails(self):
+        # Drop a line and its proof, change the report, re-make the manifest: all as a forger would.
+        self.edit("report.html", lambda d: d.replace(b"report", b"forged"))
+        self.assertFails("manifest.sig")
+        write_manifest(self.b, key=Key(bytes(range(64, 96))))  # signed, but by another key
+        self.assertFails("manifest.sig")
+
     def test_languages(self):
         self.assertEqual(set(V.T["en"]), set(V.T["zh-CN"]))
         rc, out = run(self.b, "--lang", "zh-CN")
         self.assertEqual(rc, 0, out)
         self.assertIn("结论：全部", out)
-        write_manifest(self.b, lang="zh-CN")
+        write_manifest(self.b, lang="zh-CN", key=self.log.key)
         self.assertIn("结论：全部", run(self.b)[1])
         self.assertIn("RESULT: all", run(self.b, "--lang", "en")[1])
         os.unlink(self.p(SHOT_NAME))

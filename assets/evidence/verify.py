@@ -31,6 +31,9 @@ T = {
     "vkey_ok": "log.vkey: key {name}, key id {kid} matches the key", "kid": "the key id does not match the key",
     "kname": "the key name is not cardguard/ + SHA-256(key)",
     "cp_ok": "{file}: signature by {name} verifies; origin and size {size} match",
+    "msig_ok": "manifest.sig: the manifest (and so every file it lists) is signed by {name}",
+    "msig_bad": "manifest.sig does not sign this manifest.json with the log's key",
+    "order_bad": "seq {x} is repeated or out of order",
     "nosig": "no valid signature by {x}", "origin": "origin {x} is not the key's name nor proofs.json's log_origin",
     "cpsize": "its size {x} does not match its name and proofs.json",
     "entry_ok": "entries.jsonl line {k} (seq {seq}): journal hash right; inclusion proof verifies to tree size {n}",
@@ -65,6 +68,9 @@ T = {
     "notlisted": "{x} 未列在清单里", "form": "格式不符：{x}", "skipped": "未核验：{x} 无法使用",
     "vkey_ok": "log.vkey：密钥 {name}，密钥编号 {kid} 与密钥一致", "kid": "密钥编号与密钥不符",
     "kname": "密钥名称不是 cardguard/ + SHA-256(密钥)", "cp_ok": "{file}：{name} 的签名有效；来源与大小 {size} 一致",
+    "msig_ok": "manifest.sig：清单（因而清单列出的每个文件）由 {name} 签名",
+    "msig_bad": "manifest.sig 没有用日志密钥为这份 manifest.json 签名",
+    "order_bad": "seq {x} 重复或顺序错乱",
     "nosig": "没有 {x} 的有效签名", "origin": "来源 {x} 既不是密钥名称，也不是 proofs.json 的 log_origin",
     "cpsize": "大小 {x} 与文件名和 proofs.json 不一致",
     "entry_ok": "entries.jsonl 第 {k} 行（seq {seq}）：日志哈希正确；包含证明对树大小 {n} 成立",
@@ -423,7 +429,7 @@ def check_manifest(rep, root, manifest):
             rep.bad(name, "hash" if digests[name] != f.get("sha256") else "size")
         else:
             rep.check(True, "file_ok", name=name, n=len(data))
-    extra = [n for n in sorted(list_folder(root)) if n != "manifest.json" and n not in files]
+    extra = [n for n in sorted(list_folder(root)) if n not in ("manifest.json", "manifest.sig") and n not in files]
     for n in extra:
         rep.check(False, "unlisted", name=n)
     if not extra:
@@ -458,7 +464,24 @@ def check_key_and_checkpoints(rep, need, origin, cps):
                 rep.check(True, "cp_ok", file=cfile, name=key[0], size=size)
         except (Unreadable, ValueError) as e:
             rep.unusable(cfile, e)
-    return roots
+    return roots, key
+
+def check_manifest_sig(rep, root, key, order, manifest_bytes):
+    """The manifest is signed by the log's key: a note over its SHA-256 (so the report, the lines and every
+    listed file are as the app wrote them; nothing was dropped or rewritten after export)."""
+    try:
+        data = read_plain(root, ["manifest.sig"])
+        if key is None:
+            raise Unreadable("skipped", "log.vkey")
+        body, sep, sigs = data.decode("utf-8").partition("\n\n")
+        want = "%s\n%s\n%s" % (FORMAT, order, hashlib.sha256(manifest_bytes).hexdigest())
+        ok = sep and body == want and sigs.endswith("\n") and any(
+            m and m.group(1) == key[0] and base64.b64decode(m.group(2))[:4] == key[1]
+            and ed25519_verify(key[2], (body + "\n").encode(), base64.b64decode(m.group(2))[4:])
+            for m in (re.match(r"\u2014 (\S+) ([A-Za-z0-9+/=]+)\Z", line) for line in sigs[:-1].split("\n")))
+        rep.check(bool(ok), "msig_ok" if ok else "msig_bad", name=key[0])
+    except (Unreadable, ValueError) as e:
+        rep.unusable("manifest.sig", e)
 
 def check_entries(rep, need, files, digests, order, size, root, entries):
     """Check 3: each line's own hash, its seq, its salted leaf and its inclusion; whose lines; the screenshots."""
@@ -470,7 +493,7 @@ def check_entries(rep, need, files, digests, order, size, root, entries):
     lines = data[:-1].split(b"\n") if data else []
     if len(lines) != len(entries):
         rep.bad("entries.jsonl", "count", len(lines))
-    parsed = []
+    parsed, last = [], 0
     for k, (line, (seq, salt, proof)) in enumerate(zip(lines, entries), 1):
         try:
             v = load_json(line)
@@ -482,10 +505,13 @@ def check_entries(rep, need, files, digests, order, size, root, entries):
             rep.bad(where, "jhash")
         elif parsed[-1].get("seq") != seq:
             rep.bad(where, "seq", parsed[-1].get("seq"))
+        elif seq <= last:
+            rep.bad(where, "order_bad", seq)
         elif not verify_inclusion(seq - 1, size, leaf_hash(salt, line), proof, root):
             rep.bad(where, "incl")
         else:
             rep.check(True, "entry_ok", k=k, seq=seq, n=size)
+        last = max(last, seq)
     mine = owners(parsed, order)
     for k, ok in enumerate(mine, 1):
         if not ok:
@@ -507,6 +533,18 @@ def openssl(args, cwd, stdin=b""):
     except (OSError, subprocess.SubprocessError) as e:
         return False, str(e)
     return r.returncode == 0, (r.stdout + r.stderr).decode("utf-8", "replace")
+
+def token_time(root, tsr):
+    """`-attime <epoch>` of the time the token attests: its certificates are checked as of then, so a TSA
+    certificate that expired since does not make a genuine token fail (best effort: [] when unknown)."""
+    ok, out = openssl(["ts", "-reply", "-in", tsr, "-text"], root)
+    m = re.search(r"Time stamp: (\w{3}) +(\d+) (\d\d):(\d\d):(\d\d)(?:\.\d+)? (\d{4})", out) if ok else None
+    if not m:
+        return []
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    import calendar
+    t = (int(m.group(6)), months.index(m.group(1)) + 1, int(m.group(2)), int(m.group(3)), int(m.group(4)), int(m.group(5)))
+    return ["-attime", str(calendar.timegm(t + (0, 0, 0)))]
 
 def check_tokens(rep, root, files, tokens, tsa_root):
     """Check 5: `openssl ts -verify` for each token, trusting --tsa-root or the self-signed certificates in tsa/."""
@@ -543,8 +581,9 @@ def check_tokens(rep, root, files, tokens, tsa_root):
         if unusable:
             rep.bad(tsr, "notlisted" if unusable[0] not in files else "skipped", unusable[0])
             continue
+        attime = token_time(root, tsr)
         for name, _ in roots:
-            cmd = ["ts", "-verify", "-data", cp_file, "-in", tsr, "-CAfile", name] + untrusted
+            cmd = ["ts", "-verify", "-data", cp_file, "-in", tsr, "-CAfile", name] + untrusted + attime
             ok, out = openssl(cmd, root, stdin)
             if ok and "Verification: OK" in out:
                 rep.check(True, "tsr_ok", file=tsr, root=name)
@@ -555,7 +594,7 @@ def check_tokens(rep, root, files, tokens, tsa_root):
         else:
             rep.check(False, "tsr_bad", file=tsr, x=" ".join(out.split())[-300:])
 
-def verify(root, rep, manifest, tsa_root):
+def verify(root, rep, manifest, manifest_bytes, tsa_root):
     files, digests = check_manifest(rep, root, manifest)
 
     def need(name):
@@ -566,7 +605,8 @@ def verify(root, rep, manifest, tsa_root):
         origin, size, entries, cps = parse_proofs(need("proofs.json"))
     except (Unreadable, ValueError) as e:
         return rep.unusable("proofs.json", e)
-    roots = check_key_and_checkpoints(rep, need, origin, cps)
+    roots, key = check_key_and_checkpoints(rep, need, origin, cps)
+    check_manifest_sig(rep, root, key, manifest["order"], manifest_bytes)
     try:
         check_entries(rep, need, files, digests, manifest["order"], size, roots.get(size), entries)
     except Unreadable as e:
@@ -604,7 +644,8 @@ def main(argv):
         print("\u2718 " + t["no_dir"].format(dir=bundle, x=e.strerror))
         return 2
     try:
-        manifest = load_json(read_plain(bundle, ["manifest.json"]))
+        manifest_bytes = read_plain(bundle, ["manifest.json"])
+        manifest = load_json(manifest_bytes)
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or \
                 not isinstance(manifest.get("files"), list) or not isinstance(manifest.get("order"), str):
             raise ValueError("format / files / order")
@@ -614,7 +655,7 @@ def main(argv):
     rep = Report(lang or (manifest.get("lang") if manifest.get("lang") in T else "en"))
     rep.say("title", dir=os.path.abspath(bundle))
     rep.say("about", order=manifest["order"], at=manifest.get("exported_at"))
-    verify(bundle, rep, manifest, tsa_root)
+    verify(bundle, rep, manifest, manifest_bytes, tsa_root)
     if rep.failed:
         rep.say("verdict_bad", k=rep.failed, n=rep.n)
         return 1

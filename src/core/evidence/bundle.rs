@@ -21,6 +21,14 @@ pub const BUNDLE_FORMAT_V3: &str = "cardguard-evidence-3";
 pub const ENTRIES_FILE: &str = "entries.jsonl";
 pub const PROOFS_FILE: &str = "proofs.json";
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// A signed note (the log's key) over the manifest's SHA-256: the report,
+/// the order's lines and every other file are then as the app wrote them.
+pub const MANIFEST_SIG: &str = "manifest.sig";
+
+/// What `manifest.sig` signs: the format, the subject and the manifest's hash.
+pub fn manifest_statement(subject: &str, manifest: &[u8]) -> String {
+    format!("{BUNDLE_FORMAT_V3}\n{subject}\n{}\n", sha256_hex(manifest))
+}
 /// A time-stamp response is a few KB; more is not one.
 pub const TSR_CAP: u64 = 256 << 10;
 
@@ -270,6 +278,8 @@ pub(super) fn export_v3(
     };
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     super::create_file(out, MANIFEST_FILE, json.as_bytes())?;
+    let statement = manifest_statement(picks.subject, json.as_bytes());
+    super::create_file(out, MANIFEST_SIG, keys.sign_text(&statement).as_bytes())?;
     Ok(manifest)
 }
 

@@ -5,7 +5,9 @@
 //! lines and the time-stamp tokens against their checkpoints.
 
 use super::BundleIntact;
-use super::bundle::{ENTRIES_FILE, MANIFEST_FILE, PROOFS_FILE, Proofs};
+use super::bundle::{
+    ENTRIES_FILE, MANIFEST_FILE, MANIFEST_SIG, PROOFS_FILE, Proofs, manifest_statement,
+};
 use super::checkpoint::{LogVerifier, VKEY_FILE};
 use super::merkle::{Hash, leaf_hash, verify_consistency, verify_inclusion};
 use crate::core::journal::{lines_of, parse_line, sha256_hex};
@@ -64,7 +66,26 @@ fn walk(dir: &Path) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-pub fn verify_v3(dir: &Path, manifest: &serde_json::Value) -> Result<BundleIntact, String> {
+/// A time-stamp token the bundle carries, as checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StampSeen {
+    pub size: u64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub tsa: String,
+    pub root_sha256: Option<String>,
+}
+
+/// How much a line's own time may run ahead of a token that covers it
+/// (clocks differ a little); more means the token was dated before the
+/// line existed: backdated.
+const CLOCK_SKEW_S: i64 = 600;
+
+pub fn verify_v3(
+    dir: &Path,
+    manifest_bytes: &[u8],
+    manifest: &serde_json::Value,
+    tsa_root: Option<&[u8]>,
+) -> Result<BundleIntact, String> {
     // 1. Every listed file has the hash the manifest gives.
     let listed = manifest["files"]
         .as_array()
@@ -88,7 +109,7 @@ pub fn verify_v3(dir: &Path, manifest: &serde_json::Value) -> Result<BundleIntac
     }
     // Nothing in the folder that the manifest does not vouch for.
     for rel in walk(dir)? {
-        if rel != MANIFEST_FILE && !files.contains_key(&rel) {
+        if rel != MANIFEST_FILE && rel != MANIFEST_SIG && !files.contains_key(&rel) {
             return Err(format!("{rel} is in the folder but not in the manifest"));
         }
     }
@@ -101,6 +122,16 @@ pub fn verify_v3(dir: &Path, manifest: &serde_json::Value) -> Result<BundleIntac
     // 2. The log's key and the checkpoints it signed.
     let vkey = std::str::from_utf8(need(VKEY_FILE)?).map_err(|_| "log.vkey is not text")?;
     let verifier = LogVerifier::parse(vkey).map_err(|e| format!("{VKEY_FILE}: {e}"))?;
+    // The manifest (and so every file it lists, the report and the
+    // order's lines included) is signed by the same key as the log.
+    let subject = manifest["order"].as_str().unwrap_or_default();
+    let sig = read(dir, MANIFEST_SIG)?;
+    let said = verifier
+        .open_note(&sig)
+        .map_err(|e| format!("{MANIFEST_SIG}: {e}"))?;
+    if said != manifest_statement(subject, manifest_bytes) {
+        return Err(format!("{MANIFEST_SIG} does not sign this manifest.json"));
+    }
     let proofs: Proofs =
         serde_json::from_slice(need(PROOFS_FILE)?).map_err(|e| format!("{PROOFS_FILE}: {e}"))?;
     if proofs.log_origin != verifier.name {
@@ -109,6 +140,7 @@ pub fn verify_v3(dir: &Path, manifest: &serde_json::Value) -> Result<BundleIntac
     let n = proofs.tree_size;
     let mut latest = None;
     let mut roots = Vec::new();
+    let mut stamps = Vec::new();
     for c in &proofs.checkpoints {
         let cp = verifier
             .open(need(&c.file)?)
@@ -124,10 +156,24 @@ pub fn verify_v3(dir: &Path, manifest: &serde_json::Value) -> Result<BundleIntac
         }
         roots.push((c, cp.root));
         if let Some(tsr) = &c.tsr {
-            super::tsa::check_response(need(tsr)?, need(&c.file)?, None).map_err(|e| {
-                let en = crate::i18n::Texts::shared(crate::i18n::Lang::En);
-                format!("{tsr}: {}", e.describe(en))
-            })?;
+            let stamp =
+                super::tsa::check_response(need(tsr)?, need(&c.file)?, None).map_err(|e| {
+                    let en = crate::i18n::Texts::shared(crate::i18n::Lang::En);
+                    format!("{tsr}: {}", e.describe(en))
+                })?;
+            if let Some(root) = tsa_root
+                && stamp.root_sha256.as_deref() != Some(sha256_hex(root).as_str())
+            {
+                return Err(format!(
+                    "{tsr}: not signed under the time-stamp authority's root you gave"
+                ));
+            }
+            stamps.push(StampSeen {
+                size: c.size,
+                at: stamp.gen_time,
+                tsa: stamp.tsa_name,
+                root_sha256: stamp.root_sha256,
+            });
         }
     }
     let latest = latest.ok_or_else(|| format!("no checkpoint of the tree size {n}"))?;
@@ -156,7 +202,6 @@ pub fn verify_v3(dir: &Path, manifest: &serde_json::Value) -> Result<BundleIntac
             proofs.entries.len()
         ));
     }
-    let subject = manifest["order"].as_str().unwrap_or_default();
     let parsed: Vec<_> = lines.iter().map(|l| parse_line(l)).collect();
     // A batch bundle holds the batch's lines and its orders' lines.
     let members: std::collections::HashSet<&str> = parsed
@@ -177,10 +222,24 @@ pub fn verify_v3(dir: &Path, manifest: &serde_json::Value) -> Result<BundleIntac
         {
             return Err(format!("{at}: not a line of {subject}"));
         }
-        if e.seq != p.seq || p.seq <= last_seq || p.seq == 0 {
+        if e.seq != p.seq {
             return Err(format!(
                 "{at}: seq {} where the proof says {}",
                 e.seq, p.seq
+            ));
+        }
+        if p.seq <= last_seq {
+            return Err(format!("{at}: seq {} is repeated or out of order", p.seq));
+        }
+        // A token says its checkpoint existed at a time: no line it covers
+        // can have been written after that.
+        if let Some(s) = stamps
+            .iter()
+            .find(|s| s.size >= p.seq && (e.ts - s.at).num_seconds() > CLOCK_SKEW_S)
+        {
+            return Err(format!(
+                "{at}: written at {} but checkpoints/{}.tsr says the log already held it at {}: a backdated time-stamp",
+                e.ts, s.size, s.at
             ));
         }
         last_seq = p.seq;
@@ -209,5 +268,6 @@ pub fn verify_v3(dir: &Path, manifest: &serde_json::Value) -> Result<BundleIntac
     Ok(BundleIntact {
         events: lines.len() as u64,
         files: files.len(),
+        stamps,
     })
 }

@@ -10,7 +10,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
@@ -298,6 +297,11 @@ impl LogKeys {
         &self.salt
     }
 
+    /// Any text signed as a note by this log's key.
+    pub fn sign_text(&self, text: &str) -> String {
+        sign_note(&self.signing, &self.verifier, text)
+    }
+
     /// The signed note of a checkpoint of this log.
     pub fn sign(&self, size: u64, root: Hash) -> String {
         let body = Checkpoint {
@@ -369,11 +373,14 @@ fn load_or_make(
     getrandom::fill(&mut *secret)
         .map_err(|e| FileError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
     let text = Zeroizing::new(render(&secret));
-    let mut f = safe_file::create_new_private(&path)?;
-    f.write_all(&text)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| FileError::Io(path.clone(), e))?;
-    Ok(secret)
+    // Whole or not at all (a kill on the first start must not leave an
+    // empty key that locks the install out); a key made meanwhile by
+    // another process (two first starts at once) is the one used.
+    match safe_file::create_new_atomic(&path, &text) {
+        Ok(()) => Ok(secret),
+        Err(FileError::Exists(_)) => read_key(&path, &parse)?.ok_or(FileError::NotFound(path)),
+        Err(e) => Err(e),
+    }
 }
 
 /// `checkpoints/<size>.txt` relative to the data folder.

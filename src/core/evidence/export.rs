@@ -5,9 +5,9 @@
 //! the older chain-segment bundles (formats 1 and 2) as before.
 
 use super::bundle::{Manifest, Picks, export_v3};
-use super::{ScreenshotRef, read_journal_file, verify_chain};
+use super::{ScreenshotRef, read_journal_file};
 use crate::core::ids::{BatchId, OrderId};
-use crate::core::journal::{Entry, lines_of, parse_line, sha256_hex};
+use crate::core::journal::{Entry, lines_of, parse_line};
 use crate::core::safe_file::{self, FileError, Links};
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
@@ -15,8 +15,6 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The chain segment of format 1 and 2 bundles (still verified).
-pub const SEGMENT_FILE: &str = "journal-segment.jsonl";
 pub const BUNDLE_FORMAT: &str = "cardguard-evidence-2";
 /// The most `verify_bundle` reads of a manifest or segment.
 const BUNDLE_FILE_CAP: u64 = crate::core::journal::JOURNAL_CAP;
@@ -98,61 +96,43 @@ impl ExportError {
 pub struct BundleIntact {
     pub events: u64,
     pub files: usize,
+    /// Each time-stamp token: the checkpoint's size, the time it attests,
+    /// the authority's name and its root certificate's SHA-256 (when the
+    /// token carries one) — to compare with what the authority publishes.
+    pub stamps: Vec<super::bundle_check::StampSeen>,
 }
 
-/// Checks an evidence bundle as a complaint handler would: every file
-/// listed in `manifest.json` has its SHA-256 (and, for a screenshot, the
-/// one its journal line names), the segment is an unbroken chain from
-/// `first_prev`/`first_seq` to `last_hash`. The first problem, in words,
-/// otherwise. Reads only plain paths inside the bundle, never through a
-/// link. Bundles of format 1 (`screenshots/NAME`) check the same way.
+/// Checks an evidence bundle as a complaint handler would (format 3: see
+/// `bundle_check`). Older bundles (formats 1 and 2) carry no signature:
+/// anyone can recompute their hash chain, so they are refused rather than
+/// called verified. Reads only plain paths inside the bundle, never
+/// through a link; the first problem, in words, otherwise.
 pub fn verify_bundle(dir: &Path) -> Result<BundleIntact, String> {
-    let read = |name: &str| {
-        safe_file::read_capped(&dir.join(name), BUNDLE_FILE_CAP, Links::Refuse)
-            .map_err(|e| format!("{name}: {e}"))
-    };
-    let manifest: serde_json::Value = serde_json::from_slice(&read("manifest.json")?)
+    verify_bundle_with_root(dir, None)
+}
+
+/// The same, and every time-stamp token must chain to `tsa_root` (the
+/// DER of the authority's root certificate, obtained from the authority).
+pub fn verify_bundle_with_root(
+    dir: &Path,
+    tsa_root: Option<&[u8]>,
+) -> Result<BundleIntact, String> {
+    let raw = safe_file::read_capped(&dir.join("manifest.json"), BUNDLE_FILE_CAP, Links::Refuse)
         .map_err(|e| format!("manifest.json: {e}"))?;
-    if manifest["format"] == super::bundle::BUNDLE_FORMAT_V3 {
-        return super::bundle_check::verify_v3(dir, &manifest);
-    }
-    let segment = read(SEGMENT_FILE)?;
-    let first_prev = manifest["first_prev"].as_str().unwrap_or_default();
-    let first_seq = manifest["first_seq"].as_u64().unwrap_or(0);
-    let chain =
-        verify_chain(&segment, first_prev, first_seq, &mut |_, _| {}).map_err(|f| f.to_string())?;
-    if chain.last_hash != manifest["last_hash"].as_str().unwrap_or_default() {
-        return Err("the segment does not end where the manifest says".into());
-    }
-    let files = manifest["files"].as_array().cloned().unwrap_or_default();
-    for f in &files {
-        let name = f["name"].as_str().unwrap_or_default();
-        if name != SEGMENT_FILE && safe_file::contained(dir, "screenshots", name).is_none() {
-            return Err(format!(
-                "{name}: not a plain path inside the bundle's screenshots folder"
-            ));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&raw).map_err(|e| format!("manifest.json: {e}"))?;
+    match manifest["format"].as_str() {
+        Some(super::bundle::BUNDLE_FORMAT_V3) => {
+            super::bundle_check::verify_v3(dir, &raw, &manifest, tsa_root)
         }
-        let bytes = safe_file::read_capped(&dir.join(name), BUNDLE_FILE_CAP, Links::Refuse)
-            .map_err(|e| format!("{name}: {e}"))?;
-        let sha = sha256_hex(&bytes);
-        if sha != f["sha256"].as_str().unwrap_or_default() {
-            return Err(format!("{name} was changed"));
-        }
-        // Format 2 keeps the journal's own path: the line must vouch for it.
-        if manifest["format"] == BUNDLE_FORMAT
-            && name != SEGMENT_FILE
-            && !chain
-                .shots
-                .iter()
-                .any(|s| s.path == name && s.sha256 == sha)
-        {
-            return Err(format!("{name} is not the screenshot the segment names"));
-        }
+        Some(old @ ("cardguard-evidence-1" | "cardguard-evidence-2")) => Err(format!(
+            "{old} is an older bundle without a signature: anyone can recompute its hash chain, so it proves nothing about who wrote it; export it again with this version"
+        )),
+        other => Err(format!(
+            "manifest.json: format {} is not a cardguard evidence bundle",
+            other.unwrap_or("(none)")
+        )),
     }
-    Ok(BundleIntact {
-        events: chain.events,
-        files: files.len(),
-    })
 }
 
 /// Writes an evidence bundle (v3) for one order into `out`: exactly the

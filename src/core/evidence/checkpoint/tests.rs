@@ -235,3 +235,21 @@ fn keys_with_a_plus_in_their_base64_round_trip() {
     }
     assert!(seen > 0, "no key with a '+' among 256");
 }
+
+/// Two first starts at once (the app and `journal checkpoint`): both end
+/// with the same keys, and nothing empty or half-written is left behind.
+#[test]
+fn keys_made_by_two_processes_at_once_are_one_pair() {
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_path_buf();
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| LogKeys::load_or_create(&d).map(|k| k.verifier().clone()));
+            let b = s.spawn(|| LogKeys::load_or_create(&d).map(|k| k.verifier().clone()));
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a, b);
+        assert_eq!(LogKeys::load(&d).unwrap().unwrap().verifier(), &a);
+    }
+}
