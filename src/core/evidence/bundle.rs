@@ -181,7 +181,12 @@ pub(super) fn export_v3(
                     files.put(name, pem.into_bytes());
                 }
             }
-            stamped.push((size, stamp.gen_time));
+            stamped.push(super::report::Attested {
+                size,
+                at: stamp.gen_time,
+                tsa: stamp.tsa_name.clone(),
+                root_sha256: stamp.root_sha256.clone(),
+            });
             files.put(tsr_rel.clone(), t);
         }
         cp_proofs.push(CheckpointProof {

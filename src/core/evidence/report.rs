@@ -19,7 +19,16 @@ pub(super) struct ReportFacts<'a> {
     pub journal_intact: bool,
     pub exported_at: DateTime<Utc>,
     /// The checkpoints a time-stamp authority attests, and when.
-    pub stamped: &'a [(u64, DateTime<Utc>)],
+    pub stamped: &'a [Attested],
+}
+
+/// One time-stamp as the report states it: which authority, under which
+/// root, says the checkpoint of `size` existed `at`.
+pub(super) struct Attested {
+    pub size: u64,
+    pub at: DateTime<Utc>,
+    pub tsa: String,
+    pub root_sha256: Option<String>,
 }
 
 const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;\
@@ -138,12 +147,13 @@ fn section(out: &mut String, f: &ReportFacts<'_>, lang: Lang) {
         let stamp = f
             .stamped
             .iter()
-            .find(|(size, _)| *size == c.size)
-            .map(|(_, at)| *at)
-            .map(|at| {
+            .find(|a| a.size == c.size)
+            .map(|a| {
+                let at = a.at.format("%Y-%m-%d %H:%M:%S UTC");
+                let root = a.root_sha256.as_deref().unwrap_or("-");
                 tr.fmt(
                     "report.tsa_time",
-                    &[("at", &at.format("%Y-%m-%d %H:%M:%S UTC"))],
+                    &[("at", &at), ("tsa", &a.tsa), ("root", &root)],
                 )
             })
             .unwrap_or_else(|| tr.get("report.no_tsa").to_owned());
