@@ -358,6 +358,29 @@ fn failed_checkpoints_stay_pending_and_a_later_run_stamps_them() {
     assert!(cp.join("7.tsr").exists());
 }
 
+/// A silent authority is asked once per round, not once per checkpoint:
+/// twenty pending checkpoints must not each wait out the timeout.
+#[test]
+fn an_unreachable_authority_is_not_asked_again_in_the_same_round() {
+    let Some(tsa) = LocalTsa::start(KeyKind::Rsa) else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let cp = data.path().join("checkpoints");
+    std::fs::create_dir(&cp).unwrap();
+    for n in 1..=20 {
+        std::fs::write(cp.join(format!("{n}.txt")), format!("checkpoint {n}\n")).unwrap();
+    }
+    tsa.set(Mode::Silent);
+    let report = stamp_pending(data.path(), &[tsa.url.clone()], Duration::from_millis(300));
+    assert_eq!(report.failed.len(), 20, "{report:?}");
+    assert_eq!(tsa.requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // The next round asks again (it may be back).
+    tsa.set(Mode::Reply);
+    let report = stamp_pending(data.path(), &[tsa.url.clone()], T);
+    assert_eq!(report.stamped.len(), 20, "{report:?}");
+}
+
 fn cli(data_dir: &Path, urls: &[&str]) -> (i32, String) {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cardguard"));
     cmd.args(["journal", "timestamp", "--timeout", "10", "--data-dir"])

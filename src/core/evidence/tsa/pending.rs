@@ -91,6 +91,9 @@ pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) ->
         .filter_map(|e| e.ok()?.file_name().to_str().and_then(size_of))
         .collect();
     sizes.sort_unstable();
+    // An authority that could not be reached is not asked again in this
+    // round: twenty pending checkpoints must not wait twenty timeouts.
+    let mut unreachable: Vec<String> = Vec::new();
     for size in sizes {
         let txt = dir.join(format!("{size}.txt"));
         let tsr = dir.join(format!("{size}.tsr"));
@@ -113,7 +116,19 @@ pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) ->
                 continue;
             }
         };
-        match stamp_one(&data, tsa_urls, timeout) {
+        let live: Vec<String> = tsa_urls
+            .iter()
+            .filter(|u| !unreachable.contains(u))
+            .cloned()
+            .collect();
+        if live.is_empty() {
+            report.failed.push((
+                size,
+                TsaError::Offline("not reached earlier in this round".into()),
+            ));
+            continue;
+        }
+        match stamp_one(&data, &live, timeout, &mut unreachable) {
             // Whole or not at all (even under a kill): the checkpoint stays
             // pending rather than carrying a broken token.
             Ok((url, resp, stamp)) => match safe_file::create_new_atomic(&tsr, &resp) {
@@ -136,6 +151,7 @@ fn stamp_one(
     data: &[u8],
     urls: &[String],
     timeout: Duration,
+    unreachable: &mut Vec<String>,
 ) -> Result<(String, Vec<u8>, Stamp), TsaError> {
     let mut last = TsaError::NoAuthority;
     for url in urls {
@@ -150,6 +166,9 @@ fn stamp_one(
             Ok((resp, stamp)) => return Ok((url.clone(), resp, stamp)),
             Err(e) => {
                 log::info!("time stamp from {url} failed: {e:?}");
+                if matches!(e, TsaError::Offline(_) | TsaError::Timeout) {
+                    unreachable.push(url.clone());
+                }
                 last = e;
             }
         }
