@@ -372,12 +372,16 @@ fn an_unreachable_authority_is_not_asked_again_in_the_same_round() {
         std::fs::write(cp.join(format!("{n}.txt")), format!("checkpoint {n}\n")).unwrap();
     }
     tsa.set(Mode::Silent);
-    let report = stamp_pending(data.path(), &[tsa.url.clone()], Duration::from_millis(300));
+    let report = stamp_pending(
+        data.path(),
+        std::slice::from_ref(&tsa.url),
+        Duration::from_millis(300),
+    );
     assert_eq!(report.failed.len(), 20, "{report:?}");
     assert_eq!(tsa.requests.load(std::sync::atomic::Ordering::SeqCst), 1);
     // The next round asks again (it may be back).
     tsa.set(Mode::Reply);
-    let report = stamp_pending(data.path(), &[tsa.url.clone()], T);
+    let report = stamp_pending(data.path(), std::slice::from_ref(&tsa.url), T);
     assert_eq!(report.stamped.len(), 20, "{report:?}");
 }
 
