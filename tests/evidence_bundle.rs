@@ -509,7 +509,27 @@ fn time_stamped_checkpoints_travel_in_the_bundle_and_check_with_openssl() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    let (code, text) = run(&["journal", "verify", "--data-dir", dir]);
+    assert_eq!(code, 0, "{text}");
     let bundle = export(d.path(), 2, "bundle");
+    // journal verify checks each stored token against its own checkpoint:
+    // one moved onto another checkpoint is named.
+    if stamped.len() >= 2 {
+        let scratch = tempfile::tempdir().unwrap();
+        copy_dir(d.path(), scratch.path());
+        let cps = scratch.path().join("checkpoints");
+        let a = stamped[0].file_name().unwrap();
+        let b = stamped[1].file_name().unwrap();
+        std::fs::copy(cps.join(a), cps.join(b)).unwrap();
+        let (code, text) = run(&[
+            "journal",
+            "verify",
+            "--data-dir",
+            scratch.path().to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains(".tsr"), "{text}");
+    }
     let proofs: serde_json::Value =
         serde_json::from_slice(&std::fs::read(bundle.join("proofs.json")).unwrap()).unwrap();
     let with_tsr = proofs["checkpoints"]

@@ -54,8 +54,15 @@ pub fn check_checkpoints(data_dir: &Path, journal: &[u8]) -> Result<Sealed, Find
         problem,
         detail,
     };
-    let folder_bad =
-        |detail: String| bad(0, Problem::CheckpointBad(CHECKPOINTS_DIR.into()), detail);
+    // A checkpoint file that will not do, named in the detail too.
+    let cp_bad = |size: u64, name: &str, detail: String| {
+        bad(
+            size,
+            Problem::CheckpointBad(name.into()),
+            format!("{name}: {detail}"),
+        )
+    };
+    let folder_bad = |detail: String| cp_bad(0, CHECKPOINTS_DIR, detail);
     let sizes = list_checkpoints(data_dir).map_err(|e| folder_bad(e.to_string()))?;
     if sizes.is_empty() {
         return Ok(Sealed::default());
@@ -71,16 +78,30 @@ pub fn check_checkpoints(data_dir: &Path, journal: &[u8]) -> Result<Sealed, Find
     for size in sizes {
         let name = format!("{CHECKPOINTS_DIR}/{size}.txt");
         let note = safe_file::read_capped(&data_dir.join(&name), CHECKPOINT_CAP, Links::Refuse)
-            .map_err(|e| bad(size, Problem::CheckpointBad(name.clone()), e.to_string()))?;
+            .map_err(|e| cp_bad(size, &name, e.to_string()))?;
         let cp = verifier
             .open(&note)
-            .map_err(|e| bad(size, Problem::CheckpointBad(name.clone()), e.to_string()))?;
+            .map_err(|e| cp_bad(size, &name, e.to_string()))?;
         if cp.size != size {
-            return Err(bad(
-                size,
-                Problem::CheckpointBad(name.clone()),
-                format!("it signs size {} under the name of size {size}", cp.size),
-            ));
+            let said = format!("it signs size {} under the name of size {size}", cp.size);
+            return Err(cp_bad(size, &name, said));
+        }
+        // A stored time-stamp must stamp this very checkpoint: a junk or
+        // foreign token would otherwise sit there as if it were one.
+        let tsr = format!("{CHECKPOINTS_DIR}/{size}.tsr");
+        match safe_file::read_capped_opt(
+            &data_dir.join(&tsr),
+            super::bundle::TSR_CAP,
+            Links::Refuse,
+        ) {
+            Ok(None) => {}
+            Ok(Some(token)) => {
+                if let Err(e) = super::tsa::check_response(&token, &note, None) {
+                    let en = crate::i18n::Texts::shared(crate::i18n::Lang::En);
+                    return Err(cp_bad(size, &tsr, e.describe(en)));
+                }
+            }
+            Err(e) => return Err(cp_bad(size, &tsr, e.to_string())),
         }
         signed.push((size, cp.root, name));
     }
