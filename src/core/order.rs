@@ -7,9 +7,10 @@ use super::event::{Event, ReleaseMode};
 use super::ids::{BatchId, ChannelId, OrderId};
 use super::money::Fen;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Phase {
     /// Being entered; nothing confirmed.
     Draft,
@@ -68,7 +69,7 @@ impl Phase {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {
     pub id: OrderId,
     pub created_at: DateTime<Utc>,
@@ -101,7 +102,7 @@ pub struct Order {
 
 /// A screenshot the journal names: its path (relative to the data dir) and
 /// SHA-256 as journaled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShotFact {
     pub path: String,
     pub sha256: String,
@@ -109,7 +110,7 @@ pub struct ShotFact {
 
 /// The first [`MAX_SHOT_FACTS`] screenshots and how many more there were:
 /// a forged journal naming millions must not grow memory.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShotFacts {
     pub kept: Vec<ShotFact>,
     pub more: usize,
@@ -183,7 +184,7 @@ impl Order {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BatchState {
     /// Imported and checked; nothing confirmed.
     Imported,
@@ -196,7 +197,7 @@ pub enum BatchState {
 }
 
 /// A batch as the journal tells it (its orders carry its id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchRecord {
     pub id: BatchId,
     pub channel: ChannelId,
@@ -212,9 +213,12 @@ pub struct BatchRecord {
 }
 
 /// All orders, rebuilt from the journal.
-#[derive(Debug, Default, Clone)]
+/// Serialisable for the start-up snapshot (`journal/snapshot.rs`); the
+/// index is rebuilt from the orders, never read from a file.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {
     orders: Vec<Order>,
+    #[serde(skip)]
     index: HashMap<OrderId, usize>,
     batches: Vec<BatchRecord>,
     /// fingerprint → first order that released it.
@@ -222,6 +226,16 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// Rebuilds the id index after the ledger was read from a snapshot.
+    pub(crate) fn reindex(&mut self) {
+        self.index = self
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect();
+    }
+
     pub fn orders(&self) -> &[Order] {
         &self.orders
     }

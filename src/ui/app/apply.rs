@@ -109,6 +109,7 @@ impl App {
             JournalCommand::Verify => feed.start_verify(data_dir, ctx),
             JournalCommand::Thumbnail(shot) => feed.want_thumb(ctx, &data_dir, shot),
             JournalCommand::Select(i) => feed.select(i, session),
+            JournalCommand::LoadOlder(f) => feed.load_older(session, &f),
         }
     }
 
