@@ -454,6 +454,16 @@ pub fn create_new_private(path: &Path) -> Result<File, FileError> {
 /// and left as it is.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     use std::io::Write;
+    write_private_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// [`write_private_atomic`] for a file written a piece at a time by
+/// `fill` (which may seek back into what it wrote): a large file is never
+/// held in memory whole.
+pub fn write_private_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> Result<(), FileError> {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => return Err(FileError::Symlink(path.to_path_buf())),
         Ok(m) if !m.file_type().is_file() => {
@@ -474,7 +484,7 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> 
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", hex::encode(nonce)));
     let result = (|| {
         let mut f = create_new_private(&tmp)?;
-        f.write_all(bytes).map_err(|e| io_err(&tmp, e))?;
+        fill(&mut f).map_err(|e| io_err(&tmp, e))?;
         f.sync_all().map_err(|e| io_err(&tmp, e))?;
         std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
     })();

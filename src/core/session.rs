@@ -306,10 +306,12 @@ impl Session {
         // The code only ever lived in memory: a hold or draft cut short by a
         // stop can never be sent. Say so in the journal.
         let mut interrupted = Vec::new();
+        // Only those: a long history must not be copied at every start.
         let stale: Vec<(OrderId, Phase)> = s
             .ledger
             .orders()
             .iter()
+            .filter(|o| matches!(o.phase, Phase::Holding | Phase::Draft | Phase::Reviewing))
             .map(|o| (o.id.clone(), o.phase))
             .collect();
         for (id, phase) in stale {

@@ -9,7 +9,9 @@
 //! else (missing, another format, a link, a FIFO, a mismatch) means a full
 //! read as before and a fresh snapshot: routine, so nothing is shown.
 //!
-//! File: `MAGIC || HMAC-SHA256(key, MAGIC || body) || body`, `body` CBOR.
+//! File: `MAGIC || HMAC-SHA256(key, MAGIC || body) || body`, `body` the
+//! postcard encoding of (SHA-256 of the last line, [`Replayed`]). Both ways
+//! it is streamed: a million events' ledger is tens of MB.
 
 use super::reader::line_ending_at;
 use super::{DamagedLine, MAX_LINE_BYTES};
@@ -21,11 +23,14 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 pub const SNAPSHOT_FILE: &str = "ledger.snapshot";
 const MAGIC: &[u8] = b"cardguard ledger snapshot v1\n";
+/// Postcard reads a string through this buffer: larger than any line,
+/// so than any string the ledger holds.
+const SCRATCH: usize = 2 * MAX_LINE_BYTES;
 const MAC_DOMAIN: &[u8] = b"cardguard-ledger-snapshot-mac-v1";
 /// Far above the snapshot of a million events (tens of MB).
 const SNAPSHOT_CAP: u64 = 1 << 30;
@@ -81,35 +86,37 @@ fn line_sha256_at(journal: &File, offset: u64) -> Option<[u8; 32]> {
     Some(Sha256::digest(&line).into())
 }
 
-/// Writes the snapshot of `state` (0600, atomically). The caller has just
-/// signed the checkpoint of `state.frontier.size()` lines.
+/// Writes the snapshot of `state` (0600, atomically, streamed). The caller
+/// has just signed the checkpoint of `state.frontier.size()` lines.
 pub fn write(
     dir: &Path,
     keys: &LogKeys,
     journal: &File,
     state: StateRef<'_>,
 ) -> Result<(), FileError> {
-    let path = dir.join(SNAPSHOT_FILE);
     let Some(last_line_sha256) = line_sha256_at(journal, state.offset) else {
         // Nothing to tie it to (an empty journal, an over-long last line).
         return Ok(());
     };
-    let mut body = Vec::new();
-    ciborium::into_writer(&(last_line_sha256, state), &mut body)
-        .map_err(|e| FileError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
-    let mut m = mac(keys);
-    m.update(&body);
-    let mut out = Vec::with_capacity(MAGIC.len() + 32 + body.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&m.finalize().into_bytes());
-    out.extend_from_slice(&body);
-    drop(body);
-    safe_file::write_private_atomic(&path, &out)
+    safe_file::write_private_atomic_with(&dir.join(SNAPSHOT_FILE), |f| {
+        f.write_all(MAGIC)?;
+        f.write_all(&[0; 32])?;
+        let tee = Tee {
+            inner: &mut *f,
+            mac: mac(keys),
+        };
+        let out = postcard::to_io(&(last_line_sha256, state), BufWriter::new(tee))
+            .map_err(std::io::Error::other)?;
+        let tee = out.into_inner().map_err(|e| e.into_error())?;
+        let tag = tee.mac.finalize().into_bytes();
+        f.seek(SeekFrom::Start(MAGIC.len() as u64))?;
+        f.write_all(&tag)
+    })
 }
 
-/// Feeds everything read through it into the MAC.
-struct Tee<R> {
-    inner: R,
+/// Feeds everything read or written through it into the MAC.
+struct Tee<T> {
+    inner: T,
     mac: HmacSha256,
 }
 
@@ -118,6 +125,18 @@ impl<R: Read> Read for Tee<R> {
         let n = self.inner.read(buf)?;
         self.mac.update(&buf[..n]);
         Ok(n)
+    }
+}
+
+impl<W: Write> Write for Tee<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.mac.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -147,25 +166,35 @@ pub fn load(dir: &Path, keys: &LogKeys, journal: &File, keep: u64) -> Result<Rep
     if len > SNAPSHOT_CAP || len < (MAGIC.len() + 32) as u64 {
         return Err(Unused::Malformed);
     }
-    let mut src = std::io::BufReader::with_capacity(256 << 10, file.take(SNAPSHOT_CAP));
+    let mut file = file.take(SNAPSHOT_CAP);
     let mut head = vec![0u8; MAGIC.len() + 32];
-    src.read_exact(&mut head).map_err(|_| Unused::Malformed)?;
+    file.read_exact(&mut head).map_err(|_| Unused::Malformed)?;
     if &head[..MAGIC.len()] != MAGIC {
         return Err(Unused::Malformed);
     }
-    let mut tee = Tee {
-        inner: src,
-        mac: mac(keys),
-    };
     // Parsed as it streams (no copy of the file in memory); nothing of it
     // is used before the MAC over every byte has checked.
-    let body: Result<([u8; 32], Replayed), _> = ciborium::from_reader(&mut tee);
-    let mut rest = [0u8; 1];
-    let trailing = !matches!(tee.read(&mut rest), Ok(0));
-    if tee.mac.verify_slice(&head[MAGIC.len()..]).is_err() {
+    let tee = Tee {
+        inner: file,
+        mac: mac(keys),
+    };
+    let mut src = BufReader::with_capacity(256 << 10, tee);
+    let mut scratch = vec![0u8; SCRATCH];
+    let parsed = postcard::from_io::<([u8; 32], Replayed), _>((&mut src, &mut scratch))
+        .map(|(body, _)| body);
+    drop(scratch);
+    // The rest goes through the MAC too: an edit anywhere is an edit.
+    let trailing = std::io::copy(&mut src, &mut std::io::sink()).map_err(|_| Unused::Malformed)?;
+    if src
+        .into_inner()
+        .mac
+        .verify_slice(&head[MAGIC.len()..])
+        .is_err()
+    {
         return Err(Unused::BadMac);
     }
-    let (last_line_sha256, mut state) = body.map_err(|_| Unused::Malformed)?;
+    let (last_line_sha256, state) = parsed.map_err(|_| Unused::Malformed)?;
+    let trailing = trailing > 0;
     if trailing || !state.frontier.is_well_formed() || state.frontier.size() == 0 {
         return Err(Unused::Malformed);
     }
@@ -186,6 +215,5 @@ pub fn load(dir: &Path, keys: &LogKeys, journal: &File, keep: u64) -> Result<Rep
     if state.offset > keep || line_sha256_at(journal, state.offset) != Some(last_line_sha256) {
         return Err(Unused::JournalDiffers);
     }
-    state.ledger.reindex();
     Ok(state)
 }
