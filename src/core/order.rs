@@ -121,25 +121,42 @@ pub struct ShotFact {
 }
 
 /// The first [`MAX_SHOT_FACTS`] screenshots and how many more there were:
-/// a forged journal naming millions must not grow memory.
+/// a forged journal naming millions must not grow memory. Boxed, as most
+/// orders have none: one word per order, not four, in a long history.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShotFacts {
-    pub kept: Vec<ShotFact>,
-    pub more: usize,
+pub struct ShotFacts(Option<Box<ShotList>>);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct ShotList {
+    kept: Vec<ShotFact>,
+    more: usize,
 }
 
 pub const MAX_SHOT_FACTS: usize = 32;
 
 impl ShotFacts {
     fn push(&mut self, path: &str, sha256: &str) {
-        if self.kept.len() < MAX_SHOT_FACTS {
-            self.kept.push(ShotFact {
+        let list = self.0.get_or_insert_with(Box::default);
+        if list.kept.len() < MAX_SHOT_FACTS {
+            list.kept.push(ShotFact {
                 path: path.to_owned(),
                 sha256: sha256.to_owned(),
             });
         } else {
-            self.more = self.more.saturating_add(1);
+            list.more = list.more.saturating_add(1);
         }
+    }
+
+    pub fn kept(&self) -> &[ShotFact] {
+        self.0
+            .as_ref()
+            .map(|l| l.kept.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// How many more the journal named.
+    pub fn more(&self) -> usize {
+        self.0.as_ref().map(|l| l.more).unwrap_or(0)
     }
 }
 
