@@ -239,7 +239,9 @@ fn refuse_special(path: &Path) -> Result<(), JournalError> {
 
 impl Journal {
     /// Opens (creating) the journal in `dir`, takes the data-dir lock,
-    /// repairs a torn last line and returns every readable entry.
+    /// repairs a torn last line and replays it into a ledger: from
+    /// `ledger.snapshot` and the lines after it when the snapshot checks,
+    /// else every line, read a buffer at a time.
     ///
     /// A symlink, FIFO, device or folder at `journal.jsonl` or
     /// `cardguard.lock` is refused before anything is created, cut or

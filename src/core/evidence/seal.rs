@@ -65,8 +65,7 @@ type AtSize = (u64, Problem, String);
 /// can stream the file): the first problem is kept, reported by
 /// [`SealCheck::finish`].
 pub(crate) struct SealCheck {
-    /// (size, root, file name), sizes ascending.
-    signed: Vec<(u64, Hash, String)>,
+    signed: Signed,
     next: usize,
     frontier: Frontier,
     leaves: Option<LeafHasher>,
@@ -145,9 +144,11 @@ impl SealCheck {
     }
 }
 
+/// (size, root, file name) of each stored checkpoint, sizes ascending.
+type Signed = Vec<(u64, Hash, String)>;
+
 /// Every stored checkpoint, opened, and the leaf hasher (None: none stored).
-#[allow(clippy::type_complexity)]
-fn read_signed(data_dir: &Path) -> Result<Option<(Vec<(u64, Hash, String)>, LeafHasher)>, AtSize> {
+fn read_signed(data_dir: &Path) -> Result<Option<(Signed, LeafHasher)>, AtSize> {
     let folder_bad = |detail: String| (0, Problem::CheckpointBad(CHECKPOINTS_DIR.into()), detail);
     let sizes = list_checkpoints(data_dir).map_err(|e| folder_bad(e.to_string()))?;
     if sizes.is_empty() {

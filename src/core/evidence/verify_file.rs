@@ -195,7 +195,8 @@ mod tests {
     /// each way, verify finds what it found with the file in memory.
     #[test]
     fn streaming_finds_what_the_whole_file_shows() {
-        let damage: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
+        type Spoil = Box<dyn Fn(&Path)>;
+        let damage: Vec<(&str, Spoil)> = vec![
             ("intact", Box::new(|_| {})),
             ("edited", Box::new(|d| edit(d, |l| l[150][20] ^= 1))),
             ("swapped", Box::new(|d| edit(d, |l| l.swap(100, 140)))),

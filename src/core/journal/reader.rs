@@ -154,7 +154,7 @@ pub(crate) fn end_of_last_line(file: &File, len: u64) -> io::Result<u64> {
 pub(crate) fn sha256_range(file: &File, from: u64, to: u64) -> io::Result<[u8; 32]> {
     (&*file).seek(SeekFrom::Start(from))?;
     let mut h = Sha256::new();
-    let mut src = (&*file).take(to.saturating_sub(from));
+    let mut src = file.take(to.saturating_sub(from));
     let mut block = vec![0u8; BACK_STEP as usize];
     loop {
         let n = src.read(&mut block)?;
