@@ -99,7 +99,8 @@ pub struct Order {
     #[serde(with = "compact_time::option")]
     pub verify_at: Option<DateTime<Utc>>,
     pub fee_paid: Option<Fen>,
-    pub cancel_refused: Option<String>,
+    /// Boxed: most orders have none (a word less each in a long history).
+    pub cancel_refused: Option<Box<str>>,
     /// The batch this order was released in, if any.
     pub batch: Option<BatchId>,
     /// When the second confirmation passed (the last time, after an undo).
@@ -260,9 +261,36 @@ pub struct Ledger {
 
 #[derive(Deserialize)]
 struct LedgerParts {
+    #[serde(deserialize_with = "sized_once")]
     orders: Vec<Order>,
     batches: Vec<BatchRecord>,
     released: Vec<usize>,
+}
+
+/// The most orders a list read from a snapshot is sized for up front.
+const MAX_RESERVE: usize = 1 << 20;
+
+/// A list sized once from its stated length (capped; the snapshot's MAC
+/// has checked before it is read): grown by doubling, a long history
+/// would leave its old copies in the heap, a third more memory at start.
+fn sized_once<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    struct Sized<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Sized<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_RESERVE));
+            while let Some(x) = seq.next_element()? {
+                v.push(x);
+            }
+            Ok(v)
+        }
+    }
+    d.deserialize_seq(Sized(std::marker::PhantomData))
 }
 
 /// The same, borrowed: writing a snapshot copies no order.
@@ -287,9 +315,10 @@ impl Serialize for Ledger {
 impl From<LedgerParts> for Ledger {
     fn from(p: LedgerParts) -> Self {
         let mut l = Ledger {
+            index: Positions::with_capacity(p.orders.len()),
+            released: Positions::with_capacity(p.released.len()),
             orders: p.orders,
             batches: p.batches,
-            ..Ledger::default()
         };
         for i in 0..l.orders.len() {
             l.index_order(i);
@@ -635,7 +664,7 @@ impl Ledger {
             }
             (Event::CancelRefused { reason }, _) => {
                 o.cancel_asked_at.get_or_insert(at);
-                o.cancel_refused = Some(reason.clone());
+                o.cancel_refused = Some(reason.as_str().into());
                 true
             }
             (Event::WindowClosed { .. }, InWindow) => {

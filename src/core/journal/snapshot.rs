@@ -172,8 +172,21 @@ pub fn load(dir: &Path, keys: &LogKeys, journal: &File, keep: u64) -> Result<Rep
     if &head[..MAGIC.len()] != MAGIC {
         return Err(Unused::Malformed);
     }
-    // Parsed as it streams (no copy of the file in memory); nothing of it
-    // is used before the MAC over every byte has checked.
+    // The MAC first, streamed: nothing of a file the app did not write is
+    // parsed (so lengths in it can be trusted to size the ledger's lists).
+    let mut tee = Tee {
+        inner: BufReader::with_capacity(256 << 10, &mut file),
+        mac: mac(keys),
+    };
+    std::io::copy(&mut tee, &mut std::io::sink()).map_err(|_| Unused::Malformed)?;
+    if tee.mac.verify_slice(&head[MAGIC.len()..]).is_err() {
+        return Err(Unused::BadMac);
+    }
+    let mut file = file.into_inner();
+    file.seek(SeekFrom::Start(head.len() as u64))
+        .map_err(|_| Unused::Malformed)?;
+    // Then parsed as it streams (no copy of the file in memory), through
+    // the MAC again: what was parsed is what was checked.
     let tee = Tee {
         inner: file,
         mac: mac(keys),
@@ -183,7 +196,6 @@ pub fn load(dir: &Path, keys: &LogKeys, journal: &File, keep: u64) -> Result<Rep
     let parsed = postcard::from_io::<([u8; 32], Replayed), _>((&mut src, &mut scratch))
         .map(|(body, _)| body);
     drop(scratch);
-    // The rest goes through the MAC too: an edit anywhere is an edit.
     let trailing = std::io::copy(&mut src, &mut std::io::sink()).map_err(|_| Unused::Malformed)?;
     if src
         .into_inner()
