@@ -123,7 +123,11 @@ fn a_hundred_thousand_events_lay_out_only_the_visible_rows() {
     drop(out);
     let mut h = rig.open(Lang::En);
     click(&mut h, "Journal");
-    assert_has(&h, "100001 of 100001 events");
+    // A window of the newest lines is loaded, never all of them.
+    assert_has(
+        &h,
+        "10000 of 10000 loaded events (100001 lines in the journal)",
+    );
     // Newest first: the last event is on screen before scrolling.
     assert_has(&h, "#100001 ");
     let rows = h
@@ -166,6 +170,59 @@ fn a_hundred_thousand_events_lay_out_only_the_visible_rows() {
         "laid out {rows} rows after scrolling"
     );
     assert!(!has(&h, "#100001 "), "scrolled away from the newest events");
+}
+
+/// A journal longer than the viewer's window: older lines come on request,
+/// and with a filter set, "Load older events" searches the lines before
+/// the window for it (an order whose events are all old is found).
+#[test]
+fn older_events_load_on_request_and_a_filter_searches_them() {
+    let rig = Rig::new();
+    let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let ts = chrono::DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut out =
+        std::io::BufWriter::new(std::fs::File::create(rig.dir.path().join(JOURNAL_FILE)).unwrap());
+    let mut prev = GENESIS.to_owned();
+    for seq in 1..=25_000u64 {
+        let (kind, order, data) = if seq <= 3 {
+            (
+                "face_value_set",
+                Some("CG-OLD".into()),
+                serde_json::json!({"face_value_fen": 10_000 * seq, "retyped": false}),
+            )
+        } else {
+            ("app_started", None, serde_json::json!({"version": "0.1.0"}))
+        };
+        let (line, hash) = render_line(seq, ts, tz, kind, order.as_ref(), &data, &prev);
+        out.write_all(line.as_bytes()).unwrap();
+        prev = hash;
+    }
+    out.flush().unwrap();
+    drop(out);
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Journal");
+    // 25 000 lines, app_started, and the old draft discarded at start.
+    assert_has(
+        &h,
+        "10000 of 10000 loaded events (25002 lines in the journal)",
+    );
+    type_into(&mut h, "Order", "CG-OLD");
+    assert_has(&h, "1 of 10000 loaded events");
+    click(&mut h, "Load older events");
+    assert_has(&h, "4 of 10003 loaded events");
+    assert_has(&h, "Face value set: ¥300.00");
+    assert_has(&h, "#1 ");
+    // Searched to the start: nothing more to load for this filter.
+    assert!(!has(&h, "Load older events"));
+    click(&mut h, "Clear filters");
+    assert_has(&h, "10000 of 10000 loaded events");
+    click(&mut h, "Load older events");
+    assert_has(&h, "20000 of 20000 loaded events");
+    click(&mut h, "Load older events");
+    assert_has(&h, "25002 of 25002 events");
+    assert!(!has(&h, "Load older events"));
 }
 
 /// Thumbnails follow the journal's rule for screenshot paths, off the UI

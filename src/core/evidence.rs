@@ -21,6 +21,8 @@ pub mod checkpoint;
 pub mod merkle;
 mod report;
 pub mod seal;
+mod verify_file;
+pub use verify_file::verify_dir;
 
 pub const SCREENSHOT_EVENT: &str = "screenshot_taken";
 /// The most verify or export reads of one screenshot (they are ~100 KB).
@@ -244,6 +246,100 @@ pub struct Chain {
     pub unread: Vec<(String, u64)>,
 }
 
+/// The hash chain checked a chunk of lines at a time, in order: what
+/// verify of a segment in memory and verify of a file streamed share.
+pub(crate) struct ChainCheck {
+    prev: String,
+    first_seq: u64,
+    /// Lines checked so far.
+    done: u64,
+    shots: Vec<ScreenshotRef>,
+    unread: BTreeMap<String, u64>,
+}
+
+impl ChainCheck {
+    pub fn new(first_prev: &str, first_seq: u64) -> Self {
+        ChainCheck {
+            prev: first_prev.to_owned(),
+            first_seq,
+            done: 0,
+            shots: Vec::new(),
+            unread: BTreeMap::new(),
+        }
+    }
+
+    /// Checks the next `lines` (read in parallel, then chained in order).
+    /// On a break, `seq_later(expected)` says whether a line after the
+    /// chunk has that seq (a reordering rather than lines missing).
+    pub fn chunk(
+        &mut self,
+        lines: &[&[u8]],
+        seq_later: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<(), Finding> {
+        let base = self.done as usize;
+        let bad = |i: usize, problem: Problem, detail: String| Finding {
+            line: i as u64 + 1,
+            problem,
+            detail,
+        };
+        for (j, checked) in check_lines(lines).into_iter().enumerate() {
+            let i = base + j;
+            let expected = self.first_seq + i as u64;
+            let line = match checked {
+                Ok(line) => line,
+                Err(why @ (LineError::Edited(_) | LineError::NotUtf8)) => {
+                    return Err(bad(i, Problem::Edited, why.to_string()));
+                }
+                Err(why) => return Err(bad(i, Problem::Malformed, why.to_string())),
+            };
+            if line.seq != expected || line.prev != self.prev {
+                let seq_of = |l: &[u8]| parse_line(l).ok().map(|x| x.seq);
+                let later = || {
+                    lines[j + 1..].iter().any(|l| seq_of(l) == Some(expected))
+                        || seq_later(expected)
+                };
+                return Err(classify(
+                    i, expected, &self.prev, line.seq, &line.prev, later,
+                ));
+            }
+            if let Some(kind) = line.unread {
+                *self.unread.entry(kind).or_default() += 1;
+            }
+            if let Some(mut s) = line.shot {
+                s.line = i as u64 + 1;
+                self.shots.push(s);
+            }
+            self.prev = line.hash;
+        }
+        self.done += lines.len() as u64;
+        Ok(())
+    }
+
+    pub fn done(&self) -> u64 {
+        self.done
+    }
+
+    pub fn finish(self) -> Chain {
+        Chain {
+            events: self.done,
+            last_hash: self.prev,
+            shots: self.shots,
+            unread: self.unread.into_iter().collect(),
+        }
+    }
+}
+
+/// The finding for a journal whose last `tail` bytes are not a complete
+/// line (after `lines` complete ones).
+pub(crate) fn truncated(lines: u64, tail: u64) -> Finding {
+    let line = lines + 1;
+    Finding {
+        line,
+        problem: Problem::Truncated,
+        detail: format!("the file ends {tail} bytes into line {line}"),
+    }
+}
+
 /// Verifies a chain segment: `bytes` whose first line's `prev` must be
 /// `first_prev` and `seq` must be `first_seq`. `progress(done, total)` is
 /// called every 65 536 lines.
@@ -260,59 +356,22 @@ pub fn verify_chain(
         .unwrap_or(0);
     let lines: Vec<&[u8]> = lines_of(&bytes[..complete]).collect();
     let total = lines.len() as u64;
-    let mut prev = first_prev.to_owned();
-    let mut shots = Vec::new();
-    let mut unread: BTreeMap<String, u64> = BTreeMap::new();
-    let bad = |i: usize, problem: Problem, detail: String| Finding {
-        line: i as u64 + 1,
-        problem,
-        detail,
-    };
+    let mut check = ChainCheck::new(first_prev, first_seq);
     // Lines are read in parallel, a chunk at a time (bounded memory), then
     // chained in order: the reading is the costly part.
     for (c, chunk) in lines.chunks(CHUNK).enumerate() {
         progress((c * CHUNK) as u64, total);
-        for (j, checked) in check_lines(chunk).into_iter().enumerate() {
-            let i = c * CHUNK + j;
-            let expected = first_seq + i as u64;
-            let line = match checked {
-                Ok(line) => line,
-                Err(why @ (LineError::Edited(_) | LineError::NotUtf8)) => {
-                    return Err(bad(i, Problem::Edited, why.to_string()));
-                }
-                Err(why) => return Err(bad(i, Problem::Malformed, why.to_string())),
-            };
-            if line.seq != expected || line.prev != prev {
-                return Err(classify(&lines, i, expected, &prev, line.seq, &line.prev));
-            }
-            if let Some(kind) = line.unread {
-                *unread.entry(kind).or_default() += 1;
-            }
-            if let Some(mut s) = line.shot {
-                s.line = i as u64 + 1;
-                shots.push(s);
-            }
-            prev = line.hash;
-        }
+        let rest = &lines[((c + 1) * CHUNK).min(lines.len())..];
+        check.chunk(chunk, &mut |expected| {
+            rest.iter()
+                .any(|l| parse_line(l).ok().map(|x| x.seq) == Some(expected))
+        })?;
     }
     progress(total, total);
     if complete < bytes.len() {
-        let line = total + 1;
-        return Err(Finding {
-            line,
-            problem: Problem::Truncated,
-            detail: format!(
-                "the file ends {} bytes into line {line}",
-                bytes.len() - complete
-            ),
-        });
+        return Err(truncated(total, (bytes.len() - complete) as u64));
     }
-    Ok(Chain {
-        events: total,
-        last_hash: prev,
-        shots,
-        unread: unread.into_iter().collect(),
-    })
+    Ok(check.finish())
 }
 
 /// Verifies a whole journal held in memory; the number of lines, or the first finding.
@@ -320,14 +379,15 @@ pub fn verify_bytes(bytes: &[u8]) -> Result<u64, Finding> {
     verify_chain(bytes, GENESIS, 1, &mut |_, _| {}).map(|c| c.events)
 }
 
-/// Names what happened at the first line that does not continue the chain.
+/// Names what happened at the first line that does not continue the chain
+/// (`later`: whether a line after it has the seq expected here).
 fn classify(
-    lines: &[&[u8]],
     i: usize,
     expected: u64,
     prev: &str,
     seq: u64,
     line_prev: &str,
+    later: impl FnOnce() -> bool,
 ) -> Finding {
     let n = i as u64 + 1;
     let found = |problem, line, detail| Finding {
@@ -362,8 +422,7 @@ fn classify(
             format!("seq {} comes after seq {}", seq, expected - 1),
         );
     }
-    let seq_of = |l: &[u8]| parse_line(l).ok().map(|x| x.seq);
-    if lines[i + 1..].iter().any(|l| seq_of(l) == Some(expected)) {
+    if later() {
         found(
             Problem::Reordered,
             n,
@@ -382,32 +441,6 @@ fn classify(
 /// regular file only, at most [`JOURNAL_CAP`] bytes.
 pub fn read_journal_file(data_dir: &Path) -> Result<Vec<u8>, FileError> {
     safe_file::read_capped(&data_dir.join(JOURNAL_FILE), JOURNAL_CAP, Links::Refuse)
-}
-
-/// Verifies the journal in `data_dir` and every screenshot file it references.
-pub fn verify_dir(
-    data_dir: &Path,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<Intact, VerifyError> {
-    let bytes = read_journal_file(data_dir).map_err(VerifyError::Unreadable)?;
-    let chain = verify_chain(&bytes, GENESIS, 1, progress).map_err(VerifyError::Broken)?;
-    for s in &chain.shots {
-        if let Err(problem) = read_screenshot(data_dir, s) {
-            return Err(VerifyError::Broken(Finding {
-                line: s.line,
-                detail: problem.1,
-                problem: problem.0,
-            }));
-        }
-    }
-    let sealed = seal::check_checkpoints(data_dir, &bytes).map_err(VerifyError::Broken)?;
-    Ok(Intact {
-        events: chain.events,
-        screenshots: chain.shots.len() as u64,
-        last_hash: chain.last_hash,
-        sealed,
-        unread: chain.unread,
-    })
 }
 
 /// Reads a screenshot the journal names, only from inside the data dir's

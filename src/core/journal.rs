@@ -13,11 +13,14 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 mod line;
+pub(crate) mod reader;
+pub mod snapshot;
 pub use line::{LineError, MAX_LINE_BYTES, is_plain_id, parse_line};
+pub use snapshot::{Replayed, SNAPSHOT_FILE};
 
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 pub const LOCK_FILE: &str = "cardguard.lock";
@@ -82,7 +85,7 @@ pub struct TornTail {
 }
 
 /// A complete line that could not be read (reported, skipped in replay).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DamagedLine {
     pub line: usize,
     pub reason: String,
@@ -93,21 +96,35 @@ pub struct Journal {
     file: File,
     next_seq: u64,
     last_hash: String,
+    last_seq: Option<u64>,
+    /// Bytes written: the end of the last line.
+    offset: u64,
     /// The Merkle tree's right edge over every line, for checkpoints.
     frontier: Frontier,
+    /// The unreadable lines found on open (appended lines never are).
+    damaged: Vec<DamagedLine>,
     keys: LogKeys,
     leaves: LeafHasher,
     /// The tree size of the last checkpoint this journal wrote.
     signed: u64,
+    /// The lines `ledger.snapshot` covers (0: none usable).
+    snapshot_lines: u64,
     // Held for the life of the journal: the OS drops the lock with the handle.
     _lock: File,
 }
 
+/// A journal opened and replayed: the ledger was rebuilt line by line as
+/// the file was read, so no line is held once it has been applied.
 pub struct Opened {
     pub journal: Journal,
-    pub entries: Vec<Entry>,
+    pub ledger: super::order::Ledger,
     pub torn: Option<TornTail>,
     pub damaged: Vec<DamagedLine>,
+    /// Lines read from the file this time (all of them, or only those
+    /// after a valid snapshot).
+    pub lines_read: u64,
+    /// Lines taken from `ledger.snapshot` instead of being read.
+    pub from_snapshot: u64,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -222,7 +239,9 @@ fn refuse_special(path: &Path) -> Result<(), JournalError> {
 
 impl Journal {
     /// Opens (creating) the journal in `dir`, takes the data-dir lock,
-    /// repairs a torn last line and returns every readable entry.
+    /// repairs a torn last line and replays it into a ledger: from
+    /// `ledger.snapshot` and the lines after it when the snapshot checks,
+    /// else every line, read a buffer at a time.
     ///
     /// A symlink, FIFO, device or folder at `journal.jsonl` or
     /// `cardguard.lock` is refused before anything is created, cut or
@@ -239,8 +258,7 @@ impl Journal {
         }
         let (lock, _) = safe_file::open_private_rw(&lock_path).map_err(JournalError::File)?;
         take_lock(&lock, dir, &lock_path)?;
-        let (mut file, _loose) =
-            safe_file::open_private_append(&path).map_err(JournalError::File)?;
+        let (file, _loose) = safe_file::open_private_append(&path).map_err(JournalError::File)?;
         let len = file
             .metadata()
             .map_err(|e| JournalError::Io(path.clone(), e))?
@@ -248,83 +266,80 @@ impl Journal {
         if len > JOURNAL_CAP {
             return Err(JournalError::File(FileError::TooLarge(path, JOURNAL_CAP)));
         }
-        let mut bytes = Vec::with_capacity(len as usize);
-        // `take` bounds the read even if the file grows meanwhile.
-        (&mut file)
-            .take(JOURNAL_CAP + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| JournalError::Io(path.clone(), e))?;
-        if bytes.len() as u64 > JOURNAL_CAP {
-            return Err(JournalError::File(FileError::TooLarge(path, JOURNAL_CAP)));
-        }
-
+        let io = |e| JournalError::Io(path.clone(), e);
         // A crash can leave a last line without its '\n': cut it off.
-        let keep = bytes
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let torn = (keep < bytes.len()).then(|| TornTail {
-            dropped_bytes: (bytes.len() - keep) as u64,
-            dropped_sha256: sha256_hex(&bytes[keep..]),
-        });
-        if let Some(t) = &torn
-            && t.dropped_bytes > MAX_TORN_TAIL
-        {
-            // Cutting this much could destroy a record: leave it to a person.
-            return Err(JournalError::LongTail(path, t.dropped_bytes));
-        }
-        if torn.is_some() {
-            let io = |e| JournalError::Io(path.clone(), e);
-            file.set_len(keep as u64).map_err(io)?;
+        let keep = reader::end_of_last_line(&file, len).map_err(io)?;
+        let torn = if keep < len {
+            let dropped_bytes = len - keep;
+            if dropped_bytes > MAX_TORN_TAIL {
+                // Cutting this much could destroy a record: leave it to a person.
+                return Err(JournalError::LongTail(path, dropped_bytes));
+            }
+            let sha = reader::sha256_range(&file, keep, len).map_err(io)?;
+            file.set_len(keep).map_err(io)?;
             file.sync_data().map_err(io)?;
-        }
+            Some(TornTail {
+                dropped_bytes,
+                dropped_sha256: hex::encode(sha),
+            })
+        } else {
+            None
+        };
 
         // Made (or read) only once the folder is ours: a refused journal
         // leaves it as it was. A damaged key is refused, never replaced.
         let keys = LogKeys::load_or_create(dir).map_err(JournalError::File)?;
         let leaves = LeafHasher::new(keys.salt_secret());
-        let mut frontier = Frontier::default();
-        let mut entries = Vec::new();
-        let mut damaged = Vec::new();
-        let mut last_hash = GENESIS.to_owned();
-        let mut lines = 0u64;
-        for (i, raw) in lines_of(&bytes[..keep]).enumerate() {
-            lines += 1;
-            // Every line is a leaf, damaged or not: the tree is of the file.
-            frontier.push(leaves.leaf(i as u64, raw));
-            match parse_line(raw) {
-                Ok(e) => {
-                    last_hash = e.hash.clone();
-                    entries.push(e);
-                }
-                Err(why) => damaged.push(DamagedLine {
-                    line: i + 1,
-                    reason: why.to_string(),
-                }),
+        let (mut state, from_snapshot) = match snapshot::load(dir, &keys, &file, keep) {
+            Ok(s) => {
+                let n = s.frontier.size();
+                (s, n)
             }
-        }
-        let next_seq = entries
-            .last()
-            .map(|e| e.seq + 1)
+            Err(why) => {
+                // Routine (first start, a stop without one, an edit): read all.
+                log::debug!("ledger snapshot not used: {why:?}");
+                (Replayed::default(), 0)
+            }
+        };
+        let lines_read = replay_lines(&file, &leaves, &mut state, keep).map_err(io)?;
+        let Replayed {
+            offset,
+            frontier,
+            ledger,
+            damaged,
+            last_hash,
+            last_seq,
+        } = state;
+        let next_seq = last_seq
+            .map(|s| s + 1)
             .unwrap_or(1)
-            .max(lines + 1);
+            .max(frontier.size() + 1);
         let journal = Journal {
             path,
             file,
             next_seq,
-            last_hash,
+            last_hash: if last_seq.is_some() {
+                last_hash
+            } else {
+                GENESIS.to_owned()
+            },
+            last_seq,
+            offset,
             frontier,
+            damaged: damaged.clone(),
             keys,
             leaves,
             signed: 0,
+            snapshot_lines: from_snapshot,
             _lock: lock,
         };
         Ok(Opened {
             journal,
-            entries,
+            ledger,
             torn,
             damaged,
+            lines_read,
+            from_snapshot,
         })
     }
 
@@ -361,6 +376,8 @@ impl Journal {
             self.leaves
                 .leaf(index, line.trim_end_matches('\n').as_bytes()),
         );
+        self.offset += line.len() as u64;
+        self.last_seq = Some(self.next_seq);
         let entry = Entry {
             seq: self.next_seq,
             ts,
@@ -405,6 +422,81 @@ impl Journal {
         self.signed = size;
         Ok(Some(written))
     }
+}
+
+impl Journal {
+    /// Lines written since `ledger.snapshot` was (or all, when none is usable).
+    pub fn snapshot_lag(&self) -> u64 {
+        self.frontier.size() - self.snapshot_lines
+    }
+
+    /// Stores `ledger` (which must be the replay of every line so far) as
+    /// the start-up snapshot, tied to the checkpoint of this size: nothing
+    /// when that checkpoint has not been signed.
+    pub fn write_snapshot(&mut self, ledger: &super::order::Ledger) -> Result<(), FileError> {
+        let size = self.frontier.size();
+        if size == 0 || size != self.signed || size == self.snapshot_lines {
+            return Ok(());
+        }
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let state = snapshot::StateRef {
+            offset: self.offset,
+            frontier: &self.frontier,
+            ledger,
+            damaged: &self.damaged,
+            last_hash: &self.last_hash,
+            last_seq: self.last_seq,
+        };
+        snapshot::write(dir, &self.keys, &self.file, state)?;
+        self.snapshot_lines = size;
+        Ok(())
+    }
+}
+
+/// Reads the lines from `state.offset` to `keep`, each applied to the
+/// ledger and the tree as it is parsed; the number read.
+fn replay_lines(
+    file: &File,
+    leaves: &LeafHasher,
+    state: &mut Replayed,
+    keep: u64,
+) -> std::io::Result<u64> {
+    let mut lines = reader::Lines::new(file, state.offset, keep)?;
+    let mut read = 0;
+    loop {
+        let index = state.frontier.size();
+        let Some((at, line)) = lines.next(leaves, index)? else {
+            break;
+        };
+        read += 1;
+        // Every line is a leaf, damaged or not: the tree is of the file.
+        let parsed = match line {
+            reader::Line::Whole(raw) => {
+                state.frontier.push(leaves.leaf(index, raw));
+                state.offset = at + raw.len() as u64 + 1;
+                parse_line(raw)
+            }
+            reader::Line::Long { len, leaf } => {
+                state.frontier.push(leaf);
+                state.offset = at + len + 1;
+                Err(LineError::BadField("length"))
+            }
+        };
+        match parsed {
+            Ok(e) => {
+                if let Some(ev) = super::event::Event::from_parts(&e.kind, &e.data) {
+                    state.ledger.apply(e.order.as_ref(), e.ts, &ev);
+                }
+                state.last_hash = e.hash;
+                state.last_seq = Some(e.seq);
+            }
+            Err(why) => state.damaged.push(DamagedLine {
+                line: index as usize + 1,
+                reason: why.to_string(),
+            }),
+        }
+    }
+    Ok(read)
 }
 
 /// Stopping (the window closed, a command done, the session dropped) seals
@@ -509,8 +601,10 @@ mod tests {
             .unwrap();
         }
         let o = Journal::open(dir.path()).unwrap();
-        assert_eq!(o.entries.len(), 2);
-        assert_eq!(o.entries[1].prev, o.entries[0].hash);
+        // No session wrote a snapshot: both lines were read.
+        assert_eq!((o.lines_read, o.from_snapshot), (2, 0));
+        assert!(o.damaged.is_empty());
+        assert_eq!(o.journal.next_seq(), 3);
         assert!(o.torn.is_none());
         let mut j = o.journal;
         j.append(
@@ -565,7 +659,7 @@ mod tests {
         let o = Journal::open(dir.path()).unwrap();
         let torn = o.torn.expect("torn tail found");
         assert_eq!(torn.dropped_bytes, 19);
-        assert_eq!(o.entries.len(), 1);
+        assert_eq!(o.lines_read, 1);
         assert_eq!(o.journal.next_seq(), 2);
         assert_eq!(
             crate::core::evidence::verify_bytes(&std::fs::read(&path).unwrap()),

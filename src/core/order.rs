@@ -7,9 +7,13 @@ use super::event::{Event, ReleaseMode};
 use super::ids::{BatchId, ChannelId, OrderId};
 use super::money::Fen;
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+mod lookup;
+use lookup::Positions;
+use std::hash::BuildHasher;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Phase {
     /// Being entered; nothing confirmed.
     Draft,
@@ -68,9 +72,10 @@ impl Phase {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {
     pub id: OrderId,
+    #[serde(with = "compact_time")]
     pub created_at: DateTime<Utc>,
     pub channel: ChannelId,
     pub face_value: Fen,
@@ -80,20 +85,29 @@ pub struct Order {
     pub mode: ReleaseMode,
     pub cancel_window_ms: u64,
     pub phase: Phase,
+    #[serde(with = "compact_time::option")]
     pub hold_until: Option<DateTime<Utc>>,
     pub hold_s: u32,
+    #[serde(with = "compact_time::option")]
     pub released_at: Option<DateTime<Utc>>,
+    #[serde(with = "compact_time::option")]
     pub clipboard_until: Option<DateTime<Utc>>,
+    #[serde(with = "compact_time::option")]
     pub window_started: Option<DateTime<Utc>>,
+    #[serde(with = "compact_time::option")]
     pub window_ends: Option<DateTime<Utc>>,
+    #[serde(with = "compact_time::option")]
     pub verify_at: Option<DateTime<Utc>>,
     pub fee_paid: Option<Fen>,
-    pub cancel_refused: Option<String>,
+    /// Boxed: most orders have none (a word less each in a long history).
+    pub cancel_refused: Option<Box<str>>,
     /// The batch this order was released in, if any.
     pub batch: Option<BatchId>,
     /// When the second confirmation passed (the last time, after an undo).
+    #[serde(with = "compact_time::option")]
     pub confirmed_at: Option<DateTime<Utc>>,
     /// When a cancel was first asked for (done, asked on the platform or refused).
+    #[serde(with = "compact_time::option")]
     pub cancel_asked_at: Option<DateTime<Utc>>,
     /// The screenshots the journal names for it (a remedy message lists them).
     pub shots: ShotFacts,
@@ -101,32 +115,49 @@ pub struct Order {
 
 /// A screenshot the journal names: its path (relative to the data dir) and
 /// SHA-256 as journaled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShotFact {
     pub path: String,
     pub sha256: String,
 }
 
 /// The first [`MAX_SHOT_FACTS`] screenshots and how many more there were:
-/// a forged journal naming millions must not grow memory.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ShotFacts {
-    pub kept: Vec<ShotFact>,
-    pub more: usize,
+/// a forged journal naming millions must not grow memory. Boxed, as most
+/// orders have none: one word per order, not four, in a long history.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShotFacts(Option<Box<ShotList>>);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct ShotList {
+    kept: Vec<ShotFact>,
+    more: usize,
 }
 
 pub const MAX_SHOT_FACTS: usize = 32;
 
 impl ShotFacts {
     fn push(&mut self, path: &str, sha256: &str) {
-        if self.kept.len() < MAX_SHOT_FACTS {
-            self.kept.push(ShotFact {
+        let list = self.0.get_or_insert_with(Box::default);
+        if list.kept.len() < MAX_SHOT_FACTS {
+            list.kept.push(ShotFact {
                 path: path.to_owned(),
                 sha256: sha256.to_owned(),
             });
         } else {
-            self.more = self.more.saturating_add(1);
+            list.more = list.more.saturating_add(1);
         }
+    }
+
+    pub fn kept(&self) -> &[ShotFact] {
+        self.0
+            .as_ref()
+            .map(|l| l.kept.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// How many more the journal named.
+    pub fn more(&self) -> usize {
+        self.0.as_ref().map(|l| l.more).unwrap_or(0)
     }
 }
 
@@ -183,7 +214,7 @@ impl Order {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BatchState {
     /// Imported and checked; nothing confirmed.
     Imported,
@@ -196,47 +227,169 @@ pub enum BatchState {
 }
 
 /// A batch as the journal tells it (its orders carry its id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchRecord {
     pub id: BatchId,
     pub channel: ChannelId,
     pub count: usize,
     pub state: BatchState,
     pub paused: bool,
+    #[serde(with = "compact_time::option")]
     pub hold_until: Option<DateTime<Utc>>,
     /// Acknowledged thresholds: (limit, amount it was acknowledged for).
     pub acks: Vec<(String, Fen)>,
+    #[serde(with = "compact_time::option")]
     pub confirmed_at: Option<DateTime<Utc>>,
     /// The batch's own screenshots (review, confirmation, pauses…).
     pub shots: ShotFacts,
 }
 
 /// All orders, rebuilt from the journal.
-#[derive(Debug, Default, Clone)]
+/// Serialisable for the start-up snapshot (`journal/snapshot.rs`): the
+/// orders, the batches and which orders first released each fingerprint;
+/// the lookups are rebuilt from them.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(from = "LedgerParts")]
 pub struct Ledger {
     orders: Vec<Order>,
-    index: HashMap<OrderId, usize>,
+    /// Positions in `orders` by id.
+    index: Positions,
     batches: Vec<BatchRecord>,
-    /// fingerprint → first order that released it.
-    released_fingerprints: HashMap<String, OrderId>,
+    /// Positions of the first order to release each fingerprint, by it.
+    released: Positions,
+}
+
+#[derive(Deserialize)]
+struct LedgerParts {
+    #[serde(deserialize_with = "sized_once")]
+    orders: Vec<Order>,
+    batches: Vec<BatchRecord>,
+    released: Vec<usize>,
+}
+
+/// The most orders a list read from a snapshot is sized for up front.
+const MAX_RESERVE: usize = 1 << 20;
+
+/// A list sized once from its stated length (capped; the snapshot's MAC
+/// has checked before it is read): grown by doubling, a long history
+/// would leave its old copies in the heap, a third more memory at start.
+fn sized_once<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    struct Sized<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Sized<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_RESERVE));
+            while let Some(x) = seq.next_element()? {
+                v.push(x);
+            }
+            Ok(v)
+        }
+    }
+    d.deserialize_seq(Sized(std::marker::PhantomData))
+}
+
+/// The same, borrowed: writing a snapshot copies no order.
+#[derive(Serialize)]
+struct LedgerPartsRef<'a> {
+    orders: &'a [Order],
+    batches: &'a [BatchRecord],
+    released: Vec<usize>,
+}
+
+impl Serialize for Ledger {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        LedgerPartsRef {
+            orders: &self.orders,
+            batches: &self.batches,
+            released: self.released_positions(),
+        }
+        .serialize(s)
+    }
+}
+
+impl From<LedgerParts> for Ledger {
+    fn from(p: LedgerParts) -> Self {
+        let mut l = Ledger {
+            index: Positions::with_capacity(p.orders.len()),
+            released: Positions::with_capacity(p.released.len()),
+            orders: p.orders,
+            batches: p.batches,
+        };
+        for i in 0..l.orders.len() {
+            l.index_order(i);
+        }
+        for i in p.released {
+            // A position past the end or a fingerprint already there would
+            // be a damaged snapshot (which its MAC refuses): ignored.
+            if i < l.orders.len() && l.released_with(&l.orders[i].fingerprint).is_none() {
+                l.mark_released(i);
+            }
+        }
+        l
+    }
+}
+
+/// Equal when the orders, batches and first releases are (the lookups'
+/// layout is not part of what a ledger says).
+impl PartialEq for Ledger {
+    fn eq(&self, other: &Self) -> bool {
+        self.orders == other.orders
+            && self.batches == other.batches
+            && self.released_positions() == other.released_positions()
+    }
 }
 
 impl Ledger {
+    fn released_positions(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self.released.positions().collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn position(&self, id: &OrderId) -> Option<usize> {
+        let h = self.index.hash(id);
+        self.index.find(h, |i| &self.orders[i].id == id)
+    }
+
+    fn index_order(&mut self, at: usize) {
+        let Ledger { orders, index, .. } = self;
+        let h = index.hash(&orders[at].id);
+        let hasher = index.clone_hasher();
+        index.insert(h, at, |i| hasher.hash_one(&orders[i].id));
+    }
+
+    fn mark_released(&mut self, at: usize) {
+        let Ledger {
+            orders, released, ..
+        } = self;
+        let h = released.hash(orders[at].fingerprint.as_str());
+        let hasher = released.clone_hasher();
+        released.insert(h, at, |i| hasher.hash_one(orders[i].fingerprint.as_str()));
+    }
+
     pub fn orders(&self) -> &[Order] {
         &self.orders
     }
 
     pub fn get(&self, id: &OrderId) -> Option<&Order> {
-        self.index.get(id).map(|&i| &self.orders[i])
+        self.position(id).map(|i| &self.orders[i])
     }
 
     pub fn ever_released(&self) -> bool {
-        !self.released_fingerprints.is_empty()
+        !self.released.is_empty()
     }
 
     /// The order that already released a code with this fingerprint.
     pub fn released_with(&self, fingerprint: &str) -> Option<&OrderId> {
-        self.released_fingerprints.get(fingerprint)
+        let h = self.released.hash(fingerprint);
+        self.released
+            .find(h, |i| self.orders[i].fingerprint == fingerprint)
+            .map(|i| &self.orders[i].id)
     }
 
     pub fn batches(&self) -> &[BatchRecord] {
@@ -358,14 +511,25 @@ impl Ledger {
             self.apply_batch(at, event);
             return true;
         };
-        let idx = match self.index.get(id) {
-            Some(&i) => i,
+        let idx = match self.position(id) {
+            Some(i) => i,
             None => {
                 self.orders.push(Order::new(id, at));
-                self.index.insert(id.clone(), self.orders.len() - 1);
+                self.index_order(self.orders.len() - 1);
                 self.orders.len() - 1
             }
         };
+        let changed = self.apply_to(idx, at, event);
+        if changed
+            && matches!(event, Event::Released { .. })
+            && self.released_with(&self.orders[idx].fingerprint).is_none()
+        {
+            self.mark_released(idx);
+        }
+        changed
+    }
+
+    fn apply_to(&mut self, idx: usize, at: DateTime<Utc>, event: &Event) -> bool {
         let o = &mut self.orders[idx];
         use Phase::*;
         match (event, o.phase) {
@@ -447,9 +611,6 @@ impl Ledger {
             ) => {
                 o.released_at = Some(at);
                 o.mode = *mode;
-                self.released_fingerprints
-                    .entry(o.fingerprint.clone())
-                    .or_insert_with(|| o.id.clone());
                 match mode {
                     ReleaseMode::Simulated => {
                         o.window_started = Some(at);
@@ -503,7 +664,7 @@ impl Ledger {
             }
             (Event::CancelRefused { reason }, _) => {
                 o.cancel_asked_at.get_or_insert(at);
-                o.cancel_refused = Some(reason.clone());
+                o.cancel_refused = Some(reason.as_str().into());
                 true
             }
             (Event::WindowClosed { .. }, InWindow) => {
@@ -826,5 +987,49 @@ mod tests {
         reviewed(&mut l, "B", ReleaseMode::Simulated);
         l.apply(Some(&id("B")), t0(), &Event::DraftDiscarded {});
         assert_eq!(l.get(&id("B")).unwrap().phase, Phase::Discarded);
+    }
+}
+
+/// Times in the start-up snapshot as (seconds, nanoseconds): exact, any
+/// year chrono allows, and far smaller and faster to read than RFC 3339.
+mod compact_time {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    fn parts(t: &DateTime<Utc>) -> (i64, u32) {
+        (t.timestamp(), t.timestamp_subsec_nanos())
+    }
+
+    fn from_parts<'de, D: Deserializer<'de>>(
+        (s, n): (i64, u32),
+    ) -> Result<DateTime<Utc>, D::Error> {
+        DateTime::from_timestamp(s, n).ok_or_else(|| serde::de::Error::custom("time out of range"))
+    }
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        parts(t).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        from_parts::<D>(Deserialize::deserialize(d)?)
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            t.as_ref().map(parts).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            Option::<(i64, u32)>::deserialize(d)?
+                .map(from_parts::<D>)
+                .transpose()
+        }
     }
 }

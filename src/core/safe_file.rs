@@ -453,6 +453,17 @@ pub fn create_new_private(path: &Path) -> Result<File, FileError> {
 /// file, sync, rename). A symlink or non-regular file at `path` is refused
 /// and left as it is.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    use std::io::Write;
+    write_private_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// [`write_private_atomic`] for a file written a piece at a time by
+/// `fill` (which may seek back into what it wrote): a large file is never
+/// held in memory whole.
+pub fn write_private_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> Result<(), FileError> {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => return Err(FileError::Symlink(path.to_path_buf())),
         Ok(m) if !m.file_type().is_file() => {
@@ -463,7 +474,7 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> 
         }
         _ => {}
     }
-    let tmp = written_beside(path, bytes)?;
+    let tmp = written_beside(path, fill)?;
     let result = std::fs::rename(&tmp, path).map_err(|e| io_err(path, e));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -471,10 +482,12 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> 
     result
 }
 
-/// Writes `bytes` to a new private temporary file beside `path` (a random
-/// `.name.<hex>.tmp`), synced; removed again if that fails.
-fn written_beside(path: &Path, bytes: &[u8]) -> Result<PathBuf, FileError> {
-    use std::io::Write;
+/// Writes a new private temporary file beside `path` (a random
+/// `.name.<hex>.tmp`) with `fill`, synced; removed again if that fails.
+fn written_beside(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> Result<PathBuf, FileError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -484,8 +497,7 @@ fn written_beside(path: &Path, bytes: &[u8]) -> Result<PathBuf, FileError> {
         .map_err(|e| FileError::Io(path.into(), std::io::Error::other(e.to_string())))?;
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", hex::encode(nonce)));
     let mut f = create_new_private(&tmp)?;
-    let done = f
-        .write_all(bytes)
+    let done = fill(&mut f)
         .and_then(|()| f.sync_all())
         .map_err(|e| io_err(&tmp, e));
     match done {
@@ -503,7 +515,8 @@ fn written_beside(path: &Path, bytes: &[u8]) -> Result<PathBuf, FileError> {
 /// moment leaves either no file or the complete one (and perhaps a
 /// `.tmp` file, which no reader takes for the real one).
 pub fn create_new_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-    let tmp = written_beside(path, bytes)?;
+    use std::io::Write;
+    let tmp = written_beside(path, |f| f.write_all(bytes))?;
     let result = std::fs::hard_link(&tmp, path).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => FileError::Exists(path.to_path_buf()),
         _ => io_err(path, e),

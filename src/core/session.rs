@@ -185,19 +185,37 @@ pub fn replay(entries: &[super::journal::Entry]) -> Ledger {
 }
 
 /// The ledger of a data dir, read without locking or writing anything
-/// (for checks that must not touch a running app's files).
+/// (for checks that must not touch a running app's files), a line at a
+/// time. No snapshot: this reading must not depend on the app's caches.
 pub fn read_ledger(data_dir: &Path) -> Result<Ledger, FileError> {
-    use super::journal::{JOURNAL_CAP, JOURNAL_FILE, lines_of, parse_line};
-    use super::safe_file::{Links, read_capped_opt};
+    use super::journal::reader::{Line, Lines, end_of_last_line};
+    use super::journal::{JOURNAL_CAP, JOURNAL_FILE, parse_line};
+    use super::safe_file::{Links, open_read};
     let path = data_dir.join(JOURNAL_FILE);
-    let Some(bytes) = read_capped_opt(&path, JOURNAL_CAP, Links::Refuse)? else {
-        return Ok(Ledger::default());
+    let (file, len) = match open_read(&path, Links::Refuse) {
+        Ok(f) => f,
+        Err(FileError::NotFound(_)) => return Ok(Ledger::default()),
+        Err(e) => return Err(e),
     };
+    if len > JOURNAL_CAP {
+        return Err(FileError::TooLarge(path, JOURNAL_CAP));
+    }
+    let io = |e| FileError::Io(path.clone(), e);
+    let keep = end_of_last_line(&file, len).map_err(io)?;
+    // Leaves are not wanted here: any key does for the over-long lines.
+    let leaves = super::evidence::merkle::LeafHasher::new(&[0; 32]);
+    let mut lines = Lines::new(&file, 0, keep).map_err(io)?;
+    let mut ledger = Ledger::default();
     // The same strict reading as replay on open and verify.
-    let entries: Vec<super::journal::Entry> = lines_of(&bytes)
-        .filter_map(|l| parse_line(l).ok())
-        .collect();
-    Ok(replay(&entries))
+    while let Some((_, line)) = lines.next(&leaves, 0).map_err(io)? {
+        if let Line::Whole(raw) = line
+            && let Ok(e) = parse_line(raw)
+            && let Some(ev) = Event::from_parts(&e.kind, &e.data)
+        {
+            ledger.apply(e.order.as_ref(), e.ts, &ev);
+        }
+    }
+    Ok(ledger)
 }
 
 /// What [`Session::catch_up`] did and what is left to the UI.
@@ -255,7 +273,7 @@ impl Session {
             notes.push(StartupNote::DamagedLines(opened.damaged.clone()));
         }
 
-        let ledger = replay(&opened.entries);
+        let ledger = opened.ledger;
         let mut s = Session {
             clock,
             paths,
@@ -288,10 +306,12 @@ impl Session {
         // The code only ever lived in memory: a hold or draft cut short by a
         // stop can never be sent. Say so in the journal.
         let mut interrupted = Vec::new();
+        // Only those: a long history must not be copied at every start.
         let stale: Vec<(OrderId, Phase)> = s
             .ledger
             .orders()
             .iter()
+            .filter(|o| matches!(o.phase, Phase::Holding | Phase::Draft | Phase::Reviewing))
             .map(|o| (o.id.clone(), o.phase))
             .collect();
         for (id, phase) in stale {
@@ -343,6 +363,9 @@ impl Session {
         match self.journal.checkpoint() {
             Ok(_) => {
                 self.checkpoint_fault = None;
+                if self.journal.snapshot_lag() > super::journal::snapshot::STALE_LINES {
+                    self.write_snapshot();
+                }
                 Some(self.journal.tree_head().0)
             }
             Err(e) => {
@@ -356,6 +379,14 @@ impl Session {
     /// The tree size of the last checkpoint this session signed (0: none yet).
     pub fn last_checkpoint(&self) -> u64 {
         self.journal.signed()
+    }
+
+    /// Stores the ledger for the next start. A failure costs only a longer
+    /// next start (a full read), so it is logged, never shown.
+    fn write_snapshot(&mut self) {
+        if let Err(e) = self.journal.write_snapshot(&self.ledger) {
+            log::info!("ledger snapshot not written: {e}");
+        }
     }
 
     pub fn checkpoint_fault(&self) -> Option<&safe_file::FileError> {
@@ -405,6 +436,11 @@ impl Session {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Lines in the journal (readable or not).
+    pub fn journal_lines(&self) -> u64 {
+        self.journal.tree_head().0
     }
 
     pub fn journal_next_seq(&self) -> u64 {
@@ -674,5 +710,15 @@ impl Session {
             self.record(None, Event::settings_changed(&self.settings))?;
         }
         Ok(())
+    }
+}
+
+/// Stopping seals what was written and stores the ledger beside that
+/// checkpoint, so the next start reads only what comes after.
+impl Drop for Session {
+    fn drop(&mut self) {
+        if self.checkpoint().is_some() {
+            self.write_snapshot();
+        }
     }
 }

@@ -1,7 +1,9 @@
-//! The journal as a timeline for the viewer: parsed once (and then only the
-//! lines appended since), filtered by order, kind and local date. Each entry
-//! keeps where its raw line is in the file, so the raw text is read on
-//! demand instead of being held in memory.
+//! The journal as a timeline for the viewer: a window of the newest lines
+//! (then older ones on request, all or only those matching a filter, read
+//! backwards from where the window starts) and the lines appended since,
+//! filtered by order, kind and local date. A journal of a million lines is
+//! never held: only what was asked for. Each entry keeps where its raw line
+//! is in the file, so the raw text is read on demand.
 
 use super::ids::OrderId;
 use super::journal::{JOURNAL_CAP, parse_line};
@@ -24,8 +26,126 @@ pub struct TimelineEntry {
     pub len: u32,
 }
 
-/// Parses lines from `offset` to the last complete line; returns them and
-/// the offset to continue from. Lines are read with the journal's one
+/// Lines the viewer loads at a time: many screens' worth.
+pub const WINDOW: usize = 10_000;
+
+/// Parses one raw line (without `\n`) at `offset` as the viewer shows it.
+fn entry_of(raw: &[u8], offset: u64) -> Option<TimelineEntry> {
+    let e = parse_line(raw).ok()?;
+    // parse_line checked `tz` is the writer's `+HH:MM`.
+    let tz =
+        e.tz.parse::<FixedOffset>()
+            .unwrap_or_else(|_| FixedOffset::east_opt(0).expect("zero offset"));
+    Some(TimelineEntry {
+        seq: e.seq,
+        ts: e.ts,
+        local: e.ts.with_timezone(&tz),
+        args: display_args(&e.data),
+        kind: e.kind,
+        order: e.order,
+        offset,
+        len: raw.len() as u32 + 1,
+    })
+}
+
+/// What [`load_before`] found.
+#[derive(Debug)]
+pub struct Page {
+    /// Oldest first.
+    pub entries: Vec<TimelineEntry>,
+    /// Where the scan stopped: the lines before it were not looked at
+    /// (0: the journal's start was reached).
+    pub start: u64,
+}
+
+/// The up to `max` newest lines that end at or before `before` (which must
+/// be the end of a line) and that `keep` accepts, read backwards a block
+/// at a time: memory is the page (and one line), never the file. Lines
+/// the strict reading refuses are skipped, as replay skips them.
+pub fn load_before(
+    path: &Path,
+    before: u64,
+    max: usize,
+    keep: &dyn Fn(&TimelineEntry) -> bool,
+) -> Result<Page, FileError> {
+    const BLOCK: u64 = 256 << 10;
+    let (mut f, _) = open_read(path, Links::Refuse)?;
+    let io = |e| FileError::Io(path.to_path_buf(), e);
+    let mut found = Vec::new();
+    let take = |raw: &[u8], at: u64, found: &mut Vec<TimelineEntry>| {
+        if let Some(e) = entry_of(raw, at)
+            && keep(&e)
+        {
+            found.push(e);
+        }
+    };
+    // The line being read backwards ends (before its `\n`) where `hi` was
+    // first; `carry` is what of it lies after `hi`, dropped (`overlong`)
+    // once longer than any readable line.
+    let mut hi = before.saturating_sub(1);
+    let mut carry: Vec<u8> = Vec::new();
+    let mut overlong = false;
+    while before > 0 && found.len() < max {
+        let lo = hi.saturating_sub(BLOCK);
+        let mut block = vec![0u8; (hi - lo) as usize];
+        f.seek(SeekFrom::Start(lo)).map_err(io)?;
+        f.read_exact(&mut block).map_err(io)?;
+        let mut cut = block.len();
+        while let Some(q) = block[..cut].iter().rposition(|&b| b == b'\n') {
+            if !overlong {
+                if carry.is_empty() {
+                    take(&block[q + 1..cut], lo + q as u64 + 1, &mut found);
+                } else {
+                    let mut raw = block[q + 1..cut].to_vec();
+                    raw.append(&mut carry);
+                    take(&raw, lo + q as u64 + 1, &mut found);
+                }
+            }
+            carry.clear();
+            overlong = false;
+            cut = q;
+            if found.len() >= max {
+                found.reverse();
+                return Ok(Page {
+                    entries: found,
+                    start: lo + q as u64 + 1,
+                });
+            }
+        }
+        // block[..cut] is the start of the line (or more of it).
+        if !overlong && cut + carry.len() <= super::journal::MAX_LINE_BYTES {
+            let mut more = block[..cut].to_vec();
+            more.append(&mut carry);
+            carry = more;
+        } else {
+            overlong = true;
+            carry = Vec::new();
+        }
+        hi = lo;
+        if lo == 0 {
+            if !overlong {
+                take(&carry, 0, &mut found);
+            }
+            break;
+        }
+    }
+    found.reverse();
+    Ok(Page {
+        entries: found,
+        start: 0,
+    })
+}
+
+/// The newest `max` lines of the journal (its last complete line back).
+pub fn load_newest(path: &Path, max: usize) -> Result<(Page, u64), FileError> {
+    let (f, len) = open_read(path, Links::Refuse)?;
+    let end = super::journal::reader::end_of_last_line(&f, len.min(JOURNAL_CAP))
+        .map_err(|e| FileError::Io(path.to_path_buf(), e))?;
+    Ok((load_before(path, end, max, &|_| true)?, end))
+}
+
+/// Parses lines from `offset` (what was appended since the viewer looked)
+/// to the last complete line; returns them and the offset to continue from. Lines are read with the journal's one
 /// strict reading ([`parse_line`]); those it refuses are skipped, as replay
 /// skips them, and verify names them. The journal is the app's own file:
 /// never through a symlink, a regular file only, at most [`JOURNAL_CAP`].
@@ -43,22 +163,7 @@ pub fn load_from(path: &Path, offset: u64) -> Result<(Vec<TimelineEntry>, u64), 
     let mut out = Vec::new();
     let mut at = offset;
     for raw in bytes[..complete].split_inclusive(|&b| b == b'\n') {
-        if let Ok(e) = parse_line(raw.strip_suffix(b"\n").unwrap_or(raw)) {
-            // parse_line checked `tz` is the writer's `+HH:MM`.
-            let tz =
-                e.tz.parse::<FixedOffset>()
-                    .unwrap_or_else(|_| FixedOffset::east_opt(0).expect("zero offset"));
-            out.push(TimelineEntry {
-                seq: e.seq,
-                ts: e.ts,
-                local: e.ts.with_timezone(&tz),
-                args: display_args(&e.data),
-                kind: e.kind,
-                order: e.order,
-                offset: at,
-                len: raw.len() as u32,
-            });
-        }
+        out.extend(entry_of(raw.strip_suffix(b"\n").unwrap_or(raw), at));
         at += raw.len() as u64;
     }
     Ok((out, at))
@@ -101,25 +206,33 @@ pub struct Filter {
     pub date: String,
 }
 
+impl Filter {
+    /// Nothing asked for: every entry matches.
+    pub fn is_empty(&self) -> bool {
+        self.order.trim().is_empty() && self.kind.is_none() && self.date.trim().is_empty()
+    }
+
+    pub fn matches(&self, e: &TimelineEntry) -> bool {
+        let order = self.order.trim();
+        let date = self.date.trim();
+        let batch = || {
+            e.args
+                .iter()
+                .any(|(k, v)| k == "batch" && v.contains(order))
+        };
+        (order.is_empty()
+            || e.order.as_ref().is_some_and(|o| o.as_str().contains(order))
+            || batch())
+            && self.kind.as_deref().is_none_or(|k| e.kind == k)
+            && (date.is_empty() || e.local.format("%Y-%m-%d").to_string().starts_with(date))
+    }
+}
+
 /// Indices of matching entries, newest first.
 pub fn filter(entries: &[TimelineEntry], f: &Filter) -> Vec<usize> {
-    let order = f.order.trim();
-    let date = f.date.trim();
     (0..entries.len())
         .rev()
-        .filter(|&i| {
-            let e = &entries[i];
-            let batch = || {
-                e.args
-                    .iter()
-                    .any(|(k, v)| k == "batch" && v.contains(order))
-            };
-            (order.is_empty()
-                || e.order.as_ref().is_some_and(|o| o.as_str().contains(order))
-                || batch())
-                && f.kind.as_deref().is_none_or(|k| e.kind == k)
-                && (date.is_empty() || e.local.format("%Y-%m-%d").to_string().starts_with(date))
-        })
+        .filter(|&i| f.matches(&entries[i]))
         .collect()
 }
 

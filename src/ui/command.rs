@@ -188,6 +188,9 @@ pub enum JournalCommand {
     Thumbnail(ScreenshotRef),
     /// Show (or, again, hide) an entry's raw line.
     Select(usize),
+    /// Load the older lines before the loaded window (those matching the
+    /// filter, when one is set).
+    LoadOlder(crate::core::timeline::Filter),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

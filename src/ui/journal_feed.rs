@@ -1,12 +1,15 @@
-//! The journal as the window has read it: the timeline (parsed once, then
-//! only what was appended), screenshot thumbnails (read and decoded on
-//! workers) and the "Verify" run with its progress. The app moves it (it
-//! reads files and starts threads); the journal screen only reads it.
+//! The journal as the window has read it: a window of the timeline (the
+//! newest lines, older ones on request, then only what was appended),
+//! screenshot thumbnails (read and decoded on workers) and the "Verify"
+//! run with its progress. The app moves it (it reads files and starts
+//! threads); the journal screen only reads it.
 
 use crate::core::evidence::{Intact, ScreenshotRef, VerifyError, read_screenshot, verify_dir};
 use crate::core::safe_file::FileError;
 use crate::core::session::Session;
-use crate::core::timeline::{TimelineEntry, load_from, raw_line};
+use crate::core::timeline::{
+    Filter, TimelineEntry, WINDOW, load_before, load_from, load_newest, raw_line,
+};
 use eframe::egui;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -76,7 +79,18 @@ impl VerifyRun {
 }
 
 pub struct JournalFeed {
+    /// Oldest first: the first `sparse` are older lines that matched
+    /// `sparse_filter` (a search below the window); then every line from
+    /// `start` on.
     pub entries: Vec<TimelineEntry>,
+    /// Every readable line from here to `offset` is in `entries`.
+    start: u64,
+    sparse: usize,
+    sparse_filter: Option<Filter>,
+    /// Where the search for `sparse_filter` goes on from.
+    sparse_from: u64,
+    /// Lines in the journal (loaded or not).
+    pub lines: u64,
     offset: u64,
     loaded_seq: u64,
     /// Every kind seen, sorted (the kind filter's choices).
@@ -95,6 +109,11 @@ impl Default for JournalFeed {
     fn default() -> Self {
         Self {
             entries: Vec::new(),
+            start: 0,
+            sparse: 0,
+            sparse_filter: None,
+            sparse_from: 0,
+            lines: 0,
             offset: 0,
             loaded_seq: 0,
             kinds: Vec::new(),
@@ -108,28 +127,105 @@ impl Default for JournalFeed {
 }
 
 impl JournalFeed {
-    /// Reads what was appended since last time (nothing when unchanged).
+    /// Reads the newest lines the first time, then what was appended
+    /// since (nothing when unchanged).
     pub fn refresh(&mut self, session: &Session) {
+        self.lines = session.journal_lines();
         if session.journal_next_seq() == self.loaded_seq + 1 && self.loaded_seq > 0 {
             return;
         }
-        match load_from(session.journal_path(), self.offset) {
+        let path = session.journal_path();
+        let read = if self.offset == 0 {
+            load_newest(path, WINDOW).map(|(page, end)| {
+                self.start = page.start;
+                (page.entries, end)
+            })
+        } else {
+            load_from(path, self.offset)
+        };
+        match read {
             Ok((more, offset)) => {
                 self.error = None;
+                self.offset = offset;
                 if !more.is_empty() {
                     self.entries.extend(more);
-                    self.offset = offset;
                     self.loaded_seq = self.entries.last().map(|e| e.seq).unwrap_or(0);
-                    let mut kinds: Vec<String> =
-                        self.entries.iter().map(|e| e.kind.clone()).collect();
-                    kinds.sort();
-                    kinds.dedup();
-                    self.kinds = kinds;
-                    self.generation += 1;
+                    self.changed();
                 }
             }
             Err(e) => self.error = Some(e),
         }
+    }
+
+    /// The entries list changed: new kinds, re-filter.
+    fn changed(&mut self) {
+        let mut kinds: Vec<String> = self.entries.iter().map(|e| e.kind.clone()).collect();
+        kinds.sort();
+        kinds.dedup();
+        self.kinds = kinds;
+        self.generation += 1;
+    }
+
+    /// Whether every line of the journal is loaded.
+    pub fn all_loaded(&self) -> bool {
+        self.start == 0 && self.sparse == 0
+    }
+
+    /// Where the entries to filter with `f` begin: older matches of
+    /// another search are not shown (there are gaps between them).
+    pub fn shown_from(&self, f: &Filter) -> usize {
+        if self.sparse_filter.as_ref() == Some(f) {
+            0
+        } else {
+            self.sparse
+        }
+    }
+
+    /// Whether "Load older" can find more for `f`.
+    pub fn has_older(&self, f: &Filter) -> bool {
+        if !f.is_empty() && self.sparse_filter.as_ref() == Some(f) {
+            self.sparse_from > 0
+        } else {
+            self.start > 0
+        }
+    }
+
+    /// Loads the next [`WINDOW`] older lines; with a filter, the next
+    /// [`WINDOW`] older lines that match it (read backwards, so a search
+    /// through a million lines holds only what it found).
+    pub fn load_older(&mut self, session: &Session, f: &Filter) {
+        let path = session.journal_path();
+        if f.is_empty() || self.sparse_filter.as_ref() != Some(f) {
+            // Another search's matches go: the window stays gap-free.
+            self.entries.drain(..self.sparse);
+            self.sparse = 0;
+            self.sparse_filter = None;
+        }
+        let (from, keep): (u64, &dyn Fn(&TimelineEntry) -> bool) = if f.is_empty() {
+            (self.start, &|_| true)
+        } else if self.sparse_filter.is_some() {
+            (self.sparse_from, &|e| f.matches(e))
+        } else {
+            (self.start, &|e| f.matches(e))
+        };
+        match load_before(path, from, WINDOW, keep) {
+            Ok(page) => {
+                let n = page.entries.len();
+                self.entries.splice(0..0, page.entries);
+                if f.is_empty() {
+                    self.start = page.start;
+                } else {
+                    self.sparse += n;
+                    self.sparse_filter = Some(f.clone());
+                    self.sparse_from = page.start;
+                }
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+        // Indices moved.
+        self.selected = None;
+        self.changed();
     }
 
     /// Collects what the workers finished.

@@ -80,7 +80,7 @@ fn split(n: u64) -> u64 {
 /// The right edge of a growing tree (one hash per set bit of the size):
 /// appending and the root are O(log n), so the journal can sign a
 /// checkpoint after any line without keeping every leaf.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Frontier {
     size: u64,
     /// Roots of the perfect subtrees making up the tree, largest first.
@@ -90,6 +90,12 @@ pub struct Frontier {
 impl Frontier {
     pub fn size(&self) -> u64 {
         self.size
+    }
+
+    /// One peak per set bit of the size (what `push` keeps): a frontier
+    /// read from a file must be this before it is pushed to.
+    pub fn is_well_formed(&self) -> bool {
+        self.peaks.len() == self.size.count_ones() as usize
     }
 
     pub fn push(&mut self, leaf: Hash) {

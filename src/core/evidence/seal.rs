@@ -48,15 +48,110 @@ pub fn read_verifier(data_dir: &Path) -> Result<Option<LogVerifier>, String> {
 
 /// Checks `journal` (the whole file) against every stored checkpoint.
 pub fn check_checkpoints(data_dir: &Path, journal: &[u8]) -> Result<Sealed, Finding> {
-    let lines = lines_of(journal).count() as u64;
-    let bad = |size: u64, problem: Problem, detail: String| Finding {
-        line: size.min(lines + 1).max(1),
-        problem,
-        detail,
-    };
+    let mut check = SealCheck::prepare(data_dir);
+    let mut lines = 0;
+    for line in lines_of(journal) {
+        check.line(line);
+        lines += 1;
+    }
+    check.finish(lines)
+}
+
+/// A problem found at the checkpoint of `size` (its line is placed once
+/// the journal's length is known).
+type AtSize = (u64, Problem, String);
+
+/// The journal against its checkpoints, fed one line at a time (so verify
+/// can stream the file): the first problem is kept, reported by
+/// [`SealCheck::finish`].
+pub(crate) struct SealCheck {
+    signed: Signed,
+    next: usize,
+    frontier: Frontier,
+    leaves: Option<LeafHasher>,
+    found: Option<AtSize>,
+}
+
+impl SealCheck {
+    /// Reads and opens every stored checkpoint; a problem with them is
+    /// kept for [`SealCheck::finish`].
+    pub fn prepare(data_dir: &Path) -> Self {
+        let mut check = SealCheck {
+            signed: Vec::new(),
+            next: 0,
+            frontier: Frontier::default(),
+            leaves: None,
+            found: None,
+        };
+        match read_signed(data_dir) {
+            Ok(Some((signed, leaves))) => {
+                check.signed = signed;
+                check.leaves = Some(leaves);
+            }
+            Ok(None) => {}
+            Err(at) => check.found = Some(at),
+        }
+        check
+    }
+
+    /// The next line of the journal (without its `\n`).
+    pub fn line(&mut self, line: &[u8]) {
+        // Nothing left to compare: the lines only count from here.
+        let Some(leaves) = self.leaves.as_ref() else {
+            return;
+        };
+        if self.found.is_some() || self.next == self.signed.len() {
+            return;
+        }
+        self.frontier.push(leaves.leaf(self.frontier.size(), line));
+        while let Some((size, root, name)) = self.signed.get(self.next) {
+            if *size != self.frontier.size() {
+                break;
+            }
+            self.next += 1;
+            if self.frontier.root() != *root {
+                self.found = Some((
+                    *size,
+                    Problem::CheckpointDiffers(name.clone()),
+                    format!("the journal's first {size} lines are not the ones {name} signed"),
+                ));
+                return;
+            }
+        }
+    }
+
+    /// The verdict once all `lines` were fed.
+    pub fn finish(self, lines: u64) -> Result<Sealed, Finding> {
+        let bad = |(size, problem, detail): AtSize| Finding {
+            line: size.min(lines + 1).max(1),
+            problem,
+            detail,
+        };
+        if let Some(at) = self.found {
+            return Err(bad(at));
+        }
+        if let Some((size, _, name)) = self.signed.get(self.next) {
+            return Err(bad((
+                *size,
+                Problem::CutShort(name.clone()),
+                format!("the journal has {lines} lines; {name}, signed, vouches for {size}"),
+            )));
+        }
+        Ok(Sealed {
+            checkpoints: self.signed.len() as u64,
+            latest: self.signed.last().map(|s| s.0),
+        })
+    }
+}
+
+/// (size, root, file name) of each stored checkpoint, sizes ascending.
+type Signed = Vec<(u64, Hash, String)>;
+
+/// Every stored checkpoint, opened, and the leaf hasher (None: none stored).
+fn read_signed(data_dir: &Path) -> Result<Option<(Signed, LeafHasher)>, AtSize> {
     // A checkpoint file that will not do, named in the detail too.
-    let cp_bad = |size: u64, name: &str, detail: String| {
-        bad(
+    let cp_bad = |size: u64, name: &str, detail: String| -> AtSize {
+        (
             size,
             Problem::CheckpointBad(name.into()),
             format!("{name}: {detail}"),
@@ -65,7 +160,7 @@ pub fn check_checkpoints(data_dir: &Path, journal: &[u8]) -> Result<Sealed, Find
     let folder_bad = |detail: String| cp_bad(0, CHECKPOINTS_DIR, detail);
     let sizes = list_checkpoints(data_dir).map_err(|e| folder_bad(e.to_string()))?;
     if sizes.is_empty() {
-        return Ok(Sealed::default());
+        return Ok(None);
     }
     let verifier = read_verifier(data_dir)
         .map_err(folder_bad)?
@@ -73,8 +168,7 @@ pub fn check_checkpoints(data_dir: &Path, journal: &[u8]) -> Result<Sealed, Find
     let keys = LogKeys::load(data_dir)
         .map_err(|e| folder_bad(e.to_string()))?
         .ok_or_else(|| folder_bad("checkpoints are here but the log's salt key is not".into()))?;
-
-    let mut signed: Vec<(u64, Hash, String)> = Vec::with_capacity(sizes.len());
+    let mut signed = Vec::with_capacity(sizes.len());
     for size in sizes {
         let name = format!("{CHECKPOINTS_DIR}/{size}.txt");
         let note = safe_file::read_capped(&data_dir.join(&name), CHECKPOINT_CAP, Links::Refuse)
@@ -105,34 +199,7 @@ pub fn check_checkpoints(data_dir: &Path, journal: &[u8]) -> Result<Sealed, Find
         }
         signed.push((size, cp.root, name));
     }
-
-    // One pass over the lines, comparing the root at each signed size.
-    let leaves = LeafHasher::new(keys.salt_secret());
-    let mut frontier = Frontier::default();
-    let mut next = signed.iter().peekable();
-    for (i, line) in lines_of(journal).enumerate() {
-        frontier.push(leaves.leaf(i as u64, line));
-        while let Some((size, root, name)) = next.next_if(|(s, ..)| *s == frontier.size()) {
-            if frontier.root() != *root {
-                return Err(bad(
-                    *size,
-                    Problem::CheckpointDiffers(name.clone()),
-                    format!("the journal's first {size} lines are not the ones {name} signed"),
-                ));
-            }
-        }
-    }
-    if let Some((size, _, name)) = next.next() {
-        return Err(bad(
-            *size,
-            Problem::CutShort(name.clone()),
-            format!("the journal has {lines} lines; {name}, signed, vouches for {size}"),
-        ));
-    }
-    Ok(Sealed {
-        checkpoints: signed.len() as u64,
-        latest: signed.last().map(|s| s.0),
-    })
+    Ok(Some((signed, LeafHasher::new(keys.salt_secret()))))
 }
 
 #[derive(Debug)]

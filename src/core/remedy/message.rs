@@ -233,8 +233,8 @@ fn shot_lines(tr: &Texts, case: &Case, orders: &[&Order]) -> String {
     let mut lines = Vec::new();
     let mut more = 0usize;
     for facts in all {
-        more = more.saturating_add(facts.more);
-        for s in &facts.kept {
+        more = more.saturating_add(facts.more());
+        for s in facts.kept() {
             let name = s.path.rsplit('/').next().unwrap_or_default();
             let plain = name.len() <= 120
                 && name

@@ -469,8 +469,8 @@ fn screenshots_beyond_the_cap_are_counted_not_kept() {
         );
     }
     let o = ledger.get(&id).unwrap();
-    assert_eq!(o.shots.kept.len(), crate::core::order::MAX_SHOT_FACTS);
-    assert_eq!(o.shots.more, 10_001 - crate::core::order::MAX_SHOT_FACTS);
+    assert_eq!(o.shots.kept().len(), crate::core::order::MAX_SHOT_FACTS);
+    assert_eq!(o.shots.more(), 10_001 - crate::core::order::MAX_SHOT_FACTS);
 }
 
 /// A kaquanmao order released through the real flow, on a manual clock.

@@ -238,7 +238,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
         }
     });
     if v.applied.as_ref() != Some(&(v.filter.clone(), feed.generation)) {
-        v.shown = filter(&feed.entries, &v.filter);
+        let from = feed.shown_from(&v.filter);
+        v.shown = filter(&feed.entries[from..], &v.filter);
+        v.shown.iter_mut().for_each(|i| *i += from);
         v.applied = Some((v.filter.clone(), feed.generation));
     }
 
@@ -264,13 +266,28 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
             });
         });
     }
-    ui.label(
-        RichText::new(tr.fmt(
-            "journal.count",
-            &[("shown", &v.shown.len()), ("total", &feed.entries.len())],
-        ))
-        .weak(),
-    );
+    ui.horizontal_wrapped(|ui| {
+        // A long journal is shown a window at a time (newest first).
+        let count = if feed.all_loaded() {
+            tr.fmt(
+                "journal.count",
+                &[("shown", &v.shown.len()), ("total", &feed.entries.len())],
+            )
+        } else {
+            tr.fmt(
+                "journal.count_window",
+                &[
+                    ("shown", &v.shown.len()),
+                    ("loaded", &(feed.entries.len() - feed.shown_from(&v.filter))),
+                    ("total", &feed.lines),
+                ],
+            )
+        };
+        ui.label(RichText::new(count).weak());
+        if feed.has_older(&v.filter) && ui.button(tr.get("journal.load_older")).clicked() {
+            out.send(journal(JournalCommand::LoadOlder(v.filter.clone())));
+        }
+    });
 
     // The virtualised timeline.
     let detail_height = if feed.selected.is_some() { 120.0 } else { 0.0 };
