@@ -490,24 +490,7 @@ fn time_stamped_checkpoints_travel_in_the_bundle_and_check_with_openssl() {
     assert!(!stamped.is_empty());
     for tsr in &stamped {
         let txt = tsr.with_extension("txt");
-        let out = tsa::openssl(
-            d.path(),
-            &[
-                "ts",
-                "-verify",
-                "-data",
-                txt.to_str().unwrap(),
-                "-in",
-                tsr.to_str().unwrap(),
-                "-CAfile",
-                tsa.ca_pem().to_str().unwrap(),
-            ],
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        tsa.assert_openssl_verifies(&txt, &tsr);
     }
     let (code, text) = run(&["journal", "verify", "--data-dir", dir]);
     assert_eq!(code, 0, "{text}");

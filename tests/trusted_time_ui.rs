@@ -82,24 +82,7 @@ fn an_authority_set_in_settings_stamps_every_checkpoint_in_the_background() {
     for tsr in std::fs::read_dir(rig.dir.path().join("checkpoints")).unwrap() {
         let p = tsr.unwrap().path();
         if p.extension().is_some_and(|x| x == "tsr") {
-            let out = tsa::openssl(
-                rig.dir.path(),
-                &[
-                    "ts",
-                    "-verify",
-                    "-data",
-                    p.with_extension("txt").to_str().unwrap(),
-                    "-in",
-                    p.to_str().unwrap(),
-                    "-CAfile",
-                    tsa.ca_pem().to_str().unwrap(),
-                ],
-            );
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            tsa.assert_openssl_verifies(&p.with_extension("txt"), &p);
         }
     }
 }

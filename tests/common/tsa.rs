@@ -210,6 +210,26 @@ impl LocalTsa {
         self.path("ca.pem")
     }
 
+    /// `openssl ts -verify` of a stored checkpoint and token under this
+    /// TSA's CA, as an outsider checks them; panics with openssl's words.
+    pub fn assert_openssl_verifies(&self, txt: &Path, tsr: &Path) {
+        let out = openssl(
+            self.dir.path(),
+            &[
+                "ts",
+                "-verify",
+                "-data",
+                txt.to_str().unwrap(),
+                "-in",
+                tsr.to_str().unwrap(),
+                "-CAfile",
+                self.ca_pem().to_str().unwrap(),
+            ],
+        );
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{}: {said}", tsr.display());
+    }
+
     /// A certificate's DER (`name.pem` in the folder).
     pub fn der_of(&self, name: &str) -> Vec<u8> {
         openssl(self.dir.path(), &["x509", "-in", name, "-outform", "DER"]).stdout
