@@ -490,7 +490,7 @@ fn time_stamped_checkpoints_travel_in_the_bundle_and_check_with_openssl() {
     assert!(!stamped.is_empty());
     for tsr in &stamped {
         let txt = tsr.with_extension("txt");
-        tsa.assert_openssl_verifies(&txt, &tsr);
+        tsa.assert_openssl_verifies(&txt, tsr);
     }
     let (code, text) = run(&["journal", "verify", "--data-dir", dir]);
     assert_eq!(code, 0, "{text}");
