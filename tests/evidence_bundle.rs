@@ -225,6 +225,12 @@ fn a_bundle_holds_nothing_of_any_other_order() {
         "an unfilled placeholder in report.html"
     );
     assert!(body.contains(&format!("Evidence for {id}")) && body.contains(&format!("{id} 的证据")));
+    // Its timeline and its own screenshot, shown from inside the folder.
+    assert!(
+        body.contains(&format!("src=\"{}\"", shots[0])),
+        "the screenshot is on the page"
+    );
+    assert!(body.contains("Released (simulated)") && body.contains("Confirmed"));
 }
 
 #[test]
