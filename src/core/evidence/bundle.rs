@@ -304,15 +304,20 @@ fn choose_checkpoints(
         .into_iter()
         .filter(|&s| s < n)
         .collect();
+    // Each checkpoint is read and its signature checked once, however many
+    // of the order's lines it is the first to hold (a batch has thousands).
+    let checked = std::cell::RefCell::new(std::collections::HashMap::new());
     let good = |size: u64| {
-        safe_file::read_capped(
-            &data_dir.join(checkpoint_rel(size)),
-            CHECKPOINT_CAP,
-            Links::Refuse,
-        )
-        .ok()
-        .and_then(|b| keys.verifier().open(&b).ok())
-        .is_some_and(|cp| cp.size == size && cp.root == tree.root_at(size))
+        *checked.borrow_mut().entry(size).or_insert_with(|| {
+            safe_file::read_capped(
+                &data_dir.join(checkpoint_rel(size)),
+                CHECKPOINT_CAP,
+                Links::Refuse,
+            )
+            .ok()
+            .and_then(|b| keys.verifier().open(&b).ok())
+            .is_some_and(|cp| cp.size == size && cp.root == tree.root_at(size))
+        })
     };
     let stamped = |size: u64| {
         safe_file::open_read(

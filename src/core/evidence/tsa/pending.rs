@@ -7,7 +7,7 @@ use crate::core::safe_file::{self, FileError, Links};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::core::evidence::checkpoint::{CHECKPOINT_CAP, CHECKPOINTS_DIR, size_of_name as size_of};
+use crate::core::evidence::checkpoint::{CHECKPOINT_CAP, CHECKPOINTS_DIR, list_checkpoints};
 
 /// Why a checkpoint was left alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,34 +63,14 @@ pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) ->
         }
     }
     let dir = data_dir.join(CHECKPOINTS_DIR);
-    match std::fs::symlink_metadata(&dir) {
-        Ok(m) if m.file_type().is_symlink() => {
-            report.unreadable = Some(FileError::Symlink(dir));
-            return report;
-        }
-        Ok(m) if !m.is_dir() => {
-            report.unreadable = Some(FileError::NotFolder(dir));
-            return report;
-        }
-        Ok(_) => {}
-        // No checkpoint yet: nothing to stamp.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return report,
+    // The one listing of checkpoint names (no link, a real folder, none yet = nothing to stamp).
+    let sizes = match list_checkpoints(data_dir) {
+        Ok(sizes) => sizes,
         Err(e) => {
-            report.unreadable = Some(io(&dir, e));
-            return report;
-        }
-    }
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) => {
-            report.unreadable = Some(io(&dir, e));
+            report.unreadable = Some(e);
             return report;
         }
     };
-    let mut sizes: Vec<u64> = entries
-        .filter_map(|e| e.ok()?.file_name().to_str().and_then(size_of))
-        .collect();
-    sizes.sort_unstable();
     // An authority that could not be reached is not asked again in this
     // round: twenty pending checkpoints must not wait twenty timeouts.
     let mut unreachable: Vec<String> = Vec::new();
@@ -178,7 +158,7 @@ fn stamp_one(
 
 #[cfg(test)]
 mod tests {
-    use super::size_of;
+    use crate::core::evidence::checkpoint::size_of_name as size_of;
 
     #[test]
     fn only_plain_checkpoint_names_are_taken() {
