@@ -160,6 +160,7 @@ fn every_kind_of_tampering_is_reported_with_its_line() {
             "cancelled",
             Some(&"CG-T-1".into()),
             &serde_json::json!({"fee_fen": 0}),
+            None,
             &prev8,
         );
         let mut ls: Vec<&str> = lines.clone();

@@ -63,7 +63,7 @@ fn many_orders(dir: &Path, n: usize) {
                     fingerprint: format!("{:064x}", i + 1),
                     pasted: false,
                     confusables: 0,
-                    duplicate_of: None,
+                    already_released: false,
                 },
             )
             .unwrap();
@@ -217,6 +217,40 @@ fn a_bundle_holds_nothing_of_any_other_order() {
         std::fs::read_to_string(bundle.join("entries.jsonl")).unwrap(),
         own
     );
+    // Each line's `prev` is the hash of a neighbour, often another order's.
+    // Knowing every field of that neighbour but its salt (which is not in
+    // the bundle) does not reproduce `prev`: no guess can be tested.
+    let lines: Vec<&str> = journal.lines().collect();
+    let mut neighbours = 0;
+    for l in own.lines() {
+        let e = cardguard::core::journal::parse_line(l.as_bytes()).unwrap();
+        let before = lines[e.seq as usize - 2];
+        let b = cardguard::core::journal::parse_line(before.as_bytes()).unwrap();
+        if b.order.as_ref() == Some(&id) {
+            continue;
+        }
+        neighbours += 1;
+        assert_eq!(b.hash, e.prev, "the real neighbour gives prev");
+        let salt = b.salt.clone().expect("new lines carry a salt");
+        assert!(!has(&salt), "a neighbour's salt is in the bundle");
+        let guess = |salt: Option<&str>| {
+            cardguard::core::journal::render_line(
+                b.seq,
+                b.ts,
+                b.tz.parse().unwrap(),
+                &b.kind,
+                b.order.as_ref(),
+                &b.data,
+                salt,
+                &b.prev,
+            )
+            .1
+        };
+        assert_eq!(guess(Some(&salt)), e.prev, "the guess is rendered right");
+        assert_ne!(guess(None), e.prev);
+        assert_ne!(guess(Some(&"0".repeat(32))), e.prev);
+    }
+    assert!(neighbours > 0, "the order's lines sit between others'");
     // The report names the order in both languages, every placeholder filled.
     let report = std::fs::read_to_string(bundle.join("report.html")).unwrap();
     let body = report.split("</style>").nth(1).unwrap();
@@ -446,6 +480,7 @@ fn a_journal_cut_short_fails_verify_naming_the_checkpoint() {
             &e.kind,
             e.order.as_ref(),
             &e.data,
+            e.salt.as_deref(),
             &prev,
         );
         forged.push_str(&l);

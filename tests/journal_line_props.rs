@@ -58,6 +58,7 @@ struct Fields {
     kind: String,
     order: Option<OrderId>,
     data: Value,
+    salt: Option<String>,
     prev: String,
 }
 
@@ -70,15 +71,17 @@ fn fields() -> impl Strategy<Value = Fields> {
         plain_id(),
         proptest::option::of(plain_id()),
         data(),
+        proptest::option::of(prop::collection::vec(0u8..16, 32)),
         prop::collection::vec(0u8..16, 64),
     )
-        .prop_map(|(seq, ms, tz_min, kind, order, data, prev)| Fields {
+        .prop_map(|(seq, ms, tz_min, kind, order, data, salt, prev)| Fields {
             seq,
             ts: Utc.timestamp_millis_opt(ms).unwrap(),
             tz: FixedOffset::east_opt(tz_min * 60).unwrap(),
             kind,
             order: order.map(OrderId::new),
             data,
+            salt: salt.map(|s| s.iter().map(|d| format!("{d:x}")).collect()),
             prev: prev.iter().map(|d| format!("{d:x}")).collect(),
         })
 }
@@ -91,6 +94,7 @@ fn render(f: &Fields) -> String {
         &f.kind,
         f.order.as_ref(),
         &f.data,
+        f.salt.as_deref(),
         &f.prev,
     );
     line.strip_suffix('\n').unwrap().to_owned()
@@ -137,6 +141,7 @@ proptest! {
         prop_assert_eq!(&e.order, &f.order);
         prop_assert_eq!(&e.data, &f.data);
         prop_assert_eq!(&e.prev, &f.prev);
+        prop_assert_eq!(&e.salt, &f.salt);
         // The same `ts` text as the format the journal has always used.
         let ts = format!("\"ts\":\"{}\"", f.ts.format(cardguard::core::journal::TS_FORMAT));
         prop_assert!(line.contains(&ts));
@@ -174,7 +179,7 @@ proptest! {
         let forged = forge(&body);
         if let Ok(e) = parse_line(&forged) {
             let tz: FixedOffset = e.tz.parse().unwrap();
-            let (again, _) = render_line(e.seq, e.ts, tz, &e.kind, e.order.as_ref(), &e.data, &e.prev);
+            let (again, _) = render_line(e.seq, e.ts, tz, &e.kind, e.order.as_ref(), &e.data, e.salt.as_deref(), &e.prev);
             prop_assert_eq!(again.trim_end_matches('\n').as_bytes(), &forged[..]);
         }
     }

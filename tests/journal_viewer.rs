@@ -114,6 +114,7 @@ fn a_hundred_thousand_events_lay_out_only_the_visible_rows() {
             "app_started",
             None,
             &serde_json::json!({"version": "0.1.0"}),
+            None,
             &prev,
         );
         out.write_all(line.as_bytes()).unwrap();
@@ -195,7 +196,7 @@ fn older_events_load_on_request_and_a_filter_searches_them() {
         } else {
             ("app_started", None, serde_json::json!({"version": "0.1.0"}))
         };
-        let (line, hash) = render_line(seq, ts, tz, kind, order.as_ref(), &data, &prev);
+        let (line, hash) = render_line(seq, ts, tz, kind, order.as_ref(), &data, None, &prev);
         out.write_all(line.as_bytes()).unwrap();
         prev = hash;
     }

@@ -186,6 +186,7 @@ impl Day {
                     "channel_chosen",
                     Some(&order),
                     &data,
+                    None,
                     &last.hash,
                 );
                 let (b, _) = render_line(
@@ -195,6 +196,7 @@ impl Day {
                     "future_kind",
                     None,
                     &serde_json::json!({}),
+                    None,
                     &h,
                 );
                 let mut f = std::fs::OpenOptions::new()

@@ -59,7 +59,12 @@ pub enum Event {
         fingerprint: String,
         pasted: bool,
         confusables: usize,
-        duplicate_of: Option<OrderId>,
+        /// The same code was already released in an earlier order. Which
+        /// one is not named (lines before format 3 named it as
+        /// `duplicate_of`, now ignored): an order's bundle must not point at
+        /// another order; the person's own journal finds it by fingerprint.
+        #[serde(default)]
+        already_released: bool,
     },
     VerificationCodeEntered {
         masked: String,
@@ -402,7 +407,7 @@ mod tests {
             (
                 "code_entered",
                 json!({"masked": "•••• •••• •••• 7F3K", "fingerprint": "f", "pasted": true,
-                       "confusables": 1, "duplicate_of": "CG-1"}),
+                       "confusables": 1, "already_released": true}),
             ),
             ("verification_code_entered", json!({"masked": "••••56"})),
             (

@@ -505,6 +505,7 @@ mod tests {
                 "k",
                 Some(&"O".into()),
                 &serde_json::json!({"i": seq}),
+                None,
                 &prev,
             );
             out += &line;
@@ -548,6 +549,7 @@ mod tests {
             "k",
             Some(&"O".into()),
             &serde_json::json!({"i": 99}),
+            None,
             &prev2,
         );
         let inserted = join(&[

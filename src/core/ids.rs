@@ -209,14 +209,23 @@ mod tests {
                     fingerprint: "f".into(),
                     pasted: false,
                     confusables: 0,
-                    duplicate_of: Some(OrderId::new("CG-20261128-0042")),
+                    already_released: true,
                 },
                 head(3, "code_entered", r#""CG-20261129-0007""#)
-                    + r#"{"confusables":0,"duplicate_of":"CG-20261128-0042","fingerprint":"f","masked":"m","pasted":false}"#,
+                    + r#"{"already_released":true,"confusables":0,"fingerprint":"f","masked":"m","pasted":false}"#,
             ),
         ];
         for (seq, (order, event, body)) in (1..).zip(cases) {
-            let (line, _) = render_line(seq, ts, tz, &event.kind(), order, &event.data(), GENESIS);
+            let (line, _) = render_line(
+                seq,
+                ts,
+                tz,
+                &event.kind(),
+                order,
+                &event.data(),
+                None,
+                GENESIS,
+            );
             let want = format!(r#"{body},"prev":"{GENESIS}""#);
             assert!(line.starts_with(&want), "{line}\n{want}");
             let e = parse_line(line.trim_end().as_bytes()).unwrap();
@@ -230,6 +239,7 @@ mod tests {
                 &read.kind(),
                 e.order.as_ref(),
                 &read.data(),
+                e.salt.as_deref(),
                 GENESIS,
             );
             assert_eq!(again, line);

@@ -1,9 +1,13 @@
 //! The append-only, hash-chained operation journal (`journal.jsonl`).
 //!
 //! Line format (exact, so anyone can verify it with standard tools):
-//! `{"seq":N,"ts":"…Z","tz":"+08:00","kind":"…","order":…,"data":{…},"prev":"<64 hex>","hash":"<64 hex>"}\n`
+//! `{"seq":N,"ts":"…Z","tz":"+08:00","kind":"…","order":…,"data":{…},"salt":"<32 hex>","prev":"<64 hex>","hash":"<64 hex>"}\n`
 //! where `hash` = SHA-256 of the line up to (not including) `,"hash":"`
 //! followed by the byte `}`; `prev` is the previous line's hash (64 zeros first).
+//! `salt` (lines written since format 3; older lines have none) is 16 bytes
+//! from the per-install secret: an order's bundle shows its lines' `prev`,
+//! the hash of a neighbouring line of another order, and the salt keeps
+//! that neighbour from being guessed by hashing candidate lines.
 
 use super::evidence::checkpoint::{LogKeys, Written, write_checkpoint};
 use super::evidence::merkle::{Frontier, Hash, LeafHasher};
@@ -45,6 +49,9 @@ pub struct Entry {
     pub kind: String,
     pub order: Option<OrderId>,
     pub data: serde_json::Value,
+    /// Absent on lines written before format 3.
+    #[serde(default)]
+    pub salt: Option<String>,
     pub prev: String,
     pub hash: String,
 }
@@ -132,6 +139,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Renders one line (with its trailing `\n`) and returns it with its hash.
+#[allow(clippy::too_many_arguments)]
 pub fn render_line(
     seq: u64,
     ts: DateTime<Utc>,
@@ -139,11 +147,12 @@ pub fn render_line(
     kind: &str,
     order: Option<&OrderId>,
     data: &serde_json::Value,
+    salt: Option<&str>,
     prev: &str,
 ) -> (String, String) {
-    let mut out = Vec::with_capacity(320);
+    let mut out = Vec::with_capacity(360);
     // Writing to a Vec cannot fail; serde_json writes UTF-8.
-    let _ = write_body(&mut out, seq, ts, tz, kind, order, data, prev);
+    let _ = write_body(&mut out, seq, ts, tz, kind, order, data, salt, prev);
     let body = String::from_utf8(out).unwrap_or_default();
     let hash = line_hash(&body);
     (format!("{body}{HASH_MARK}{hash}\"}}\n"), hash)
@@ -160,6 +169,7 @@ fn write_body<W: Write>(
     kind: &str,
     order: Option<&OrderId>,
     data: &serde_json::Value,
+    salt: Option<&str>,
     prev: &str,
 ) -> std::io::Result<()> {
     write!(w, "{{\"seq\":{seq},\"ts\":\"")?;
@@ -177,6 +187,9 @@ fn write_body<W: Write>(
     }
     w.write_all(b",\"data\":")?;
     serde_json::to_writer(&mut *w, data)?;
+    if let Some(salt) = salt {
+        write!(w, ",\"salt\":\"{salt}\"")?;
+    }
     write!(w, ",\"prev\":\"{prev}\"")
 }
 
@@ -362,7 +375,17 @@ impl Journal {
         data: &serde_json::Value,
         durable: bool,
     ) -> Result<Entry, JournalError> {
-        let (line, hash) = render_line(self.next_seq, ts, tz, kind, order, data, &self.last_hash);
+        let salt = hex::encode(self.leaves.line_salt(self.next_seq));
+        let (line, hash) = render_line(
+            self.next_seq,
+            ts,
+            tz,
+            kind,
+            order,
+            data,
+            Some(&salt),
+            &self.last_hash,
+        );
         let io = |e| JournalError::Io(self.path.clone(), e);
         // One write call per line so a crash tears at most the last line.
         self.file.write_all(line.as_bytes()).map_err(io)?;
@@ -385,6 +408,7 @@ impl Journal {
             kind: kind.to_owned(),
             order: order.cloned(),
             data: data.clone(),
+            salt: Some(salt),
             prev: std::mem::replace(&mut self.last_hash, hash.clone()),
             hash,
         };
@@ -556,6 +580,7 @@ mod tests {
             "undone",
             Some(&"CG-1".into()),
             &json!({}),
+            None,
             GENESIS,
         );
         let expected_body = format!(
@@ -570,6 +595,7 @@ mod tests {
             "app_started",
             None,
             &json!({}),
+            None,
             &hash,
         );
         assert!(line.contains("\"ts\":\"2026-11-27T09:15:02.000Z\""));

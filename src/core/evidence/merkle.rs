@@ -12,6 +12,8 @@ pub type Hash = [u8; 32];
 /// The domain of the per-line salt, fixed so other tools can derive it.
 const SALT_DOMAIN: &[u8] = b"cardguard-leaf-salt-v1";
 pub const SALT_LEN: usize = 16;
+/// The domain of the salt written into each journal line (not the leaf's).
+const LINE_SALT_DOMAIN: &[u8] = b"cardguard-line-salt-v1";
 
 /// `salt_i` for the line with `seq`: the first 16 bytes of
 /// HMAC-SHA256(secret, "cardguard-leaf-salt-v1" || u64_be(seq)).
@@ -34,8 +36,19 @@ impl LeafHasher {
     }
 
     pub fn salt(&self, seq: u64) -> [u8; SALT_LEN] {
+        self.derive(SALT_DOMAIN, seq)
+    }
+
+    /// The `salt` field of the line with `seq`. Derived, not random, so it
+    /// needs no RNG that could fail; unlike the leaf's salt it is never
+    /// disclosed on its own, only inside the line it belongs to.
+    pub fn line_salt(&self, seq: u64) -> [u8; SALT_LEN] {
+        self.derive(LINE_SALT_DOMAIN, seq)
+    }
+
+    fn derive(&self, domain: &[u8], seq: u64) -> [u8; SALT_LEN] {
         let mut mac = self.mac.clone();
-        mac.update(SALT_DOMAIN);
+        mac.update(domain);
         mac.update(&seq.to_be_bytes());
         let full = mac.finalize().into_bytes();
         let mut out = [0u8; SALT_LEN];

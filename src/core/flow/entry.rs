@@ -39,14 +39,14 @@ impl EntrySteps {
         if let Some(secret) = check.code.secret() {
             let fp = session.fingerprint(&secret);
             if self.code_fingerprint.as_ref() != Some(&fp) {
-                let duplicate_of = session.ledger().released_with(&fp).cloned();
+                let already_released = session.ledger().released_with(&fp).is_some();
                 self.code_fingerprint = Some(fp.clone());
                 steps.push(Event::CodeEntered {
                     masked: secret.masked(),
                     fingerprint: fp,
                     pasted: draft.code_pasted,
                     confusables: check.code.confusables.len(),
-                    duplicate_of,
+                    already_released,
                 });
             }
         }

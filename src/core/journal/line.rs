@@ -88,8 +88,16 @@ fn is_plain_time(ts: &chrono::DateTime<chrono::Utc>) -> bool {
     ts.nanosecond() < 1_000_000_000 && (1..=9999).contains(&ts.year())
 }
 
+fn is_lower_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 fn is_hash(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    is_lower_hex(s, 64)
+}
+
+fn is_salt(s: &str) -> bool {
+    is_lower_hex(s, 32)
 }
 
 /// Reads one line (without its `\n`) the one way the app reads it.
@@ -125,6 +133,9 @@ pub fn parse_line(raw: &[u8]) -> Result<Entry, LineError> {
     if !is_hash(&e.prev) {
         return Err(LineError::BadField("prev"));
     }
+    if e.salt.as_deref().is_some_and(|s| !is_salt(s)) {
+        return Err(LineError::BadField("salt"));
+    }
     if e.hash != claimed {
         return Err(LineError::NotCanonical);
     }
@@ -140,6 +151,7 @@ pub fn parse_line(raw: &[u8]) -> Result<Entry, LineError> {
         &e.kind,
         e.order.as_ref(),
         &e.data,
+        e.salt.as_deref(),
         &e.prev,
     );
     if rendered.is_err() || !same.0.is_empty() {
@@ -193,6 +205,7 @@ mod tests {
             "face_value_set",
             Some(&"CG-1".into()),
             &serde_json::json!({"face_value_fen": 100, "retyped": false}),
+            None,
             GENESIS,
         );
         line.trim_end().to_owned()
@@ -213,7 +226,7 @@ mod tests {
         let ok = at("2026-11-27T09:15:02.123Z");
         let line = |ts, kind: &str, order: Option<&str>, data: &serde_json::Value| {
             let order = order.map(OrderId::from);
-            render_line(1, ts, tz, kind, order.as_ref(), data, GENESIS).0
+            render_line(1, ts, tz, kind, order.as_ref(), data, None, GENESIS).0
         };
         for (l, field) in [
             (line(ok, "x", Some("CG-1 "), &data), "order"),

@@ -168,6 +168,15 @@ fn the_documented_test_vectors() {
             "db0510334a4597217322b204e0eacb0c"
         ]
     );
+    let line_salts: Vec<String> = (1..=3).map(|s| hex::encode(h.line_salt(s))).collect();
+    assert_eq!(
+        line_salts,
+        [
+            "ae27df22129ea4274a7ea7c67d7a21f4",
+            "aebaf5c92c613455bb369a13661c5d74",
+            "1b3fd2ae8269d857ab03f3e403accb12"
+        ]
+    );
     let leaves: Vec<_> = (0..3)
         .map(|i| h.leaf(i, lines[i as usize].as_bytes()))
         .collect();
