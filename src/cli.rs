@@ -548,13 +548,19 @@ pub fn journal_timestamp(
     timeout: std::time::Duration,
     lang: crate::i18n::Lang,
 ) -> u8 {
-    use crate::core::evidence::tsa::{SkipReason, stamp_pending};
+    use crate::core::evidence::tsa::{SkipReason, Stored, stamp_pending};
     let tr = crate::i18n::Texts::new(lang);
-    let report = stamp_pending(data_dir, tsa_urls, timeout);
+    let report = stamp_pending(data_dir, tsa_urls, timeout, Stored::Recheck);
     if let Some(e) = &report.unreadable {
         let error = crate::core::safe_file::describe(e, &tr);
         eprintln!("{}", tr.fmt("tsa.cli_unreadable", &[("error", &error)]));
         return 2;
+    }
+    for (size, name) in &report.set_aside {
+        say!(
+            "{}",
+            tr.fmt("tsa.cli_set_aside", &[("size", size), ("name", name)])
+        );
     }
     for (size, url, stamp) in &report.stamped {
         let time = stamp

@@ -7,7 +7,7 @@
 mod tsa;
 
 use cardguard::core::evidence::tsa::{
-    Stamp, TsaError, check_response, post, request_der, stamp_pending,
+    Stamp, Stored, TsaError, check_response, post, request_der, stamp_pending,
 };
 use der::{Decode, Encode};
 use sha2::{Digest, Sha256};
@@ -291,6 +291,71 @@ fn mode_of(p: &Path) -> u32 {
 }
 
 #[test]
+fn a_stored_token_that_does_not_stamp_its_checkpoint_is_set_aside_and_replaced() {
+    let Some(tsa) = LocalTsa::start(KeyKind::Rsa) else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let cp = data.path().join("checkpoints");
+    std::fs::create_dir(&cp).unwrap();
+    for n in [1, 2] {
+        std::fs::write(cp.join(format!("{n}.txt")), format!("checkpoint {n}\n")).unwrap();
+    }
+    let urls = [tsa.url.clone()];
+    assert_eq!(
+        stamp_pending(data.path(), &urls, T, Stored::Trust)
+            .stamped
+            .len(),
+        2
+    );
+    // 1's token becomes junk; 2 gets 1's good token (a real token, for
+    // other data); a rejected name is taken already.
+    let good_1 = std::fs::read(cp.join("1.tsr")).unwrap();
+    std::fs::write(cp.join("1.tsr"), b"junk").unwrap();
+    std::fs::remove_file(cp.join("2.tsr")).unwrap();
+    std::fs::write(cp.join("2.tsr"), &good_1).unwrap();
+    std::fs::write(cp.join("2.tsr.rejected"), b"earlier").unwrap();
+
+    // Rounds that trust what is stored leave them (cheap with thousands).
+    let trusting = stamp_pending(data.path(), &urls, T, Stored::Trust);
+    assert!(trusting.stamped.is_empty() && trusting.set_aside.is_empty());
+
+    let report = stamp_pending(data.path(), &urls, T, Stored::Recheck);
+    assert!(report.all_done(), "{report:?}");
+    assert_eq!(
+        report.set_aside,
+        [(1, "1.tsr.rejected".into()), (2, "2.tsr.rejected-2".into())]
+    );
+    assert_eq!(
+        report.stamped.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    // Nothing was deleted or overwritten; each new token stamps its own.
+    assert_eq!(std::fs::read(cp.join("1.tsr.rejected")).unwrap(), b"junk");
+    assert_eq!(
+        std::fs::read(cp.join("2.tsr.rejected")).unwrap(),
+        b"earlier"
+    );
+    assert_eq!(std::fs::read(cp.join("2.tsr.rejected-2")).unwrap(), good_1);
+    for n in [1, 2] {
+        let txt = std::fs::read(cp.join(format!("{n}.txt"))).unwrap();
+        check_response(
+            &std::fs::read(cp.join(format!("{n}.tsr"))).unwrap(),
+            &txt,
+            None,
+        )
+        .unwrap();
+    }
+    // A good stored token is left as it is.
+    let again = stamp_pending(data.path(), &urls, T, Stored::Recheck);
+    assert!(
+        again.set_aside.is_empty() && again.stamped.is_empty(),
+        "{again:?}"
+    );
+    assert_eq!(again.skipped.len(), 2);
+}
+
+#[test]
 fn pending_checkpoints_are_stamped_once_and_links_are_left_alone() {
     let Some(tsa) = LocalTsa::start(KeyKind::Rsa) else {
         return;
@@ -311,7 +376,7 @@ fn pending_checkpoints_are_stamped_once_and_links_are_left_alone() {
         .unwrap();
     let urls = [format!("http://{dead}/"), tsa.url.clone()];
 
-    let report = stamp_pending(data.path(), &urls, T);
+    let report = stamp_pending(data.path(), &urls, T, Stored::Trust);
     assert!(report.all_done(), "{report:?}");
     let stamped: Vec<u64> = report.stamped.iter().map(|s| s.0).collect();
     assert_eq!(stamped, [1, 2]);
@@ -331,7 +396,7 @@ fn pending_checkpoints_are_stamped_once_and_links_are_left_alone() {
     assert!(!cp.join("4.tsr").exists() && !cp.join("05.tsr").exists());
 
     // A second run asks nobody and changes nothing.
-    let again = stamp_pending(data.path(), &urls, T);
+    let again = stamp_pending(data.path(), &urls, T, Stored::Trust);
     assert!(again.stamped.is_empty() && again.failed.is_empty());
     assert_eq!(tsa.requests.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
@@ -348,12 +413,12 @@ fn failed_checkpoints_stay_pending_and_a_later_run_stamps_them() {
     let urls = [tsa.url.clone()];
     for bad in [Mode::Status(503), Mode::Garbage, Mode::Flip(3)] {
         tsa.set(bad.clone());
-        let report = stamp_pending(data.path(), &urls, T);
+        let report = stamp_pending(data.path(), &urls, T, Stored::Recheck);
         assert_eq!(report.failed.len(), 1, "{bad:?}: {report:?}");
         assert!(!cp.join("7.tsr").exists(), "{bad:?} stored");
     }
     tsa.set(Mode::Reply);
-    let report = stamp_pending(data.path(), &urls, T);
+    let report = stamp_pending(data.path(), &urls, T, Stored::Recheck);
     assert_eq!(report.stamped.len(), 1, "{report:?}");
     assert!(cp.join("7.tsr").exists());
 }
@@ -376,12 +441,18 @@ fn an_unreachable_authority_is_not_asked_again_in_the_same_round() {
         data.path(),
         std::slice::from_ref(&tsa.url),
         Duration::from_millis(300),
+        Stored::Trust,
     );
     assert_eq!(report.failed.len(), 20, "{report:?}");
     assert_eq!(tsa.requests.load(std::sync::atomic::Ordering::SeqCst), 1);
     // The next round asks again (it may be back).
     tsa.set(Mode::Reply);
-    let report = stamp_pending(data.path(), std::slice::from_ref(&tsa.url), T);
+    let report = stamp_pending(
+        data.path(),
+        std::slice::from_ref(&tsa.url),
+        T,
+        Stored::Recheck,
+    );
     assert_eq!(report.stamped.len(), 20, "{report:?}");
 }
 

@@ -5,9 +5,7 @@
 
 use super::event::Event;
 use super::ids::{BatchId, OrderId};
-use super::journal::{
-    Entry, GENESIS, JOURNAL_CAP, JOURNAL_FILE, LineError, lines_of, parse_line, sha256_hex,
-};
+use super::journal::{Entry, GENESIS, LineError, lines_of, parse_line, sha256_hex};
 use super::safe_file::{self, FileError, Links};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,6 +18,7 @@ mod bundle_check;
 pub mod checkpoint;
 pub mod merkle;
 mod report;
+mod scan;
 pub mod seal;
 mod verify_file;
 pub use verify_file::verify_dir;
@@ -435,12 +434,6 @@ fn classify(
             format!("seq {expected} to {} are missing", seq - 1),
         )
     }
-}
-
-/// Reads the journal of `data_dir` as the app's own file: no symlink,
-/// regular file only, at most [`JOURNAL_CAP`] bytes.
-pub fn read_journal_file(data_dir: &Path) -> Result<Vec<u8>, FileError> {
-    safe_file::read_capped(&data_dir.join(JOURNAL_FILE), JOURNAL_CAP, Links::Refuse)
 }
 
 /// Reads a screenshot the journal names, only from inside the data dir's

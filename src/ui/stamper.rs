@@ -4,7 +4,7 @@
 //! pending and are retried later, backing off; the next start retries too,
 //! since pending is simply "a checkpoint without its `.tsr`".
 
-use crate::core::evidence::tsa::{StampReport, stamp_pending};
+use crate::core::evidence::tsa::{StampReport, Stored, stamp_pending};
 use crate::i18n::{Lang, Texts};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -54,6 +54,13 @@ impl Stamper {
             return;
         }
         let new = self.seen != Some(signed);
+        // The first round after start checks the tokens already stored
+        // (one put there from outside would otherwise block its
+        // checkpoint for good); later rounds trust what they stored.
+        let stored = match self.seen {
+            None => Stored::Recheck,
+            Some(_) => Stored::Trust,
+        };
         let due = self.retry_at.is_some_and(|t| now >= t);
         if !(new || due) {
             return;
@@ -65,7 +72,7 @@ impl Stamper {
         let spawned = std::thread::Builder::new()
             .name("tsa".into())
             .spawn(move || {
-                let _ = tx.send(stamp_pending(&dir, &urls, REQUEST_TIMEOUT));
+                let _ = tx.send(stamp_pending(&dir, &urls, REQUEST_TIMEOUT, stored));
             });
         match spawned {
             Ok(_) => self.running = Some(rx),

@@ -9,8 +9,9 @@ use super::checkpoint::{
     CHECKPOINT_CAP, LogKeys, VKEY_FILE, Written, checkpoint_rel, list_checkpoints, write_checkpoint,
 };
 use super::merkle::{LeafHasher, Tree};
+use super::scan::{OwnLine, Scanned};
 use super::{ExportError, ManifestFile, NotCopied, ScreenshotRef, read_screenshot, screenshot_ref};
-use crate::core::journal::{Entry, lines_of, parse_line, sha256_hex};
+use crate::core::journal::{Entry, sha256_hex};
 use crate::core::safe_file::{self, FileError, Links};
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
@@ -83,7 +84,6 @@ pub struct Manifest {
 /// What is picked from the journal for a bundle.
 pub(super) struct Picks<'a> {
     pub subject: &'a str,
-    pub ours: &'a dyn Fn(&Entry) -> bool,
     pub shot_ours: &'a dyn Fn(&Entry, &ScreenshotRef) -> bool,
 }
 
@@ -96,35 +96,30 @@ impl Files {
     }
 }
 
+/// Writes the bundle of `scanned.own` (the lines picked in one pass over
+/// the journal, with every line's leaf).
 pub(super) fn export_v3(
     data_dir: &Path,
-    bytes: &[u8],
+    keys: &LogKeys,
+    scanned: Scanned,
     picks: Picks<'_>,
     out: &Path,
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<Manifest, ExportError> {
-    let lines: Vec<&[u8]> = lines_of(bytes).collect();
-    let parsed: Vec<Option<Entry>> = lines.iter().map(|l| parse_line(l).ok()).collect();
-    let own: Vec<usize> = (0..lines.len())
-        .filter(|&i| parsed[i].as_ref().is_some_and(|e| (picks.ours)(e)))
-        .collect();
-    if own.is_empty() {
+    let Scanned {
+        leaves,
+        own: own_lines,
+    } = scanned;
+    if own_lines.is_empty() {
         return Err(ExportError::NoSuchOrder(picks.subject.to_owned()));
     }
-    let journal_intact = super::verify_chain(bytes, super::GENESIS, 1, &mut |_, _| {}).is_ok()
-        && super::seal::check_checkpoints(data_dir, bytes).is_ok();
+    let own: Vec<usize> = own_lines.iter().map(|o| o.index as usize).collect();
+    let journal_intact = super::verify_file::holds_together(data_dir);
 
     // The tree over every line, and a checkpoint of it signed now.
-    let keys = LogKeys::load_or_create(data_dir).map_err(ExportError::Unreadable)?;
     let hasher = LeafHasher::new(keys.salt_secret());
-    let tree = Tree::new(
-        lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| hasher.leaf(i as u64, l))
-            .collect(),
-    );
+    let tree = Tree::new(leaves);
     let n = tree.size();
     let latest = keys.sign(n, tree.root_at(n));
     match write_checkpoint(data_dir, n, &latest) {
@@ -136,13 +131,13 @@ pub(super) fn export_v3(
     }
 
     let mut files = Files(Vec::new());
-    let entries: Vec<u8> = own
+    let entries: Vec<u8> = own_lines
         .iter()
-        .flat_map(|&i| lines[i].iter().copied().chain([b'\n']))
+        .flat_map(|o| o.raw.iter().copied().chain([b'\n']))
         .collect();
     files.put(ENTRIES_FILE, entries);
 
-    let chosen = choose_checkpoints(data_dir, &keys, &tree, &own)?;
+    let chosen = choose_checkpoints(data_dir, keys, &tree, &own)?;
     let hexes = |v: Vec<[u8; 32]>| v.iter().map(hex::encode).collect::<Vec<_>>();
     let mut cp_proofs = Vec::new();
     let mut not_copied = Vec::new();
@@ -218,11 +213,11 @@ pub(super) fn export_v3(
 
     // The order's screenshots, each checked against its own line first.
     let mut shots = Vec::new();
-    for &i in &own {
-        let Some(e) = parsed[i].as_ref() else {
-            continue;
-        };
-        let Some(s) = screenshot_ref(i as u64 + 1, e).filter(|s| (picks.shot_ours)(e, s)) else {
+    for OwnLine {
+        index, entry: e, ..
+    } in &own_lines
+    {
+        let Some(s) = screenshot_ref(index + 1, e).filter(|s| (picks.shot_ours)(e, s)) else {
             continue;
         };
         match read_screenshot(data_dir, &s) {
@@ -245,7 +240,7 @@ pub(super) fn export_v3(
         }
     }
 
-    let own_entries: Vec<&Entry> = own.iter().filter_map(|&i| parsed[i].as_ref()).collect();
+    let own_entries: Vec<&Entry> = own_lines.iter().map(|o| &o.entry).collect();
     let report = super::report::render(&super::report::ReportFacts {
         subject: picks.subject,
         lang,

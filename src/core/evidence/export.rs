@@ -4,10 +4,14 @@
 //! checks a bundle as a complaint handler would: v3 with its proofs, and
 //! the older chain-segment bundles (formats 1 and 2) as before.
 
+use super::ScreenshotRef;
 use super::bundle::{Manifest, Picks, export_v3};
-use super::{ScreenshotRef, read_journal_file};
+use super::checkpoint::LogKeys;
+use super::merkle::LeafHasher;
+use super::scan::{for_each_line, order_of, scan};
 use crate::core::ids::{BatchId, OrderId};
-use crate::core::journal::{Entry, lines_of, parse_line};
+use crate::core::journal::reader::Line;
+use crate::core::journal::{Entry, parse_line};
 use crate::core::safe_file::{self, FileError, Links};
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
@@ -145,13 +149,19 @@ pub fn export_order(
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<Manifest, ExportError> {
-    let bytes = read_journal_file(data_dir).map_err(ExportError::Unreadable)?;
+    let keys = LogKeys::load_or_create(data_dir).map_err(ExportError::Unreadable)?;
+    let scanned = scan(
+        data_dir,
+        &LeafHasher::new(keys.salt_secret()),
+        &|raw| order_of(raw) == Some(order.as_str()),
+        &|e| e.order.as_ref() == Some(order),
+    )
+    .map_err(ExportError::Unreadable)?;
     let picks = Picks {
         subject: order.as_str(),
-        ours: &|e: &Entry| e.order.as_ref() == Some(order),
         shot_ours: &|_: &Entry, s: &ScreenshotRef| s.order.as_ref() == Some(order),
     };
-    export_v3(data_dir, &bytes, picks, out, now, lang)
+    export_v3(data_dir, &keys, scanned, picks, out, now, lang)
 }
 
 /// The same for a whole batch: the batch's own lines (`data.batch`), every
@@ -164,18 +174,34 @@ pub fn export_batch(
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<Manifest, ExportError> {
-    let bytes = read_journal_file(data_dir).map_err(ExportError::Unreadable)?;
+    let keys = LogKeys::load_or_create(data_dir).map_err(ExportError::Unreadable)?;
+    let leaves = LeafHasher::new(keys.salt_secret());
     let of_batch = |e: &Entry| e.data["batch"].as_str() == Some(batch.as_str());
+    let names_batch = |raw: &[u8]| memchr::memmem::find(raw, batch.as_str().as_bytes()).is_some();
     // The batch's orders: each has a `review_shown` naming the batch.
-    let orders: std::collections::HashSet<OrderId> = lines_of(&bytes)
-        .filter_map(|l| parse_line(l).ok())
-        .filter(|e| e.kind == "review_shown" && of_batch(e))
-        .filter_map(|e| e.order)
-        .collect();
+    let mut orders = std::collections::HashSet::<OrderId>::new();
+    for_each_line(data_dir, &leaves, &mut |_, line| {
+        if let Line::Whole(raw) = line
+            && names_batch(raw)
+            && let Ok(e) = parse_line(raw)
+            && e.kind == "review_shown"
+            && of_batch(&e)
+            && let Some(o) = e.order
+        {
+            orders.insert(o);
+        }
+    })
+    .map_err(ExportError::Unreadable)?;
     let ours = |o: Option<&OrderId>| o.is_some_and(|o| orders.contains(o));
+    let scanned = scan(
+        data_dir,
+        &leaves,
+        &|raw| names_batch(raw) || order_of(raw).is_some_and(|o| orders.contains(o)),
+        &|e| of_batch(e) || ours(e.order.as_ref()),
+    )
+    .map_err(ExportError::Unreadable)?;
     let picks = Picks {
         subject: batch.as_str(),
-        ours: &|e: &Entry| of_batch(e) || ours(e.order.as_ref()),
         // Batch screenshots written before they named their batch carry
         // neither an order nor a batch: nothing ties them to this batch
         // that a third party could check, so they are left out.
@@ -185,7 +211,7 @@ pub fn export_batch(
             (None, None) => false,
         },
     };
-    export_v3(data_dir, &bytes, picks, out, now, lang)
+    export_v3(data_dir, &keys, scanned, picks, out, now, lang)
 }
 
 /// Makes `out` a new or empty folder (0700 when created). A symlink, a

@@ -8,7 +8,7 @@ use super::checkpoint::{
 };
 use super::merkle::{Frontier, Hash, LeafHasher};
 use super::{Finding, Problem};
-use crate::core::journal::lines_of;
+use crate::core::journal::reader::Line;
 use crate::core::safe_file::{self, Links};
 use std::path::Path;
 
@@ -46,11 +46,13 @@ pub fn read_verifier(data_dir: &Path) -> Result<Option<LogVerifier>, String> {
     }
 }
 
-/// Checks `journal` (the whole file) against every stored checkpoint.
+/// Checks `journal` (the whole file) against every stored checkpoint: the
+/// in-memory reading the streamed checks are tested against.
+#[cfg(test)]
 pub fn check_checkpoints(data_dir: &Path, journal: &[u8]) -> Result<Sealed, Finding> {
     let mut check = SealCheck::prepare(data_dir);
     let mut lines = 0;
-    for line in lines_of(journal) {
+    for line in crate::core::journal::lines_of(journal) {
         check.line(line);
         lines += 1;
     }
@@ -96,14 +98,25 @@ impl SealCheck {
 
     /// The next line of the journal (without its `\n`).
     pub fn line(&mut self, line: &[u8]) {
-        // Nothing left to compare: the lines only count from here.
-        let Some(leaves) = self.leaves.as_ref() else {
-            return;
-        };
-        if self.found.is_some() || self.next == self.signed.len() {
+        if let Some(leaves) = self.leaves.as_ref()
+            && !self.done()
+        {
+            let leaf = leaves.leaf(self.frontier.size(), line);
+            self.leaf(leaf);
+        }
+    }
+
+    /// Nothing left to compare: the lines only count from here.
+    fn done(&self) -> bool {
+        self.leaves.is_none() || self.found.is_some() || self.next == self.signed.len()
+    }
+
+    /// The next line's leaf, when the caller hashed it already.
+    pub fn leaf(&mut self, leaf: Hash) {
+        if self.done() {
             return;
         }
-        self.frontier.push(leaves.leaf(self.frontier.size(), line));
+        self.frontier.push(leaf);
         while let Some((size, root, name)) = self.signed.get(self.next) {
             if *size != self.frontier.size() {
                 break;
@@ -214,15 +227,35 @@ pub enum SealError {
 /// Signs a checkpoint of the journal as it stands on disk (complete lines
 /// only) without opening it for writing: it works beside a running app,
 /// whose lock it leaves alone. Returns the size signed.
+///
+/// One streamed pass: each line is hashed once, for the checkpoints already
+/// stored and for the new one; the file is never held in memory.
 pub fn seal_now(data_dir: &Path) -> Result<u64, SealError> {
-    let bytes = super::read_journal_file(data_dir).map_err(SealError::Unreadable)?;
-    check_checkpoints(data_dir, &bytes).map_err(SealError::Broken)?;
-    let keys = LogKeys::load_or_create(data_dir).map_err(SealError::Unreadable)?;
+    let keys = match LogKeys::load(data_dir).map_err(SealError::Unreadable)? {
+        Some(keys) => keys,
+        None => {
+            // No key yet, so no stored checkpoint can be this install's:
+            // one that is there is the finding (at line 1 whatever the
+            // journal's length), and no key is made beside it.
+            SealCheck::prepare(data_dir)
+                .finish(0)
+                .map_err(SealError::Broken)?;
+            LogKeys::load_or_create(data_dir).map_err(SealError::Unreadable)?
+        }
+    };
     let hasher = LeafHasher::new(keys.salt_secret());
+    let mut check = SealCheck::prepare(data_dir);
     let mut frontier = Frontier::default();
-    for (i, line) in lines_of(&bytes).enumerate() {
-        frontier.push(hasher.leaf(i as u64, line));
-    }
+    super::scan::for_each_line(data_dir, &hasher, &mut |index, line| {
+        let leaf = match line {
+            Line::Whole(raw) => hasher.leaf(index, raw),
+            Line::Long { leaf, .. } => leaf,
+        };
+        check.leaf(leaf);
+        frontier.push(leaf);
+    })
+    .map_err(SealError::Unreadable)?;
+    check.finish(frontier.size()).map_err(SealError::Broken)?;
     let size = frontier.size();
     if size == 0 {
         return Ok(0);

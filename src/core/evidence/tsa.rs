@@ -17,7 +17,7 @@ mod check;
 mod pending;
 mod sig;
 pub use check::check_response;
-pub use pending::{SkipReason, StampReport, stamp_pending};
+pub use pending::{SkipReason, StampReport, Stored, stamp_pending};
 
 /// The most of a TSA's reply that is read (real tokens are 2–10 KiB).
 pub const RESPONSE_CAP: u64 = 256 << 10;

@@ -1,6 +1,8 @@
 //! Requesting tokens for the checkpoints that have none yet. Called by the
 //! CLI (`journal timestamp`) and by the app's background retry; writes
-//! nothing but new `checkpoints/<n>.tsr` files.
+//! nothing but new `checkpoints/<n>.tsr` files (and, when asked to check
+//! the stored ones, moves a token that does not stamp its checkpoint to
+//! `<n>.tsr.rejected`, never deleting it).
 
 use super::{Stamp, TsaError, check_response, post, request_der};
 use crate::core::safe_file::{self, FileError, Links};
@@ -28,6 +30,10 @@ pub struct StampReport {
     /// Still pending: the size and the last TSA's error.
     pub failed: Vec<(u64, TsaError)>,
     pub skipped: Vec<(u64, SkipReason)>,
+    /// Stored tokens that did not stamp their checkpoint (junk, cut short,
+    /// another checkpoint's): the size and the name they were moved to.
+    /// Each of those checkpoints was then pending like any other.
+    pub set_aside: Vec<(u64, String)>,
     /// The data folder or its checkpoints folder cannot be read.
     pub unreadable: Option<FileError>,
 }
@@ -39,10 +45,27 @@ impl StampReport {
     }
 }
 
+/// Whether the tokens already stored are checked again first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Trusted as written (each was checked before it was stored): the
+    /// app's rounds after the first, which must stay cheap with thousands.
+    Trust,
+    /// Each checked against its checkpoint; one that does not stamp it is
+    /// set aside so the checkpoint can be stamped again (the CLI, and the
+    /// app's first round after it starts).
+    Recheck,
+}
+
 /// For every `checkpoints/<n>.txt` without `<n>.tsr`, asks each TSA in
 /// order until one gives a token that checks, and stores its whole
 /// response as `<n>.tsr` (created new, 0600, never through a link).
-pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) -> StampReport {
+pub fn stamp_pending(
+    data_dir: &Path,
+    tsa_urls: &[String],
+    timeout: Duration,
+    stored: Stored,
+) -> StampReport {
     let mut report = StampReport::default();
     let io = |p: &Path, e: std::io::Error| FileError::Io(p.to_path_buf(), e);
     // The data folder itself may be a link the person made; what is
@@ -77,10 +100,15 @@ pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) ->
     for size in sizes {
         let txt = dir.join(format!("{size}.txt"));
         let tsr = dir.join(format!("{size}.tsr"));
-        if std::fs::symlink_metadata(&tsr).is_ok() {
-            report.skipped.push((size, SkipReason::AlreadyStamped));
-            continue;
-        }
+        let has_token = match std::fs::symlink_metadata(&tsr) {
+            // A link, FIFO or folder in its place is not ours to move.
+            Ok(m) if !m.is_file() || stored == Stored::Trust => {
+                report.skipped.push((size, SkipReason::AlreadyStamped));
+                continue;
+            }
+            Ok(_) => true,
+            Err(_) => false,
+        };
         let data = match safe_file::read_capped(&txt, CHECKPOINT_CAP, Links::Refuse) {
             Ok(d) => d,
             Err(FileError::Symlink(_)) => {
@@ -96,6 +124,19 @@ pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) ->
                 continue;
             }
         };
+        if has_token {
+            match recheck(&tsr, &data) {
+                Ok(None) => {
+                    report.skipped.push((size, SkipReason::AlreadyStamped));
+                    continue;
+                }
+                Ok(Some(name)) => report.set_aside.push((size, name)),
+                Err(e) => {
+                    report.failed.push((size, TsaError::File(e)));
+                    continue;
+                }
+            }
+        }
         let live: Vec<String> = tsa_urls
             .iter()
             .filter(|u| !unreachable.contains(u))
@@ -123,6 +164,38 @@ pub fn stamp_pending(data_dir: &Path, tsa_urls: &[String], timeout: Duration) ->
         }
     }
     report
+}
+
+/// Checks the stored token `tsr` against its checkpoint `data`: `None`
+/// when it stamps it; otherwise it is moved to the first free name
+/// `<n>.tsr.rejected`, `<n>.tsr.rejected-2`… (a hard link made new, then
+/// the old name removed: nothing is ever overwritten) and that name is
+/// returned.
+fn recheck(tsr: &Path, data: &[u8]) -> Result<Option<String>, FileError> {
+    let token = safe_file::read_capped(tsr, crate::core::evidence::bundle::TSR_CAP, Links::Refuse);
+    if let Ok(token) = &token
+        && check_response(token, data, None).is_ok()
+    {
+        return Ok(None);
+    }
+    let io = |p: &Path, e: std::io::Error| FileError::Io(p.to_path_buf(), e);
+    let base = tsr.file_name().unwrap_or_default().to_string_lossy();
+    for k in 1..=100 {
+        let name = match k {
+            1 => format!("{base}.rejected"),
+            k => format!("{base}.rejected-{k}"),
+        };
+        let to = tsr.with_file_name(&name);
+        match std::fs::hard_link(tsr, &to) {
+            Ok(()) => {
+                std::fs::remove_file(tsr).map_err(|e| io(tsr, e))?;
+                return Ok(Some(name));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io(&to, e)),
+        }
+    }
+    Err(FileError::Exists(tsr.to_path_buf()))
 }
 
 /// Asks each TSA in turn; the first checked token wins. A fresh random
