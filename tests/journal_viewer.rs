@@ -211,7 +211,7 @@ fn older_events_load_on_request_and_a_filter_searches_them() {
     );
     type_into(&mut h, "Order", "CG-OLD");
     assert_has(&h, "1 of 10000 loaded events");
-    click(&mut h, "Load older events");
+    load_older(&mut h);
     assert_has(&h, "4 of 10003 loaded events");
     assert_has(&h, "Face value set: ¥300.00");
     assert_has(&h, "#1 ");
@@ -219,9 +219,9 @@ fn older_events_load_on_request_and_a_filter_searches_them() {
     assert!(!has(&h, "Load older events"));
     click(&mut h, "Clear filters");
     assert_has(&h, "10000 of 10000 loaded events");
-    click(&mut h, "Load older events");
+    load_older(&mut h);
     assert_has(&h, "20000 of 20000 loaded events");
-    click(&mut h, "Load older events");
+    load_older(&mut h);
     assert_has(&h, "25002 of 25002 events");
     assert!(!has(&h, "Load older events"));
 }

@@ -1,21 +1,22 @@
 //! The journal as the window has read it: a window of the timeline (the
 //! newest lines, older ones on request, then only what was appended),
-//! screenshot thumbnails (read and decoded on workers) and the "Verify"
-//! run with its progress. The app moves it (it reads files and starts
+//! screenshot thumbnails (read and decoded on workers), the search of
+//! older lines (a worker too: a filter that matches little may read the
+//! whole file) and the "Verify" run with its progress. The app moves it (it reads files and starts
 //! threads); the journal screen only reads it.
 
 use crate::core::evidence::{Intact, ScreenshotRef, VerifyError, read_screenshot, verify_dir};
 use crate::core::safe_file::FileError;
 use crate::core::session::Session;
 use crate::core::timeline::{
-    Filter, TimelineEntry, WINDOW, load_before, load_from, load_newest, raw_line,
+    Filter, Page, TimelineEntry, WINDOW, load_before, load_from, load_newest, raw_line,
 };
 use eframe::egui;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 /// The most of a raw journal line the viewer lays out.
 const RAW_SHOWN_BYTES: usize = 16 * 1024;
@@ -103,6 +104,8 @@ pub struct JournalFeed {
     pub verify: VerifyRun,
     /// The selected entry and its raw line (the start of it when huge).
     pub selected: Option<(usize, String)>,
+    /// "Load older events" at work: the filter it searches for.
+    older: Option<(Filter, Receiver<Result<Page, FileError>>)>,
 }
 
 impl Default for JournalFeed {
@@ -122,6 +125,7 @@ impl Default for JournalFeed {
             thumbs: HashMap::new(),
             verify: VerifyRun::Idle,
             selected: None,
+            older: None,
         }
     }
 }
@@ -190,25 +194,50 @@ impl JournalFeed {
         }
     }
 
-    /// Loads the next [`WINDOW`] older lines; with a filter, the next
-    /// [`WINDOW`] older lines that match it (read backwards, so a search
-    /// through a million lines holds only what it found).
-    pub fn load_older(&mut self, session: &Session, f: &Filter) {
-        let path = session.journal_path();
+    /// Whether "Load older events" is searching (the screen says so and
+    /// offers no second search).
+    pub fn searching_older(&self) -> bool {
+        self.older.is_some()
+    }
+
+    /// Starts loading the next [`WINDOW`] older lines on a worker; with a
+    /// filter, the next [`WINDOW`] older lines that match it (read
+    /// backwards, so a search through a million lines holds only what it
+    /// found, and the window stays responsive while it reads).
+    pub fn load_older(&mut self, session: &Session, f: &Filter, ctx: &egui::Context) {
+        if self.older.is_some() {
+            return;
+        }
+        let path = session.journal_path().to_path_buf();
+        let from = if !f.is_empty() && self.sparse_filter.as_ref() == Some(f) {
+            self.sparse_from
+        } else {
+            self.start
+        };
+        let (tx, rx) = channel();
+        let (filter, ctx) = (f.clone(), ctx.clone());
+        let spawned = std::thread::Builder::new()
+            .name("journal-older".into())
+            .spawn(move || {
+                let keep = |e: &TimelineEntry| filter.is_empty() || filter.matches(e);
+                let _ = tx.send(load_before(&path, from, WINDOW, &keep));
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.older = Some((f.clone(), rx)),
+            Err(e) => self.error = Some(FileError::Io(session.journal_path().to_path_buf(), e)),
+        }
+    }
+
+    /// Puts a finished search's lines in place.
+    fn older_loaded(&mut self, f: &Filter, result: Result<Page, FileError>) {
         if f.is_empty() || self.sparse_filter.as_ref() != Some(f) {
             // Another search's matches go: the window stays gap-free.
             self.entries.drain(..self.sparse);
             self.sparse = 0;
             self.sparse_filter = None;
         }
-        let (from, keep): (u64, &dyn Fn(&TimelineEntry) -> bool) = if f.is_empty() {
-            (self.start, &|_| true)
-        } else if self.sparse_filter.is_some() {
-            (self.sparse_from, &|e| f.matches(e))
-        } else {
-            (self.start, &|e| f.matches(e))
-        };
-        match load_before(path, from, WINDOW, keep) {
+        match result {
             Ok(page) => {
                 let n = page.entries.len();
                 self.entries.splice(0..0, page.entries);
@@ -230,6 +259,18 @@ impl JournalFeed {
 
     /// Collects what the workers finished.
     pub fn poll(&mut self) {
+        if let Some((f, rx)) = &self.older {
+            match rx.try_recv() {
+                Ok(result) => {
+                    let f = f.clone();
+                    self.older = None;
+                    self.older_loaded(&f, result);
+                }
+                Err(TryRecvError::Empty) => {}
+                // The worker is gone without a word: the button comes back.
+                Err(TryRecvError::Disconnected) => self.older = None,
+            }
+        }
         if let VerifyRun::Running { rx, .. } = &self.verify
             && let Ok(result) = rx.try_recv()
         {

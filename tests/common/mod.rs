@@ -381,10 +381,20 @@ pub fn settle_import(h: &mut Harness<'static, App>) {
         .next()
         .is_some()
     };
-    // The frame after the click draws either the result or "Reading…".
+    settle_while(h, "the batch file was never read", reading);
+}
+
+/// Draws frames while `busy` says a worker's result is still awaited
+/// (bounded, so one that never ends fails the test).
+pub fn settle_while(
+    h: &mut Harness<'static, App>,
+    never: &str,
+    busy: impl Fn(&Harness<'static, App>) -> bool,
+) {
+    // The frame after the ask draws either the result or the wait.
     h.step();
     for _ in 0..5_000 {
-        if !reading(h) {
+        if !busy(h) {
             h.run();
             return;
         }
@@ -393,7 +403,17 @@ pub fn settle_import(h: &mut Harness<'static, App>) {
         std::thread::sleep(std::time::Duration::from_millis(2));
         h.step();
     }
-    panic!("the batch file was never read: {}", screen_text(h));
+    panic!("{never}: {}", screen_text(h));
+}
+
+/// Clicks "Load older events" and waits for the search it starts.
+pub fn load_older(h: &mut Harness<'static, App>) {
+    let tr = Texts::new(h.state().lang());
+    h.get_by_label(tr.get("journal.load_older")).click();
+    // This frame takes the click; the search starts as it ends.
+    h.step();
+    let searching = tr.get("journal.searching_older").to_owned();
+    settle_while(h, "the older events never came", |h| has(h, &searching));
 }
 
 /// The batch screen's totals line in English ("3 rows: 2 ok, …"), the one

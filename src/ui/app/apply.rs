@@ -110,7 +110,7 @@ impl App {
             JournalCommand::Checkpoint => self.checkpoint_now(),
             JournalCommand::Thumbnail(shot) => feed.want_thumb(ctx, &data_dir, shot),
             JournalCommand::Select(i) => feed.select(i, session),
-            JournalCommand::LoadOlder(f) => feed.load_older(session, &f),
+            JournalCommand::LoadOlder(f) => feed.load_older(session, &f, ctx),
         }
     }
 

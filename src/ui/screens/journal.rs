@@ -284,7 +284,10 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
             )
         };
         ui.label(RichText::new(count).weak());
-        if feed.has_older(&v.filter) && ui.button(tr.get("journal.load_older")).clicked() {
+        if feed.searching_older() {
+            ui.spinner();
+            ui.label(tr.get("journal.searching_older"));
+        } else if feed.has_older(&v.filter) && ui.button(tr.get("journal.load_older")).clicked() {
             out.send(journal(JournalCommand::LoadOlder(v.filter.clone())));
         }
     });
