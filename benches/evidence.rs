@@ -54,6 +54,24 @@ fn open_million(c: &mut Criterion) {
             })
         });
     }
+    // What the session pays, on the window's thread, every 20 000 lines:
+    // a line and a checkpoint (see "append + checkpoint sign") and then the
+    // ledger of 142 858 orders written, synced and put in place.
+    let opened = Journal::open(d.path()).unwrap();
+    let (mut j, ledger) = (opened.journal, opened.ledger);
+    let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let data = Event::Undone {}.data();
+    g.bench_function(
+        "journal: append + checkpoint + ledger snapshot, 1 000 000 events",
+        |b| {
+            b.iter(|| {
+                j.append(support::ts(), tz, "undone", None, &data, true)
+                    .unwrap();
+                j.checkpoint().unwrap();
+                j.write_snapshot(black_box(&ledger)).unwrap()
+            })
+        },
+    );
     g.finish();
 }
 

@@ -87,9 +87,9 @@ pub enum Command {
         /// A script file in the walkthrough format (assets/demo/walkthrough.json).
         #[arg(long, value_name = "FILE")]
         script: Option<PathBuf>,
-        /// Language of the step lines: zh-CN or en.
-        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
-        lang: crate::i18n::Lang,
+        /// Language of the step lines: zh-CN or en (default: the --lang given before the command, else en).
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<crate::i18n::Lang>,
     },
     /// Replay recorded confirmation traces through the guard; one JSON line per trace.
     GuardEval {
@@ -111,9 +111,9 @@ pub enum EvidenceCommand {
         /// authority publishes it: every token must chain to it.
         #[arg(long, value_name = "FILE")]
         tsa_root: Option<PathBuf>,
-        /// Language of the result: zh-CN or en.
-        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
-        lang: crate::i18n::Lang,
+        /// Language of the result: zh-CN or en (default: the --lang given before the command, else en).
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<crate::i18n::Lang>,
     },
 }
 
@@ -270,9 +270,9 @@ pub enum JournalCommand {
     /// Verify the hash chain and every screenshot. Exit 0 intact, 1 tampered
     /// or damaged, 2 unreadable or absent. Never modifies anything.
     Verify {
-        /// Language of the result: zh-CN or en.
-        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
-        lang: crate::i18n::Lang,
+        /// Language of the result: zh-CN or en (default: the --lang given before the command, else en).
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<crate::i18n::Lang>,
     },
     /// Export one order's (or one batch's) evidence bundle into DIR.
     Export {
@@ -289,18 +289,18 @@ pub enum JournalCommand {
         /// A new or empty folder (created 0700 when missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Language of the messages: zh-CN or en.
-        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
-        lang: crate::i18n::Lang,
+        /// Language of the messages: zh-CN or en (default: the --lang given before the command, else en).
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<crate::i18n::Lang>,
     },
     /// Sign a checkpoint of the journal as it stands now
     /// (`checkpoints/<size>.txt`). Works beside a running app. Exit 0 signed,
     /// 1 the journal does not match its earlier checkpoints (nothing signed),
     /// 2 unreadable.
     Checkpoint {
-        /// Language of the result: zh-CN or en.
-        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
-        lang: crate::i18n::Lang,
+        /// Language of the result: zh-CN or en (default: the --lang given before the command, else en).
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<crate::i18n::Lang>,
     },
     /// Ask time-stamping authorities (RFC 3161) for a token for every
     /// checkpoint that has none; only its SHA-256 is sent. Exit 0 all
@@ -313,9 +313,9 @@ pub enum JournalCommand {
         /// Seconds allowed for each request.
         #[arg(long, value_name = "SECS", default_value_t = 20)]
         timeout: u64,
-        /// Language of the messages: zh-CN or en.
-        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
-        lang: crate::i18n::Lang,
+        /// Language of the messages: zh-CN or en (default: the --lang given before the command, else en).
+        #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<crate::i18n::Lang>,
     },
     /// Append events as fast as possible, printing each acknowledged seq
     /// (used by the crash-safety test; not for users).

@@ -12,7 +12,7 @@ fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     if let Some(command) = cli.command {
-        return run_command(command, cli.data_dir.as_deref());
+        return run_command(command, cli.data_dir.as_deref(), cli.lang);
     }
     let (w, h) = cli.window_size.unwrap_or((1000.0, 760.0));
     let options = eframe::NativeOptions {
@@ -66,7 +66,15 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::process::ExitCode {
+fn run_command(
+    command: Command,
+    data_dir: Option<&std::path::Path>,
+    global_lang: Option<cardguard::i18n::Lang>,
+) -> std::process::ExitCode {
+    // A command's own --lang, else the one given before it, else English.
+    let lang = |own: Option<cardguard::i18n::Lang>| {
+        own.or(global_lang).unwrap_or(cardguard::i18n::Lang::En)
+    };
     // A command piped into `head` stops quietly when the reader goes away,
     // as command-line tools do, instead of panicking on a closed pipe.
     #[cfg(unix)]
@@ -82,14 +90,14 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
             cardguard::cli::EvidenceCommand::Verify {
                 bundle,
                 tsa_root,
-                lang,
+                lang: l,
             },
     } = &command
     {
         return std::process::ExitCode::from(cardguard::cli::evidence_verify(
             bundle,
             tsa_root.as_deref(),
-            *lang,
+            lang(*l),
         ));
     }
     let Some(paths) = Paths::resolve(data_dir) else {
@@ -111,47 +119,53 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
             reasons_lang.unwrap_or_else(cardguard::i18n::Lang::system),
         )),
         Command::Journal {
-            action: JournalCommand::Verify { lang },
-        } => std::process::ExitCode::from(cardguard::cli::journal_verify(&paths.data_dir, lang)),
+            action: JournalCommand::Verify { lang: l },
+        } => std::process::ExitCode::from(cardguard::cli::journal_verify(&paths.data_dir, lang(l))),
         Command::Journal {
             action:
                 JournalCommand::Export {
                     order,
                     batch,
                     out,
-                    lang,
+                    lang: l,
                 },
         } => std::process::ExitCode::from(cardguard::cli::journal_export(
             &paths.data_dir,
             order.as_ref(),
             batch.as_ref(),
             &out,
-            lang,
+            lang(l),
         )),
         Command::Journal {
-            action: JournalCommand::Checkpoint { lang },
-        } => {
-            std::process::ExitCode::from(cardguard::cli::journal_checkpoint(&paths.data_dir, lang))
-        }
+            action: JournalCommand::Checkpoint { lang: l },
+        } => std::process::ExitCode::from(cardguard::cli::journal_checkpoint(
+            &paths.data_dir,
+            lang(l),
+        )),
         Command::Evidence {
             action:
                 cardguard::cli::EvidenceCommand::Verify {
                     bundle,
                     tsa_root,
-                    lang,
+                    lang: l,
                 },
         } => std::process::ExitCode::from(cardguard::cli::evidence_verify(
             &bundle,
             tsa_root.as_deref(),
-            lang,
+            lang(l),
         )),
         Command::Journal {
-            action: JournalCommand::Timestamp { tsa, timeout, lang },
+            action:
+                JournalCommand::Timestamp {
+                    tsa,
+                    timeout,
+                    lang: l,
+                },
         } => std::process::ExitCode::from(cardguard::cli::journal_timestamp(
             &paths.data_dir,
             &tsa,
             std::time::Duration::from_secs(timeout.clamp(1, 600)),
-            lang,
+            lang(l),
         )),
         Command::Journal {
             action: JournalCommand::Stress { count },
@@ -165,7 +179,7 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
         Command::Demo {
             headless,
             script,
-            lang,
+            lang: l,
         } => {
             if !headless {
                 eprintln!(
@@ -177,7 +191,7 @@ fn run_command(command: Command, data_dir: Option<&std::path::Path>) -> std::pro
             std::process::ExitCode::from(cardguard::cli::demo_headless(
                 &paths,
                 script.as_deref(),
-                lang,
+                lang(l),
             ))
         }
         Command::GuardEval {

@@ -348,3 +348,33 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `--lang` before the command applies to it; the command's own wins; with
+/// neither, English.
+#[test]
+fn the_language_given_before_a_command_applies_to_it() {
+    let d = tempfile::tempdir().unwrap();
+    journal_with_screenshots(d.path());
+    let run = |args: &[&str]| {
+        let out = bin()
+            .args(args)
+            .arg("--data-dir")
+            .arg(d.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let said = |lang: cardguard::i18n::Lang| {
+        let t = cardguard::i18n::Texts::new(lang);
+        t.get("journal.cli_intact")
+            .split('{')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    use cardguard::i18n::Lang::{En, Zh};
+    assert!(run(&["journal", "verify"]).starts_with(&said(En)));
+    assert!(run(&["--lang", "zh-CN", "journal", "verify"]).starts_with(&said(Zh)));
+    assert!(run(&["--lang", "zh-CN", "journal", "verify", "--lang", "en"]).starts_with(&said(En)));
+}
