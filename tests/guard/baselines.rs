@@ -11,6 +11,8 @@ fn view(armed: bool) -> GuardView {
     GuardView {
         armed,
         arms_in_ms: None,
+        keys_armed: armed,
+        keys_arms_in_ms: None,
         friction: cardguard::core::guard::Friction::None,
         reasons: Vec::new(),
     }

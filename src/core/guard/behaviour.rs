@@ -481,7 +481,7 @@ impl ConfirmGuard for BehaviourGuard {
         let dwell = self.pointer_dwell();
         let refusal = self.refusal(at, dwell);
         let armed = refusal.is_none();
-        let arms_in_ms = match &refusal {
+        let waits = |refusal: &Option<Reason>, dwell: u64| match refusal {
             Some(Reason::WindowUnfocused | Reason::TypeFirst) => None,
             Some(_) => Some(
                 self.earliest(dwell)
@@ -490,6 +490,13 @@ impl ConfirmGuard for BehaviourGuard {
             ),
             None => None,
         };
+        let arms_in_ms = waits(&refusal, dwell);
+        // Enter as `observe` weighs it: its own dwell, and a hold only by
+        // typing instead.
+        let key_refusal = self.refusal(at, self.key_dwell());
+        let hold_untyped = matches!(self.plan.friction, Friction::HoldMs(_)) && !self.typed_ok;
+        let keys_armed = key_refusal.is_none() && !hold_untyped && !self.enter_suspect;
+        let keys_arms_in_ms = waits(&key_refusal, self.key_dwell());
         // What keeps it disarmed, phrased for someone who has not clicked yet.
         let state = refusal.map(|r| match r {
             Reason::WindowUnfocused | Reason::TypeFirst => r,
@@ -500,6 +507,8 @@ impl ConfirmGuard for BehaviourGuard {
         GuardView {
             armed,
             arms_in_ms,
+            keys_armed,
+            keys_arms_in_ms,
             friction: self.plan.friction,
             reasons,
         }

@@ -90,6 +90,10 @@ pub struct GuardView {
     /// Milliseconds until armed by waiting alone (None: waiting alone won't do,
     /// e.g. the window is not focused or something must be typed).
     pub arms_in_ms: Option<u64>,
+    /// The same for Enter and a screen reader's press, which wait their own
+    /// dwell and cannot hold: whether one is accepted now, and when.
+    pub keys_armed: bool,
+    pub keys_arms_in_ms: Option<u64>,
     pub friction: Friction,
     /// The standing reasons (risk), then what currently keeps it disarmed.
     pub reasons: Vec<Reason>,

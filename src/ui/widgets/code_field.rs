@@ -49,7 +49,11 @@ pub fn code_field(
 /// raw text) by the masked text.
 fn hide_value(ctx: &egui::Context, id: egui::Id, raw: &str) {
     let masked = mask_raw(raw);
-    ctx.accesskit_node_builder(id, |b| b.set_value(masked.clone()));
+    // A password field to a screen reader: it does not echo the keys typed.
+    ctx.accesskit_node_builder(id, |b| {
+        b.set_role(egui::accesskit::Role::PasswordInput);
+        b.set_value(masked.clone());
+    });
     ctx.output_mut(|o| {
         for e in &mut o.events {
             let info = match e {

@@ -85,6 +85,24 @@ pub fn confirm_area(
             None => tr.get("review.confirm_unfocused").to_owned(),
         },
     };
+    // What a screen reader says of the button besides its text: the
+    // guard's state for a press without a pointer (Enter, or the reader's
+    // own action), which cannot hold and so types instead.
+    let must_type = matches!(view.friction, Friction::TypeToConfirm | Friction::HoldMs(_));
+    let state = if view.keys_armed {
+        tr.get("a11y.confirm_ready").to_owned()
+    } else if must_type && !typed_ok {
+        tr.get(match r.expected {
+            TypeToConfirm::Total(_) => "a11y.confirm_type_total_first",
+            TypeToConfirm::Last4(_) => "a11y.confirm_type_first",
+        })
+        .to_owned()
+    } else {
+        match view.keys_arms_in_ms {
+            Some(ms) => tr.fmt("a11y.confirm_wait", &[("s", &ms.div_ceil(1000).max(1))]),
+            None => tr.get("a11y.confirm_unfocused").to_owned(),
+        }
+    };
     let fill = if view.armed {
         egui::Color32::from_rgb(0xC0, 0x40, 0x20)
     } else {
@@ -114,6 +132,17 @@ pub fn confirm_area(
             .fill(fill)
             .min_size(CONFIRM_SIZE),
     );
+    ui.ctx()
+        .accesskit_node_builder(confirm.id, |b| b.set_description(state));
+    // A screen reader's "press" (an accessibility action, no pointer) is
+    // weighed as Enter is: the same arming delay and typed alternative.
+    if ui.input(|i| i.has_accesskit_action_request(confirm.id, egui::accesskit::Action::Click)) {
+        out.send(Command::Guard(GuardInput::KeyDown {
+            enter: true,
+            repeat: false,
+        }));
+        out.send(Command::Guard(GuardInput::KeyUp { enter: true }));
+    }
     // Hold-to-confirm: visible progress that resets when released early or the pointer leaves.
     if let (Friction::HoldMs(hold), Some(held)) = (view.friction, holding)
         && view.armed

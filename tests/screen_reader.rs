@@ -1,0 +1,172 @@
+//! What a screen reader gets from the window, read from the same
+//! AccessKit tree the shipped build hands to AT-SPI: every control named,
+//! the card code a password field that reads masked, the confirm button's
+//! state said in words, and a press through the accessibility action
+//! weighed by the guard like Enter. (tests/screen_reader_atspi.rs reads the
+//! live tree of the real binary over the AT-SPI bus.)
+
+mod common;
+use cardguard::i18n::{Lang, Texts};
+use cardguard::ui::Screen;
+use common::*;
+use eframe::egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+/// Roles a person operates; each must say what it is for.
+const CONTROLS: [Role; 9] = [
+    Role::Button,
+    Role::Link,
+    Role::CheckBox,
+    Role::RadioButton,
+    Role::ComboBox,
+    Role::TextInput,
+    Role::MultilineTextInput,
+    Role::PasswordInput,
+    Role::Slider,
+];
+
+/// Every control on screen whose name is empty, by role.
+fn unnamed(h: &egui_kittest::Harness<'static, cardguard::ui::App>) -> Vec<String> {
+    h.query_all_by(|n| {
+        CONTROLS.contains(&n.role()) && n.label().is_none_or(|l| l.trim().is_empty())
+    })
+    .map(|n| format!("{:?} {:?}", n.accesskit_node().role(), n.value()))
+    .collect()
+}
+
+#[test]
+fn every_control_on_every_screen_has_a_name_in_both_languages() {
+    for lang in [Lang::En, Lang::Zh] {
+        let rig = Rig::new();
+        let mut h = rig.open(lang);
+        let tr = cardguard::i18n::Texts::new(lang);
+        fill_in(&mut h, &tr);
+        let mut seen = Vec::new();
+        for screen in [
+            "nav.new_order",
+            "nav.orders",
+            "nav.batch",
+            "nav.journal",
+            "nav.settings",
+        ] {
+            click(&mut h, tr.get(screen));
+            seen.push(screen);
+            let missing = unnamed(&h);
+            assert!(missing.is_empty(), "{lang:?} {screen}: {missing:?}");
+        }
+        click(&mut h, tr.get("nav.new_order"));
+        click(&mut h, tr.get("entry.to_review"));
+        assert_eq!(h.state().screen(), Screen::Review);
+        let missing = unnamed(&h);
+        assert!(missing.is_empty(), "{lang:?} review: {missing:?}");
+        tick(&mut h, &rig, 1_500);
+        confirm_by_accessibility(&mut h, &tr);
+        assert_eq!(h.state().screen(), Screen::Hold, "{lang:?}");
+        let missing = unnamed(&h);
+        assert!(missing.is_empty(), "{lang:?} hold: {missing:?}");
+        assert_eq!(seen.len(), 5);
+    }
+}
+
+/// A complete draft on the default channel, typed as a person types it.
+fn fill_in(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, tr: &Texts) {
+    type_into(h, tr.get("entry.code"), "ABCD1234EFGH5678");
+    type_into(h, tr.get("entry.verification"), "123456");
+    click(h, "¥100");
+}
+
+/// The confirm button: the one whose description is the guard's state.
+fn confirm_node<'a>(
+    h: &'a egui_kittest::Harness<'static, cardguard::ui::App>,
+    tr: &Texts,
+) -> egui_kittest::Node<'a> {
+    let wait = tr
+        .get("a11y.confirm_wait")
+        .split('{')
+        .next()
+        .unwrap()
+        .to_owned();
+    let states: Vec<&str> = [
+        "a11y.confirm_ready",
+        "a11y.confirm_hold",
+        "a11y.confirm_unfocused",
+    ]
+    .map(|k| tr.get(k))
+    .to_vec();
+    h.query_all_by_role(Role::Button)
+        .find(|n| {
+            n.accesskit_node()
+                .description()
+                .is_some_and(|d| d.starts_with(&wait) || states.contains(&d.as_str()))
+        })
+        .expect("a confirm button with the guard's state described")
+}
+
+/// A screen reader's "press": the accessibility action, no pointer.
+fn confirm_by_accessibility(
+    h: &mut egui_kittest::Harness<'static, cardguard::ui::App>,
+    tr: &Texts,
+) {
+    confirm_node(h, tr).click_accesskit();
+    h.run();
+}
+
+#[test]
+fn the_card_code_is_a_password_field_read_masked() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    type_code(&mut h, "ABCD1234EFGH5678");
+    let field = h.get_by_role_and_label(Role::PasswordInput, "2. Card code (16 characters)");
+    // A password field's value reaches assistive technology as bullets
+    // only (AccessKit hides it, as it does the verification code's).
+    let value = field.value().unwrap_or_default();
+    assert!(
+        !value.is_empty() && value.chars().all(|c| c == '•'),
+        "{value:?}"
+    );
+    // Shown on request, it is an ordinary field again.
+    click(&mut h, "Show");
+    let field = h.get_by_role_and_label(Role::TextInput, "2. Card code (16 characters)");
+    assert!(field.value().unwrap_or_default().contains("ABCD"));
+    click(&mut h, "Hide");
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "2. Card code (16 characters)")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_screen_reader_press_on_confirm_follows_the_guard() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    let tr = Texts::new(Lang::En);
+    fill_in(&mut h, &tr);
+    click(&mut h, "Review →");
+    // The state in words, beside the button's own text.
+    let said = |h: &egui_kittest::Harness<'static, cardguard::ui::App>| {
+        confirm_node(h, &tr)
+            .accesskit_node()
+            .description()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        said(&h).starts_with("Not available yet: available in "),
+        "{}",
+        said(&h)
+    );
+    // Pressed at once, it is refused like an Enter at once.
+    confirm_by_accessibility(&mut h, &tr);
+    assert_eq!(h.state().screen(), Screen::Review);
+    assert!(rig.journal().contains("\"kind\":\"confirm_swallowed\""));
+    // It says when it is ready, and a press then confirms.
+    let mut waited = 0;
+    while said(&h) != "Available now: press to confirm." {
+        assert!(waited < 10_000, "never ready: {}", said(&h));
+        tick(&mut h, &rig, 250);
+        waited += 250;
+    }
+    confirm_by_accessibility(&mut h, &tr);
+    assert_eq!(h.state().screen(), Screen::Hold, "{}", rig.journal());
+    assert!(rig.journal().contains("\"kind\":\"confirmed\""));
+}
