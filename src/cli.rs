@@ -96,9 +96,9 @@ pub enum Command {
         /// JSON-lines trace file, or - for standard input.
         #[arg(long, value_name = "FILE")]
         traces: PathBuf,
-        /// Language of the reasons: zh-CN or en.
-        #[arg(long = "reasons-lang", value_name = "LANG", value_parser = parse_lang, default_value = "en")]
-        reasons_lang: crate::i18n::Lang,
+        /// Language of the reasons: zh-CN or en (default: the --lang given before the command, else en).
+        #[arg(long = "reasons-lang", value_name = "LANG", value_parser = parse_lang)]
+        reasons_lang: Option<crate::i18n::Lang>,
     },
 }
 
@@ -128,7 +128,7 @@ pub enum BatchCommand {
         /// Channel profile id (default: the last one used, else the first).
         #[arg(long)]
         channel: Option<crate::core::ids::ChannelId>,
-        /// Language of the reasons: zh-CN or en (default: system).
+        /// Language of the reasons: zh-CN or en (default: the --lang given before the command, else the system's).
         #[arg(long = "reasons-lang", value_parser = parse_lang)]
         reasons_lang: Option<crate::i18n::Lang>,
     },

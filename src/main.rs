@@ -116,7 +116,9 @@ fn run_command(
             &paths,
             &file,
             channel.as_ref(),
-            reasons_lang.unwrap_or_else(cardguard::i18n::Lang::system),
+            reasons_lang
+                .or(global_lang)
+                .unwrap_or_else(cardguard::i18n::Lang::system),
         )),
         Command::Journal {
             action: JournalCommand::Verify { lang: l },
@@ -197,6 +199,6 @@ fn run_command(
         Command::GuardEval {
             traces,
             reasons_lang,
-        } => std::process::ExitCode::from(cardguard::cli::guard_eval(&traces, reasons_lang)),
+        } => std::process::ExitCode::from(cardguard::cli::guard_eval(&traces, lang(reasons_lang))),
     }
 }

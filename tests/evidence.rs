@@ -378,3 +378,30 @@ fn the_language_given_before_a_command_applies_to_it() {
     assert!(run(&["--lang", "zh-CN", "journal", "verify"]).starts_with(&said(Zh)));
     assert!(run(&["--lang", "zh-CN", "journal", "verify", "--lang", "en"]).starts_with(&said(En)));
 }
+
+/// The global `--lang` reaches `guard-eval`'s reasons too.
+#[test]
+fn the_language_given_before_guard_eval_says_its_reasons() {
+    let traces = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/traces/reflex.jsonl");
+    let reasons = |args: &[&str]| {
+        let out = bin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let first = String::from_utf8(out.stdout).unwrap();
+        let line: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+        line["reasons"][0].as_str().unwrap().to_owned()
+    };
+    let en = reasons(&["guard-eval", "--traces", traces]);
+    let zh = reasons(&["--lang", "zh-CN", "guard-eval", "--traces", traces]);
+    let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    assert!(!cjk(&en) && cjk(&zh), "{en} / {zh}");
+    let own = reasons(&[
+        "--lang",
+        "zh-CN",
+        "guard-eval",
+        "--traces",
+        traces,
+        "--reasons-lang",
+        "en",
+    ]);
+    assert_eq!(own, en);
+}

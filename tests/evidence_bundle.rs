@@ -613,3 +613,73 @@ fn time_stamped_checkpoints_travel_in_the_bundle_and_check_with_openssl() {
     let (code, text) = verify_py(&copy).unwrap();
     assert_eq!(code, 1, "{text}");
 }
+
+/// Signing keys are made only beside a journal that reads, and never
+/// beside checkpoints they would disown.
+#[test]
+fn no_key_is_made_beside_an_unreadable_journal_or_orphaned_checkpoints() {
+    let keys = |d: &Path| {
+        ["log-salt.key", "log-signing.key", "log.vkey"]
+            .iter()
+            .filter(|k| d.join(k).exists())
+            .count()
+    };
+    // No journal, then a FIFO as the journal.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _) = run(&[
+        "journal",
+        "checkpoint",
+        "--data-dir",
+        empty.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    let fifo = empty.path().join("journal.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = empty.path().join("out");
+    let (code, _) = run(&[
+        "journal",
+        "export",
+        "--order",
+        "CG-1",
+        "--out",
+        out.to_str().unwrap(),
+        "--data-dir",
+        empty.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(keys(empty.path()), 0, "a key beside no journal");
+
+    // Checkpoints whose key is gone: export refuses, makes no new key.
+    let d = tempfile::tempdir().unwrap();
+    many_orders(d.path(), 2);
+    for k in ["log-salt.key", "log-signing.key", "log.vkey"] {
+        std::fs::remove_file(d.path().join(k)).unwrap();
+    }
+    let (id, _, _) = facts(0);
+    let out = d.path().join("out");
+    let (code, said) = run(&[
+        "journal",
+        "export",
+        "--order",
+        id.as_str(),
+        "--out",
+        out.to_str().unwrap(),
+        "--data-dir",
+        d.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("log key is missing"), "{said}");
+    assert_eq!(keys(d.path()), 0, "a new key beside old checkpoints");
+    let (code, _) = run(&[
+        "journal",
+        "checkpoint",
+        "--data-dir",
+        d.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(keys(d.path()), 0);
+}

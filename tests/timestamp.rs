@@ -302,6 +302,12 @@ fn a_stored_token_that_does_not_stamp_its_checkpoint_is_set_aside_and_replaced()
         std::fs::write(cp.join(format!("{n}.txt")), format!("checkpoint {n}\n")).unwrap();
     }
     let urls = [tsa.url.clone()];
+    // A link in a token's place is not moved: the checkpoint is reported as
+    // not stamped (never as stamped), and the link's target is untouched.
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), b"outside").unwrap();
+    std::fs::write(cp.join("3.txt"), b"checkpoint 3\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), cp.join("3.tsr")).unwrap();
     assert_eq!(
         stamp_pending(data.path(), &urls, T, Stored::Trust)
             .stamped
@@ -321,7 +327,19 @@ fn a_stored_token_that_does_not_stamp_its_checkpoint_is_set_aside_and_replaced()
     assert!(trusting.stamped.is_empty() && trusting.set_aside.is_empty());
 
     let report = stamp_pending(data.path(), &urls, T, Stored::Recheck);
-    assert!(report.all_done(), "{report:?}");
+    assert!(!report.all_done(), "{report:?}");
+    assert!(
+        matches!(
+            report.failed.as_slice(),
+            [(
+                3,
+                TsaError::File(cardguard::core::safe_file::FileError::Symlink(_))
+            )]
+        ),
+        "{report:?}"
+    );
+    assert_eq!(std::fs::read(outside.path()).unwrap(), b"outside");
+    assert!(cp.join("3.tsr").is_symlink());
     assert_eq!(
         report.set_aside,
         [(1, "1.tsr.rejected".into()), (2, "2.tsr.rejected-2".into())]
@@ -353,6 +371,7 @@ fn a_stored_token_that_does_not_stamp_its_checkpoint_is_set_aside_and_replaced()
         "{again:?}"
     );
     assert_eq!(again.skipped.len(), 2);
+    assert_eq!(again.failed.len(), 1, "the link still blocks 3");
 }
 
 #[test]

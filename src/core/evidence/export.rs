@@ -56,6 +56,9 @@ pub enum ExportError {
     /// A signed checkpoint of the journal's present size says otherwise:
     /// the journal is not what was sealed, so no bundle is made from it.
     Sealed(PathBuf),
+    /// Signed checkpoints are in this folder but the install's log key is
+    /// not: a new key would disown them, so none is made.
+    NoKey(PathBuf),
 }
 
 impl std::fmt::Display for ExportError {
@@ -72,6 +75,11 @@ impl std::fmt::Display for ExportError {
             ExportError::Sealed(p) => write!(
                 f,
                 "{} seals other lines than the journal now holds; run journal verify",
+                p.display()
+            ),
+            ExportError::NoKey(p) => write!(
+                f,
+                "{} holds signed checkpoints but the log key is missing; run journal verify",
                 p.display()
             ),
         }
@@ -91,6 +99,7 @@ impl ExportError {
                 tr.fmt("journal.export_not_folder", &[("path", &p.display())])
             }
             ExportError::Sealed(p) => tr.fmt("journal.export_sealed", &[("path", &p.display())]),
+            ExportError::NoKey(p) => tr.fmt("journal.export_no_key", &[("path", &p.display())]),
         }
     }
 }
@@ -149,7 +158,7 @@ pub fn export_order(
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<Manifest, ExportError> {
-    let keys = LogKeys::load_or_create(data_dir).map_err(ExportError::Unreadable)?;
+    let keys = keys_to_sign(data_dir)?;
     let scanned = scan(
         data_dir,
         &LeafHasher::new(keys.salt_secret()),
@@ -174,7 +183,7 @@ pub fn export_batch(
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<Manifest, ExportError> {
-    let keys = LogKeys::load_or_create(data_dir).map_err(ExportError::Unreadable)?;
+    let keys = keys_to_sign(data_dir)?;
     let leaves = LeafHasher::new(keys.salt_secret());
     let of_batch = |e: &Entry| e.data["batch"].as_str() == Some(batch.as_str());
     let names_batch = |raw: &[u8]| memchr::memmem::find(raw, batch.as_str().as_bytes()).is_some();
@@ -212,6 +221,18 @@ pub fn export_batch(
         },
     };
     export_v3(data_dir, &keys, scanned, picks, out, now, lang)
+}
+
+/// The keys to sign the export's checkpoint with, made only when the
+/// journal reads and no checkpoint would be disowned (see `keys_to_sign`).
+fn keys_to_sign(data_dir: &Path) -> Result<LogKeys, ExportError> {
+    use super::seal::SealError;
+    super::seal::keys_to_sign(data_dir).map_err(|e| match e {
+        SealError::Unreadable(e) => ExportError::Unreadable(e),
+        SealError::Broken(_) => {
+            ExportError::NoKey(data_dir.join(super::checkpoint::CHECKPOINTS_DIR))
+        }
+    })
 }
 
 /// Makes `out` a new or empty folder (0700 when created). A symlink, a

@@ -224,15 +224,15 @@ pub enum SealError {
     Broken(Finding),
 }
 
-/// Signs a checkpoint of the journal as it stands on disk (complete lines
-/// only) without opening it for writing: it works beside a running app,
-/// whose lock it leaves alone. Returns the size signed.
-///
-/// One streamed pass: each line is hashed once, for the checkpoints already
-/// stored and for the new one; the file is never held in memory.
-pub fn seal_now(data_dir: &Path) -> Result<u64, SealError> {
-    let keys = match LogKeys::load(data_dir).map_err(SealError::Unreadable)? {
-        Some(keys) => keys,
+/// The install's log keys, to sign what is read from the journal: made
+/// (the first time) only once the journal opens as the app's own file and
+/// no stored checkpoint would be disowned by a new key. A journal that is
+/// absent, a FIFO or a link leaves the folder as it was.
+pub(crate) fn keys_to_sign(data_dir: &Path) -> Result<LogKeys, SealError> {
+    let journal = data_dir.join(crate::core::journal::JOURNAL_FILE);
+    drop(safe_file::open_read(&journal, Links::Refuse).map_err(SealError::Unreadable)?);
+    match LogKeys::load(data_dir).map_err(SealError::Unreadable)? {
+        Some(keys) => Ok(keys),
         None => {
             // No key yet, so no stored checkpoint can be this install's:
             // one that is there is the finding (at line 1 whatever the
@@ -240,9 +240,19 @@ pub fn seal_now(data_dir: &Path) -> Result<u64, SealError> {
             SealCheck::prepare(data_dir)
                 .finish(0)
                 .map_err(SealError::Broken)?;
-            LogKeys::load_or_create(data_dir).map_err(SealError::Unreadable)?
+            LogKeys::load_or_create(data_dir).map_err(SealError::Unreadable)
         }
-    };
+    }
+}
+
+/// Signs a checkpoint of the journal as it stands on disk (complete lines
+/// only) without opening it for writing: it works beside a running app,
+/// whose lock it leaves alone. Returns the size signed.
+///
+/// One streamed pass: each line is hashed once, for the checkpoints already
+/// stored and for the new one; the file is never held in memory.
+pub fn seal_now(data_dir: &Path) -> Result<u64, SealError> {
+    let keys = keys_to_sign(data_dir)?;
     let hasher = LeafHasher::new(keys.salt_secret());
     let mut check = SealCheck::prepare(data_dir);
     let mut frontier = Frontier::default();

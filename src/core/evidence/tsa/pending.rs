@@ -101,9 +101,18 @@ pub fn stamp_pending(
         let txt = dir.join(format!("{size}.txt"));
         let tsr = dir.join(format!("{size}.tsr"));
         let has_token = match std::fs::symlink_metadata(&tsr) {
-            // A link, FIFO or folder in its place is not ours to move.
-            Ok(m) if !m.is_file() || stored == Stored::Trust => {
+            Ok(_) if stored == Stored::Trust => {
                 report.skipped.push((size, SkipReason::AlreadyStamped));
+                continue;
+            }
+            // A link, FIFO or folder in its place is not ours to move, and
+            // blocks the checkpoint: said as a failure, never as stamped.
+            Ok(m) if !m.is_file() => {
+                let why = match safe_file::open_read(&tsr, Links::Refuse) {
+                    Err(e) => e,
+                    Ok(_) => FileError::NotRegular(tsr.clone(), "not a regular file"),
+                };
+                report.failed.push((size, TsaError::File(why)));
                 continue;
             }
             Ok(_) => true,
@@ -188,14 +197,23 @@ fn recheck(tsr: &Path, data: &[u8]) -> Result<Option<String>, FileError> {
         let to = tsr.with_file_name(&name);
         match std::fs::hard_link(tsr, &to) {
             Ok(()) => {
-                std::fs::remove_file(tsr).map_err(|e| io(tsr, e))?;
+                if let Err(e) = std::fs::remove_file(tsr) {
+                    // Undone, so a folder that refuses removals does not
+                    // gather one more name each round.
+                    let _ = std::fs::remove_file(&to);
+                    return Err(io(tsr, e));
+                }
                 return Ok(Some(name));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(io(&to, e)),
         }
     }
-    Err(FileError::Exists(tsr.to_path_buf()))
+    // Every name is taken: the token stays where it is, the checkpoint
+    // unstamped; the last name tried is the one to clear.
+    Err(FileError::Exists(
+        tsr.with_file_name(format!("{base}.rejected-100")),
+    ))
 }
 
 /// Asks each TSA in turn; the first checked token wins. A fresh random
