@@ -159,7 +159,9 @@ impl App {
         let st = &self.state;
         if let Some(r) = st.review.as_ref().filter(|_| st.screen.is_review()) {
             let v = r.guard.view(r.at_ms(now));
-            if let Some(ms) = v.arms_in_ms {
+            // The countdown on the button, and the moment a press without
+            // a pointer is taken (a screen reader reads that state).
+            for ms in [v.arms_in_ms, v.keys_arms_in_ms].into_iter().flatten() {
                 at(next_second_change(ms));
             }
             // The hold-to-confirm progress is an animation while the press lasts.

@@ -99,11 +99,12 @@ pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSe
             .stroke(egui::Stroke::new(1.5, level_color(n.level)))
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    if ui
-                        .small_button("×")
-                        .on_hover_text(tr.get("action.dismiss"))
-                        .clicked()
-                    {
+                    let dismiss = ui.small_button("×").on_hover_text(tr.get("action.dismiss"));
+                    // Its name for a screen reader is the word, not the sign.
+                    ui.ctx().accesskit_node_builder(dismiss.id, |b| {
+                        b.set_label(tr.get("action.dismiss"));
+                    });
+                    if dismiss.clicked() {
                         out.send(Command::DismissNotice(*id));
                     }
                     ui.add(

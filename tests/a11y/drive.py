@@ -1,0 +1,148 @@
+"""Drives cardguard through AT-SPI, as a screen reader does: reads the live
+accessibility tree, moves focus and presses through accessibility actions,
+and types on the keyboard (xdotool plays the person's keyboard).
+
+Run by tests/screen_reader_atspi.rs inside Xvfb and a D-Bus session with the
+AT-SPI bus enabled. Prints one line per step; exits 1 naming what failed.
+"""
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+CONTROLS = {"push button", "toggle button", "check box", "radio button",
+            "combo box", "entry", "password text", "text", "slider", "link"}
+
+
+def fail(what):
+    print("FAIL:", what, flush=True)
+    sys.exit(1)
+
+
+def step(what):
+    print("ok:", what, flush=True)
+
+
+def the_app(deadline=30.0):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for i in range(desktop.childCount):
+            a = desktop.getChildAtIndex(i)
+            if a is not None and a.name == "cardguard":
+                return a
+        time.sleep(0.2)
+    fail("cardguard never appeared on the AT-SPI bus")
+
+
+def nodes(acc):
+    out = [acc]
+    for i in range(acc.childCount):
+        c = acc.getChildAtIndex(i)
+        if c is not None:
+            out.extend(nodes(c))
+    return out
+
+
+def role(n):
+    try:
+        return n.getRoleName()
+    except Exception:
+        return ""
+
+
+def described(n):
+    try:
+        return n.description or ""
+    except Exception:
+        return ""
+
+
+def wait_for(app, what, test, deadline=20.0):
+    """The first node for which test(node) holds, waiting for the window to
+    get there (a state to reach, not a duration to assert)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        for n in nodes(app):
+            try:
+                if test(n):
+                    return n
+            except Exception:
+                pass
+        time.sleep(0.1)
+    tree = "; ".join(f"{role(n)}:{n.name!r}" for n in nodes(app) if role(n) in CONTROLS)
+    fail(f"{what} (controls now: {tree})")
+
+
+def named(app, name, roles):
+    return wait_for(app, f"{'/'.join(roles)} {name!r}",
+                    lambda n: n.name == name and role(n) in roles)
+
+
+def press(app, name, roles=("push button", "toggle button")):
+    n = named(app, name, roles)
+    n.queryAction().doAction(0)
+    step(f"pressed {name!r} ({role(n)})")
+
+
+def type_into(app, name, roles, text):
+    n = named(app, name, roles)
+    if not n.queryComponent().grabFocus():
+        fail(f"focus refused by {name!r}")
+    window = subprocess.run(["xdotool", "search", "--name", "^cardguard$"],
+                            capture_output=True, text=True).stdout.split()
+    if not window:
+        fail("no cardguard window for the keyboard")
+    subprocess.run(["xdotool", "windowfocus", "--sync", window[0]], check=True)
+    subprocess.run(["xdotool", "type", "--delay", "20", text], check=True)
+    step(f"typed {len(text)} characters into {name!r} ({role(n)})")
+    return n
+
+
+def unnamed_controls(app):
+    return [role(n) for n in nodes(app) if role(n) in CONTROLS and not (n.name or "").strip()]
+
+
+def main():
+    code, verification = sys.argv[1], sys.argv[2]
+    app = the_app()
+    step("cardguard is on the AT-SPI bus")
+    named(app, "New order", ("toggle button",))
+    missing = unnamed_controls(app)
+    if missing:
+        fail(f"controls without a name: {missing}")
+    step("every control on the entry screen has a name")
+
+    field = type_into(app, "2. Card code (16 characters)", ("password text",), code)
+    shown = field.queryText().getText(0, -1)
+    if code[-4:] in shown or code[:4] in shown:
+        fail(f"the card code field reads its text out: {shown!r}")
+    step("the card code is a password field and reads masked")
+    type_into(app, "Verification code (6 digits)", ("password text",), verification)
+    press(app, "¥100")
+    press(app, "Review →")
+
+    confirm = wait_for(app, "the confirm button with the guard's state",
+                       lambda n: role(n) == "push button"
+                       and described(n).startswith("Not available yet"))
+    step(f"review: {confirm.name!r} says {described(confirm)!r}")
+    missing = unnamed_controls(app)
+    if missing:
+        fail(f"controls without a name on the review: {missing}")
+    confirm = wait_for(app, "the confirm button, ready",
+                       lambda n: role(n) == "push button"
+                       and described(n) == "Available now: press to confirm.")
+    step(f"review: {confirm.name!r} says {described(confirm)!r}")
+    confirm.queryAction().doAction(0)
+    step("pressed confirm through the accessibility action")
+
+    wait_for(app, "the hold screen", lambda n: n.name == "Held on this device")
+    step("the order is held on this device")
+    press(app, "Undo")
+    wait_for(app, "the review again", lambda n: n.name == "← Back to edit")
+    step("undone: back on the review, nothing was sent")
+    print("DONE", flush=True)
+
+
+main()
