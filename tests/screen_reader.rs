@@ -177,3 +177,102 @@ fn a_screen_reader_press_on_confirm_follows_the_guard() {
     assert_eq!(h.state().screen(), Screen::Hold, "{}", rig.journal());
     assert!(rig.journal().contains("\"kind\":\"confirmed\""));
 }
+
+/// The words in the window's live node (what a reader says unasked).
+fn spoken(h: &egui_kittest::Harness<'static, cardguard::ui::App>) -> Option<String> {
+    h.query_by_role(Role::Status).map(|n| {
+        assert_eq!(
+            n.accesskit_node().live(),
+            eframe::egui::accesskit::Live::Polite
+        );
+        n.accesskit_node().label().unwrap_or_default().to_string()
+    })
+}
+
+#[test]
+fn the_window_says_what_changed_and_not_every_second() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    let tr = Texts::new(Lang::En);
+    fill_in(&mut h, &tr);
+    assert_eq!(spoken(&h), None, "nothing to say while typing");
+    click(&mut h, "Review →");
+    assert_eq!(
+        spoken(&h).as_deref(),
+        Some("Review before it is final: confirm becomes available in a moment.")
+    );
+    // A refused press says why; then, once, that it is available.
+    confirm_by_accessibility(&mut h, &tr);
+    let why = spoken(&h).unwrap();
+    assert!(
+        why.contains("too soon") || why.contains("too fast"),
+        "{why}"
+    );
+    let mut said = vec![why];
+    for _ in 0..40 {
+        tick(&mut h, &rig, 250);
+        let now = spoken(&h).unwrap();
+        if said.last() != Some(&now) {
+            said.push(now);
+        }
+    }
+    // The refusal shows a while; then (at most) the review's own words
+    // again, and that it is available: never a per-second count.
+    let review = "Review before it is final: confirm becomes available in a moment.";
+    let ready = "Confirm is available now.";
+    assert!(
+        said[1..] == [ready] || said[1..] == [review, ready],
+        "{said:?}"
+    );
+    confirm_by_accessibility(&mut h, &tr);
+    assert_eq!(h.state().screen(), Screen::Hold);
+    // The hold's countdown: said at its start and 5 s before its end, not
+    // each second; the number itself says what it counts.
+    let mut said = Vec::new();
+    while h.state().screen() == Screen::Hold {
+        let now = spoken(&h).unwrap();
+        if said.last() != Some(&now) {
+            said.push(now);
+        }
+        tick(&mut h, &rig, 250);
+    }
+    assert_eq!(
+        said,
+        [
+            "Held on this device: it is sent in 10 s unless you press Undo.",
+            "Held on this device: it is sent in 5 s unless you press Undo."
+        ]
+    );
+}
+
+#[test]
+fn a_notice_is_said_when_it_appears_a_warning_at_once() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    let tr = Texts::new(Lang::En);
+    click(&mut h, tr.get("nav.journal"));
+    click(&mut h, tr.get("journal.checkpoint_now"));
+    let live: Vec<_> = h
+        .query_all_by(|n| n.live() != eframe::egui::accesskit::Live::Off)
+        .map(|n| (n.accesskit_node().live(), n.value().unwrap_or_default()))
+        .collect();
+    assert!(
+        live.iter()
+            .any(|(l, t)| *l == eframe::egui::accesskit::Live::Polite
+                && t.starts_with("Signed a checkpoint")),
+        "{live:?}"
+    );
+    // A pasted text too long to be a card: a warning, said at once.
+    click(&mut h, tr.get("nav.new_order"));
+    h.get_by_label(tr.get("entry.code")).focus();
+    h.run();
+    h.event(eframe::egui::Event::Paste("x".repeat(10_000)));
+    h.run();
+    assert!(
+        h.query_all_by(|n| n.live() == eframe::egui::accesskit::Live::Assertive)
+            .next()
+            .is_some(),
+        "{}",
+        screen_text(&h)
+    );
+}

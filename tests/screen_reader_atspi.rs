@@ -69,6 +69,8 @@ fn a_screen_reader_confirms_and_undoes_an_order_over_at_spi() {
     let out = child.wait_with_output().unwrap();
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     let errors = String::from_utf8_lossy(&out.stderr).into_owned();
+    // The driver's steps, for `--nocapture` and for a failure's report.
+    println!("{said}");
     assert!(
         status.success() && said.contains("DONE"),
         "{status}\n{said}\n{errors}"

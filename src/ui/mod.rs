@@ -2,6 +2,7 @@
 //! through a [`view::ViewCtx`]; the [`App`] applies them once per frame.
 //! No rule lives here: rules are in `crate::core`.
 
+pub mod announce;
 pub mod app;
 pub mod capture;
 pub mod clipboard;

@@ -10,6 +10,21 @@ import sys
 import time
 
 import pyatspi
+from gi.repository import GLib
+
+# What the app announced (AT-SPI "object:announcement"), in order.
+HEARD = []
+
+
+def heard(event):
+    HEARD.append(str(event.any_data))
+
+
+def pump():
+    """Delivers the events waiting on the bus (no main loop runs here)."""
+    ctx = GLib.MainContext.default()
+    while ctx.pending():
+        ctx.iteration(False)
 
 CONTROLS = {"push button", "toggle button", "check box", "radio button",
             "combo box", "entry", "password text", "text", "slider", "link"}
@@ -64,6 +79,7 @@ def wait_for(app, what, test, deadline=20.0):
     get there (a state to reach, not a duration to assert)."""
     end = time.monotonic() + deadline
     while time.monotonic() < end:
+        pump()
         for n in nodes(app):
             try:
                 if test(n):
@@ -106,6 +122,7 @@ def unnamed_controls(app):
 
 def main():
     code, verification = sys.argv[1], sys.argv[2]
+    pyatspi.Registry.registerEventListener(heard, "object:announcement")
     app = the_app()
     step("cardguard is on the AT-SPI bus")
     named(app, "New order", ("toggle button",))
@@ -139,6 +156,15 @@ def main():
 
     wait_for(app, "the hold screen", lambda n: n.name == "Held on this device")
     step("the order is held on this device")
+    for words in ("Confirm is available now.",
+                  "Held on this device: it is sent in 10 s unless you press Undo."):
+        end = time.monotonic() + 10
+        while words not in HEARD and time.monotonic() < end:
+            pump()
+            time.sleep(0.05)
+        if words not in HEARD:
+            fail(f"never announced: {words!r} (heard: {HEARD})")
+        step(f"announced: {words!r}")
     press(app, "Undo")
     wait_for(app, "the review again", lambda n: n.name == "← Back to edit")
     step("undone: back on the review, nothing was sent")

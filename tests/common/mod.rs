@@ -280,13 +280,18 @@ pub fn type_path(h: &mut Harness<'static, App>, path: &std::path::Path) {
 
 /// The notices on screen: one close button each.
 pub fn notice_count(h: &Harness<'static, App>) -> usize {
-    h.query_all_by_label("×").count()
+    h.query_all_by_label(dismiss(h)).count()
+}
+
+/// The notices' close button, as a screen reader names it.
+fn dismiss(h: &Harness<'static, App>) -> &'static str {
+    Texts::shared(h.state().lang()).get("action.dismiss")
 }
 
 /// Closes every notice with its × button.
 pub fn dismiss_notices(h: &mut Harness<'static, App>) {
     for _ in 0..100 {
-        let Some(close) = h.query_all_by_label("×").next() else {
+        let Some(close) = h.query_all_by_label(dismiss(h)).next() else {
             return;
         };
         close.click();

@@ -19,17 +19,29 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&OrderId>, release
         out.send(Command::Navigate(Screen::Orders));
         return;
     };
+    let hold_ms = u64::from(order.hold_s.max(1)) * 1000;
+    crate::ui::announce::say(
+        ui.ctx(),
+        &tr.fmt(
+            "a11y.say_hold",
+            &[("s", &crate::ui::announce::milestone_s(left, hold_ms))],
+        ),
+    );
     ui.vertical_centered(|ui| {
         ui.add_space(16.0);
         ui.heading(tr.get("hold.title"));
         ui.add(egui::Label::new(tr.get("hold.body")).wrap());
         ui.add_space(12.0);
-        ui.label(
+        let countdown = ui.label(
             RichText::new(left.div_ceil(1000).to_string())
                 .size(72.0)
                 .strong()
                 .color(crate::ui::style::countdown_color(left.min(60_000))),
         );
+        // Read on request: the number alone would say nothing.
+        ui.ctx().accesskit_node_builder(countdown.id, |b| {
+            b.set_description(tr.get("a11y.hold_countdown"));
+        });
         ui.add(
             egui::ProgressBar::new(left as f32 / (order.hold_s.max(1) as f32 * 1000.0))
                 .desired_width(360.0),

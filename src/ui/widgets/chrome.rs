@@ -2,7 +2,7 @@
 //! language), the demo banner, the notices, and the "cannot start" page.
 
 use crate::i18n::{Lang, Texts};
-use crate::ui::command::{Command, DemoCommand, Notice, Notices, Screen};
+use crate::ui::command::{Command, DemoCommand, Level, Notice, Notices, Screen};
 use crate::ui::style::{DANGER, level_color};
 use crate::ui::view::CommandSender;
 use eframe::egui::{self, Color32, RichText};
@@ -95,23 +95,35 @@ pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSe
         } else {
             n.text(tr)
         };
-        egui::Frame::group(ui.style())
-            .stroke(egui::Stroke::new(1.5, level_color(n.level)))
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    let dismiss = ui.small_button("×").on_hover_text(tr.get("action.dismiss"));
-                    // Its name for a screen reader is the word, not the sign.
-                    ui.ctx().accesskit_node_builder(dismiss.id, |b| {
-                        b.set_label(tr.get("action.dismiss"));
+        // Its own id, so a notice keeps its node while others come and go
+        // (a new node is announced again).
+        ui.push_id(id, |ui| {
+            egui::Frame::group(ui.style())
+                .stroke(egui::Stroke::new(1.5, level_color(n.level)))
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        let dismiss = ui.small_button("×").on_hover_text(tr.get("action.dismiss"));
+                        // Its name for a screen reader is the word, not the sign.
+                        ui.ctx().accesskit_node_builder(dismiss.id, |b| {
+                            b.set_label(tr.get("action.dismiss"));
+                        });
+                        if dismiss.clicked() {
+                            out.send(Command::DismissNotice(*id));
+                        }
+                        let said = ui.add(
+                            egui::Label::new(RichText::new(text).color(level_color(n.level)))
+                                .wrap(),
+                        );
+                        // Said once when it appears; a warning interrupts.
+                        let live = match n.level {
+                            Level::Info => egui::accesskit::Live::Polite,
+                            _ => egui::accesskit::Live::Assertive,
+                        };
+                        ui.ctx()
+                            .accesskit_node_builder(said.id, |b| b.set_live(live));
                     });
-                    if dismiss.clicked() {
-                        out.send(Command::DismissNotice(*id));
-                    }
-                    ui.add(
-                        egui::Label::new(RichText::new(text).color(level_color(n.level))).wrap(),
-                    );
                 });
-            });
+        });
     }
 }
 

@@ -134,6 +134,25 @@ pub fn confirm_area(
     );
     ui.ctx()
         .accesskit_node_builder(confirm.id, |b| b.set_description(state));
+    // Said without being asked: why a press was refused while that shows,
+    // otherwise the state, worded without seconds so it changes rarely.
+    let refused = r
+        .swallowed
+        .as_ref()
+        .filter(|(_, when)| ms_between(*when, now) < SWALLOWED_NOTE_MS);
+    let spoken = match refused {
+        Some((reason, _)) => say(tr, r, reason),
+        None if view.keys_armed => tr.get("a11y.say_ready").to_owned(),
+        None if must_type && !typed_ok => tr
+            .get(match r.expected {
+                TypeToConfirm::Total(_) => "a11y.confirm_type_total_first",
+                TypeToConfirm::Last4(_) => "a11y.confirm_type_first",
+            })
+            .to_owned(),
+        None if view.keys_arms_in_ms.is_none() => tr.get("a11y.confirm_unfocused").to_owned(),
+        None => tr.get("a11y.say_review").to_owned(),
+    };
+    crate::ui::announce::say(ui.ctx(), &spoken);
     // A screen reader's "press" (an accessibility action, no pointer) is
     // weighed as Enter is: the same arming delay and typed alternative.
     if ui.input(|i| i.has_accesskit_action_request(confirm.id, egui::accesskit::Action::Click)) {
