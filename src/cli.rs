@@ -446,7 +446,10 @@ fn say_broken(tr: &crate::i18n::Texts, f: &crate::core::evidence::Finding) {
             &[
                 ("line", &f.line),
                 ("code", &f.problem.code()),
-                ("detail", &f.detail),
+                (
+                    "detail",
+                    &f.detail_for(tr.lang()).unwrap_or_else(|| "-".into())
+                ),
                 ("problem", &tr.get(f.problem.message_key())),
             ]
         )

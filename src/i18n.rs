@@ -116,6 +116,15 @@ impl Texts {
         self.table().contains_key(key)
     }
 
+    /// A value the journal keeps as an identifier (a risk level, a release
+    /// mode, a screenshot's step, a reason) in words: `value.<arg>.<raw>`,
+    /// or the raw value when the tables have no entry (ids, numbers, paths).
+    pub fn value<'a>(&'a self, arg: &str, raw: &'a str) -> &'a str {
+        self.table()
+            .get(&format!("value.{arg}.{raw}"))
+            .map_or(raw, String::as_str)
+    }
+
     /// Like [`Texts::fmt`], for arguments held as (name, value) pairs.
     pub fn fmt_pairs<K: AsRef<str>, V: std::fmt::Display>(
         &self,

@@ -41,7 +41,7 @@ fn timeline_filters_raw_line_verify_and_export() {
     // Filter by kind.
     h.get_by_value("All").click();
     h.run();
-    click(&mut h, "channel_chosen");
+    click(&mut h, "Channel chosen");
     assert_has(&h, "Channel chosen: Kaquanmao (third party)");
     assert!(!has(&h, "Released (simulated)"));
     click(&mut h, "Clear filters");
@@ -79,7 +79,7 @@ fn timeline_filters_raw_line_verify_and_export() {
     settle_until(&mut h, "Intact (");
     // Chinese, too.
     click(&mut h, "简体中文");
-    assert_has(&h, "已发出（simulated）");
+    assert_has(&h, "已发出（模拟）");
 }
 
 #[test]

@@ -103,6 +103,27 @@ pub struct Finding {
     pub detail: String,
 }
 
+impl Finding {
+    /// The detail to show after the problem's words in `lang`: the
+    /// checker's own sentence in English; in other languages only the file
+    /// it names (the sentence is English, and the problem's words already
+    /// say what is wrong).
+    pub fn detail_for(&self, lang: crate::i18n::Lang) -> Option<String> {
+        if lang == crate::i18n::Lang::En {
+            return (!self.detail.is_empty()).then(|| self.detail.clone());
+        }
+        match &self.problem {
+            Problem::ScreenshotChanged(f)
+            | Problem::ScreenshotMissing(f)
+            | Problem::ScreenshotRefused(f)
+            | Problem::CutShort(f)
+            | Problem::CheckpointDiffers(f)
+            | Problem::CheckpointBad(f) => Some(f.clone()),
+            _ => None,
+        }
+    }
+}
+
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

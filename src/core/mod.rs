@@ -25,3 +25,4 @@ pub mod settings;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod timeline;
+pub mod wording;

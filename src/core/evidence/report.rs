@@ -63,27 +63,23 @@ fn local(e: &Entry) -> DateTime<FixedOffset> {
     e.ts.with_timezone(&tz)
 }
 
-/// One event in plain words, as the journal viewer says it.
-fn event_words(tr: &Texts, e: &Entry, profiles: &[ChannelProfile]) -> String {
-    let key = format!("jk.{}", e.kind);
-    let key = if tr.has(&key) {
-        key
-    } else {
-        "jk.unknown".into()
+/// One event in plain words, as the journal viewer says it (the built-in
+/// channel names and remedy book; a deadline in the line's own offset).
+fn event_words(
+    tr: &Texts,
+    e: &Entry,
+    profiles: &[ChannelProfile],
+    book: &crate::core::remedy::RemedyBook,
+) -> String {
+    let tz = *local(e).offset();
+    let offset = move |_| tz;
+    let wording = crate::core::wording::Wording {
+        profiles,
+        book,
+        offset: &offset,
     };
-    let mut args = crate::core::timeline::display_args(&e.data);
-    // A channel reads better as its name (the built-in profiles' names).
-    for (_, v) in args.iter_mut().filter(|(k, _)| k == "channel") {
-        if let Some(p) = profiles.iter().find(|p| p.id == v.as_str()) {
-            *v = p.name.get(tr.lang()).to_owned();
-        }
-    }
-    let mut pairs: Vec<(&str, &dyn std::fmt::Display)> = args
-        .iter()
-        .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
-        .collect();
-    pairs.push(("kind", &e.kind));
-    tr.fmt(&key, &pairs)
+    let args = crate::core::timeline::display_args(&e.data);
+    crate::core::wording::describe_event(tr, &wording, &e.kind, &args)
 }
 
 fn section(out: &mut String, f: &ReportFacts<'_>, lang: Lang) {
@@ -130,12 +126,13 @@ fn section(out: &mut String, f: &ReportFacts<'_>, lang: Lang) {
         t("report.col_seq")
     );
     let profiles = crate::core::profile::builtin_profiles();
+    let book = crate::core::remedy::RemedyBook::builtin();
     for e in f.entries {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             local(e).format("%Y-%m-%d %H:%M:%S%.3f %:z"),
-            esc(&event_words(tr, e, &profiles)),
+            esc(&event_words(tr, e, &profiles, &book)),
             e.seq
         );
     }

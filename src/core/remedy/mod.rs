@@ -396,5 +396,16 @@ pub fn deadline(
     }
 }
 
+/// A path's title by its id (as journaled): the book's, or the app's own
+/// for the paths it words itself. The journal tab words its lines with it.
+pub fn path_title(tr: &crate::i18n::Texts, book: &RemedyBook, id: &str) -> Option<String> {
+    match id {
+        "undo" => Some(tr.get("remedy.undo_title").to_owned()),
+        "pause" => Some(tr.get("remedy.pause_title").to_owned()),
+        "not_submitted" => Some(tr.get("remedy.not_submitted_title").to_owned()),
+        id => book.path(id).map(|p| p.title.get(tr.lang()).to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests;

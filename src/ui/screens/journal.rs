@@ -41,82 +41,28 @@ pub fn describe(tr: &Texts, session: &Session, e: &TimelineEntry) -> String {
     text
 }
 
+/// An event kind in words (the kind filter's choices); a kind this
+/// version does not know (a newer app's) shows as it is.
+fn kind_name(tr: &Texts, kind: &str) -> String {
+    let key = format!("kind.{kind}");
+    if tr.has(&key) {
+        tr.get(&key).to_owned()
+    } else {
+        kind.to_owned()
+    }
+}
+
 /// The most of one event's plain-words summary the list shows.
 const SUMMARY_SHOWN_BYTES: usize = 600;
 
 fn describe_in_full(tr: &Texts, session: &Session, e: &TimelineEntry) -> String {
-    let key = format!("jk.{}", e.kind);
-    let key = if tr.has(&key) {
-        key
-    } else {
-        "jk.unknown".to_owned()
+    let offset = |d| session.offset_at(d);
+    let wording = crate::core::wording::Wording {
+        profiles: session.profiles(),
+        book: session.remedies(),
+        offset: &offset,
     };
-    // Channel ids read better as the channel's name.
-    let channel = e
-        .args
-        .iter()
-        .find(|(k, _)| k == "channel")
-        .and_then(|(_, id)| session.profiles().iter().find(|p| p.id == id.as_str()))
-        .map(|p| p.name.get(tr.lang()).to_owned());
-    // A remedy's path and answer read as the book words them, and its
-    // deadline in local time.
-    let book = session.remedies();
-    let arg = |k: &str| e.args.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    let path = arg("path").and_then(|id| crate::ui::screens::remedy::path_title(tr, book, id));
-    let problem = arg("problem")
-        .and_then(|id| book.problem(id))
-        .map(|p| p.label.get(tr.lang()).to_owned());
-    let deadline = arg("deadline")
-        .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
-        .map(|d| {
-            let d = d.with_timezone(&chrono::Utc);
-            d.with_timezone(&session.offset_at(d))
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        });
-    let mut args: Vec<(&str, &dyn std::fmt::Display)> = Vec::new();
-    if let Some(name) = &channel {
-        args.push(("channel", name));
-    }
-    let key = if e.kind == "remedy_path_chosen" && deadline.is_none() {
-        "jk.remedy_path_chosen_no_deadline".to_owned()
-    } else {
-        key
-    };
-    // A batch's remedy lines have no order column: they name the batch.
-    let key = if e.kind.starts_with("remedy_") && arg("batch").is_some() {
-        format!("{key}_batch")
-    } else {
-        key
-    };
-    let action = match arg("action") {
-        Some("copy") => Some(tr.get("remedy.action_copy").to_owned()),
-        Some("save") => Some(tr.get("remedy.action_save").to_owned()),
-        _ => None,
-    };
-    // The list shows the hash's start; the raw line (a click) has all of it.
-    let sha = arg("sha256").map(|h| format!("{}…", h.chars().take(16).collect::<String>()));
-    if e.kind.starts_with("remedy_") {
-        let said = [
-            ("path", &path),
-            ("problem", &problem),
-            ("deadline", &deadline),
-            ("action", &action),
-            ("sha256", &sha),
-        ];
-        for (k, v) in said {
-            if let Some(v) = v {
-                args.push((k, v));
-            }
-        }
-    }
-    args.extend(
-        e.args
-            .iter()
-            .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)),
-    );
-    args.push(("kind", &e.kind));
-    tr.fmt(&key, &args)
+    crate::core::wording::describe_event(tr, &wording, &e.kind, &e.args)
 }
 
 /// The screenshot a timeline entry names, if it is one.
@@ -181,18 +127,21 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
         }
         VerifyRun::Done(Err(VerifyError::Broken(f))) => {
             let problem = tr.get(f.problem.message_key());
-            ui.label(
-                RichText::new(tr.fmt(
+            let said = match f.detail_for(tr.lang()) {
+                Some(detail) => tr.fmt(
                     "journal.broken",
                     &[
                         ("line", &f.line),
                         ("problem", &problem),
-                        ("detail", &f.detail),
+                        ("detail", &detail),
                     ],
-                ))
-                .color(DANGER)
-                .strong(),
-            );
+                ),
+                None => tr.fmt(
+                    "journal.broken_plain",
+                    &[("line", &f.line), ("problem", &problem)],
+                ),
+            };
+            ui.label(RichText::new(said).color(DANGER).strong());
         }
         VerifyRun::Done(Err(VerifyError::Unreadable(e))) => {
             let error = crate::core::safe_file::describe(e, tr);
@@ -217,19 +166,23 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
             .clone()
             .unwrap_or_else(|| tr.get("journal.all").to_owned());
         egui::ComboBox::from_id_salt("kind_filter")
-            .selected_text(current)
+            .selected_text(kind_name(tr, &current))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut v.filter.kind, None, tr.get("journal.all"));
                 for k in &feed.kinds {
-                    ui.selectable_value(&mut v.filter.kind, Some(k.clone()), k);
+                    ui.selectable_value(&mut v.filter.kind, Some(k.clone()), kind_name(tr, k));
                 }
             })
             .response
             .labelled_by(l.id);
         let l = ui.label(tr.get("journal.filter_date"));
+        // Today, in the form the filter takes.
+        let today = session
+            .now()
+            .with_timezone(&session.offset_at(session.now()));
         ui.add(
             egui::TextEdit::singleline(&mut v.filter.date)
-                .hint_text("2026-11-27")
+                .hint_text(today.format("%Y-%m-%d").to_string())
                 .desired_width(100.0),
         )
         .labelled_by(l.id);

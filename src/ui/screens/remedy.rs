@@ -251,7 +251,7 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
         });
     }
     let batch = matches!(a.case.subject, Subject::Batch(_));
-    let title = path_title(tr, book, route.path_id()).unwrap_or_default();
+    let title = crate::core::remedy::path_title(tr, book, route.path_id()).unwrap_or_default();
     ui.label(RichText::new(title).size(22.0).strong());
     deadline(ui, cx, route, a);
     ui.add_space(6.0);
@@ -539,17 +539,6 @@ fn message(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, text: &str) {
             cx.send(Command::OpenDataDir);
         }
     });
-}
-
-/// A path's title by its id (as journaled): the book's, or the app's own
-/// for the paths it words itself. The journal tab words its lines with it.
-pub fn path_title(tr: &Texts, book: &RemedyBook, id: &str) -> Option<String> {
-    match id {
-        "undo" => Some(tr.get("remedy.undo_title").to_owned()),
-        "pause" => Some(tr.get("remedy.pause_title").to_owned()),
-        "not_submitted" => Some(tr.get("remedy.not_submitted_title").to_owned()),
-        id => book.path(id).map(|p| p.title.get(tr.lang()).to_owned()),
-    }
 }
 
 /// The review's one line about the assistant, opened in place: the paths
