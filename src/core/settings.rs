@@ -11,6 +11,29 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 pub const SETTINGS_FILE: &str = "settings.json";
+
+/// Light or dark: the system's choice unless the person picked one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+
+    /// The i18n key of its name in Settings.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Theme::System => "settings.theme_system",
+            Theme::Light => "settings.theme_light",
+            Theme::Dark => "settings.theme_dark",
+        }
+    }
+}
 pub const HOLD_RANGE_S: std::ops::RangeInclusive<u32> = 5..=60;
 pub const CLIPBOARD_RANGE_S: std::ops::RangeInclusive<u32> = 10..=300;
 
@@ -40,6 +63,8 @@ pub struct Settings {
     /// Time-stamp authorities (RFC 3161, `http://`) asked to stamp every
     /// checkpoint, in order; none by default (nothing leaves the machine).
     pub tsa_urls: Vec<String>,
+    /// Light, dark or the system's (the look only; never journaled).
+    pub theme: Theme,
 }
 
 impl Default for Settings {
@@ -57,6 +82,7 @@ impl Default for Settings {
             channel_daily_cap_fen: Fen(1_000_000),
             channel_caps: Default::default(),
             tsa_urls: Vec::new(),
+            theme: Theme::System,
         }
     }
 }

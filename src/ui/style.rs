@@ -6,10 +6,46 @@ use super::command::Level;
 use crate::core::order::Phase;
 use eframe::egui::{self, Color32};
 
-pub const WARN: Color32 = Color32::from_rgb(0xE0, 0x8A, 0x00);
-pub const DANGER: Color32 = Color32::from_rgb(0xD0, 0x30, 0x30);
-pub const OK: Color32 = Color32::from_rgb(0x2E, 0x9E, 0x4F);
-pub const INFO: Color32 = Color32::from_rgb(0x30, 0x70, 0xC0);
+/// The colours that carry meaning, one set per theme: each reads at
+/// least 4.5:1 (WCAG AA for text) against that theme's panels, windows and
+/// fields, which a test checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Palette {
+    pub danger: Color32,
+    pub warn: Color32,
+    pub ok: Color32,
+    pub info: Color32,
+    /// A filled button that acts (the armed confirm), and the text on it.
+    pub act_fill: Color32,
+    pub act_text: Color32,
+}
+
+pub const DARK: Palette = Palette {
+    danger: Color32::from_rgb(0xFF, 0x6B, 0x6B),
+    warn: Color32::from_rgb(0xF0, 0xA0, 0x20),
+    ok: Color32::from_rgb(0x4C, 0xC3, 0x6E),
+    info: Color32::from_rgb(0x6A, 0xA8, 0xF5),
+    act_fill: Color32::from_rgb(0xB0, 0x34, 0x16),
+    act_text: Color32::WHITE,
+};
+
+pub const LIGHT: Palette = Palette {
+    danger: Color32::from_rgb(0xB8, 0x1E, 0x1E),
+    warn: Color32::from_rgb(0x8A, 0x53, 0x00),
+    ok: Color32::from_rgb(0x1B, 0x72, 0x36),
+    info: Color32::from_rgb(0x1F, 0x5F, 0xAF),
+    act_fill: Color32::from_rgb(0xB0, 0x34, 0x16),
+    act_text: Color32::WHITE,
+};
+
+/// The palette of the theme `ui` is drawn in.
+pub fn palette(ui: &egui::Ui) -> &'static Palette {
+    if ui.visuals().dark_mode {
+        &DARK
+    } else {
+        &LIGHT
+    }
+}
 
 /// The confirmation step's two buttons (the confirm button is placed
 /// away from where the previous click was).
@@ -32,31 +68,37 @@ pub const BATCH_COL_CODE: f32 = 170.0;
 pub const BATCH_COL_FACE: f32 = 80.0;
 pub const BATCH_COL_STATUS: f32 = 60.0;
 
-pub fn level_color(level: Level) -> Color32 {
+pub fn level_color(ui: &egui::Ui, level: Level) -> Color32 {
+    let p = palette(ui);
     match level {
-        Level::Info => INFO,
-        Level::Warning => WARN,
-        Level::Error => DANGER,
+        Level::Info => p.info,
+        Level::Warning => p.warn,
+        Level::Error => p.danger,
     }
 }
 
 /// Colour of a countdown: calm, then warning in the last minute, danger in the last 10 s.
-pub fn countdown_color(ms_left: u64) -> Color32 {
+pub fn countdown_color(ui: &egui::Ui, ms_left: u64) -> Color32 {
+    countdown_in(palette(ui), ms_left)
+}
+
+fn countdown_in(p: &Palette, ms_left: u64) -> Color32 {
     match ms_left {
-        0..=10_000 => DANGER,
-        10_001..=60_000 => WARN,
-        _ => OK,
+        0..=10_000 => p.danger,
+        10_001..=60_000 => p.warn,
+        _ => p.ok,
     }
 }
 
 /// An order's state at a glance: still moving (warning), done well, stopped, lost.
-pub fn phase_color(p: Phase) -> Color32 {
-    match p {
-        Phase::InWindow | Phase::Holding | Phase::AwaitingPlatform => WARN,
-        Phase::Settled => OK,
-        Phase::Cancelled | Phase::CancelRequested | Phase::Interrupted => INFO,
-        Phase::Expired => DANGER,
-        _ => Color32::GRAY,
+pub fn phase_color(ui: &egui::Ui, phase: Phase) -> Color32 {
+    let p = palette(ui);
+    match phase {
+        Phase::InWindow | Phase::Holding | Phase::AwaitingPlatform => p.warn,
+        Phase::Settled => p.ok,
+        Phase::Cancelled | Phase::CancelRequested | Phase::Interrupted => p.info,
+        Phase::Expired => p.danger,
+        _ => ui.visuals().weak_text_color(),
     }
 }
 
@@ -66,8 +108,58 @@ mod tests {
 
     #[test]
     fn countdown_colours() {
-        assert_eq!(countdown_color(61_000), OK);
-        assert_eq!(countdown_color(60_000), WARN);
-        assert_eq!(countdown_color(9_000), DANGER);
+        for p in [&DARK, &LIGHT] {
+            assert_eq!(countdown_in(p, 61_000), p.ok);
+            assert_eq!(countdown_in(p, 60_000), p.warn);
+            assert_eq!(countdown_in(p, 9_000), p.danger);
+        }
+    }
+
+    /// WCAG 2.x relative luminance of an sRGB colour.
+    fn luminance(c: Color32) -> f64 {
+        let ch = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.r()) + 0.7152 * ch(c.g()) + 0.0722 * ch(c.b())
+    }
+
+    fn contrast(a: Color32, b: Color32) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn every_meaning_colour_reads_at_wcag_aa_on_its_theme() {
+        for (p, v) in [
+            (&DARK, egui::Visuals::dark()),
+            (&LIGHT, egui::Visuals::light()),
+        ] {
+            // Panels, windows and text fields (`faint_bg_color` is a tint
+            // laid over these, not a background of its own).
+            for bg in [v.panel_fill, v.window_fill, v.extreme_bg_color] {
+                for (name, c) in [
+                    ("danger", p.danger),
+                    ("warn", p.warn),
+                    ("ok", p.ok),
+                    ("info", p.info),
+                ] {
+                    let r = contrast(c, bg);
+                    assert!(
+                        r >= 4.5,
+                        "{name} {c:?} on {bg:?}: {r:.2}:1 (dark: {})",
+                        v.dark_mode
+                    );
+                }
+            }
+            assert!(contrast(p.act_text, p.act_fill) >= 4.5);
+        }
+        // The check itself: black on white is 21:1, a colour on itself 1:1.
+        assert!((contrast(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast(DARK.ok, DARK.ok) - 1.0).abs() < 1e-9);
     }
 }

@@ -17,6 +17,7 @@ impl App {
         if let Some(t) = self.started.take() {
             println!("first frame after {} ms", t.elapsed().as_millis());
         }
+        self.apply_theme(&ctx);
         self.tick();
         self.read_journal_if_shown();
         let out = CommandSender::default();
@@ -45,6 +46,19 @@ impl App {
         self.maybe_screenshot(&ctx);
         if let Some(wake) = self.next_wake() {
             ctx.request_repaint_after(wake);
+        }
+    }
+
+    /// Light, dark or the system's, as saved in Settings.
+    fn apply_theme(&self, ctx: &egui::Context) {
+        use crate::core::settings::Theme;
+        let wanted = match self.session.as_ref().map(|s| s.settings().theme) {
+            Some(Theme::Light) => egui::ThemePreference::Light,
+            Some(Theme::Dark) => egui::ThemePreference::Dark,
+            Some(Theme::System) | None => egui::ThemePreference::System,
+        };
+        if ctx.options(|o| o.theme_preference) != wanted {
+            ctx.set_theme(wanted);
         }
     }
 

@@ -8,7 +8,7 @@ use crate::core::profile::{ChannelProfile, Fee, Settlement};
 use crate::i18n::Texts;
 use crate::ui::command::Command;
 use crate::ui::format::duration_words;
-use crate::ui::style::{DANGER, OK, WARN};
+use crate::ui::style::palette;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets;
 use eframe::egui::{self, RichText};
@@ -126,7 +126,8 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
             })
             .collect();
         ui.label(
-            RichText::new(tr.fmt("entry.confusables", &[("list", &list.join(", "))])).color(WARN),
+            RichText::new(tr.fmt("entry.confusables", &[("list", &list.join(", "))]))
+                .color(palette(ui).warn),
         );
     }
 
@@ -140,7 +141,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
         duplicate = true;
         ui.label(
             RichText::new(tr.fmt("entry.duplicate", &[("order", &earlier)]))
-                .color(DANGER)
+                .color(palette(ui).danger)
                 .strong(),
         );
         let mut ack = draft.duplicate_ack;
@@ -180,7 +181,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
                     tr.fmt("entry.verification_length", &[("have", have)])
                 }
             };
-            ui.label(RichText::new(msg).color(DANGER));
+            ui.label(RichText::new(msg).color(palette(ui).danger));
         }
     }
 
@@ -216,12 +217,13 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
             _ => None,
         };
         if let Some(m) = msg {
-            ui.label(RichText::new(m).color(DANGER));
+            ui.label(RichText::new(m).color(palette(ui).danger));
         }
     }
     if first_use && draft.face_value.is_some_and(|f| f > SMALL_TEST_FEN) {
         ui.label(
-            RichText::new(tr.fmt("entry.first_use_big", &[("limit", &SMALL_TEST_FEN)])).color(WARN),
+            RichText::new(tr.fmt("entry.first_use_big", &[("limit", &SMALL_TEST_FEN)]))
+                .color(palette(ui).warn),
         );
     }
 
@@ -306,7 +308,7 @@ fn code_messages(
 ) {
     let msg = match problem {
         None => {
-            ui.label(RichText::new(tr.get("entry.code_ok")).color(OK));
+            ui.label(RichText::new(tr.get("entry.code_ok")).color(palette(ui).ok));
             return;
         }
         Some(CodeProblem::Empty) if !typed => return,
@@ -342,7 +344,7 @@ fn code_messages(
             tr.fmt("entry.several_codes", &[("count", count)])
         }
     };
-    ui.add(egui::Label::new(RichText::new(msg).color(DANGER)).wrap());
+    ui.add(egui::Label::new(RichText::new(msg).color(palette(ui).danger)).wrap());
 }
 
 fn amount_problem(tr: &Texts, p: &AmountProblem) -> String {
@@ -365,7 +367,7 @@ pub fn channel_card(ui: &mut egui::Ui, tr: &Texts, p: &ChannelProfile) {
         if window == 0 {
             ui.label(
                 RichText::new(tr.get("channel.no_cancel"))
-                    .color(DANGER)
+                    .color(palette(ui).danger)
                     .strong(),
             );
         } else {

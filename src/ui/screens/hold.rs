@@ -5,7 +5,7 @@ use crate::core::flow::Subject;
 use crate::core::ids::OrderId;
 use crate::ui::command::{Command, RemedyCommand, Screen};
 use crate::ui::format::money;
-use crate::ui::style::DANGER;
+use crate::ui::style::palette;
 use crate::ui::view::ViewCtx;
 use eframe::egui::{self, RichText};
 
@@ -36,7 +36,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&OrderId>, release
             RichText::new(left.div_ceil(1000).to_string())
                 .size(72.0)
                 .strong()
-                .color(crate::ui::style::countdown_color(left.min(60_000))),
+                .color(crate::ui::style::countdown_color(ui, left.min(60_000))),
         );
         // Read on request: the number alone would say nothing.
         ui.ctx().accesskit_node_builder(countdown.id, |b| {
@@ -60,7 +60,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&OrderId>, release
         if release_blocked {
             ui.label(
                 RichText::new(tr.get("hold.release_blocked"))
-                    .color(DANGER)
+                    .color(palette(ui).danger)
                     .strong(),
             );
             if ui.button(tr.get("hold.retry")).clicked() {

@@ -12,7 +12,7 @@ use crate::core::timeline::{Filter, TimelineEntry, filter};
 use crate::i18n::Texts;
 use crate::ui::command::{Command, JournalCommand};
 use crate::ui::journal_feed::{JournalFeed, VerifyRun};
-use crate::ui::style::{DANGER, JOURNAL_ROW as ROW_HEIGHT, OK};
+use crate::ui::style::{JOURNAL_ROW as ROW_HEIGHT, palette};
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets;
 use eframe::egui::{self, RichText};
@@ -85,7 +85,10 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
     let journal = |c| Command::Journal(c);
     if let Some(e) = &feed.error {
         let error = crate::core::safe_file::describe(e, tr);
-        ui.label(RichText::new(tr.fmt("journal.unreadable", &[("error", &error)])).color(DANGER));
+        ui.label(
+            RichText::new(tr.fmt("journal.unreadable", &[("error", &error)]))
+                .color(palette(ui).danger),
+        );
         return;
     }
 
@@ -117,7 +120,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                     "journal.intact",
                     &[("events", &i.events), ("screenshots", &i.screenshots)],
                 ))
-                .color(OK)
+                .color(palette(ui).ok)
                 .strong(),
             );
             if let Some(size) = i.sealed.latest {
@@ -141,12 +144,13 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                     &[("line", &f.line), ("problem", &problem)],
                 ),
             };
-            ui.label(RichText::new(said).color(DANGER).strong());
+            ui.label(RichText::new(said).color(palette(ui).danger).strong());
         }
         VerifyRun::Done(Err(VerifyError::Unreadable(e))) => {
             let error = crate::core::safe_file::describe(e, tr);
             ui.label(
-                RichText::new(tr.fmt("journal.unreadable", &[("error", &error)])).color(DANGER),
+                RichText::new(tr.fmt("journal.unreadable", &[("error", &error)]))
+                    .color(palette(ui).danger),
             );
         }
     }
@@ -286,7 +290,8 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                                 }
                                 Some(Some(None)) => {
                                     ui.label(
-                                        RichText::new(tr.get("journal.no_image")).color(DANGER),
+                                        RichText::new(tr.get("journal.no_image"))
+                                            .color(palette(ui).danger),
                                     );
                                 }
                             }

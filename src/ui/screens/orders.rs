@@ -12,7 +12,7 @@ use crate::core::session::Session;
 use crate::i18n::Texts;
 use crate::ui::command::{Command, RemedyCommand, Screen};
 use crate::ui::format::{duration_words, money};
-use crate::ui::style::DANGER;
+use crate::ui::style::palette;
 use crate::ui::view::{CommandSender, ViewCtx};
 use crate::ui::widgets;
 use chrono::{DateTime, Utc};
@@ -93,7 +93,7 @@ fn order_card(
         .map(|p| p.name.get(tr.lang()).to_owned())
         .unwrap_or_else(|| o.channel.to_string());
     let stroke = if focused {
-        egui::Stroke::new(2.0, crate::ui::style::phase_color(o.phase))
+        egui::Stroke::new(2.0, crate::ui::style::phase_color(ui, o.phase))
     } else {
         ui.visuals().widgets.noninteractive.bg_stroke
     };
@@ -105,7 +105,7 @@ fn order_card(
                 ui.label(RichText::new(o.id.as_str()).monospace().strong());
                 ui.label(
                     RichText::new(tr.get(o.phase.label_key()))
-                        .color(crate::ui::style::phase_color(o.phase))
+                        .color(crate::ui::style::phase_color(ui, o.phase))
                         .strong(),
                 );
                 ui.label(&channel_name);
@@ -167,7 +167,7 @@ fn order_card(
                         .add(
                             egui::Button::new(
                                 RichText::new(tr.get("orders.cancel"))
-                                    .color(DANGER)
+                                    .color(palette(ui).danger)
                                     .size(16.0),
                             )
                             .min_size(egui::vec2(200.0, 36.0)),
@@ -216,7 +216,7 @@ fn order_card(
             // The journal keeps the channel's machine reason; the only one
             // the channels give today is a closed window.
             if o.cancel_refused.is_some() && !matches!(o.phase, Phase::Cancelled) {
-                ui.label(RichText::new(tr.get("orders.cancel_refused")).color(DANGER));
+                ui.label(RichText::new(tr.get("orders.cancel_refused")).color(palette(ui).danger));
             }
             if ui.link(tr.get("remedy.open")).clicked() {
                 out.send(Command::Remedy(RemedyCommand::Open(Subject::Order(

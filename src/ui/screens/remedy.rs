@@ -12,7 +12,7 @@ use crate::core::remedy::{
 use crate::i18n::{Lang, Texts};
 use crate::ui::command::{Command, RemedyCommand, Screen};
 use crate::ui::format::{clock_left, fee_text, money};
-use crate::ui::style::{DANGER, OK, WARN, countdown_color};
+use crate::ui::style::{countdown_color, palette};
 use crate::ui::view::ViewCtx;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
@@ -119,12 +119,21 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
         .filter_map(|o| o.cancel_asked_at)
         .min();
     let (text, color) = match a.standing {
-        Standing::NotSent if batch => (tr.get("remedy.standing.not_sent_batch").to_owned(), OK),
-        Standing::NotSent => (tr.get("remedy.standing.not_sent").to_owned(), OK),
-        Standing::Sending => (tr.get("remedy.standing.sending").to_owned(), DANGER),
+        Standing::NotSent if batch => (
+            tr.get("remedy.standing.not_sent_batch").to_owned(),
+            palette(ui).ok,
+        ),
+        Standing::NotSent => (
+            tr.get("remedy.standing.not_sent").to_owned(),
+            palette(ui).ok,
+        ),
+        Standing::Sending => (
+            tr.get("remedy.standing.sending").to_owned(),
+            palette(ui).danger,
+        ),
         Standing::Holding { until } => (
             tr.fmt("remedy.standing.holding", &[("left", &left(until))]),
-            OK,
+            palette(ui).ok,
         ),
         Standing::CancelInApp { count, fee, closes } => (
             tr.fmt(
@@ -139,7 +148,7 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
                     ("fee", &fee_text(tr, fee)),
                 ],
             ),
-            WARN,
+            palette(ui).warn,
         ),
         // A cancel already asked there: the platform's to finish.
         Standing::CancelOnPlatform { .. } if asked.is_some() => (
@@ -147,17 +156,20 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
                 "remedy.standing.cancel_asked",
                 &[("at", &asked.map(local).unwrap_or_default())],
             ),
-            WARN,
+            palette(ui).warn,
         ),
         Standing::CancelOnPlatform { closes: Some(c) } => (
             tr.fmt("remedy.standing.on_platform", &[("left", &left(c))]),
-            WARN,
+            palette(ui).warn,
         ),
         Standing::CancelOnPlatform { closes: None } => (
             tr.get("remedy.standing.on_platform_unknown").to_owned(),
-            WARN,
+            palette(ui).warn,
         ),
-        Standing::OnClipboard => (tr.get("remedy.standing.on_clipboard").to_owned(), WARN),
+        Standing::OnClipboard => (
+            tr.get("remedy.standing.on_clipboard").to_owned(),
+            palette(ui).warn,
+        ),
         Standing::Cancelled { fee } => (
             tr.fmt(
                 if batch {
@@ -167,15 +179,25 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
                 },
                 &[("fee", &fee_text(tr, fee))],
             ),
-            OK,
+            palette(ui).ok,
         ),
         // A channel that never had a window: nothing "closed".
-        Standing::Closed if never_window && batch => {
-            (tr.get("remedy.standing.final_batch").to_owned(), DANGER)
-        }
-        Standing::Closed if never_window => (tr.get("remedy.standing.final").to_owned(), DANGER),
-        Standing::Closed if batch => (tr.get("remedy.standing.closed_batch").to_owned(), DANGER),
-        Standing::Closed => (tr.get("remedy.standing.closed").to_owned(), DANGER),
+        Standing::Closed if never_window && batch => (
+            tr.get("remedy.standing.final_batch").to_owned(),
+            palette(ui).danger,
+        ),
+        Standing::Closed if never_window => (
+            tr.get("remedy.standing.final").to_owned(),
+            palette(ui).danger,
+        ),
+        Standing::Closed if batch => (
+            tr.get("remedy.standing.closed_batch").to_owned(),
+            palette(ui).danger,
+        ),
+        Standing::Closed => (
+            tr.get("remedy.standing.closed").to_owned(),
+            palette(ui).danger,
+        ),
     };
     ui.add(egui::Label::new(RichText::new(text).strong().color(color)).wrap());
     if a.standing == Standing::Closed && a.case.orders.iter().any(|o| o.phase == Phase::Cancelled) {
@@ -198,7 +220,7 @@ fn standing_line(ui: &mut egui::Ui, cx: &ViewCtx, a: &Advice) {
             ui.add(
                 egui::Label::new(
                     RichText::new(tr.fmt("remedy.still_waiting", &[("count", &waiting)]))
-                        .color(WARN),
+                        .color(palette(ui).warn),
                 )
                 .wrap(),
             );
@@ -284,7 +306,7 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
                     "remedy.also_on_clipboard",
                     &[("code", &last_four_only(&o.masked))],
                 ))
-                .color(WARN),
+                .color(palette(ui).warn),
             )
             .wrap(),
         );
@@ -301,13 +323,17 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
                     &[("count", count), ("fee", &fee_text(tr, *fee))],
                 ),
             },
-            DANGER,
+            palette(ui).danger,
             RemedyCommand::CancelNow,
         )),
-        Route::Undo { .. } => Some((tr.get("remedy.undo").to_owned(), OK, RemedyCommand::Undo)),
+        Route::Undo { .. } => Some((
+            tr.get("remedy.undo").to_owned(),
+            palette(ui).ok,
+            RemedyCommand::Undo,
+        )),
         Route::Pause => Some((
             tr.get("remedy.pause").to_owned(),
-            DANGER,
+            palette(ui).danger,
             RemedyCommand::Pause,
         )),
         // The card on the clipboard, named by its last four in a batch.
@@ -320,12 +346,16 @@ fn path(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, a: &Advice, route: &
             } else {
                 tr.get("orders.submitted").to_owned()
             };
-            (text, WARN, RemedyCommand::Submitted(o.id.clone()))
+            (
+                text,
+                palette(ui).warn,
+                RemedyCommand::Submitted(o.id.clone()),
+            )
         }),
         // A submitted hand-off: once asked on the platform, the record says so.
         Route::ChannelCancel { .. } if asked_on_platform => Some((
             tr.get("remedy.asked_platform").to_owned(),
-            WARN,
+            palette(ui).warn,
             RemedyCommand::CancelNow,
         )),
         _ => None,
@@ -386,7 +416,7 @@ fn cards(
     ui.add_space(6.0);
     ui.label(RichText::new(tr.get("remedy.which_cards")).strong());
     if ticked.is_empty() {
-        ui.label(RichText::new(tr.get("remedy.tick_a_card")).color(WARN));
+        ui.label(RichText::new(tr.get("remedy.tick_a_card")).color(palette(ui).warn));
     }
     egui::ScrollArea::vertical()
         .id_salt("remedy_cards")
@@ -446,7 +476,7 @@ fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route, a: &Advice) {
             Route::Pause | Route::NotSubmitted => "remedy.act_now",
             _ => "remedy.no_deadline",
         };
-        ui.add(egui::Label::new(RichText::new(tr.get(key)).color(WARN)).wrap());
+        ui.add(egui::Label::new(RichText::new(tr.get(key)).color(palette(ui).warn)).wrap());
         return;
     };
     let local = at.with_timezone(&cx.session.offset_at(at));
@@ -456,7 +486,7 @@ fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route, a: &Advice) {
             egui::Label::new(
                 RichText::new(tr.fmt("remedy.deadline_passed", &[("at", &when)]))
                     .strong()
-                    .color(DANGER),
+                    .color(palette(ui).danger),
             )
             .wrap(),
         );
@@ -485,7 +515,7 @@ fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route, a: &Advice) {
                 .size(28.0)
                 .monospace()
                 .strong()
-                .color(countdown_color(left)),
+                .color(countdown_color(ui, left)),
         );
     });
 }
@@ -520,13 +550,16 @@ fn message(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, text: &str) {
         // Said here, beside the buttons, where the person is looking (a
         // notice at the top may be out of view in a small window).
         let done = match &desk.handed {
-            Some(HandedNote::Copied) => Some((tr.get("remedy.copied_here").to_owned(), OK)),
-            Some(HandedNote::Saved(file)) => {
-                Some((tr.fmt("remedy.saved_here", &[("file", file)]), OK))
+            Some(HandedNote::Copied) => {
+                Some((tr.get("remedy.copied_here").to_owned(), palette(ui).ok))
             }
+            Some(HandedNote::Saved(file)) => Some((
+                tr.fmt("remedy.saved_here", &[("file", file)]),
+                palette(ui).ok,
+            )),
             Some(HandedNote::Failed(said)) => {
                 let at = Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0);
-                Some((said[at].clone(), DANGER))
+                Some((said[at].clone(), palette(ui).danger))
             }
             None => None,
         };

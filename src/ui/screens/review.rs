@@ -4,7 +4,7 @@
 
 use crate::core::event::ReleaseMode;
 use crate::ui::format::{duration_words, fee_text, money};
-use crate::ui::style::{DANGER, WARN};
+use crate::ui::style::palette;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets;
 use eframe::egui::{self, RichText};
@@ -58,16 +58,20 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
         });
     ui.add_space(8.0);
     egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(1.5, WARN))
+        .stroke(egui::Stroke::new(1.5, palette(ui).warn))
         .show(ui, |ui| {
-            ui.label(RichText::new(tr.get("review.final")).strong().color(WARN));
+            ui.label(
+                RichText::new(tr.get("review.final"))
+                    .strong()
+                    .color(palette(ui).warn),
+            );
             ui.add(egui::Label::new(tr.get("review.not_transfer")).wrap());
             let window = profile.effective_window_ms();
             if window == 0 {
                 ui.label(
                     RichText::new(tr.get("review.no_cancel"))
                         .strong()
-                        .color(DANGER),
+                        .color(palette(ui).danger),
                 );
             } else {
                 ui.add(

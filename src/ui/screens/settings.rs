@@ -29,6 +29,14 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings, stamper: &Stam
             });
             ui.end_row();
 
+            ui.label(tr.get("settings.theme"));
+            ui.horizontal(|ui| {
+                for t in crate::core::settings::Theme::ALL {
+                    ui.radio_value(&mut edit.theme, t, tr.get(t.label_key()));
+                }
+            });
+            ui.end_row();
+
             let l = ui.label(tr.get("settings.hold"));
             ui.add(egui::Slider::new(&mut edit.hold_s, HOLD_RANGE_S).suffix(" s"))
                 .labelled_by(l.id);
@@ -227,7 +235,8 @@ fn trusted_time(
             });
             if !draft.trim().is_empty() && !is_tsa_url(draft.trim()) {
                 ui.label(
-                    RichText::new(tr.get("settings.tsa_bad_url")).color(crate::ui::style::WARN),
+                    RichText::new(tr.get("settings.tsa_bad_url"))
+                        .color(crate::ui::style::palette(ui).warn),
                 );
             }
             ui.data_mut(|d| d.insert_temp(id, draft));
@@ -245,7 +254,7 @@ fn trusted_time(
                                 "settings.tsa_waiting",
                                 &[("count", waiting), ("error", &error[i])],
                             ))
-                            .color(crate::ui::style::WARN),
+                            .color(crate::ui::style::palette(ui).warn),
                         );
                     }
                     None => {}

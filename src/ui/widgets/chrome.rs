@@ -3,9 +3,9 @@
 
 use crate::i18n::{Lang, Texts};
 use crate::ui::command::{Command, DemoCommand, Level, Notice, Notices, Screen};
-use crate::ui::style::{DANGER, level_color};
+use crate::ui::style::{level_color, palette};
 use crate::ui::view::CommandSender;
-use eframe::egui::{self, Color32, RichText};
+use eframe::egui::{self, RichText};
 
 pub fn top_bar(ui: &mut egui::Ui, tr: &Texts, screen: Screen, ready: bool, out: &CommandSender) {
     egui::Panel::top("top_bar").show(ui, |ui| {
@@ -60,8 +60,8 @@ pub fn demo_banner(ui: &mut egui::Ui, tr: &Texts, factor: u32, playing: bool, ou
             ui.label(
                 RichText::new(tr.get("demo.banner"))
                     .strong()
-                    .color(Color32::WHITE)
-                    .background_color(DANGER),
+                    .color(palette(ui).act_text)
+                    .background_color(palette(ui).act_fill),
             );
             ui.label(tr.get("demo.speed"));
             for f in [1u32, 10, 60] {
@@ -99,7 +99,7 @@ pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSe
         // (a new node is announced again).
         ui.push_id(id, |ui| {
             egui::Frame::group(ui.style())
-                .stroke(egui::Stroke::new(1.5, level_color(n.level)))
+                .stroke(egui::Stroke::new(1.5, level_color(ui, n.level)))
                 .show(ui, |ui| {
                     ui.horizontal(|ui| {
                         let dismiss = ui.small_button("×").on_hover_text(tr.get("action.dismiss"));
@@ -111,7 +111,7 @@ pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSe
                             out.send(Command::DismissNotice(*id));
                         }
                         let said = ui.add(
-                            egui::Label::new(RichText::new(text).color(level_color(n.level)))
+                            egui::Label::new(RichText::new(text).color(level_color(ui, n.level)))
                                 .wrap(),
                         );
                         // Said once when it appears; a warning interrupts.
@@ -132,7 +132,7 @@ pub fn failure(ui: &mut egui::Ui, tr: &Texts, n: &Notice) {
     ui.label(
         RichText::new(tr.get("error.cannot_start"))
             .heading()
-            .color(DANGER),
+            .color(palette(ui).danger),
     );
     ui.add_space(8.0);
     ui.add(egui::Label::new(n.text(tr)).wrap());

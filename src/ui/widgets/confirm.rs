@@ -11,8 +11,7 @@ use crate::i18n::Texts;
 use crate::ui::command::Command;
 use crate::ui::review_step::ReviewStep;
 use crate::ui::style::SWALLOWED_NOTE_MS;
-use crate::ui::style::{BACK_SIZE, CONFIRM_SIZE};
-use crate::ui::style::{DANGER, OK};
+use crate::ui::style::{BACK_SIZE, CONFIRM_SIZE, palette};
 use crate::ui::view::CommandSender;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
@@ -104,12 +103,12 @@ pub fn confirm_area(
         }
     };
     let fill = if view.armed {
-        egui::Color32::from_rgb(0xC0, 0x40, 0x20)
+        palette(ui).act_fill
     } else {
         ui.visuals().widgets.inactive.bg_fill
     };
     let text_color = if view.armed {
-        egui::Color32::WHITE
+        palette(ui).act_text
     } else {
         ui.visuals().weak_text_color()
     };
@@ -171,7 +170,7 @@ pub fn confirm_area(
             rect.left_bottom() - egui::vec2(0.0, 5.0),
             egui::vec2(rect.width() * frac, 5.0),
         );
-        ui.painter().rect_filled(bar, 2.0, OK);
+        ui.painter().rect_filled(bar, 2.0, palette(ui).ok);
     }
     let back_rect = egui::Rect::from_min_size(rect.right_top() + egui::vec2(16.0, 0.0), BACK_SIZE);
     let back = ui.put(
@@ -210,7 +209,7 @@ pub fn confirm_area(
     if let Some((reason, when)) = &r.swallowed
         && ms_between(*when, now) < SWALLOWED_NOTE_MS
     {
-        ui.label(RichText::new(say(tr, r, reason)).color(DANGER));
+        ui.label(RichText::new(say(tr, r, reason)).color(palette(ui).danger));
     } else if !view.armed {
         for reason in view.reasons.iter().skip(standing.len()) {
             ui.label(RichText::new(say(tr, r, reason)).weak());

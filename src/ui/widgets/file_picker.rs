@@ -9,7 +9,7 @@
 use crate::core::code::mask_code_like_runs;
 use crate::i18n::Texts;
 use crate::ui::command::{BatchCommand, Command, PickerCommand};
-use crate::ui::style::DANGER;
+use crate::ui::style::palette;
 use crate::ui::view::CommandSender;
 use eframe::egui::{self, RichText};
 use std::path::{Path, PathBuf};
@@ -78,7 +78,7 @@ impl FilePicker {
                 }
             });
             if let Some(e) = &self.error {
-                ui.label(RichText::new(e).color(DANGER));
+                ui.label(RichText::new(e).color(palette(ui).danger));
             }
             if self.entries.is_empty() && self.error.is_none() {
                 ui.label(RichText::new(tr.get("picker.empty")).weak());

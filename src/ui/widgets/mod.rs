@@ -12,7 +12,7 @@ use eframe::egui::{self, RichText};
 
 /// A big `mm:ss` with a progress bar of the remaining share.
 pub fn countdown(ui: &mut egui::Ui, ms_left: u64, total_ms: u64, size: f32) {
-    let color = countdown_color(ms_left);
+    let color = countdown_color(ui, ms_left);
     ui.label(
         RichText::new(mm_ss(ms_left))
             .size(size)

@@ -11,7 +11,7 @@ use crate::core::safe_file::FileError;
 use crate::core::session::Session;
 use crate::i18n::Texts;
 use crate::ui::command::{BatchCommand, Command};
-use crate::ui::style::{DANGER, OK, WARN};
+use crate::ui::style::palette;
 use crate::ui::view::{CommandSender, ViewCtx};
 use crate::ui::widgets;
 use crate::ui::widgets::file_picker::FilePicker;
@@ -336,9 +336,9 @@ fn table(
                         ),
                     );
                     let (color, key) = match r.status {
-                        Status::Ok => (OK, "batch.status_ok"),
-                        Status::Warning => (WARN, "batch.status_warning"),
-                        Status::Error => (DANGER, "batch.status_error"),
+                        Status::Ok => (palette(ui).ok, "batch.status_ok"),
+                        Status::Warning => (palette(ui).warn, "batch.status_warning"),
+                        Status::Error => (palette(ui).danger, "batch.status_error"),
                     };
                     let reasons: Vec<String> = r
                         .reasons
@@ -426,7 +426,7 @@ fn release_box(
     for (c, acked) in &crossings {
         let (c, acked) = (c, *acked);
         egui::Frame::group(ui.style())
-            .stroke(egui::Stroke::new(1.5, WARN))
+            .stroke(egui::Stroke::new(1.5, palette(ui).warn))
             .show(ui, |ui| {
                 ui.add(
                     egui::Label::new(
@@ -439,7 +439,7 @@ fn release_box(
                                 ("channel", &channel),
                             ],
                         ))
-                        .color(WARN),
+                        .color(palette(ui).warn),
                     )
                     .wrap(),
                 );
@@ -466,7 +466,7 @@ fn release_box(
     // Only when there is a valid card to test with.
     if let Some(smallest) = smallest {
         if first_on_channel {
-            ui.label(RichText::new(tr.get("batch.first_on_channel")).color(WARN));
+            ui.label(RichText::new(tr.get("batch.first_on_channel")).color(palette(ui).warn));
         }
         let mut test_first = desk.test_first.unwrap_or(first_on_channel);
         if ui
@@ -482,7 +482,7 @@ fn release_box(
     ui.add_space(6.0);
     match readiness(t, &crossings) {
         Some(key) => {
-            ui.label(RichText::new(tr.get(key)).color(WARN));
+            ui.label(RichText::new(tr.get(key)).color(palette(ui).warn));
         }
         None => {
             let count = t.ok + t.warnings;

@@ -13,7 +13,7 @@ use crate::i18n::Texts;
 use crate::ui::command::{BatchCommand, Command, Screen};
 use crate::ui::format::{duration_words, fee_text, mm_ss, money};
 use crate::ui::review_step::ReviewStep;
-use crate::ui::style::{BATCH_RUN_LINE as LINE, BATCH_RUN_ROW as ROW_HEIGHT, DANGER, OK, WARN};
+use crate::ui::style::{BATCH_RUN_LINE as LINE, BATCH_RUN_ROW as ROW_HEIGHT, palette};
 use crate::ui::view::{CommandSender, ViewCtx};
 use crate::ui::widgets;
 use chrono::{DateTime, Utc};
@@ -71,15 +71,19 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, r: &ReviewStep)
         });
     ui.add_space(8.0);
     egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(1.5, WARN))
+        .stroke(egui::Stroke::new(1.5, palette(ui).warn))
         .show(ui, |ui| {
-            ui.label(RichText::new(tr.get("review.final")).strong().color(WARN));
+            ui.label(
+                RichText::new(tr.get("review.final"))
+                    .strong()
+                    .color(palette(ui).warn),
+            );
             let window = profile.effective_window_ms();
             if window == 0 {
                 ui.label(
                     RichText::new(tr.get("batch_review.no_cancel"))
                         .strong()
-                        .color(DANGER),
+                        .color(palette(ui).danger),
                 );
             } else {
                 let fees = crate::core::money::Fen(
@@ -144,7 +148,7 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
                 RichText::new(left.div_ceil(1000).to_string())
                     .size(48.0)
                     .strong()
-                    .color(crate::ui::style::countdown_color(left.min(60_000))),
+                    .color(crate::ui::style::countdown_color(ui, left.min(60_000))),
             );
             if ui
                 .add(
@@ -157,7 +161,11 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
             }
         }
         RunPhase::Undone => {
-            ui.label(RichText::new(tr.get("batch_run.undone")).strong().color(OK));
+            ui.label(
+                RichText::new(tr.get("batch_run.undone"))
+                    .strong()
+                    .color(palette(ui).ok),
+            );
         }
         phase => {
             ui.add(
@@ -178,7 +186,7 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
                 RunPhase::Paused(why) => {
                     ui.label(
                         RichText::new(tr.fmt(pause_key(why), &[("left", &run.waiting())]))
-                            .color(WARN)
+                            .color(palette(ui).warn)
                             .strong(),
                     );
                     if ui.button(tr.get("batch_run.resume")).clicked() {
@@ -188,7 +196,7 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
                 _ => {
                     ui.label(
                         RichText::new(tr.fmt("batch_run.finished", &[("count", &released)]))
-                            .color(OK),
+                            .color(palette(ui).ok),
                     );
                 }
             });
@@ -343,7 +351,7 @@ fn order_state(
             RichText::new(mm_ss(left))
                 .monospace()
                 .strong()
-                .color(crate::ui::style::countdown_color(left)),
+                .color(crate::ui::style::countdown_color(ui, left)),
         );
         let fee = session
             .profile(&o.channel)
