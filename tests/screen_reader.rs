@@ -276,3 +276,35 @@ fn a_notice_is_said_when_it_appears_a_warning_at_once() {
         screen_text(&h)
     );
 }
+
+/// The single-card flow says where it is: one group per screen naming the
+/// step, and what is still reversible.
+#[test]
+fn each_step_of_a_card_says_where_it_is_and_how_to_step_back() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    let tr = Texts::new(Lang::En);
+    let step = |h: &egui_kittest::Harness<'static, cardguard::ui::App>| {
+        h.query_all_by_role(Role::Group)
+            .filter_map(|n| n.accesskit_node().label().map(|l| l.to_string()))
+            .find(|l| l.starts_with("Step "))
+            .unwrap_or_default()
+    };
+    assert_eq!(step(&h), "Step 1 of 4: Enter");
+    assert_has(&h, "Nothing is sent yet: change anything.");
+    fill_in(&mut h, &tr);
+    click(&mut h, "Review →");
+    assert_eq!(step(&h), "Step 2 of 4: Review");
+    assert_has(&h, "Not sent yet: “← Back to edit” changes it.");
+    tick(&mut h, &rig, 3_000);
+    confirm_by_accessibility(&mut h, &tr);
+    assert_eq!(step(&h), "Step 3 of 4: Hold");
+    assert_has(&h, "Still only on this device: Undo stops it.");
+    tick(&mut h, &rig, 10_000);
+    assert_eq!(h.state().screen(), Screen::Orders);
+    assert_eq!(step(&h), "Step 4 of 4: Sent");
+    assert_has(
+        &h,
+        "Sent: only the channel's cancel window can stop it now.",
+    );
+}

@@ -18,6 +18,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
     // A frame that becomes a screenshot masks whatever the person chose.
     let reveal = draft.reveal && !cx.mask_secrets;
     ui.heading(tr.get("entry.title"));
+    crate::ui::widgets::steps::step_bar(ui, tr, crate::ui::widgets::steps::FlowStep::Enter);
     let first_use = !session.ledger().ever_released();
     if first_use {
         egui::Frame::group(ui.style()).show(ui, |ui| {

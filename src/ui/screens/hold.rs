@@ -30,6 +30,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&OrderId>, release
     ui.vertical_centered(|ui| {
         ui.add_space(16.0);
         ui.heading(tr.get("hold.title"));
+        crate::ui::widgets::steps::step_bar(ui, tr, crate::ui::widgets::steps::FlowStep::Hold);
         ui.add(egui::Label::new(tr.get("hold.body")).wrap());
         ui.add_space(12.0);
         let countdown = ui.label(

@@ -30,6 +30,13 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, focus: Option<&OrderId>, shown: usi
             out.send(Command::Navigate(Screen::Entry));
         }
     });
+    // Just sent from the single-card flow: its last step, and what can
+    // still stop it.
+    if let Some(o) = focus.and_then(|id| session.order(id))
+        && matches!(o.phase, Phase::InWindow | Phase::AwaitingPlatform)
+    {
+        widgets::steps::step_bar(ui, tr, widgets::steps::FlowStep::Sent);
+    }
     // Orders that can still change (held, on the clipboard, in a cancel
     // window) come first, then the rest; newest first within each.
     let mut visible: Vec<&Order> = session

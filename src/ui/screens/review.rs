@@ -20,6 +20,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
         return;
     };
     ui.heading(tr.get("review.title"));
+    crate::ui::widgets::steps::step_bar(ui, tr, crate::ui::widgets::steps::FlowStep::Review);
     ui.add_space(6.0);
     egui::Grid::new("review_grid")
         .num_columns(2)

@@ -5,6 +5,7 @@ pub mod chrome;
 pub mod code_field;
 pub mod confirm;
 pub mod file_picker;
+pub mod steps;
 
 use super::format::mm_ss;
 use super::style::countdown_color;
