@@ -30,3 +30,40 @@ fn light_or_dark_is_chosen_in_settings_and_kept() {
     let h = rig.open(Lang::Zh);
     assert!(!dark(&h), "kept across a restart");
 }
+
+/// The height of the one control named `name` (its laid-out rectangle).
+fn height(h: &egui_kittest::Harness<'static, cardguard::ui::App>, name: &str) -> f64 {
+    use egui_kittest::kittest::{NodeT, Queryable};
+    let node = h.get_by_label(name);
+    let r = node.accesskit_node().bounding_box().expect("laid out");
+    r.y1 - r.y0
+}
+
+/// Primary actions are comfortable to hit: at least 32 px high.
+#[test]
+fn primary_actions_are_at_least_32_px_high() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    let mut low = Vec::new();
+    let mut measure = |h: &egui_kittest::Harness<'static, cardguard::ui::App>, name: &str| {
+        let px = height(h, name);
+        if px < 32.0 {
+            low.push(format!("{name}: {px:.0} px"));
+        }
+    };
+    enter_small_order(&mut h);
+    measure(&h, "Review →");
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 3_000);
+    measure(&h, "Confirm, hold 10 s");
+    measure(&h, "← Back to edit");
+    click(&mut h, "Confirm, hold 10 s");
+    measure(&h, "Undo");
+    tick(&mut h, &rig, 10_000);
+    measure(&h, "Cancel this order");
+    click(&mut h, "Settings");
+    measure(&h, "Save");
+    click(&mut h, "Batch");
+    measure(&h, "Import file");
+    assert!(low.is_empty(), "{low:?}");
+}

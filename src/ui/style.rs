@@ -52,6 +52,10 @@ pub fn palette(ui: &egui::Ui) -> &'static Palette {
 pub const CONFIRM_SIZE: egui::Vec2 = egui::vec2(260.0, 44.0);
 pub const BACK_SIZE: egui::Vec2 = egui::vec2(160.0, 44.0);
 
+/// The least height of a button that moves the work on (Save, Import,
+/// Review…): comfortable to hit with a touchpad or a shaky hand.
+pub const PRIMARY_MIN: egui::Vec2 = egui::vec2(120.0, 36.0);
+
 /// How long the "why was my click ignored" note stays up.
 pub const SWALLOWED_NOTE_MS: u64 = 3_000;
 

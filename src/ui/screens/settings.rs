@@ -157,7 +157,10 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings, stamper: &Stam
     let changed = *edit != *session.settings();
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(changed, egui::Button::new(tr.get("settings.save")))
+            .add_enabled(
+                changed,
+                egui::Button::new(tr.get("settings.save")).min_size(crate::ui::style::PRIMARY_MIN),
+            )
             .clicked()
         {
             out.send(Command::SaveSettings(edit.clone()));

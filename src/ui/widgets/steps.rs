@@ -56,11 +56,11 @@ pub fn step_bar(ui: &mut egui::Ui, tr: &Texts, current: FlowStep) {
             let name = tr.get(step.name_key());
             let text = match i.cmp(&at) {
                 std::cmp::Ordering::Less => RichText::new(format!("✓ {name}")).color(p.ok),
-                std::cmp::Ordering::Equal => RichText::new(format!("{}. {name}", i + 1))
+                std::cmp::Ordering::Equal => RichText::new(format!(" {name} "))
                     .strong()
                     .color(ui.visuals().strong_text_color())
                     .background_color(ui.visuals().selection.bg_fill),
-                std::cmp::Ordering::Greater => RichText::new(format!("{}. {name}", i + 1)).weak(),
+                std::cmp::Ordering::Greater => RichText::new(name).weak(),
             };
             ui.label(text);
         }

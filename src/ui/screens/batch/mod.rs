@@ -174,7 +174,8 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm
         if ui
             .add_enabled(
                 !v.path.trim().is_empty(),
-                egui::Button::new(tr.get("batch.import_file")),
+                egui::Button::new(tr.get("batch.import_file"))
+                    .min_size(crate::ui::style::PRIMARY_MIN),
             )
             .clicked()
         {
