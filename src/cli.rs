@@ -45,6 +45,9 @@ pub struct Cli {
     /// Save an in-app screenshot of the first screen to PNG, then exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
+    /// Open on this screen (with --screenshot: the screen to capture).
+    #[arg(long, value_enum, value_name = "SCREEN")]
+    pub screen: Option<StartScreen>,
     /// Initial window size in points, e.g. 1000x720.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub window_size: Option<(f32, f32)>,
@@ -55,6 +58,29 @@ pub struct Cli {
     /// only, sample cards and faster time (×1, ×10, ×60).
     #[arg(long)]
     pub demo: bool,
+}
+
+/// The screens a window can open on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StartScreen {
+    Entry,
+    Orders,
+    Batch,
+    Journal,
+    Settings,
+}
+
+impl StartScreen {
+    pub fn screen(self) -> crate::ui::Screen {
+        use crate::ui::Screen;
+        match self {
+            StartScreen::Entry => Screen::Entry,
+            StartScreen::Orders => Screen::Orders,
+            StartScreen::Batch => Screen::Batch,
+            StartScreen::Journal => Screen::Journal,
+            StartScreen::Settings => Screen::Settings,
+        }
+    }
 }
 
 #[derive(Debug, clap::Subcommand)]

@@ -40,6 +40,7 @@ fn main() -> std::process::ExitCode {
         None => Arc::new(SystemClock),
     };
     let wants_screenshot = cli.screenshot.is_some();
+    let start = cli.screen;
     let config = AppConfig {
         paths,
         clock,
@@ -52,7 +53,13 @@ fn main() -> std::process::ExitCode {
     match eframe::run_native(
         "cardguard",
         options,
-        Box::new(|cc| Ok(Box::new(App::new(cc, config)))),
+        Box::new(move |cc| {
+            let app = App::new(cc, config);
+            Ok(Box::new(match start {
+                Some(s) => app.start_on(s.screen()),
+                None => app,
+            }))
+        }),
     ) {
         // The message was printed where the save failed.
         Ok(()) if wants_screenshot && !cardguard::ui::app::cli_screenshot_saved() => {

@@ -120,6 +120,21 @@ impl App {
         Self::with_config(config)
     }
 
+    /// Opens on `screen` instead of the usual first one (`--screen`, for
+    /// the README's gallery). A screen that needs a step in progress
+    /// (review, hold, remedy) is not offered: it has nothing to show.
+    pub fn start_on(mut self, screen: Screen) -> Self {
+        if self.session.is_some()
+            && matches!(
+                screen,
+                Screen::Entry | Screen::Orders | Screen::Batch | Screen::Journal | Screen::Settings
+            )
+        {
+            self.state.screen = screen;
+        }
+        self
+    }
+
     fn with_config(config: AppConfig) -> Self {
         let opened =
             startup::open_session(config.paths.as_ref(), &config.clock, config.demo.is_some());
