@@ -74,7 +74,12 @@ fn primary_actions_are_at_least_32_px_high() {
 fn a_window_can_open_on_a_chosen_screen() {
     use cardguard::ui::Screen;
     let rig = Rig::new();
-    for screen in [Screen::Orders, Screen::Batch, Screen::Journal, Screen::Settings] {
+    for screen in [
+        Screen::Orders,
+        Screen::Batch,
+        Screen::Journal,
+        Screen::Settings,
+    ] {
         let h = rig.open_with(Lang::En, move |app| app.start_on(screen));
         assert_eq!(h.state().screen(), screen);
     }

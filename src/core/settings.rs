@@ -175,8 +175,9 @@ pub const KNOWN_TSAS: [(&str, &str); 4] = [
     ("SSL.com", "http://ts.ssl.com"),
 ];
 
-/// Remembered, not decided: changing these journals nothing.
-pub const NOT_JOURNALED: [&str; 1] = ["last_channel"];
+/// Remembered, not decided: changing these journals nothing (the last
+/// channel used; the look).
+pub const NOT_JOURNALED: [&str; 2] = ["last_channel", "theme"];
 
 /// Every field by its name in the settings file.
 fn fields(s: &Settings) -> Option<serde_json::Map<String, serde_json::Value>> {
@@ -291,6 +292,13 @@ mod tests {
                 "language",
                 Settings {
                     language: Some(Lang::En),
+                    ..d.clone()
+                },
+            ),
+            one(
+                "theme",
+                Settings {
+                    theme: Theme::Dark,
                     ..d.clone()
                 },
             ),

@@ -44,17 +44,25 @@ def the_app(deadline=30.0):
     while time.monotonic() < end:
         desktop = pyatspi.Registry.getDesktop(0)
         for i in range(desktop.childCount):
-            a = desktop.getChildAtIndex(i)
-            if a is not None and a.name == "cardguard":
-                return a
+            try:
+                a = desktop.getChildAtIndex(i)
+                if a is not None and a.name == "cardguard":
+                    return a
+            except Exception:
+                pass  # another application left the bus meanwhile
         time.sleep(0.2)
     fail("cardguard never appeared on the AT-SPI bus")
 
 
 def nodes(acc):
+    """The subtree under acc. A node the window removed while it is read
+    (the screen changed) is skipped; the next look sees the new tree."""
     out = [acc]
-    for i in range(acc.childCount):
-        c = acc.getChildAtIndex(i)
+    try:
+        children = [acc.getChildAtIndex(i) for i in range(acc.childCount)]
+    except Exception:
+        return out
+    for c in children:
         if c is not None:
             out.extend(nodes(c))
     return out
