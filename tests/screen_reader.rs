@@ -308,3 +308,39 @@ fn each_step_of_a_card_says_where_it_is_and_how_to_step_back() {
         "Sent: only the channel's cancel window can stop it now.",
     );
 }
+
+/// A sent order's cancel window is said when it opens, a minute and ten
+/// seconds before it closes, and nothing in between; its countdown says
+/// what it counts.
+#[test]
+fn the_cancel_window_is_said_at_its_start_and_near_its_end() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    enter_small_order(&mut h);
+    review_confirm_release(&mut h, &rig);
+    assert_eq!(h.state().screen(), Screen::Orders);
+    let id = rig.orders_of("released")[0].clone();
+    assert!(
+        h.query_all_by(|n| n.description().as_deref() == Some(&format!("Time left to cancel {id}")))
+            .next()
+            .is_some(),
+        "the countdown says what it counts"
+    );
+    let mut said = Vec::new();
+    for _ in 0..100 {
+        if let Some(now) = spoken(&h)
+            && said.last() != Some(&now)
+        {
+            said.push(now);
+        }
+        tick(&mut h, &rig, 5_000);
+    }
+    assert_eq!(
+        said,
+        [
+            format!("{id} is sent: it can be cancelled for 8 min more."),
+            format!("{id} is sent: it can be cancelled for 60 s more."),
+            format!("{id} is sent: it can be cancelled for 10 s more."),
+        ]
+    );
+}

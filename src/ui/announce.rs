@@ -22,21 +22,46 @@ pub fn say(ctx: &egui::Context, words: &str) {
     });
 }
 
-/// The seconds to name for a countdown with `left_ms` of `total_ms` left:
-/// its whole length until the last five seconds, then five. So it is said
-/// twice, not once a second.
+/// The time to name for a countdown with `left_ms` of `total_ms` left:
+/// its whole length, then each of `marks_ms` (shorter than the whole) once
+/// it is reached. So a countdown is said once per mark, not each second.
+pub fn milestone_ms(left_ms: u64, total_ms: u64, marks_ms: &[u64]) -> u64 {
+    marks_ms
+        .iter()
+        .copied()
+        .filter(|&m| m < total_ms && left_ms <= m)
+        .min()
+        .unwrap_or(total_ms)
+}
+
+/// The hold's milestones in seconds: its length, then 5 s.
 pub fn milestone_s(left_ms: u64, total_ms: u64) -> u64 {
-    const LAST: u64 = 5_000;
-    if left_ms > LAST || total_ms <= LAST {
-        total_ms.div_ceil(1000)
-    } else {
-        LAST / 1000
-    }
+    milestone_ms(left_ms, total_ms, &[5_000]).div_ceil(1000)
 }
 
 #[cfg(test)]
 mod tests {
     use super::milestone_s;
+
+    #[test]
+    fn a_cancel_window_is_said_at_its_start_then_a_minute_and_ten_seconds_before() {
+        use super::milestone_ms;
+        let marks = [60_000, 10_000];
+        let mut said: Vec<u64> = (0..=480_000)
+            .rev()
+            .step_by(500)
+            .map(|l| milestone_ms(l, 480_000, &marks))
+            .collect();
+        said.dedup();
+        assert_eq!(said, [480_000, 60_000, 10_000]);
+        // A window shorter than a minute: its length, then 10 s.
+        let mut said: Vec<u64> = (0..=5_000)
+            .rev()
+            .map(|l| milestone_ms(l, 5_000, &marks))
+            .collect();
+        said.dedup();
+        assert_eq!(said, [5_000]);
+    }
 
     #[test]
     fn a_countdown_is_said_at_its_start_and_five_seconds_before_its_end() {

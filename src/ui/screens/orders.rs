@@ -51,6 +51,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, focus: Option<&OrderId>, shown: usi
         ui.label(RichText::new(tr.get("orders.empty")).weak());
         return;
     }
+    say_closest_window(ui, tr, &visible, now);
     let total = visible.len();
     let limit = shown.max(PAGE);
     for (i, o) in visible.iter().enumerate() {
@@ -79,6 +80,34 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, focus: Option<&OrderId>, shown: usi
 }
 
 /// States whose order can still change by itself or by the person.
+/// Says, without being asked, how long the order whose cancel window ends
+/// first can still be cancelled: when it opens, at one minute and at ten
+/// seconds left (never each second).
+fn say_closest_window(ui: &egui::Ui, tr: &Texts, orders: &[&Order], now: DateTime<Utc>) {
+    let closest = orders
+        .iter()
+        .filter(|o| o.phase == Phase::InWindow)
+        .filter_map(|o| {
+            let left = o.window_left_ms(now)?;
+            let total = o
+                .window_ends
+                .zip(o.window_started)
+                .map_or(left, |(e, s)| ms_between(s, e));
+            Some((left, total, o))
+        })
+        .min_by_key(|(left, _, _)| *left);
+    if let Some((left, total, o)) = closest
+        && left > 0
+    {
+        let mark = crate::ui::announce::milestone_ms(left, total, &[60_000, 10_000]);
+        let time = duration_words(tr, mark);
+        crate::ui::announce::say(
+            ui.ctx(),
+            &tr.fmt("a11y.say_window", &[("order", &o.id), ("time", &time)]),
+        );
+    }
+}
+
 fn is_live(p: Phase) -> bool {
     matches!(
         p,
@@ -160,7 +189,8 @@ fn order_card(
                         .map(|(e, s)| ms_between(s, e))
                         .unwrap_or(left);
                     ui.label(tr.get("orders.window_left"));
-                    widgets::countdown(ui, left, total, if focused { 48.0 } else { 28.0 });
+                    let what = tr.fmt("a11y.window_countdown", &[("order", &o.id)]);
+                    widgets::countdown(ui, left, total, if focused { 48.0 } else { 28.0 }, &what);
                     match profile.map(|p| p.cancel_fee(o.face_value)) {
                         Some(fee) if fee > crate::core::money::Fen::ZERO => {
                             ui.label(tr.fmt("orders.cancel_cost", &[("fee", &fee)]));

@@ -11,16 +11,19 @@ use super::format::mm_ss;
 use super::style::countdown_color;
 use eframe::egui::{self, RichText};
 
-/// A big `mm:ss` with a progress bar of the remaining share.
-pub fn countdown(ui: &mut egui::Ui, ms_left: u64, total_ms: u64, size: f32) {
+/// A big `mm:ss` with a progress bar of the remaining share; `what` is
+/// what it counts, for a screen reader (the digits alone say nothing).
+pub fn countdown(ui: &mut egui::Ui, ms_left: u64, total_ms: u64, size: f32, what: &str) {
     let color = countdown_color(ui, ms_left);
-    ui.label(
+    let shown = ui.label(
         RichText::new(mm_ss(ms_left))
             .size(size)
             .monospace()
             .strong()
             .color(color),
     );
+    ui.ctx()
+        .accesskit_node_builder(shown.id, |b| b.set_description(what.to_owned()));
     let frac = if total_ms == 0 {
         0.0
     } else {
