@@ -1,7 +1,9 @@
 //! The real binary in a real window, read and driven over the AT-SPI bus as
 //! a screen reader on Linux does (tests/a11y/drive.py): every control named,
-//! the card code a password field, the confirm button's state described, a
-//! confirmation pressed through the accessibility action, then undone.
+//! the channel chosen from its list, the card code a password field, the
+//! confirm button's state described and announced, a confirmation pressed
+//! through the accessibility action and undone, then confirmed again, sent
+//! and cancelled inside the channel's window.
 //! Needs Xvfb, D-Bus, at-spi2-core, python3-pyatspi and xdotool (.ci/run
 //! installs them).
 
@@ -16,7 +18,7 @@ fn have(cmd: &str) -> bool {
 }
 
 #[test]
-fn a_screen_reader_confirms_and_undoes_an_order_over_at_spi() {
+fn a_screen_reader_does_a_whole_order_over_at_spi() {
     for cmd in [
         "xvfb-run",
         "dbus-run-session",
@@ -49,7 +51,7 @@ fn a_screen_reader_confirms_and_undoes_an_order_over_at_spi() {
         .arg(env!("CARGO_BIN_EXE_cardguard"))
         .arg(data.path())
         .arg(format!("{here}/tests/a11y/drive.py"))
-        .args([code, "123456"])
+        .arg(code)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -80,6 +82,8 @@ fn a_screen_reader_confirms_and_undoes_an_order_over_at_spi() {
     let journal = std::fs::read_to_string(data.path().join("journal.jsonl")).unwrap();
     assert!(journal.contains("\"kind\":\"confirmed\""), "{journal}");
     assert!(journal.contains("\"kind\":\"undone\""), "{journal}");
+    assert!(journal.contains("\"kind\":\"released\""), "{journal}");
+    assert!(journal.contains("\"kind\":\"cancelled\""), "{journal}");
     for text in [&journal, &said] {
         assert!(!text.contains(code) && !text.contains("ABCD"), "{text}");
     }

@@ -128,8 +128,28 @@ def unnamed_controls(app):
     return [role(n) for n in nodes(app) if role(n) in CONTROLS and not (n.name or "").strip()]
 
 
+def hear(words, deadline=15.0):
+    """Waits for the app to announce `words` (a state to reach)."""
+    end = time.monotonic() + deadline
+    while words not in HEARD and time.monotonic() < end:
+        pump()
+        time.sleep(0.05)
+    if words not in HEARD:
+        fail(f"never announced: {words!r} (heard: {HEARD})")
+    step(f"announced: {words!r}")
+
+
+def confirm_when_ready(app):
+    confirm = wait_for(app, "the confirm button, ready",
+                       lambda n: role(n) == "push button"
+                       and described(n) == "Available now: press to confirm.")
+    step(f"review: {confirm.name!r} says {described(confirm)!r}")
+    confirm.queryAction().doAction(0)
+    step("pressed confirm through the accessibility action")
+
+
 def main():
-    code, verification = sys.argv[1], sys.argv[2]
+    code = sys.argv[1]
     pyatspi.Registry.registerEventListener(heard, "object:announcement")
     app = the_app()
     step("cardguard is on the AT-SPI bus")
@@ -139,12 +159,15 @@ def main():
         fail(f"controls without a name: {missing}")
     step("every control on the entry screen has a name")
 
+    # The channel list, opened and chosen through actions.
+    press(app, "1. Channel", ("combo box",))
+    press(app, "Kaquanmao (third party)", ("push button", "toggle button", "radio button",
+                                           "menu item", "list item"))
     field = type_into(app, "2. Card code (16 characters)", ("password text",), code)
     shown = field.queryText().getText(0, -1)
     if code[-4:] in shown or code[:4] in shown:
         fail(f"the card code field reads its text out: {shown!r}")
     step("the card code is a password field and reads masked")
-    type_into(app, "Verification code (6 digits)", ("password text",), verification)
     press(app, "¥100")
     press(app, "Review →")
 
@@ -155,27 +178,38 @@ def main():
     missing = unnamed_controls(app)
     if missing:
         fail(f"controls without a name on the review: {missing}")
-    confirm = wait_for(app, "the confirm button, ready",
-                       lambda n: role(n) == "push button"
-                       and described(n) == "Available now: press to confirm.")
-    step(f"review: {confirm.name!r} says {described(confirm)!r}")
-    confirm.queryAction().doAction(0)
-    step("pressed confirm through the accessibility action")
+    confirm_when_ready(app)
 
     wait_for(app, "the hold screen", lambda n: n.name == "Held on this device")
     step("the order is held on this device")
-    for words in ("Confirm is available now.",
-                  "Held on this device: it is sent in 10 s unless you press Undo."):
-        end = time.monotonic() + 10
-        while words not in HEARD and time.monotonic() < end:
-            pump()
-            time.sleep(0.05)
-        if words not in HEARD:
-            fail(f"never announced: {words!r} (heard: {HEARD})")
-        step(f"announced: {words!r}")
+    hear("Confirm is available now.")
+    hear("Held on this device: it is sent in 10 s unless you press Undo.")
     press(app, "Undo")
     wait_for(app, "the review again", lambda n: n.name == "← Back to edit")
     step("undone: back on the review, nothing was sent")
+
+    # Again, and this time let the hold run out: sent, then cancelled
+    # inside the channel's window, every press an accessibility action.
+    confirm_when_ready(app)
+    hear("Held on this device: it is sent in 5 s unless you press Undo.")
+    cancel = wait_for(app, "the sent order's cancel button",
+                      lambda n: n.name == "Cancel this order" and role(n) == "push button",
+                      deadline=30.0)
+    heard_window = [w for w in HEARD if "is sent: it can be cancelled for 8 min more." in w]
+    if not heard_window:
+        hear_any = time.monotonic() + 5
+        while not heard_window and time.monotonic() < hear_any:
+            pump()
+            time.sleep(0.05)
+            heard_window = [w for w in HEARD if "can be cancelled for 8 min more." in w]
+    if not heard_window:
+        fail(f"the cancel window was not announced (heard: {HEARD})")
+    step(f"announced: {heard_window[0]!r}")
+    time.sleep(1.0)  # a deliberate press, not the tail of a double click
+    cancel.queryAction().doAction(0)
+    step("pressed 'Cancel this order'")
+    wait_for(app, "the cancellation", lambda n: (n.name or "").startswith("Cancelled."))
+    step("cancelled inside the window")
     print("DONE", flush=True)
 
 
