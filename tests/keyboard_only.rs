@@ -158,3 +158,55 @@ fn a_batch_by_keys_alone_import_review_release() {
         screen_text(&h)
     );
 }
+
+/// Enter on a review is the confirm key only with focus nowhere, on the
+/// confirm button or in the type-to-confirm field: Enter on Back (or a
+/// tab, or an expander) is that control's and never sends the order.
+/// Space on the focused confirm button confirms, as it presses any button.
+#[test]
+fn enter_on_back_goes_back_and_confirms_nothing() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    enter_small_order(&mut h);
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 3_000);
+    tab_to(&mut h, "← Back to edit");
+    key(&mut h, Key::Enter);
+    assert_eq!(h.state().screen(), Screen::Entry);
+    tick(&mut h, &rig, 15_000);
+    let kinds = rig.kinds();
+    assert!(
+        !kinds.iter().any(|k| k == "confirmed" || k == "released"),
+        "{kinds:?}"
+    );
+    // A top-bar tab focused on the review: Enter opens it, nothing more.
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 3_000);
+    tab_to(&mut h, "Orders");
+    key(&mut h, Key::Enter);
+    assert_eq!(h.state().screen(), Screen::Orders);
+    assert!(!rig.kinds().iter().any(|k| k == "confirmed"));
+    // Space on the focused confirm button confirms.
+    click(&mut h, "New order");
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 3_000);
+    tab_to(&mut h, "Confirm, hold 10 s");
+    key(&mut h, Key::Space);
+    assert_eq!(h.state().screen(), Screen::Hold);
+}
+
+/// A batch's Back returns to the batch, not to a new single order.
+#[test]
+fn a_batch_review_goes_back_to_the_batch() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Batch");
+    choose_channel_in(&mut h, "JD self-operated (app)", "Suhuishou (third party)");
+    import_batch(&mut h, &rig, "three.csv", &batch_csv(3, 100));
+    click_starting(&mut h, "Review and release 3 cards");
+    tick(&mut h, &rig, 3_000);
+    tab_to(&mut h, "← Back to edit");
+    key(&mut h, Key::Enter);
+    assert_eq!(h.state().screen(), Screen::Batch);
+    assert!(!rig.kinds().iter().any(|k| k == "batch_confirmed"));
+}

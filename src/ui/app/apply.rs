@@ -37,7 +37,12 @@ impl App {
             Command::GoToReview { from } => self.go_to_review(from, ctx),
             Command::BackToEntry => {
                 self.state.review = None;
-                self.state.screen = Screen::Entry;
+                // Back where the confirmation came from: a batch's to the batch.
+                self.state.screen = if self.state.screen == Screen::BatchReview {
+                    Screen::Batch
+                } else {
+                    Screen::Entry
+                };
             }
             // While the walkthrough plays, the script is the only hand on
             // the confirmation step (the presenter's pointer is not).

@@ -31,6 +31,7 @@ impl App {
             MAX_PASTE_CHARS
         };
         let last_size = &mut self.last_window_size;
+        let keys = crate::ui::widgets::confirm::enter_confirms(ctx);
         ctx.input_mut(|i| {
             i.events.retain(|e| match e {
                 egui::Event::Paste(text) if text.chars().count() > limit => {
@@ -40,7 +41,7 @@ impl App {
                 _ => true,
             });
             for e in &i.events {
-                if let Some(g) = guard_input(e, on_review) {
+                if let Some(g) = guard_input(e, on_review, keys) {
                     out.send(Command::Guard(g));
                 }
             }
@@ -57,7 +58,11 @@ impl App {
 }
 
 /// A window event the guard weighs: focus always, keys on a review.
-fn guard_input(e: &egui::Event, on_review: bool) -> Option<GuardInput> {
+/// `keys`: whether Enter is the confirm key with focus where it is, and
+/// whether focus is on the confirm button (Space confirms there too);
+/// Enter on another focused control is that control's.
+fn guard_input(e: &egui::Event, on_review: bool, keys: (bool, bool)) -> Option<GuardInput> {
+    let (enter_ok, on_confirm) = keys;
     match e {
         egui::Event::WindowFocused(false) => Some(GuardInput::FocusLost),
         egui::Event::WindowFocused(true) => Some(GuardInput::FocusGained),
@@ -67,7 +72,11 @@ fn guard_input(e: &egui::Event, on_review: bool) -> Option<GuardInput> {
             repeat,
             ..
         } if on_review => {
-            let enter = *key == egui::Key::Enter;
+            let enter = match key {
+                egui::Key::Enter => enter_ok,
+                egui::Key::Space => on_confirm,
+                _ => false,
+            };
             Some(if *pressed {
                 GuardInput::KeyDown {
                     enter,

@@ -57,6 +57,7 @@ pub fn confirm_area(
                     .font(egui::TextStyle::Monospace),
             )
             .labelled_by(label.id);
+        note_keys(ui.ctx(), |k| k.field = Some(edit.id));
         if edit.changed() {
             let matches = r.expected.matches(&typed);
             out.send(Command::TypedLast4(typed));
@@ -133,6 +134,7 @@ pub fn confirm_area(
     );
     ui.ctx()
         .accesskit_node_builder(confirm.id, |b| b.set_description(state));
+    note_keys(ui.ctx(), |k| k.button = Some(confirm.id));
     // Said without being asked: why a press was refused while that shows,
     // otherwise the state, worded without seconds so it changes rarely.
     let refused = r
@@ -214,6 +216,37 @@ pub fn confirm_area(
         for reason in view.reasons.iter().skip(standing.len()) {
             ui.label(RichText::new(say(tr, r, reason)).weak());
         }
+    }
+}
+
+/// Where keyboard focus may be for Enter to be the confirm key: nowhere,
+/// on the confirm button, or in the type-to-confirm field. Enter on any
+/// other control (Back, a tab, an expander) is that control's, never a
+/// confirmation. Noted while the step draws; read by the next frame's
+/// input.
+#[derive(Clone, Copy, Default)]
+struct ConfirmKeys {
+    button: Option<egui::Id>,
+    field: Option<egui::Id>,
+}
+
+fn confirm_keys_id() -> egui::Id {
+    egui::Id::unique("cardguard.confirm_keys")
+}
+
+fn note_keys(ctx: &egui::Context, f: impl FnOnce(&mut ConfirmKeys)) {
+    ctx.data_mut(|d| f(d.get_temp_mut_or_default(confirm_keys_id())));
+}
+
+/// With focus where it is now: whether Enter is the confirm key, and
+/// whether focus is on the confirm button itself (where Space, which
+/// presses any focused button, confirms too).
+pub fn enter_confirms(ctx: &egui::Context) -> (bool, bool) {
+    let keys: ConfirmKeys = ctx.data(|d| d.get_temp(confirm_keys_id()).unwrap_or_default());
+    match ctx.memory(|m| m.focused()) {
+        None => (true, false),
+        Some(f) if keys.button == Some(f) => (true, true),
+        Some(f) => (keys.field == Some(f), false),
     }
 }
 
