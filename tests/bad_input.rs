@@ -103,8 +103,13 @@ fn empty_and_blank_fields_do_not_pass() {
     h.get_by_label("Verification code (6 digits)")
         .type_text("12a");
     h.run();
-    assert_has(&h, "Character 3 ('a' (U+0061)) is not a digit.");
+    // Masked, the message names the place, not the character (a card code
+    // typed there by mistake must not show through); shown, both.
+    assert_has(&h, "Character 3 is not a digit (press Show to see it).");
+    assert!(!has(&h, "'a'"));
     assert!(!review_enabled(&h));
+    click(&mut h, "Show");
+    assert_has(&h, "Character 3 ('a' (U+0061)) is not a digit.");
 }
 
 #[test]

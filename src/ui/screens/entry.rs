@@ -174,10 +174,15 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
         {
             let msg = match p {
                 VerificationProblem::Empty => tr.get("entry.verification_empty").to_owned(),
-                VerificationProblem::NotDigit { ch, position } => tr.fmt(
+                // Masked, the field's characters are not named: a card code
+                // typed there by mistake would show through the message.
+                VerificationProblem::NotDigit { ch, position } if reveal => tr.fmt(
                     "entry.verification_not_digit",
                     &[("ch", &describe_char(*ch)), ("pos", position)],
                 ),
+                VerificationProblem::NotDigit { position, .. } => {
+                    tr.fmt("entry.verification_not_digit_masked", &[("pos", position)])
+                }
                 VerificationProblem::WrongLength { have } => {
                     tr.fmt("entry.verification_length", &[("have", have)])
                 }

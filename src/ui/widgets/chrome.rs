@@ -115,12 +115,18 @@ pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSe
                                 .wrap(),
                         );
                         // Said once when it appears; a warning interrupts.
+                        // Its name is always the plain text: a captured
+                        // frame draws it masked, and a changed name would be
+                        // said again.
                         let live = match n.level {
                             Level::Info => egui::accesskit::Live::Polite,
                             _ => egui::accesskit::Live::Assertive,
                         };
-                        ui.ctx()
-                            .accesskit_node_builder(said.id, |b| b.set_live(live));
+                        let name = n.text(tr);
+                        ui.ctx().accesskit_node_builder(said.id, |b| {
+                            b.set_live(live);
+                            b.set_label(name);
+                        });
                     });
                 });
         });
