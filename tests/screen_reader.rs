@@ -254,7 +254,13 @@ fn a_notice_is_said_when_it_appears_a_warning_at_once() {
     click(&mut h, tr.get("journal.checkpoint_now"));
     let live: Vec<_> = h
         .query_all_by(|n| n.live() != eframe::egui::accesskit::Live::Off)
-        .map(|n| (n.accesskit_node().live(), n.value().unwrap_or_default()))
+        .map(|n| {
+            let said = n.accesskit_node().label().map(|l| l.to_string());
+            (
+                n.accesskit_node().live(),
+                said.or(n.value()).unwrap_or_default(),
+            )
+        })
         .collect();
     assert!(
         live.iter()
@@ -262,6 +268,33 @@ fn a_notice_is_said_when_it_appears_a_warning_at_once() {
                 && t.starts_with("Signed a checkpoint")),
         "{live:?}"
     );
+    // A notice naming a file called like a card code: a screenshot (its
+    // captured frame draws the name masked) does not change what the
+    // notice is called, so it is not said again, and never says the code.
+    click(&mut h, tr.get("nav.batch"));
+    type_path(&mut h, &rig.dir.path().join("ABCD2345EFGH6789.csv"));
+    click_then_settle_import(&mut h, tr.get("batch.import_file"));
+    let names = |h: &egui_kittest::Harness<'static, cardguard::ui::App>| -> Vec<String> {
+        h.query_all_by(|n| n.live() != eframe::egui::accesskit::Live::Off)
+            .filter_map(|n| {
+                n.accesskit_node()
+                    .label()
+                    .map(|l| l.to_string())
+                    .or(n.value())
+            })
+            .collect()
+    };
+    let before = names(&h);
+    assert!(
+        before.iter().any(|n| n.contains(".csv")) && !before.iter().any(|n| n.contains("EFGH")),
+        "{before:?}"
+    );
+    h.get_by_label(tr.get("action.screenshot")).click();
+    for _ in 0..4 {
+        h.step();
+        assert_eq!(names(&h), before, "a capture frame renamed a live node");
+    }
+    h.run();
     // A pasted text too long to be a card: a warning, said at once.
     click(&mut h, tr.get("nav.new_order"));
     h.get_by_label(tr.get("entry.code")).focus();

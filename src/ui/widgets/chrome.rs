@@ -110,23 +110,30 @@ pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSe
                         if dismiss.clicked() {
                             out.send(Command::DismissNotice(*id));
                         }
-                        let said = ui.add(
+                        ui.add(
                             egui::Label::new(RichText::new(text).color(level_color(ui, n.level)))
                                 .wrap(),
                         );
-                        // Said once when it appears; a warning interrupts.
-                        // Its name is always the plain text: a captured
-                        // frame draws it masked, and a changed name would be
-                        // said again.
+                        // Said once when it appears (a warning interrupts),
+                        // through a hidden live node of its own: the label
+                        // drawn above changes in a captured frame (masked),
+                        // and a live label would be said again, as bullets.
+                        // The node's words are the masked wording, the same
+                        // in every frame: a file named like a card code is
+                        // not read out.
                         let live = match n.level {
                             Level::Info => egui::accesskit::Live::Polite,
                             _ => egui::accesskit::Live::Assertive,
                         };
-                        let name = n.text(tr);
-                        ui.ctx().accesskit_node_builder(said.id, |b| {
-                            b.set_live(live);
-                            b.set_label(name);
-                        });
+                        let name = n.text_for_capture(tr);
+                        ui.ctx().accesskit_node_builder(
+                            egui::Id::unique("cardguard.notice").with(id),
+                            |b| {
+                                b.set_role(egui::accesskit::Role::Label);
+                                b.set_label(name);
+                                b.set_live(live);
+                            },
+                        );
                     });
                 });
         });
