@@ -52,6 +52,7 @@ impl App {
     /// Light, dark or the system's, as saved in Settings.
     fn apply_theme(&self, ctx: &egui::Context) {
         use crate::core::settings::Theme;
+        crate::ui::style::install_visuals(ctx);
         let wanted = match self.session.as_ref().map(|s| s.settings().theme) {
             Some(Theme::Light) => egui::ThemePreference::Light,
             Some(Theme::Dark) => egui::ThemePreference::Dark,

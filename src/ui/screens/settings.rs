@@ -282,6 +282,17 @@ fn yuan_field(ui: &mut egui::Ui, fen: &mut Fen) -> egui::Response {
     if r.changed() {
         *fen = Fen(value);
     }
+    // A screen reader would read the number the field keeps, in fen
+    // ("50000" for ¥500): it reads the yuan text instead.
+    let said = format!("¥{}", Fen(value).yuan_input_text());
+    ui.ctx().accesskit_node_builder(r.id, |b| {
+        b.clear_numeric_value();
+        b.clear_min_numeric_value();
+        b.clear_max_numeric_value();
+        b.clear_numeric_value_step();
+        b.clear_numeric_value_jump();
+        b.set_value(said);
+    });
     r
 }
 
@@ -311,6 +322,10 @@ mod tests {
     #[test]
     fn an_amount_field_shows_and_keeps_the_cents() {
         let mut h = field(Fen(50_050));
+        // A screen reader reads the yuan text, not the fen it keeps.
+        use egui_kittest::kittest::NodeT;
+        let node = h.get_by_value("¥500.50");
+        assert_eq!(node.accesskit_node().numeric_value(), None);
         // It showed ¥500, and a step made it ¥501: the cents were dropped.
         h.get_by_value("¥500.50").increment_accesskit();
         h.run();
