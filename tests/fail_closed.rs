@@ -31,6 +31,11 @@ fn an_unwritable_journal_blocks_confirm_and_release() {
         before,
         "nothing recorded was lost or half-written"
     );
+    // In Chinese, the system's reason is in Chinese too.
+    click(&mut h, "简体中文");
+    assert_has(&h, "文件超出本系统允许的大小（系统错误 27）");
+    assert!(!has(&h, "File too large"), "{}", screen_text(&h));
+    click(&mut h, "English");
 
     tick(&mut h, &rig, 1_000);
     click(&mut h, "Confirm, hold 10 s");

@@ -14,6 +14,7 @@ pub mod flow;
 pub mod guard;
 pub mod ids;
 pub mod journal;
+pub mod json_fault;
 pub mod money;
 pub mod order;
 pub mod profile;

@@ -186,7 +186,7 @@ struct ProfileFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProfileFault {
     /// Not JSON of the expected shape (serde's words).
-    Syntax(String),
+    Syntax(super::json_fault::JsonFault),
     NotUtf8,
     NoChannels,
     TooManyChannels(usize),
@@ -229,7 +229,7 @@ impl ProfileProblem {
     /// What is wrong, naming the channel and field, in `tr`'s language.
     pub fn reason(&self, tr: &crate::i18n::Texts) -> String {
         match &self.fault {
-            ProfileFault::Syntax(e) => e.clone(),
+            ProfileFault::Syntax(e) => e.describe(tr),
             ProfileFault::NotUtf8 => tr.get("profile.not_utf8").to_owned(),
             ProfileFault::NoChannels => tr.get("profile.no_channels").to_owned(),
             ProfileFault::TooManyChannels(n) => {
@@ -286,7 +286,9 @@ pub fn parse_profiles(
     let file: ProfileFile = serde_json::from_str(text).map_err(|e| {
         (
             Some(e.line()),
-            Box::new(ProfileFault::Syntax(e.to_string())),
+            Box::new(ProfileFault::Syntax(
+                super::json_fault::JsonFault::from_serde(&e),
+            )),
         )
     })?;
     if file.channels.is_empty() {

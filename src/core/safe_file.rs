@@ -76,10 +76,10 @@ impl FileError {
     }
 
     /// The OS's own words, for `file.io` only (the other kinds say it all).
-    pub fn detail(&self) -> String {
+    pub fn detail(&self) -> IoDetail {
         match self {
-            FileError::Io(_, io) => io.to_string(),
-            _ => String::new(),
+            FileError::Io(_, io) => IoDetail::of(io),
+            _ => IoDetail::default(),
         }
     }
 
@@ -186,8 +186,58 @@ pub fn describe(e: &FileError, tr: &crate::i18n::Texts) -> String {
         e.path(),
         e.found_kind(),
         e.cap(),
-        &e.detail(),
+        &e.detail().said(tr),
     )
+}
+
+/// What the system said of a failed read or write, kept so it can be said
+/// in either language: the system's own sentence is English, so other
+/// languages get the common kinds in their words and the error's number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IoDetail {
+    /// `io.<kind>` for the kinds a person meets (disk full, no permission…).
+    words: Option<&'static str>,
+    code: Option<i32>,
+    english: String,
+}
+
+impl IoDetail {
+    pub fn of(e: &std::io::Error) -> Self {
+        use std::io::ErrorKind as K;
+        let words = match e.kind() {
+            K::PermissionDenied => Some("io.permission_denied"),
+            K::StorageFull => Some("io.storage_full"),
+            K::ReadOnlyFilesystem => Some("io.read_only"),
+            K::QuotaExceeded => Some("io.quota"),
+            K::FileTooLarge => Some("io.file_too_large"),
+            K::AlreadyExists => Some("io.exists"),
+            K::NotADirectory => Some("io.not_a_folder"),
+            K::IsADirectory => Some("io.is_a_folder"),
+            K::InvalidData | K::UnexpectedEof => Some("io.damaged"),
+            K::TimedOut => Some("io.timed_out"),
+            K::Interrupted | K::WouldBlock | K::ResourceBusy => Some("io.busy"),
+            K::OutOfMemory => Some("io.out_of_memory"),
+            _ => None,
+        };
+        IoDetail {
+            words,
+            code: e.raw_os_error(),
+            english: e.to_string(),
+        }
+    }
+
+    /// In English the system's sentence; otherwise the kind in words with
+    /// the error's number (or, for a rare kind, the system's sentence after
+    /// the message's own lead, which is in the person's language).
+    pub fn said(&self, tr: &crate::i18n::Texts) -> String {
+        match (tr.lang(), self.words) {
+            (crate::i18n::Lang::En, _) | (_, None) => self.english.clone(),
+            (_, Some(key)) => match self.code {
+                Some(code) => tr.fmt("io.with_code", &[("what", &tr.get(key)), ("code", &code)]),
+                None => tr.get(key).to_owned(),
+            },
+        }
+    }
 }
 
 /// The one wording of a file refusal, for a live error and a kept one.
@@ -222,7 +272,7 @@ pub struct FileFault {
     key: &'static str,
     kind: Option<&'static str>,
     cap: Option<u64>,
-    detail: String,
+    detail: IoDetail,
 }
 
 impl From<&FileError> for FileFault {
@@ -244,7 +294,14 @@ impl FileFault {
 
     /// The same words [`describe`] gives the original error.
     pub fn describe(&self, tr: &crate::i18n::Texts) -> String {
-        say(tr, self.key, &self.path, self.kind, self.cap, &self.detail)
+        say(
+            tr,
+            self.key,
+            &self.path,
+            self.kind,
+            self.cap,
+            &self.detail.said(tr),
+        )
     }
 }
 

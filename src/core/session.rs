@@ -120,6 +120,15 @@ impl SessionError {
             SessionError::File(f) | SessionError::Journal(JournalError::File(f)) => {
                 safe_file::describe(f, tr)
             }
+            // A failed read or write: the lead in the person's words, the
+            // system's reason after it (in words where it is a common one).
+            SessionError::Io(p, e) | SessionError::Journal(JournalError::Io(p, e)) => tr.fmt(
+                "file.io",
+                &[
+                    ("path", &p.display()),
+                    ("detail", &safe_file::IoDetail::of(e).said(tr)),
+                ],
+            ),
             other => other.to_string(),
         }
     }

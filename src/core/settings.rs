@@ -198,6 +198,8 @@ pub struct SettingsProblem {
     pub backup: Option<PathBuf>,
     /// In English; [`SettingsProblem::describe`] says it in the person's language.
     pub message: String,
+    /// What did not read, when the file was read.
+    pub json: Option<super::json_fault::JsonFault>,
     /// Set when the file was refused before reading.
     pub refused: Option<FileFault>,
 }
@@ -205,13 +207,17 @@ pub struct SettingsProblem {
 impl SettingsProblem {
     /// The notice in `tr`'s language.
     pub fn describe(&self, tr: &crate::i18n::Texts) -> String {
+        let error = match &self.json {
+            Some(j) => j.describe(tr),
+            None => self.message.clone(),
+        };
         match &self.refused {
             Some(f) => tr.fmt("settings.refused", &[("why", &f.describe(tr))]),
             None => tr.fmt(
                 "notice.settings_damaged",
                 &[
                     ("file", &self.file.display()),
-                    ("error", &self.message),
+                    ("error", &error),
                     (
                         "backup",
                         &self
@@ -252,6 +258,7 @@ pub fn load_settings(path: &Path) -> (Settings, Option<SettingsProblem>) {
                 file: path.to_path_buf(),
                 backup: None,
                 message: e.to_string(),
+                json: None,
                 refused: Some((&e).into()),
             };
             return (Settings::default(), Some(p));
@@ -266,6 +273,7 @@ pub fn load_settings(path: &Path) -> (Settings, Option<SettingsProblem>) {
                 file: path.to_path_buf(),
                 backup: moved.then_some(backup),
                 message: format!("line {}: {e}", e.line()),
+                json: Some(super::json_fault::JsonFault::from_serde(&e)),
                 refused: None,
             };
             (Settings::default(), Some(p))

@@ -129,7 +129,7 @@ impl RemedyBook {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BookFault {
     /// Not JSON of the expected shape (serde's words).
-    Syntax(String),
+    Syntax(crate::core::json_fault::JsonFault),
     NotUtf8,
     Version(u32),
     /// Too few or too many `problems` / `paths`: (field, found, at most).
@@ -164,7 +164,7 @@ pub struct BookProblem {
 impl BookProblem {
     pub fn reason(&self, tr: &Texts) -> String {
         match &self.fault {
-            BookFault::Syntax(e) => e.clone(),
+            BookFault::Syntax(e) => e.describe(tr),
             BookFault::NotUtf8 => tr.get("remedy_book.not_utf8").to_owned(),
             BookFault::Version(v) => tr.fmt("remedy_book.version", &[("found", v)]),
             BookFault::Count(what, n, max) => tr.fmt(
@@ -224,7 +224,7 @@ pub fn parse_book(text: &str) -> Result<RemedyBook, (Option<usize>, BookFault)> 
     let file: BookFile = serde_json::from_str(text).map_err(|e| {
         (
             Some(e.line()),
-            BookFault::Syntax(shown(&e.to_string(), 160)),
+            BookFault::Syntax(crate::core::json_fault::JsonFault::from_serde(&e)),
         )
     })?;
     let at = |id: &str| line_of_id(text, id);
@@ -542,9 +542,10 @@ mod tests {
         assert!(parse_book(&format!("\u{feff}{BUILTIN_JSON}")).is_ok());
         let long_key = "K".repeat(50_000);
         let text = format!("{{\"{long_key}\": 1}}");
-        let Err((_, BookFault::Syntax(said))) = parse_book(&text) else {
+        let Err((_, BookFault::Syntax(fault))) = parse_book(&text) else {
             panic!("accepted an unknown field");
         };
+        let said = fault.describe(&crate::i18n::Texts::new(crate::i18n::Lang::En));
         assert!(said.chars().count() <= 160, "{}", said.len());
     }
 
