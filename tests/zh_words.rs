@@ -130,11 +130,19 @@ fn no_internal_word_reaches_a_chinese_user() {
         }
     }
     // Damaged files of the person's: their notices, in Chinese.
-    std::fs::write(rig.dir.path().join("settings.json"), "{\"hold_s\": \"ten\"}").unwrap();
+    std::fs::write(
+        rig.dir.path().join("settings.json"),
+        "{\"hold_s\": \"ten\"}",
+    )
+    .unwrap();
     std::fs::write(rig.dir.path().join("channels.json"), "{\"channels\": [").unwrap();
     let tr = Texts::new(Lang::Zh);
     let mut h = rig.open(Lang::Zh);
-    assert!(has(&h, "第 1 行第 16 列的值类型不对"), "{}", screen_text(&h));
+    assert!(
+        has(&h, "第 1 行第 16 列的值类型不对"),
+        "{}",
+        screen_text(&h)
+    );
     let mut all = Vec::new();
     for screen in [
         "nav.new_order",

@@ -38,7 +38,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings, stamper: &Stam
             ui.end_row();
 
             let l = ui.label(tr.get("settings.hold"));
-            ui.add(egui::Slider::new(&mut edit.hold_s, HOLD_RANGE_S).suffix(" s"))
+            ui.add(egui::Slider::new(&mut edit.hold_s, HOLD_RANGE_S).suffix(seconds_suffix(tr)))
                 .labelled_by(l.id);
             ui.end_row();
 
@@ -64,8 +64,11 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings, stamper: &Stam
             );
 
             let l = ui.label(tr.get("settings.clipboard"));
-            ui.add(egui::Slider::new(&mut edit.clipboard_clear_s, CLIPBOARD_RANGE_S).suffix(" s"))
-                .labelled_by(l.id);
+            ui.add(
+                egui::Slider::new(&mut edit.clipboard_clear_s, CLIPBOARD_RANGE_S)
+                    .suffix(seconds_suffix(tr)),
+            )
+            .labelled_by(l.id);
             ui.end_row();
 
             ui.label(tr.get("settings.sensitivity"));
@@ -294,6 +297,11 @@ fn yuan_field(ui: &mut egui::Ui, fen: &mut Fen) -> egui::Response {
         b.set_value(said);
     });
     r
+}
+
+/// " s" / " 秒": the unit after a number of seconds, in the person's words.
+fn seconds_suffix(tr: &crate::i18n::Texts) -> String {
+    tr.fmt("unit.seconds", &[("n", &"")])
 }
 
 fn yuan_row(ui: &mut egui::Ui, label: &str, fen: &mut Fen) {

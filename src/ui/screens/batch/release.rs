@@ -98,9 +98,14 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, r: &ReviewStep)
                         })
                         .unwrap_or(0),
                 );
+                let key = if fees == crate::core::money::Fen::ZERO {
+                    "batch_review.window_free"
+                } else {
+                    "batch_review.window"
+                };
                 ui.add(
                     egui::Label::new(tr.fmt(
-                        "batch_review.window",
+                        key,
                         &[
                             ("window", &duration_words(tr, window)),
                             ("fees", &fee_text(tr, fees)),
