@@ -12,8 +12,9 @@ use common::*;
 use eframe::egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-/// Roles a person operates; each must say what it is for.
-const CONTROLS: [Role; 9] = [
+/// Roles a person operates or reads for state; each must say what it is for.
+const CONTROLS: [Role; 10] = [
+    Role::ProgressIndicator,
     Role::Button,
     Role::Link,
     Role::CheckBox,

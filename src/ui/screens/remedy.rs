@@ -523,8 +523,12 @@ fn deadline(ui: &mut egui::Ui, cx: &ViewCtx, route: &Route, a: &Advice) {
 fn message(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, text: &str) {
     let (tr, lang): (&Texts, Lang) = (cx.tr, desk.message_lang);
     ui.add_space(8.0);
+    let mut heading = None;
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(tr.get("remedy.message")).strong());
+        heading = Some(
+            ui.label(RichText::new(tr.get("remedy.message")).strong())
+                .id,
+        );
         // Named apart from the window's own language switch above.
         for (l, key) in [(Lang::Zh, "remedy.msg_zh"), (Lang::En, "remedy.msg_en")] {
             if ui.selectable_label(lang == l, tr.get(key)).clicked() && lang != l {
@@ -534,12 +538,16 @@ fn message(ui: &mut egui::Ui, cx: &ViewCtx, desk: &RemedyDesk, text: &str) {
     });
     ui.add(egui::Label::new(RichText::new(tr.get("remedy.message_hint")).weak()).wrap());
     let mut shown = text;
-    ui.add(
+    let field = ui.add(
         egui::TextEdit::multiline(&mut shown)
             .desired_width(ui.available_width().min(720.0))
             .desired_rows(12)
             .font(egui::TextStyle::Monospace),
     );
+    // Named by its heading, for a screen reader.
+    if let Some(h) = heading {
+        let _ = field.labelled_by(h);
+    }
     ui.horizontal_wrapped(|ui| {
         if ui.button(tr.get("remedy.copy")).clicked() {
             send(cx, RemedyCommand::CopyMessage);

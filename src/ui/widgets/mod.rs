@@ -29,11 +29,13 @@ pub fn countdown(ui: &mut egui::Ui, ms_left: u64, total_ms: u64, size: f32, what
     } else {
         ms_left as f32 / total_ms as f32
     };
-    ui.add(
+    let bar = ui.add(
         egui::ProgressBar::new(frac.clamp(0.0, 1.0))
             .fill(color)
             .desired_height(10.0),
     );
+    ui.ctx()
+        .accesskit_node_builder(bar.id, |b| b.set_label(what.to_owned()));
 }
 
 /// A key/value row for summary grids.
