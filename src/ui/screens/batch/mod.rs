@@ -368,7 +368,10 @@ fn table(
                     {
                         out.send(Command::Batch(BatchCommand::Drop(r.row)));
                     }
-                    ui.label(RichText::new(reasons).color(color));
+                    // A row is one line high: reasons too long for the
+                    // window end in "…" (whole on hover and for a screen
+                    // reader) rather than being cut mid-word at its edge.
+                    ui.add(egui::Label::new(RichText::new(reasons).color(color)).truncate());
                 });
             }
         });
