@@ -196,6 +196,13 @@ impl Order {
             .then(|| super::clock::ms_between(now, self.window_ends.unwrap_or(now)))
     }
 
+    /// The cancel window's whole length (None until it has opened).
+    pub fn window_total_ms(&self) -> Option<u64> {
+        self.window_ends
+            .zip(self.window_started)
+            .map(|(e, s)| super::clock::ms_between(s, e))
+    }
+
     pub fn hold_left_ms(&self, now: DateTime<Utc>) -> Option<u64> {
         (self.phase == Phase::Holding)
             .then(|| super::clock::ms_between(now, self.hold_until.unwrap_or(now)))

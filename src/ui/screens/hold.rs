@@ -43,10 +43,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&OrderId>, release
         ui.ctx().accesskit_node_builder(countdown.id, |b| {
             b.set_description(tr.get("a11y.hold_countdown"));
         });
-        let bar = ui.add(
-            egui::ProgressBar::new(left as f32 / (order.hold_s.max(1) as f32 * 1000.0))
-                .desired_width(360.0),
-        );
+        let bar = ui.add(egui::ProgressBar::new(left as f32 / hold_ms as f32).desired_width(360.0));
         ui.ctx().accesskit_node_builder(bar.id, |b| {
             b.set_label(tr.get("a11y.hold_countdown"));
         });

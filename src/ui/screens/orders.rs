@@ -89,11 +89,7 @@ fn say_closest_window(ui: &egui::Ui, tr: &Texts, orders: &[&Order], now: DateTim
         .filter(|o| o.phase == Phase::InWindow)
         .filter_map(|o| {
             let left = o.window_left_ms(now)?;
-            let total = o
-                .window_ends
-                .zip(o.window_started)
-                .map_or(left, |(e, s)| ms_between(s, e));
-            Some((left, total, o))
+            Some((left, o.window_total_ms().unwrap_or(left), o))
         })
         .min_by_key(|(left, _, _)| *left);
     if let Some((left, total, o)) = closest
@@ -183,11 +179,7 @@ fn order_card(
                 }
                 Phase::InWindow => {
                     let left = o.window_left_ms(now).unwrap_or(0);
-                    let total = o
-                        .window_ends
-                        .zip(o.window_started)
-                        .map(|(e, s)| ms_between(s, e))
-                        .unwrap_or(left);
+                    let total = o.window_total_ms().unwrap_or(left);
                     ui.label(tr.get("orders.window_left"));
                     let what = tr.fmt("a11y.window_countdown", &[("order", &o.id)]);
                     widgets::countdown(ui, left, total, if focused { 48.0 } else { 28.0 }, &what);

@@ -88,15 +88,17 @@ pub fn confirm_area(
     // What a screen reader says of the button besides its text: the
     // guard's state for a press without a pointer (Enter, or the reader's
     // own action), which cannot hold and so types instead.
-    let must_type = matches!(view.friction, Friction::TypeToConfirm | Friction::HoldMs(_));
+    // What must be typed first, when a press without a pointer waits on it.
+    let type_first = (matches!(view.friction, Friction::TypeToConfirm | Friction::HoldMs(_))
+        && !typed_ok)
+        .then(|| match r.expected {
+            TypeToConfirm::Total(_) => tr.get("a11y.confirm_type_total_first"),
+            TypeToConfirm::Last4(_) => tr.get("a11y.confirm_type_first"),
+        });
     let state = if view.keys_armed {
         tr.get("a11y.confirm_ready").to_owned()
-    } else if must_type && !typed_ok {
-        tr.get(match r.expected {
-            TypeToConfirm::Total(_) => "a11y.confirm_type_total_first",
-            TypeToConfirm::Last4(_) => "a11y.confirm_type_first",
-        })
-        .to_owned()
+    } else if let Some(t) = type_first {
+        t.to_owned()
     } else {
         match view.keys_arms_in_ms {
             Some(ms) => tr.fmt("a11y.confirm_wait", &[("s", &ms.div_ceil(1000).max(1))]),
@@ -141,17 +143,14 @@ pub fn confirm_area(
         .swallowed
         .as_ref()
         .filter(|(_, when)| ms_between(*when, now) < SWALLOWED_NOTE_MS);
-    let spoken = match refused {
-        Some((reason, _)) => say(tr, r, reason),
-        None if view.keys_armed => tr.get("a11y.say_ready").to_owned(),
-        None if must_type && !typed_ok => tr
-            .get(match r.expected {
-                TypeToConfirm::Total(_) => "a11y.confirm_type_total_first",
-                TypeToConfirm::Last4(_) => "a11y.confirm_type_first",
-            })
-            .to_owned(),
-        None if view.keys_arms_in_ms.is_none() => tr.get("a11y.confirm_unfocused").to_owned(),
-        None => tr.get("a11y.say_review").to_owned(),
+    let spoken = match (refused, type_first) {
+        (Some((reason, _)), _) => say(tr, r, reason),
+        (None, _) if view.keys_armed => tr.get("a11y.say_ready").to_owned(),
+        (None, Some(t)) => t.to_owned(),
+        (None, None) if view.keys_arms_in_ms.is_none() => {
+            tr.get("a11y.confirm_unfocused").to_owned()
+        }
+        (None, None) => tr.get("a11y.say_review").to_owned(),
     };
     crate::ui::announce::say(ui.ctx(), &spoken);
     // A screen reader's "press" (an accessibility action, no pointer) is
