@@ -225,3 +225,21 @@ fn utf8_files_with_and_without_a_bom() {
         journal.contains(r#""encoding":"utf8bom""#) && journal.contains(r#""encoding":"utf8""#)
     );
 }
+
+/// A folder that cannot be listed (gone since the browser showed it) is
+/// said in the person's language, not in the system's English.
+#[test]
+fn an_unreadable_folder_in_the_browser_is_said_in_chinese() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::Zh);
+    click(&mut h, "批量");
+    let outside = tempfile::tempdir().unwrap();
+    let folder = outside.path().join("gone");
+    std::fs::create_dir_all(&folder).unwrap();
+    type_path(&mut h, &outside.path().join("x.csv"));
+    click(&mut h, "浏览…");
+    std::fs::remove_dir(&folder).unwrap();
+    click(&mut h, "gone/");
+    let said = text_starting(&h, "无法读取此文件夹：");
+    assert_eq!(said, "无法读取此文件夹：找不到（系统错误 2）");
+}

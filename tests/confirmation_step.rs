@@ -46,7 +46,7 @@ fn a_low_risk_reader_confirms_without_waiting() {
     let mut h = to_review(&rig);
     // Reads for 0.9 s, moves to the button and clicks: already armed.
     tick(&mut h, &rig, 900);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), Screen::Hold);
     let j = rig.journal();
     assert!(
@@ -61,7 +61,7 @@ fn losing_focus_disarms_and_clicks_right_after_focus_returns_are_swallowed() {
     let rig = Rig::new();
     let mut h = to_review(&rig);
     tick(&mut h, &rig, 1_500);
-    assert_has(&h, "Confirm, hold 10 s");
+    assert_has(&h, "Confirm — 10 s to undo");
     h.event(egui::Event::WindowFocused(false));
     h.run();
     assert_has(&h, "Confirm (window not active)");
@@ -76,7 +76,7 @@ fn losing_focus_disarms_and_clicks_right_after_focus_returns_are_swallowed() {
     assert_eq!(h.state().screen(), Screen::Review);
     assert_has(&h, "The window just came back into focus");
     tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), Screen::Hold);
 }
 
@@ -132,7 +132,7 @@ fn click_spam_is_swallowed_and_pushes_arming_out() {
     }
     assert!(rig.journal().matches("confirm_swallowed").count() >= 12);
     tick(&mut h, &rig, 3_000);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), Screen::Hold);
 }
 
@@ -172,7 +172,7 @@ fn window_resize_restarts_the_delay() {
     tick(&mut h, &rig, 500);
     assert_has(&h, "Confirm (1)");
     tick(&mut h, &rig, 500);
-    assert_has(&h, "Confirm, hold 10 s");
+    assert_has(&h, "Confirm — 10 s to undo");
 }
 
 /// ¥1000 on a channel that cannot cancel: the dialog asks for a press-and-hold.
@@ -236,7 +236,7 @@ fn very_high_risk_needs_the_last_four_typed() {
     h.get_by_label(field).type_text("8");
     h.run();
     tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), Screen::Hold);
     assert!(
         !rig.journal_without_digests().contains("5679"),

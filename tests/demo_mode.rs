@@ -44,7 +44,7 @@ fn demo_time_runs_faster_and_reset_wipes_only_demo_data() {
     base.advance_ms(1_000);
     h.step();
     h.run();
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     base.advance_ms(10_000);
     h.step();
     h.run();

@@ -92,7 +92,7 @@ fn demo_mode_starts_a_new_process_with_the_same_options_but_not_during_a_hold() 
     enter_small_order(&mut h);
     click(&mut h, "Review →");
     tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), cardguard::ui::Screen::Hold);
     click(&mut h, "Settings");
     click(&mut h, OPEN_DEMO);

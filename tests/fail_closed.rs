@@ -22,7 +22,7 @@ fn an_unwritable_journal_blocks_confirm_and_release() {
 
     let before = rig.journal();
     limit_file_size(before.len() as u64);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     unlimit();
     assert_eq!(h.state().screen(), Screen::Review, "not confirmed");
     assert_has(&h, "Not confirmed, because the journal could not record it");
@@ -38,7 +38,7 @@ fn an_unwritable_journal_blocks_confirm_and_release() {
     click(&mut h, "English");
 
     tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), Screen::Hold);
     let before = rig.journal();
     limit_file_size(before.len() as u64);

@@ -55,9 +55,9 @@ fn primary_actions_are_at_least_32_px_high() {
     measure(&h, "Review →");
     click(&mut h, "Review →");
     tick(&mut h, &rig, 3_000);
-    measure(&h, "Confirm, hold 10 s");
+    measure(&h, "Confirm — 10 s to undo");
     measure(&h, "← Back to edit");
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     measure(&h, "Undo");
     tick(&mut h, &rig, 10_000);
     measure(&h, "Cancel this order");

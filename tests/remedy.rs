@@ -223,7 +223,7 @@ fn confirm_whatever_friction(
         tick(h, rig, 1_600);
         press_at(h, button, false);
     } else {
-        click(h, "Confirm, hold 10 s");
+        click(h, "Confirm — 10 s to undo");
     }
     assert_eq!(h.state().screen(), Screen::Hold, "{}", screen_text(h));
 }

@@ -54,7 +54,7 @@ fn a_running_countdown_repaints_about_once_a_second() {
     // Waiting for the confirm button to arm: ~1 repaint for its one second.
     let arming = frames_requested_over(&mut h, &rig, 2_000);
     assert!((1..=3).contains(&arming), "arming repaints: {arming}");
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     let hold = frames_requested_over(&mut h, &rig, 10_000);
     assert!((9..=12).contains(&hold), "hold repaints: {hold}");
     // Released; the 8-minute cancel window counts down.

@@ -329,6 +329,15 @@ fn each_step_of_a_card_says_where_it_is_and_how_to_step_back() {
     fill_in(&mut h, &tr);
     click(&mut h, "Review →");
     assert_eq!(step(&h), "Step 2 of 4: Review");
+    // One sentence, not the bar's pieces and arrows one by one.
+    let pieces: Vec<_> = h
+        .query_all_by(|n| {
+            n.label()
+                .is_some_and(|l| l == "→" || l == "✓ Enter" || l == "Hold" || l == "Sent")
+        })
+        .map(|n| n.accesskit_node().label().map(|l| l.to_string()))
+        .collect();
+    assert!(pieces.is_empty(), "{pieces:?}");
     assert_has(&h, "Not sent yet: “← Back to edit” changes it.");
     tick(&mut h, &rig, 3_000);
     confirm_by_accessibility(&mut h, &tr);

@@ -52,12 +52,12 @@ fn type_confirm_hold_undo_release_cancel() {
     assert_eq!(h.state().screen(), Screen::Review);
     assert_has(
         &h,
-        "You clicked 0.0 s after this appeared: too fast to have read it.",
+        "That came 0.0 s after this appeared: too fast to have read it.",
     );
     assert!(rig.journal().contains("\"kind\":\"confirm_swallowed\""));
 
     tick(&mut h, &rig, 1_500);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), Screen::Hold);
     assert_shows(&h, "Held on this device");
     // The big countdown is a number of its own.
@@ -75,7 +75,7 @@ fn type_confirm_hold_undo_release_cancel() {
     assert_has(&h, "•••• •••• •••• 7F3K");
 
     tick(&mut h, &rig, 1_200);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), Screen::Hold);
     tick(&mut h, &rig, 9_999);
     assert_eq!(
@@ -126,7 +126,7 @@ fn another_order_runs_out_its_window_then_settles() {
     enter_kaquanmao_order(&mut h, "ZZZZ 2222 YYYY 3333", "¥50");
     click(&mut h, "Review →");
     tick(&mut h, &rig, 1_500);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     tick(&mut h, &rig, 10_000);
     assert_shows(&h, "08:00");
     tick(&mut h, &rig, 421_000);
@@ -200,7 +200,7 @@ fn restart_during_the_hold_never_sends() {
         enter_kaquanmao_order(&mut h, "ABCD1234EFGH5678", "¥100");
         click(&mut h, "Review →");
         tick(&mut h, &rig, 1_000);
-        click(&mut h, "Confirm, hold 10 s");
+        click(&mut h, "Confirm — 10 s to undo");
         tick(&mut h, &rig, 4_000);
     }
     rig.advance_ms(2_000);
@@ -293,7 +293,7 @@ fn navigating_never_loses_the_draft_or_edits_a_held_order() {
     assert_has(&h, "Code complete: 16 characters.");
     click(&mut h, "Review →");
     tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm, hold 10 s");
+    click(&mut h, "Confirm — 10 s to undo");
     click(&mut h, "Orders");
     assert_has(&h, "Held on this device: 10 s left.");
     click(&mut h, "New order");

@@ -217,6 +217,9 @@ impl IoDetail {
             K::TimedOut => Some("io.timed_out"),
             K::Interrupted | K::WouldBlock | K::ResourceBusy => Some("io.busy"),
             K::OutOfMemory => Some("io.out_of_memory"),
+            K::NotFound => Some("io.not_found"),
+            K::TooManyLinks => Some("io.too_many_links"),
+            _ if e.raw_os_error() == Some(libc::ELOOP) => Some("io.too_many_links"),
             _ => None,
         };
         IoDetail {

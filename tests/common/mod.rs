@@ -324,7 +324,7 @@ pub fn review_confirm_release(h: &mut Harness<'static, App>, rig: &Rig) {
 pub fn review_and_confirm(h: &mut Harness<'static, App>, rig: &Rig) {
     click(h, "Review →");
     tick(h, rig, 1_000);
-    click(h, "Confirm, hold 10 s");
+    click(h, "Confirm — 10 s to undo");
 }
 
 /// The usual test order: Kaquanmao (8-min window, 10 % fee), a fixed code, ¥100.

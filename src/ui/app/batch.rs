@@ -145,7 +145,10 @@ impl App {
                 }
             }
             PickerCommand::ShowAll(all) => v.picker = go(dir, all),
-            PickerCommand::Close => v.picker = None,
+            PickerCommand::Close => {
+                v.picker = None;
+                v.refocus_browse = true;
+            }
             PickerCommand::Choose(name) => {
                 let path = dir.join(name);
                 v.picker = None;

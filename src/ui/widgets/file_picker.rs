@@ -7,6 +7,7 @@
 //! sends [`PickerCommand`]s; the app reads the folder (`app/ports.rs`).
 
 use crate::core::code::mask_code_like_runs;
+use crate::core::safe_file::IoDetail;
 use crate::i18n::Texts;
 use crate::ui::command::{BatchCommand, Command, PickerCommand};
 use crate::ui::style::palette;
@@ -18,8 +19,11 @@ pub struct FilePicker {
     dir: PathBuf,
     /// (name, is a folder), folders first, then by name.
     entries: Vec<(String, bool)>,
-    error: Option<String>,
+    error: Option<IoDetail>,
     all_files: bool,
+    /// Keyboard focus moves into a listing when it appears, so a person on
+    /// keys does not have to Tab through the rest of the screen to reach it.
+    focus_pending: bool,
 }
 
 impl FilePicker {
@@ -31,13 +35,14 @@ impl FilePicker {
     ) -> Self {
         let (entries, error) = match listing {
             Ok(e) => (e, None),
-            Err(e) => (Vec::new(), Some(e.to_string())),
+            Err(e) => (Vec::new(), Some(IoDetail::of(&e))),
         };
         Self {
             dir,
             entries,
             error,
             all_files,
+            focus_pending: true,
         }
     }
 
@@ -52,7 +57,8 @@ impl FilePicker {
     /// Draws the browser; what the person picks is sent as a command. In a
     /// frame that becomes a screenshot (`mask`), a name that looks like a
     /// card code is drawn masked.
-    pub fn show(&self, ui: &mut egui::Ui, tr: &Texts, mask: bool, out: &CommandSender) {
+    /// Esc closes it, as it closes any dialog.
+    pub fn show(&mut self, ui: &mut egui::Ui, tr: &Texts, mask: bool, out: &CommandSender) {
         let shown = |name: &str| {
             if mask {
                 mask_code_like_runs(name)
@@ -61,9 +67,17 @@ impl FilePicker {
             }
         };
         let send = |p| out.send(Command::Batch(BatchCommand::Picker(p)));
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            send(PickerCommand::Close);
+        }
+        let focus = std::mem::take(&mut self.focus_pending);
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal(|ui| {
-                if ui.button(tr.get("picker.up")).clicked() {
+                let up = ui.button(tr.get("picker.up"));
+                if focus && self.entries.is_empty() {
+                    up.request_focus();
+                }
+                if up.clicked() {
                     send(PickerCommand::Up);
                 }
                 ui.label(RichText::new(shown(&self.dir.display().to_string())).monospace());
@@ -76,9 +90,11 @@ impl FilePicker {
                 if ui.button(tr.get("picker.cancel")).clicked() {
                     send(PickerCommand::Close);
                 }
+                ui.label(RichText::new(tr.get("picker.keys")).weak());
             });
             if let Some(e) = &self.error {
-                ui.label(RichText::new(e).color(palette(ui).danger));
+                let said = tr.fmt("picker.unreadable", &[("detail", &e.said(tr))]);
+                ui.label(RichText::new(said).color(palette(ui).danger));
             }
             if self.entries.is_empty() && self.error.is_none() {
                 ui.label(RichText::new(tr.get("picker.empty")).weak());
@@ -87,13 +103,17 @@ impl FilePicker {
                 .id_salt("file_picker")
                 .max_height(220.0)
                 .show(ui, |ui| {
-                    for (name, is_dir) in &self.entries {
+                    for (i, (name, is_dir)) in self.entries.iter().enumerate() {
                         let text = if *is_dir {
                             format!("{}/", shown(name))
                         } else {
                             shown(name)
                         };
-                        if ui.selectable_label(false, text).clicked() {
+                        let entry = ui.selectable_label(false, text);
+                        if focus && i == 0 {
+                            entry.request_focus();
+                        }
+                        if entry.clicked() {
                             send(if *is_dir {
                                 PickerCommand::Enter(name.clone())
                             } else {

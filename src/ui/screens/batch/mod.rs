@@ -55,6 +55,9 @@ pub struct BatchForm {
     /// The row being fixed: (source row, code text, face text).
     pub fixing: Option<(usize, zeroize::Zeroizing<String>, String)>,
     pub picker: Option<FilePicker>,
+    /// The browser was closed: keyboard focus returns to Browse… rather
+    /// than to nowhere.
+    pub refocus_browse: bool,
     /// A chosen file being read on a worker thread (never on the UI thread:
     /// a FIFO or a slow disk must not freeze the window).
     pub importing: Option<Importing>,
@@ -168,7 +171,11 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm
             e.hint_text("/path/cards.csv").desired_width(320.0)
         })
         .labelled_by(l.id);
-        if ui.button(tr.get("batch.browse")).clicked() {
+        let browse = ui.button(tr.get("batch.browse"));
+        if std::mem::take(&mut v.refocus_browse) {
+            browse.request_focus();
+        }
+        if browse.clicked() {
             out.send(cmd(BatchCommand::Browse));
         }
         if ui
@@ -191,7 +198,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm
         };
         ui.label(RichText::new(tr.fmt("batch.reading_file", &[("file", &file)])).weak());
     }
-    if let Some(p) = &v.picker {
+    if let Some(p) = &mut v.picker {
         p.show(ui, tr, cx.mask_secrets, out);
     }
     ui.label(RichText::new(tr.get("batch.drop_hint")).weak());
