@@ -387,3 +387,58 @@ fn the_cancel_window_is_said_at_its_start_and_near_its_end() {
         ]
     );
 }
+
+/// A batch's run is said at each change of phase (the hold at its start and
+/// 5 s before its end, the test card's pause, releasing, finished, what
+/// "cancel all" did), never once per card; the hold's number says what it
+/// counts.
+#[test]
+fn a_batch_run_is_said_at_each_change_not_each_card() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    let tr = Texts::new(Lang::En);
+    click(&mut h, "Batch");
+    choose_channel_in(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    import_batch(&mut h, &rig, "six.csv", &batch_csv(6, 100));
+    click_starting(&mut h, "Review and release 6 cards");
+    tick(&mut h, &rig, 3_000);
+    confirm_by_accessibility(&mut h, &tr);
+    assert!(
+        h.query_all_by(|n| n.description().as_deref()
+            == Some("Seconds left to undo before the batch starts going out."))
+            .next()
+            .is_some(),
+        "{}",
+        screen_text(&h)
+    );
+    let mut said: Vec<String> = Vec::new();
+    let mut resumed = false;
+    for _ in 0..200 {
+        if let Some(now) = spoken(&h)
+            && said.last() != Some(&now)
+        {
+            said.push(now);
+        }
+        if has(&h, "All 6 cards released.") {
+            break;
+        }
+        if !resumed && has(&h, "Resume") {
+            click(&mut h, "Resume");
+            resumed = true;
+        }
+        tick(&mut h, &rig, 250);
+    }
+    click_starting(&mut h, "Cancel all still cancellable (6");
+    said.push(spoken(&h).unwrap());
+    assert_eq!(
+        said,
+        [
+            "Batch held on this device: releasing starts in 10 s unless you press “Undo the whole batch”.",
+            "Batch held on this device: releasing starts in 5 s unless you press “Undo the whole batch”.",
+            "The test card was released. Check that it arrived on the channel, then resume for the other 5.",
+            "Releasing one card a second. “Pause” stops it.",
+            "All 6 cards released.",
+            "What \"cancel all\" did: Total cancel fees: ¥60.00",
+        ]
+    );
+}

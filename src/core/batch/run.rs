@@ -96,6 +96,8 @@ pub struct BatchRun {
     pub items: Vec<RunItem>,
     pub phase: RunPhase,
     pub hold_until: DateTime<Utc>,
+    /// The hold's length as confirmed (the setting may change meanwhile).
+    pub hold_s: u32,
     next_release: DateTime<Utc>,
     test_first: bool,
     /// The last "cancel all" report, one line per released order.
@@ -163,6 +165,7 @@ impl BatchRun {
             items,
             phase: RunPhase::Holding,
             hold_until,
+            hold_s,
             next_release: hold_until,
             test_first,
             cancel_report: Vec::new(),

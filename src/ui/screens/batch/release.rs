@@ -145,16 +145,20 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
     ));
     let total = run.items.len();
     let released = run.released();
+    say_run(ui, tr, run, now);
     match run.phase {
         RunPhase::Holding => {
             let left = ms_between(now, run.hold_until);
             ui.label(tr.get("batch_run.holding"));
-            ui.label(
+            let countdown = ui.label(
                 RichText::new(left.div_ceil(1000).to_string())
                     .size(48.0)
                     .strong()
                     .color(crate::ui::style::countdown_color(ui, left.min(60_000))),
             );
+            ui.ctx().accesskit_node_builder(countdown.id, |b| {
+                b.set_description(tr.get("a11y.batch_hold_countdown"));
+            });
             if ui
                 .add(
                     egui::Button::new(RichText::new(tr.get("batch_run.undo")).size(18.0))
@@ -249,11 +253,47 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
     order_panel(ui, tr, session, run, now, out);
 }
 
+/// What a screen reader hears of a run without asking: the hold at its
+/// start and 5 s before its end, then each change of phase (releasing,
+/// paused and why, finished, what "cancel all" did), not every card.
+fn say_run(ui: &egui::Ui, tr: &Texts, run: &BatchRun, now: DateTime<Utc>) {
+    let words = match run.phase {
+        RunPhase::Holding => {
+            let left = ms_between(now, run.hold_until);
+            let hold_ms = u64::from(run.hold_s.max(1)) * 1000;
+            let s = crate::ui::announce::milestone_s(left, hold_ms);
+            tr.fmt("a11y.say_batch_hold", &[("s", &s)])
+        }
+        RunPhase::Undone => tr.get("batch_run.undone").to_owned(),
+        _ if !run.cancel_report.is_empty() => format!(
+            "{} {}",
+            tr.get("batch_run.report"),
+            tr.fmt("batch_run.report_total", &[("fees", &report_fees(run))])
+        ),
+        RunPhase::Releasing => tr.get("a11y.say_batch_releasing").to_owned(),
+        RunPhase::Paused(why) => tr.fmt(pause_key(why), &[("left", &run.waiting())]),
+        RunPhase::Finished => tr.fmt("batch_run.finished", &[("count", &run.released())]),
+    };
+    crate::ui::announce::say(ui.ctx(), &words);
+}
+
+/// The fees "cancel all" cost, over the orders it cancelled.
+fn report_fees(run: &BatchRun) -> crate::core::money::Fen {
+    crate::core::money::Fen(
+        run.cancel_report
+            .iter()
+            .map(|l| match &l.outcome {
+                CancelOutcome::Cancelled { fee } => fee.0,
+                _ => 0,
+            })
+            .sum(),
+    )
+}
+
 /// What "cancel all" did, one line per order, with the total cost.
 fn cancel_report(ui: &mut egui::Ui, tr: &Texts, run: &BatchRun) {
     ui.add_space(6.0);
     ui.label(RichText::new(tr.get("batch_run.report")).strong());
-    let mut fees = 0;
     egui::Grid::new("cancel_report")
         .num_columns(4)
         .spacing([12.0, 4.0])
@@ -264,7 +304,6 @@ fn cancel_report(ui: &mut egui::Ui, tr: &Texts, run: &BatchRun) {
                 ui.label(money(l.face_value));
                 let text = match &l.outcome {
                     CancelOutcome::Cancelled { fee } => {
-                        fees += fee.0;
                         tr.fmt("batch_run.r_cancelled", &[("fee", &fee_text(tr, *fee))])
                     }
                     CancelOutcome::Requested => tr.get("batch_run.r_requested").to_owned(),
@@ -277,10 +316,7 @@ fn cancel_report(ui: &mut egui::Ui, tr: &Texts, run: &BatchRun) {
                 ui.end_row();
             }
         });
-    ui.label(tr.fmt(
-        "batch_run.report_total",
-        &[("fees", &crate::core::money::Fen(fees))],
-    ));
+    ui.label(tr.fmt("batch_run.report_total", &[("fees", &report_fees(run))]));
 }
 
 /// Every card of the batch: state, the live cancel-window countdown and a
