@@ -1,14 +1,24 @@
 //! The real binary in a real window, read and driven over the AT-SPI bus as
-//! a screen reader on Linux does (tests/a11y/drive.py): every control named,
-//! the channel chosen from its list, the card code a password field, the
-//! confirm button's state described and announced, a confirmation pressed
-//! through the accessibility action and undone, then confirmed again, sent
-//! and cancelled inside the channel's window.
+//! a screen reader on Linux does (tests/a11y/drive.py):
+//! - a whole order: every control named, the channel chosen from its list,
+//!   the card code a password field, the confirm button's state described
+//!   and announced, a confirmation pressed through the accessibility action
+//!   and undone, then confirmed again, sent and cancelled inside the
+//!   channel's window;
+//! - a whole batch: the file named by the reader's "set value", imported,
+//!   reviewed, confirmed, the test card's pause resumed, every card out and
+//!   "cancel all" pressed, each phase announced.
+//!
 //! Needs Xvfb, D-Bus, at-spi2-core, python3-pyatspi and xdotool (.ci/run
 //! installs them).
 
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// One session at a time: two windows on two buses would share the
+/// machine's two cores with the reader's waits.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn have(cmd: &str) -> bool {
     Command::new("sh")
@@ -17,8 +27,10 @@ fn have(cmd: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn a_screen_reader_does_a_whole_order_over_at_spi() {
+/// Runs drive.py with `args` against the app on `data`, inside Xvfb and a
+/// D-Bus session with the AT-SPI bus on; returns what the driver printed.
+fn reader_session(data: &std::path::Path, args: &[&str]) -> String {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     for cmd in [
         "xvfb-run",
         "dbus-run-session",
@@ -36,9 +48,7 @@ fn a_screen_reader_does_a_whole_order_over_at_spi() {
         .is_ok_and(|o| o.status.success());
     assert!(pyatspi, "python3-pyatspi is needed (see .ci/run)");
 
-    let data = tempfile::tempdir().unwrap();
     let here = env!("CARGO_MANIFEST_DIR");
-    let code = "ABCD2345EFGH6789";
     let mut child = Command::new("xvfb-run")
         .args([
             "-a",
@@ -49,9 +59,9 @@ fn a_screen_reader_does_a_whole_order_over_at_spi() {
         ])
         .arg(format!("{here}/tests/a11y/session.sh"))
         .arg(env!("CARGO_BIN_EXE_cardguard"))
-        .arg(data.path())
+        .arg(data)
         .arg(format!("{here}/tests/a11y/drive.py"))
-        .arg(code)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -77,14 +87,48 @@ fn a_screen_reader_does_a_whole_order_over_at_spi() {
         status.success() && said.contains("DONE"),
         "{status}\n{said}\n{errors}"
     );
+    said
+}
+
+fn kinds(journal: &str, kind: &str) -> usize {
+    journal.matches(&format!("\"kind\":\"{kind}\"")).count()
+}
+
+#[test]
+fn a_screen_reader_does_a_whole_order_over_at_spi() {
+    let data = tempfile::tempdir().unwrap();
+    let code = "ABCD2345EFGH6789";
+    let said = reader_session(data.path(), &[code]);
     // What the journal kept: confirmed through the reader, then undone;
     // the code never in it, nor in anything the driver printed.
     let journal = std::fs::read_to_string(data.path().join("journal.jsonl")).unwrap();
-    assert!(journal.contains("\"kind\":\"confirmed\""), "{journal}");
-    assert!(journal.contains("\"kind\":\"undone\""), "{journal}");
-    assert!(journal.contains("\"kind\":\"released\""), "{journal}");
-    assert!(journal.contains("\"kind\":\"cancelled\""), "{journal}");
+    for kind in ["confirmed", "undone", "released", "cancelled"] {
+        assert!(kinds(&journal, kind) > 0, "no {kind}: {journal}");
+    }
     for text in [&journal, &said] {
         assert!(!text.contains(code) && !text.contains("ABCD"), "{text}");
+    }
+}
+
+#[test]
+fn a_screen_reader_releases_a_whole_batch_over_at_spi() {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("three.csv");
+    let codes = ["BTCH0001ZZZZ9999", "BTCH0002ZZZZ9998", "BTCH0003ZZZZ9997"];
+    let csv: String = codes.iter().map(|c| format!("{c},100\n")).collect();
+    std::fs::write(&file, format!("card,face value\n{csv}")).unwrap();
+    let said = reader_session(data.path(), &["batch", &file.display().to_string()]);
+    let journal = std::fs::read_to_string(data.path().join("journal.jsonl")).unwrap();
+    assert_eq!(kinds(&journal, "batch_confirmed"), 1, "{journal}");
+    assert_eq!(kinds(&journal, "released"), 3, "{journal}");
+    assert!(
+        kinds(&journal, "cancelled") + kinds(&journal, "cancel_requested") >= 3,
+        "{journal}"
+    );
+    for text in [&journal, &said] {
+        for code in codes {
+            assert!(!text.contains(code), "{text}");
+        }
     }
 }

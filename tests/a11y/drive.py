@@ -148,7 +148,74 @@ def confirm_when_ready(app):
     step("pressed confirm through the accessibility action")
 
 
+def set_value(app, name, roles, text):
+    """A reader's "set value": the field's whole text through AT-SPI's
+    EditableText, no keyboard."""
+    n = named(app, name, roles)
+    if not n.queryEditableText().setTextContents(text):
+        fail(f"{name!r} refused its new value")
+    step(f"set {name!r} ({role(n)}) through the accessibility interface")
+    return n
+
+
+def batch(path):
+    """A whole batch through the reader: channel, file by set-value, import,
+    review, confirm, the test card's pause, resume, every card out, then
+    "cancel all" while their windows are open."""
+    pyatspi.Registry.registerEventListener(heard, "object:announcement")
+    app = the_app()
+    step("cardguard is on the AT-SPI bus")
+    press(app, "Batch")
+    press(app, "1. Channel", ("combo box",))
+    press(app, "Kaquanmao (third party)", ("push button", "toggle button", "radio button",
+                                           "menu item", "list item"))
+    set_value(app, "File", ("entry", "text"), path)
+    press(app, "Import file")
+    review = wait_for(app, "the batch's review button",
+                      lambda n: role(n) == "push button"
+                      and (n.name or "").startswith("Review and release 3 cards"))
+    missing = unnamed_controls(app)
+    if missing:
+        fail(f"controls without a name on the batch: {missing}")
+    step("every control on the batch screen has a name")
+    review.queryAction().doAction(0)
+    step(f"pressed {review.name!r}")
+    wait_for(app, "the batch review", lambda n: n.name == "Review the batch")
+    confirm = wait_for(app, "the batch's confirm button with the guard's state",
+                       lambda n: role(n) == "push button"
+                       and described(n).startswith("Not available yet"))
+    step(f"batch review: {confirm.name!r} says {described(confirm)!r}")
+    if "batch total" in described(confirm):
+        set_value(app, "Type the batch's total face value in yuan to confirm:",
+                  ("entry", "text"), "300")
+    confirm_when_ready(app)
+    hear("Batch held on this device: releasing starts in 10 s unless you press "
+         "“Undo the whole batch”.")
+    named(app, "Undo the whole batch", ("push button",))
+    hear("The test card was released. Check that it arrived on the channel, "
+         "then resume for the other 2.", deadline=30.0)
+    press(app, "Resume")
+    hear("All 3 cards released.", deadline=30.0)
+    cancel_all = wait_for(app, "cancel all",
+                          lambda n: role(n) == "push button"
+                          and (n.name or "").startswith("Cancel all still cancellable (3"))
+    cancel_all.queryAction().doAction(0)
+    step(f"pressed {cancel_all.name!r}")
+    end = time.monotonic() + 15
+    while time.monotonic() < end and not any(w.startswith("What \"cancel all\" did:") for w in HEARD):
+        pump()
+        time.sleep(0.05)
+    said = [w for w in HEARD if w.startswith("What \"cancel all\" did:")]
+    if not said:
+        fail(f"what cancel all did was not announced (heard: {HEARD})")
+    step(f"announced: {said[0]!r}")
+    print("DONE", flush=True)
+
+
 def main():
+    if sys.argv[1] == "batch":
+        batch(sys.argv[2])
+        return
     code = sys.argv[1]
     pyatspi.Registry.registerEventListener(heard, "object:announcement")
     app = the_app()
