@@ -105,9 +105,18 @@ def named(app, name, roles):
 
 
 def press(app, name, roles=("push button", "toggle button")):
-    n = named(app, name, roles)
-    n.queryAction().doAction(0)
-    step(f"pressed {name!r} ({role(n)})")
+    """Presses through the accessibility action; a node the window dropped
+    between finding and pressing (the screen changed) is looked up again."""
+    for _ in range(5):
+        n = named(app, name, roles)
+        try:
+            if n.queryAction().doAction(0):
+                step(f"pressed {name!r} ({role(n)})")
+                return
+        except Exception:
+            pass
+        time.sleep(0.2)
+    fail(f"{name!r} could not be pressed")
 
 
 def type_into(app, name, roles, text):
@@ -166,6 +175,9 @@ def batch(path):
     app = the_app()
     step("cardguard is on the AT-SPI bus")
     press(app, "Batch")
+    # The batch screen's own field: the entry screen's channel list has the
+    # same name and is on its way out.
+    named(app, "File", ("entry", "text"))
     press(app, "1. Channel", ("combo box",))
     press(app, "Kaquanmao (third party)", ("push button", "toggle button", "radio button",
                                            "menu item", "list item"))
