@@ -86,3 +86,86 @@ fn a_window_can_open_on_a_chosen_screen() {
     let h = rig.open_with(Lang::En, |app| app.start_on(Screen::Hold));
     assert_eq!(h.state().screen(), Screen::Entry);
 }
+
+/// The journal list: one line per event in aligned columns. A row with a
+/// screenshot, one without an order and one with a very long summary all
+/// start their summary at the same place; the thumbnail fits in its row;
+/// the long summary ends at the window's edge (whole for a screen reader).
+#[cfg(unix)]
+#[test]
+fn the_journal_list_is_one_aligned_line_per_event() {
+    use cardguard::core::clock::Clock;
+    use cardguard::core::event::Event;
+    use cardguard::core::screenshot::ShotStep;
+    use egui_kittest::kittest::{NodeT, Queryable};
+    let rig = Rig::new();
+    let dir = rig.dir.path();
+    let long_version = format!("9.{}", "9".repeat(300));
+    {
+        let clock = rig.clock.clone();
+        let mut s = cardguard::core::session::Session::open(
+            cardguard::core::session::Paths::in_one_dir(dir),
+            clock.clone(),
+        )
+        .unwrap();
+        let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
+        let px = vec![200u8; 4 * 160 * 100];
+        let order = cardguard::core::ids::OrderId::new("CG-20261130-0001");
+        let shot =
+            cardguard::core::screenshot::save(dir, &px, 160, 100, at, Some(&order), ShotStep::Review)
+                .unwrap();
+        s.record(
+            Some(&order),
+            Event::ScreenshotTaken {
+                path: shot.path.clone(),
+                width: 160,
+                height: 100,
+                sha256: shot.sha256.clone(),
+                step: "review".into(),
+                batch: None,
+            },
+        )
+        .unwrap();
+        s.record(
+            None,
+            Event::AppStarted {
+                version: long_version.clone(),
+            },
+        )
+        .unwrap();
+    }
+    let mut h = rig.open(Lang::En);
+    h.get_by_label("Journal").click();
+    for _ in 0..2_000 {
+        if has(&h, "View full size") {
+            break;
+        }
+        h.step();
+    }
+    let bounds = |label: &str| {
+        h.query_all_by_label(label)
+            .next()
+            .expect(label)
+            .accesskit_node()
+            .bounding_box()
+            .expect("laid out")
+    };
+    let shot_row = bounds("Screenshot (review), 160×100");
+    let long = format!("cardguard {long_version} started");
+    let long_row = bounds(&long);
+    let plain_row = bounds("cardguard 0.1.0 started");
+    assert_eq!(shot_row.x0, long_row.x0, "summaries line up");
+    assert_eq!(shot_row.x0, plain_row.x0, "summaries line up");
+    assert!(long_row.x1 <= 1000.0, "a long summary is cut at the window: {long_row:?}");
+    assert!(long_row.y1 - long_row.y0 < 40.0, "one line: {long_row:?}");
+    let image = h
+        .query_all_by(|n| n.role() == eframe::egui::accesskit::Role::Image)
+        .next()
+        .expect("the thumbnail")
+        .accesskit_node()
+        .bounding_box()
+        .unwrap();
+    assert!(image.y1 - image.y0 <= 36.0, "{image:?}");
+    let row_mid = (shot_row.y0 + shot_row.y1) / 2.0;
+    assert!(image.y0 <= row_mid && row_mid <= image.y1, "{image:?} in {shot_row:?}");
+}

@@ -85,7 +85,14 @@ pub const SWALLOWED_NOTE_MS: u64 = 3_000;
 pub const BATCH_TABLE_ROW: f32 = 26.0;
 pub const BATCH_RUN_ROW: f32 = 48.0;
 pub const BATCH_RUN_LINE: f32 = 20.0;
-pub const JOURNAL_ROW: f32 = 44.0;
+pub const JOURNAL_ROW: f32 = 36.0;
+
+/// The journal list's columns: screenshot thumbnail, number and time,
+/// order (the summary takes the rest). The thumbnail fits inside a row.
+pub const JOURNAL_THUMB: egui::Vec2 = egui::vec2(52.0, 32.0);
+pub const JOURNAL_COL_SHOT: f32 = 58.0;
+pub const JOURNAL_COL_WHEN: f32 = 220.0;
+pub const JOURNAL_COL_ORDER: f32 = 150.0;
 
 /// The batch table's column widths: row, code, face value, status (the
 /// headers and every row must agree).

@@ -12,7 +12,10 @@ use crate::core::timeline::{Filter, TimelineEntry, filter};
 use crate::i18n::Texts;
 use crate::ui::command::{Command, JournalCommand};
 use crate::ui::journal_feed::{JournalFeed, VerifyRun};
-use crate::ui::style::{JOURNAL_ROW as ROW_HEIGHT, palette};
+use crate::ui::style::{
+    JOURNAL_COL_ORDER, JOURNAL_COL_SHOT, JOURNAL_COL_WHEN, JOURNAL_ROW as ROW_HEIGHT,
+    JOURNAL_THUMB, palette,
+};
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets;
 use eframe::egui::{self, RichText};
@@ -63,6 +66,18 @@ fn describe_in_full(tr: &Texts, session: &Session, e: &TimelineEntry) -> String 
         offset: &offset,
     };
     crate::core::wording::describe_event(tr, &wording, &e.kind, &e.args)
+}
+
+/// A fixed-width column of a journal row.
+fn cell(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, ROW_HEIGHT),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_width(width);
+            add(ui);
+        },
+    );
 }
 
 /// The screenshot a timeline entry names, if it is one.
@@ -262,56 +277,89 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                 let e = &feed.entries[i];
                 let shot = shot_of(e);
                 let selected = feed.selected.as_ref().is_some_and(|(s, _)| *s == i);
+                // One line per event in fixed columns (picture, number and
+                // time, order, what happened), so rows with and without a
+                // screenshot or an order line up; a long summary ends in
+                // an ellipsis, whole on hover and for a screen reader.
                 let r = ui
                     .horizontal(|ui| {
                         ui.set_height(ROW_HEIGHT);
-                        if let Some(shot) = &shot {
-                            let path = &shot.path;
-                            match feed.thumb(path) {
-                                None => {
-                                    out.send(journal(JournalCommand::Thumbnail(shot.clone())));
-                                    ui.label(RichText::new("…").weak());
-                                }
-                                // The worker asks for a repaint when done.
-                                Some(None) => {
-                                    ui.label(RichText::new("…").weak());
-                                }
-                                Some(Some(Some(t))) => {
-                                    let img = egui::Image::new(t)
-                                        .fit_to_exact_size(egui::vec2(64.0, 40.0))
-                                        .sense(egui::Sense::click());
-                                    if ui
-                                        .add(img)
-                                        .on_hover_text(tr.get("journal.view_full"))
-                                        .clicked()
-                                    {
-                                        v.full = Some(path.clone());
+                        cell(ui, JOURNAL_COL_SHOT, |ui| {
+                            if let Some(shot) = &shot {
+                                let path = &shot.path;
+                                match feed.thumb(path) {
+                                    None => {
+                                        out.send(journal(JournalCommand::Thumbnail(shot.clone())));
+                                        ui.label(RichText::new("…").weak());
+                                    }
+                                    // The worker asks for a repaint when done.
+                                    Some(None) => {
+                                        ui.label(RichText::new("…").weak());
+                                    }
+                                    Some(Some(Some(t))) => {
+                                        let img = egui::Image::new(t)
+                                            .fit_to_exact_size(JOURNAL_THUMB)
+                                            .sense(egui::Sense::click());
+                                        if ui
+                                            .add(img)
+                                            .on_hover_text(tr.get("journal.view_full"))
+                                            .clicked()
+                                        {
+                                            v.full = Some(path.clone());
+                                        }
+                                    }
+                                    Some(Some(None)) => {
+                                        ui.add(
+                                            egui::Label::new(
+                                                RichText::new(tr.get("journal.no_image"))
+                                                    .color(palette(ui).danger),
+                                            )
+                                            .truncate(),
+                                        );
                                     }
                                 }
-                                Some(Some(None)) => {
-                                    ui.label(
-                                        RichText::new(tr.get("journal.no_image"))
-                                            .color(palette(ui).danger),
-                                    );
-                                }
                             }
-                        }
-                        ui.label(
-                            RichText::new(format!(
-                                "#{} {}",
-                                e.seq,
-                                e.local.format("%Y-%m-%d %H:%M:%S %:z")
-                            ))
-                            .monospace()
-                            .weak(),
+                        });
+                        cell(ui, JOURNAL_COL_WHEN, |ui| {
+                            ui.label(
+                                RichText::new(format!(
+                                    "{:>8} {}",
+                                    format!("#{}", e.seq),
+                                    e.local.format("%Y-%m-%d %H:%M:%S")
+                                ))
+                                .monospace()
+                                .weak(),
+                            )
+                            .on_hover_text(e.local.format("%Y-%m-%d %H:%M:%S %:z").to_string());
+                        });
+                        cell(ui, JOURNAL_COL_ORDER, |ui| {
+                            if let Some(o) = &e.order
+                                && ui.link(RichText::new(o.as_str()).monospace()).clicked()
+                            {
+                                v.filter.order = o.to_string();
+                            }
+                        });
+                        let said = describe(tr, session, e);
+                        let fits = ui
+                            .painter()
+                            .layout_no_wrap(
+                                said.clone(),
+                                egui::TextStyle::Button.resolve(ui.style()),
+                                egui::Color32::PLACEHOLDER,
+                            )
+                            .size()
+                            .x
+                            + 2.0 * ui.spacing().button_padding.x
+                            <= ui.available_width();
+                        let text = RichText::new(&said);
+                        let row = ui.add(
+                            egui::Button::selectable(
+                                selected,
+                                if selected { text.strong() } else { text },
+                            )
+                            .truncate(),
                         );
-                        if let Some(o) = &e.order
-                            && ui.link(o.as_str()).clicked()
-                        {
-                            v.filter.order = o.to_string();
-                        }
-                        let text = RichText::new(describe(tr, session, e));
-                        ui.selectable_label(selected, if selected { text.strong() } else { text })
+                        if fits { row } else { row.on_hover_text(said) }
                     })
                     .inner;
                 if r.clicked() {
