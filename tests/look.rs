@@ -111,9 +111,16 @@ fn the_journal_list_is_one_aligned_line_per_event() {
         let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
         let px = vec![200u8; 4 * 160 * 100];
         let order = cardguard::core::ids::OrderId::new("CG-20261130-0001");
-        let shot =
-            cardguard::core::screenshot::save(dir, &px, 160, 100, at, Some(&order), ShotStep::Review)
-                .unwrap();
+        let shot = cardguard::core::screenshot::save(
+            dir,
+            &px,
+            160,
+            100,
+            at,
+            Some(&order),
+            ShotStep::Review,
+        )
+        .unwrap();
         s.record(
             Some(&order),
             Event::ScreenshotTaken {
@@ -156,7 +163,10 @@ fn the_journal_list_is_one_aligned_line_per_event() {
     let plain_row = bounds("cardguard 0.1.0 started");
     assert_eq!(shot_row.x0, long_row.x0, "summaries line up");
     assert_eq!(shot_row.x0, plain_row.x0, "summaries line up");
-    assert!(long_row.x1 <= 1000.0, "a long summary is cut at the window: {long_row:?}");
+    assert!(
+        long_row.x1 <= 1000.0,
+        "a long summary is cut at the window: {long_row:?}"
+    );
     assert!(long_row.y1 - long_row.y0 < 40.0, "one line: {long_row:?}");
     let image = h
         .query_all_by(|n| n.role() == eframe::egui::accesskit::Role::Image)
@@ -167,5 +177,8 @@ fn the_journal_list_is_one_aligned_line_per_event() {
         .unwrap();
     assert!(image.y1 - image.y0 <= 36.0, "{image:?}");
     let row_mid = (shot_row.y0 + shot_row.y1) / 2.0;
-    assert!(image.y0 <= row_mid && row_mid <= image.y1, "{image:?} in {shot_row:?}");
+    assert!(
+        image.y0 <= row_mid && row_mid <= image.y1,
+        "{image:?} in {shot_row:?}"
+    );
 }

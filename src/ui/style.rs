@@ -81,6 +81,31 @@ pub const PRIMARY_MIN: egui::Vec2 = egui::vec2(120.0, 36.0);
 /// How long the "why was my click ignored" note stays up.
 pub const SWALLOWED_NOTE_MS: u64 = 3_000;
 
+/// The widest a reading screen (a card's steps, orders, settings, help)
+/// grows: past it, lines get too long to read and the Review button drifts
+/// far from what it reviews.
+pub const CONTENT_MAX_WIDTH: f32 = 900.0;
+
+/// Runs `add` in a column centred in the window, at most
+/// [`CONTENT_MAX_WIDTH`] wide when `narrow` and the window is much wider,
+/// else the whole width.
+pub fn content_column(ui: &mut egui::Ui, narrow: bool, add: impl FnOnce(&mut egui::Ui)) {
+    let spare = ui.available_width() - CONTENT_MAX_WIDTH;
+    // A little spare room (a 1000 px window) is used rather than left as
+    // two thin margins.
+    if !narrow || spare < 160.0 {
+        add(ui);
+        return;
+    }
+    ui.with_layout(egui::Layout::left_to_right(egui::Align::Min), |ui| {
+        ui.add_space(spare / 2.0);
+        ui.vertical(|ui| {
+            ui.set_width(CONTENT_MAX_WIDTH);
+            add(ui);
+        });
+    });
+}
+
 /// Row heights of the virtualised lists (rows must all be this tall).
 pub const BATCH_TABLE_ROW: f32 = 26.0;
 pub const BATCH_RUN_ROW: f32 = 48.0;

@@ -77,53 +77,63 @@ impl App {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    widgets::chrome::notices(ui, &st.tr, &st.notices, out);
-                    if let Some(f) = &self.failure {
-                        widgets::chrome::failure(ui, &st.tr, f);
-                        return;
-                    }
-                    let Some(session) = &self.session else { return };
-                    let cx = ViewCtx {
-                        tr: &st.tr,
-                        session,
-                        now: session.now(),
-                        mask_secrets: captured,
-                        demo: self.demo.is_some(),
-                        out,
-                    };
-                    match st.screen {
-                        Screen::Entry => screens::entry::show(ui, &cx, &mut st.order.draft),
-                        Screen::Review => match &st.review {
-                            Some(r) => screens::review::show(ui, &cx, r),
-                            None => cx.send(Command::Navigate(Screen::Entry)),
-                        },
-                        Screen::Hold => screens::hold::show(
-                            ui,
-                            &cx,
-                            st.order.draft.order_id.as_ref(),
-                            st.release_blocked.is_some(),
-                        ),
-                        Screen::Orders => {
-                            screens::orders::show(ui, &cx, st.focus_order.as_ref(), st.orders_shown)
+                    // Reading screens keep a readable width on a wide
+                    // window; the batch table and the journal use it all.
+                    let wide = matches!(st.screen, Screen::Batch | Screen::Journal);
+                    crate::ui::style::content_column(ui, !wide, |ui| {
+                        widgets::chrome::notices(ui, &st.tr, &st.notices, out);
+                        if let Some(f) = &self.failure {
+                            widgets::chrome::failure(ui, &st.tr, f);
+                            return;
                         }
-                        Screen::Batch => {
-                            screens::batch::show(ui, &cx, &st.batch_desk, &mut st.batch)
+                        let Some(session) = &self.session else { return };
+                        let cx = ViewCtx {
+                            tr: &st.tr,
+                            session,
+                            now: session.now(),
+                            mask_secrets: captured,
+                            demo: self.demo.is_some(),
+                            out,
+                        };
+                        match st.screen {
+                            Screen::Entry => screens::entry::show(ui, &cx, &mut st.order.draft),
+                            Screen::Review => match &st.review {
+                                Some(r) => screens::review::show(ui, &cx, r),
+                                None => cx.send(Command::Navigate(Screen::Entry)),
+                            },
+                            Screen::Hold => screens::hold::show(
+                                ui,
+                                &cx,
+                                st.order.draft.order_id.as_ref(),
+                                st.release_blocked.is_some(),
+                            ),
+                            Screen::Orders => screens::orders::show(
+                                ui,
+                                &cx,
+                                st.focus_order.as_ref(),
+                                st.orders_shown,
+                            ),
+                            Screen::Batch => {
+                                screens::batch::show(ui, &cx, &st.batch_desk, &mut st.batch)
+                            }
+                            Screen::BatchReview => match &st.review {
+                                Some(r) => {
+                                    screens::batch::release::review(ui, &cx, &st.batch_desk, r)
+                                }
+                                None => cx.send(Command::Navigate(Screen::Batch)),
+                            },
+                            Screen::Journal => {
+                                screens::journal::show(ui, &cx, &mut st.journal, &st.journal_feed)
+                            }
+                            Screen::Settings => {
+                                screens::settings::show(ui, &cx, &mut st.settings_edit, &st.stamper)
+                            }
+                            Screen::Remedy => match &st.remedy {
+                                Some(d) => screens::remedy::show(ui, &cx, d),
+                                None => cx.send(Command::Navigate(Screen::Orders)),
+                            },
                         }
-                        Screen::BatchReview => match &st.review {
-                            Some(r) => screens::batch::release::review(ui, &cx, &st.batch_desk, r),
-                            None => cx.send(Command::Navigate(Screen::Batch)),
-                        },
-                        Screen::Journal => {
-                            screens::journal::show(ui, &cx, &mut st.journal, &st.journal_feed)
-                        }
-                        Screen::Settings => {
-                            screens::settings::show(ui, &cx, &mut st.settings_edit, &st.stamper)
-                        }
-                        Screen::Remedy => match &st.remedy {
-                            Some(d) => screens::remedy::show(ui, &cx, d),
-                            None => cx.send(Command::Navigate(Screen::Orders)),
-                        },
-                    }
+                    });
                 });
         });
     }
