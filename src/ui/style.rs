@@ -18,6 +18,9 @@ pub struct Palette {
     /// A filled button that acts (the armed confirm), and the text on it.
     pub act_fill: Color32,
     pub act_text: Color32,
+    /// A filled button that moves on without sending anything (Review →,
+    /// Import, Save): calm, unlike the confirm's red.
+    pub go_fill: Color32,
 }
 
 pub const DARK: Palette = Palette {
@@ -27,6 +30,7 @@ pub const DARK: Palette = Palette {
     info: Color32::from_rgb(0x6A, 0xA8, 0xF5),
     act_fill: Color32::from_rgb(0xB0, 0x34, 0x16),
     act_text: Color32::WHITE,
+    go_fill: Color32::from_rgb(0x1F, 0x5F, 0xAF),
 };
 
 pub const LIGHT: Palette = Palette {
@@ -36,6 +40,7 @@ pub const LIGHT: Palette = Palette {
     info: Color32::from_rgb(0x1F, 0x5F, 0xAF),
     act_fill: Color32::from_rgb(0xB0, 0x34, 0x16),
     act_text: Color32::WHITE,
+    go_fill: Color32::from_rgb(0x1F, 0x5F, 0xAF),
 };
 
 /// Secondary ("weak") text and links, readable at 4.5:1 too: egui's own
@@ -104,6 +109,17 @@ pub fn content_column(ui: &mut egui::Ui, narrow: bool, add: impl FnOnce(&mut egu
             add(ui);
         });
     });
+}
+
+/// The screen's main way on (Review →, Import, Save): filled while it can
+/// be pressed, plain while it waits, at least [`PRIMARY_MIN`] high.
+pub fn primary_button(ui: &egui::Ui, text: egui::RichText, enabled: bool) -> egui::Button<'static> {
+    let b = if enabled {
+        egui::Button::new(text.color(palette(ui).act_text)).fill(palette(ui).go_fill)
+    } else {
+        egui::Button::new(text)
+    };
+    b.min_size(PRIMARY_MIN)
 }
 
 /// Row heights of the virtualised lists (rows must all be this tall).
@@ -215,6 +231,7 @@ mod tests {
                 }
             }
             assert!(contrast(p.act_text, p.act_fill) >= 4.5);
+            assert!(contrast(p.act_text, p.go_fill) >= 4.5);
         }
         // Weak text and links, as installed, on each theme's backgrounds.
         let dark = egui::Visuals::dark();

@@ -262,8 +262,12 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
         let b = ui.add_enabled(
             ready,
-            egui::Button::new(RichText::new(tr.get("entry.to_review")).size(16.0))
-                .min_size(egui::vec2(200.0, 40.0)),
+            crate::ui::style::primary_button(
+                ui,
+                RichText::new(tr.get("entry.to_review")).size(16.0),
+                ready,
+            )
+            .min_size(egui::vec2(200.0, 40.0)),
         );
         if b.clicked() {
             out.send(Command::GoToReview { from: Some(b.rect) });

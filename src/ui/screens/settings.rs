@@ -162,7 +162,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings, stamper: &Stam
         if ui
             .add_enabled(
                 changed,
-                egui::Button::new(tr.get("settings.save")).min_size(crate::ui::style::PRIMARY_MIN),
+                crate::ui::style::primary_button(ui, tr.get("settings.save").into(), changed),
             )
             .clicked()
         {

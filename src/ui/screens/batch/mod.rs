@@ -181,8 +181,11 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm
         if ui
             .add_enabled(
                 !v.path.trim().is_empty(),
-                egui::Button::new(tr.get("batch.import_file"))
-                    .min_size(crate::ui::style::PRIMARY_MIN),
+                crate::ui::style::primary_button(
+                    ui,
+                    tr.get("batch.import_file").into(),
+                    !v.path.trim().is_empty(),
+                ),
             )
             .clicked()
         {
@@ -498,12 +501,14 @@ fn release_box(
         None => {
             let count = t.ok + t.warnings;
             let b = ui.add(
-                egui::Button::new(
+                crate::ui::style::primary_button(
+                    ui,
                     RichText::new(tr.fmt(
                         "batch.review",
                         &[("count", &count), ("face", &t.face_value)],
                     ))
                     .size(16.0),
+                    true,
                 )
                 .min_size(egui::vec2(260.0, 40.0)),
             );
