@@ -25,7 +25,7 @@ fn undo_after_a_refused_release_lets_the_next_hold_go_out_by_itself() {
     click(&mut h, "Undo");
     assert_eq!(h.state().screen(), Screen::Review);
     tick(&mut h, &rig, 1_500);
-    click_starting(&mut h, "Confirm, hold");
+    click_starting(&mut h, "Confirm — ");
     assert_eq!(h.state().screen(), Screen::Hold);
     assert!(!has(&h, "Retry release"), "the new hold is not blocked");
     tick(&mut h, &rig, 10_000);

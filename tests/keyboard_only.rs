@@ -252,3 +252,47 @@ fn the_file_browser_by_keys_opens_walks_and_closes_with_esc() {
     // Imported (JD's own channel wants verification codes these rows lack).
     assert_has(&h, "3 rows: 0 ok, 0 warnings, 3 errors");
 }
+
+/// The journal's filters by keys: the kind from its list with arrows, a
+/// date and an order typed, "Clear filters" pressed with Space.
+#[test]
+fn the_journal_filters_by_keys() {
+    let rig = Rig::new();
+    // A journal of three starts and a change of settings.
+    drop(rig.open(Lang::En));
+    drop(rig.open(Lang::En));
+    let mut h = rig.open(Lang::En);
+    // A setting changed by keys is journaled.
+    tab_to(&mut h, "Settings");
+    key(&mut h, Key::Space);
+    tab_to(&mut h, "Strict");
+    key(&mut h, Key::Space);
+    tab_to(&mut h, "Save");
+    key(&mut h, Key::Space);
+    tab_to(&mut h, "Journal");
+    key(&mut h, Key::Space);
+    let count = |h: &H| {
+        let said = h
+            .query_all_by(|_| true)
+            .filter_map(|n| n.value())
+            .find(|v| v.contains(" events, newest first"))
+            .unwrap_or_default();
+        let (shown, rest) = said.split_once(" of ").unwrap_or(("", ""));
+        let total = rest.split(' ').next().unwrap_or("");
+        (shown.to_owned(), total.to_owned())
+    };
+    let (shown, total) = count(&h);
+    assert_eq!(shown, total, "everything shown at first");
+    assert!(total.parse::<u32>().unwrap() > 3, "{total}");
+    choose_by_keys(&mut h, "Kind", "App started");
+    assert_eq!(count(&h), ("3".to_owned(), total.clone()));
+    tab_to(&mut h, "Date");
+    type_keys(&mut h, "1999-01-01");
+    assert_eq!(count(&h), ("0".to_owned(), total.clone()));
+    tab_to(&mut h, "Clear filters");
+    key(&mut h, Key::Space);
+    assert_eq!(count(&h), (total.clone(), total.clone()));
+    tab_to(&mut h, "Order");
+    type_keys(&mut h, "CG-NO-SUCH-ORDER");
+    assert_eq!(count(&h), ("0".to_owned(), total.clone()));
+}

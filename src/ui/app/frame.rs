@@ -32,6 +32,7 @@ impl App {
         let captured = self.state.shots.begin_frame() || self.screenshot_to.is_some();
         capture::set_capture_frame(&ctx, captured);
         self.draw(ui, captured, &out);
+        crate::ui::style::focus_ring(&ctx);
 
         for c in out.take() {
             self.apply(c, &ctx);
