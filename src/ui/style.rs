@@ -176,8 +176,8 @@ pub const BATCH_RUN_ROW: f32 = 48.0;
 pub const BATCH_RUN_LINE: f32 = 20.0;
 pub const JOURNAL_ROW: f32 = 36.0;
 
-/// The journal list's columns: screenshot thumbnail, number and time,
-/// order (the summary takes the rest). The thumbnail fits inside a row.
+/// The journal list's columns: number and time, order, screenshot
+/// thumbnail (the summary takes the rest). The thumbnail fits in a row.
 pub const JOURNAL_THUMB: egui::Vec2 = egui::vec2(52.0, 32.0);
 pub const JOURNAL_COL_SHOT: f32 = 58.0;
 pub const JOURNAL_COL_WHEN: f32 = 220.0;

@@ -277,13 +277,32 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                 let e = &feed.entries[i];
                 let shot = shot_of(e);
                 let selected = feed.selected.as_ref().is_some_and(|(s, _)| *s == i);
-                // One line per event in fixed columns (picture, number and
-                // time, order, what happened), so rows with and without a
+                // One line per event in fixed columns (number and time,
+                // order, picture, what happened), so rows with and without a
                 // screenshot or an order line up; a long summary ends in
                 // an ellipsis, whole on hover and for a screen reader.
                 let r = ui
                     .horizontal(|ui| {
                         ui.set_height(ROW_HEIGHT);
+                        cell(ui, JOURNAL_COL_WHEN, |ui| {
+                            ui.label(
+                                RichText::new(format!(
+                                    "{:>8} {}",
+                                    format!("#{}", e.seq),
+                                    e.local.format("%Y-%m-%d %H:%M:%S")
+                                ))
+                                .monospace()
+                                .weak(),
+                            )
+                            .on_hover_text(e.local.format("%Y-%m-%d %H:%M:%S %:z").to_string());
+                        });
+                        cell(ui, JOURNAL_COL_ORDER, |ui| {
+                            if let Some(o) = &e.order
+                                && ui.link(RichText::new(o.as_str()).monospace()).clicked()
+                            {
+                                v.filter.order = o.to_string();
+                            }
+                        });
                         cell(ui, JOURNAL_COL_SHOT, |ui| {
                             if let Some(shot) = &shot {
                                 let path = &shot.path;
@@ -318,25 +337,6 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                                         );
                                     }
                                 }
-                            }
-                        });
-                        cell(ui, JOURNAL_COL_WHEN, |ui| {
-                            ui.label(
-                                RichText::new(format!(
-                                    "{:>8} {}",
-                                    format!("#{}", e.seq),
-                                    e.local.format("%Y-%m-%d %H:%M:%S")
-                                ))
-                                .monospace()
-                                .weak(),
-                            )
-                            .on_hover_text(e.local.format("%Y-%m-%d %H:%M:%S %:z").to_string());
-                        });
-                        cell(ui, JOURNAL_COL_ORDER, |ui| {
-                            if let Some(o) = &e.order
-                                && ui.link(RichText::new(o.as_str()).monospace()).clicked()
-                            {
-                                v.filter.order = o.to_string();
                             }
                         });
                         let said = describe(tr, session, e);
