@@ -181,6 +181,18 @@ def batch(path):
     press(app, "1. Channel", ("combo box",))
     press(app, "Kaquanmao (third party)", ("push button", "toggle button", "radio button",
                                            "menu item", "list item"))
+    # A file that is not there: the notice is heard, once.
+    missing = path + ".missing.csv"
+    set_value(app, "File", ("entry", "text"), missing)
+    press(app, "Import file")
+    end = time.monotonic() + 15
+    while time.monotonic() < end and not [w for w in HEARD if missing in w]:
+        pump()
+        time.sleep(0.05)
+    notice = [w for w in HEARD if missing in w]
+    if len(notice) != 1:
+        fail(f"the missing file's notice was heard {len(notice)} times (heard: {HEARD})")
+    step(f"announced: {notice[0]!r}")
     set_value(app, "File", ("entry", "text"), path)
     press(app, "Import file")
     review = wait_for(app, "the batch's review button",

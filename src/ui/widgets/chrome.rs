@@ -130,6 +130,9 @@ pub fn notices(ui: &mut egui::Ui, tr: &Texts, notices: &Notices, out: &CommandSe
                             egui::Id::unique("cardguard.notice").with(id),
                             |b| {
                                 b.set_role(egui::accesskit::Role::Label);
+                                // AT-SPI names a label by its value, not its
+                                // label (an unnamed label is never said).
+                                b.set_value(name.clone());
                                 b.set_label(name);
                                 b.set_live(live);
                             },
