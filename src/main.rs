@@ -10,6 +10,14 @@ use std::sync::Arc;
 
 fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
+    // A file-size limit (ulimit -f) must fail a write with EFBIG, which is
+    // said and loses nothing, not kill the app mid-hold with SIGXFSZ.
+    #[cfg(unix)]
+    // SAFETY: sets this process's disposition of one signal, before any
+    // thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = Cli::parse();
     if let Some(command) = cli.command {
         return run_command(command, cli.data_dir.as_deref(), cli.lang);

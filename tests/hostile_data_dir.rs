@@ -321,3 +321,38 @@ fn output_that_cannot_be_written_is_exit_2_not_a_panic_or_a_success() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{:?}", out);
 }
+
+/// Under a file-size limit (`ulimit -f`) the binary is not killed by
+/// SIGXFSZ: the write fails with EFBIG, which is said, and the process
+/// ends on its own terms.
+#[test]
+fn a_file_size_limit_is_said_not_a_kill() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cardguard"));
+    cmd.args(["--lang", "en", "demo", "--headless", "--data-dir"])
+        .arg(dir.path());
+    // SAFETY: only async-signal-safe setrlimit between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let lim = libc::rlimit {
+                rlim_cur: 8 * 1024,
+                rlim_max: libc::RLIM_INFINITY,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    let out = cmd.output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.signal(), None, "killed: {:?}\n{said}", out.status);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("os error 27") || said.contains("too large"), "{said}");
+}

@@ -175,9 +175,13 @@ pub fn save(
         match create_new_private(&dir.join(&name)) {
             Ok(mut f) => {
                 use std::io::Write;
-                f.write_all(&png)
-                    .and_then(|()| f.sync_data())
-                    .map_err(|e| FileError::Io(dir.join(&name), e))?;
+                if let Err(e) = f.write_all(&png).and_then(|()| f.sync_data()) {
+                    // This call made the file: a torn PNG must not stay
+                    // under a name a later screenshot could be mistaken for.
+                    drop(f);
+                    let _ = std::fs::remove_file(dir.join(&name));
+                    return Err(FileError::Io(dir.join(&name), e));
+                }
                 return Ok(Saved {
                     path: format!("screenshots/{month}/{name}"),
                     width,
