@@ -352,7 +352,15 @@ fn a_file_size_limit_is_said_not_a_kill() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(out.status.signal(), None, "killed: {:?}\n{said}", out.status);
+    assert_eq!(
+        out.status.signal(),
+        None,
+        "killed: {:?}\n{said}",
+        out.status
+    );
     assert!(!out.status.success(), "{said}");
-    assert!(said.contains("os error 27") || said.contains("too large"), "{said}");
+    assert!(
+        said.contains("os error 27") || said.contains("too large"),
+        "{said}"
+    );
 }

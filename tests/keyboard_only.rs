@@ -147,6 +147,7 @@ fn a_batch_by_keys_alone_import_review_release() {
     tick(&mut h, &rig, 3_000);
     key(&mut h, Key::Enter);
     assert_has(&h, "Held on this device: nothing has been sent.");
+    assert_eq!(focused(&h).as_deref(), Some("Undo the whole batch"));
     // Out one card a second after the hold.
     for _ in 0..16 {
         tick(&mut h, &rig, 1_000);
@@ -295,4 +296,32 @@ fn the_journal_filters_by_keys() {
     tab_to(&mut h, "Order");
     type_keys(&mut h, "CG-NO-SUCH-ORDER");
     assert_eq!(count(&h), ("0".to_owned(), total.clone()));
+}
+
+/// In the hold, keys reach Undo at once: focus waits on it, and Esc undoes
+/// from anywhere on the screen. Enter in the code field keeps focus there.
+#[test]
+fn the_hold_waits_on_undo_and_esc_undoes() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    choose_by_keys(&mut h, "1. Channel", "Kaquanmao (third party)");
+    tab_to(&mut h, "2. Card code (16 characters)");
+    type_keys(&mut h, "ABCD1234EFGH7F3K");
+    key(&mut h, Key::Enter);
+    assert_eq!(
+        focused(&h).as_deref(),
+        Some("2. Card code (16 characters)"),
+        "Enter in the field keeps focus there"
+    );
+    tab_to(&mut h, "¥100");
+    key(&mut h, Key::Space);
+    tab_to(&mut h, "Review →");
+    key(&mut h, Key::Enter);
+    tick(&mut h, &rig, 3_000);
+    key(&mut h, Key::Enter);
+    assert_eq!(h.state().screen(), Screen::Hold, "{}", screen_text(&h));
+    assert_eq!(focused(&h).as_deref(), Some("Undo"));
+    key(&mut h, Key::Escape);
+    assert_eq!(h.state().screen(), Screen::Review);
+    assert!(rig.kinds().iter().any(|k| k == "undone"));
 }

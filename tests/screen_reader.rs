@@ -438,7 +438,7 @@ fn a_batch_run_is_said_at_each_change_not_each_card() {
             "The test card was released. Check that it arrived on the channel, then resume for the other 5.",
             "Releasing one card a second. “Pause” stops it.",
             "All 6 cards released.",
-            "What \"cancel all\" did: Total cancel fees: ¥60.00",
+            "What “cancel all” did: Total cancel fees: ¥60.00",
         ]
     );
 }

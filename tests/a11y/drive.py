@@ -226,10 +226,10 @@ def batch(path):
     cancel_all.queryAction().doAction(0)
     step(f"pressed {cancel_all.name!r}")
     end = time.monotonic() + 15
-    while time.monotonic() < end and not any(w.startswith("What \"cancel all\" did:") for w in HEARD):
+    while time.monotonic() < end and not any(w.startswith("What “cancel all” did:") for w in HEARD):
         pump()
         time.sleep(0.05)
-    said = [w for w in HEARD if w.startswith("What \"cancel all\" did:")]
+    said = [w for w in HEARD if w.startswith("What “cancel all” did:")]
     if not said:
         fail(f"what cancel all did was not announced (heard: {HEARD})")
     step(f"announced: {said[0]!r}")

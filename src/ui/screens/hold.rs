@@ -69,15 +69,19 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, order_id: Option<&OrderId>, release
             }
             ui.add_space(8.0);
         }
-        if ui
-            .add(
-                egui::Button::new(RichText::new(tr.get("hold.undo")).size(20.0))
-                    .min_size(egui::vec2(240.0, 56.0)),
-            )
-            .clicked()
-        {
+        let undo = ui.add(
+            egui::Button::new(RichText::new(tr.get("hold.undo")).size(20.0))
+                .min_size(egui::vec2(240.0, 56.0)),
+        );
+        // Within ten seconds, by keys: focus waits on Undo (unless the
+        // person put it elsewhere), and Esc undoes from anywhere.
+        if ui.memory(|m| m.focused().is_none()) {
+            undo.request_focus();
+        }
+        if undo.clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             out.send(Command::Undo);
         }
+        ui.label(RichText::new(tr.get("hold.esc_hint")).weak());
         ui.add_space(12.0);
         if ui.link(tr.get("remedy.open")).clicked() {
             out.send(Command::Remedy(RemedyCommand::Open(Subject::Order(

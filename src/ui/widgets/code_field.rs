@@ -37,7 +37,10 @@ pub fn code_field(
         );
         ui.ctx().fonts_mut(|f| f.layout_job(job))
     };
-    let edit = style(egui::TextEdit::singleline(text).id(id)).layouter(&mut layouter);
+    // Enter keeps focus in the field (egui's default drops it, and the next
+    // Tab starts again at the top of the window).
+    let edit =
+        style(egui::TextEdit::singleline(text).id(id).return_key(None)).layouter(&mut layouter);
     let out = edit.show(ui);
     if !reveal {
         hide_value(ui.ctx(), id, text);

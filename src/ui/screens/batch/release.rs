@@ -159,15 +159,18 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
             ui.ctx().accesskit_node_builder(countdown.id, |b| {
                 b.set_description(tr.get("a11y.batch_hold_countdown"));
             });
-            if ui
-                .add(
-                    egui::Button::new(RichText::new(tr.get("batch_run.undo")).size(18.0))
-                        .min_size(egui::vec2(240.0, 48.0)),
-                )
-                .clicked()
-            {
+            let undo = ui.add(
+                egui::Button::new(RichText::new(tr.get("batch_run.undo")).size(18.0))
+                    .min_size(egui::vec2(240.0, 48.0)),
+            );
+            // As a single card's hold: focus waits on Undo, Esc undoes.
+            if ui.memory(|m| m.focused().is_none()) {
+                undo.request_focus();
+            }
+            if undo.clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                 out.send(cmd(BatchCommand::Undo));
             }
+            ui.label(RichText::new(tr.get("hold.esc_hint")).weak());
         }
         RunPhase::Undone => {
             ui.label(
