@@ -212,7 +212,10 @@ pub struct Notices {
 }
 
 impl Notices {
+    /// Shows `n`. The same notice already on show is replaced rather than
+    /// stacked (the same refusal three times is one notice, said again).
     pub fn push(&mut self, n: Notice) -> NoticeId {
+        self.shown.retain(|(_, old)| *old != n);
         self.next += 1;
         let id = NoticeId(self.next);
         self.shown.push((id, n));
@@ -316,6 +319,20 @@ impl Notice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_same_notice_again_replaces_the_one_on_show() {
+        let mut notices = Notices::default();
+        let fifo = || Notice::new(Level::Error, "batch.unreadable").arg("file", "/tmp/p");
+        let first = notices.push(fifo());
+        notices.push(Notice::new(Level::Info, "notice.torn_tail"));
+        let again = notices.push(fifo());
+        assert_ne!(first, again, "a new notice, said again");
+        let keys: Vec<_> = notices.iter().map(|(_, n)| n.key).collect();
+        assert_eq!(keys, ["notice.torn_tail", "batch.unreadable"]);
+        notices.push(Notice::new(Level::Error, "batch.unreadable").arg("file", "/tmp/q"));
+        assert_eq!(notices.iter().count(), 3, "another file is another notice");
+    }
 
     #[test]
     fn a_captured_notice_masks_a_file_named_after_a_card_but_not_an_order_id() {
