@@ -243,3 +243,27 @@ fn an_unreadable_folder_in_the_browser_is_said_in_chinese() {
     let said = text_starting(&h, "无法读取此文件夹：");
     assert_eq!(said, "无法读取此文件夹：找不到（系统错误 2）");
 }
+
+/// A folder of 20 000 files lists only the rows in view, and a name with a
+/// newline in it stays one row.
+#[test]
+fn a_huge_folder_lays_out_only_the_rows_in_view() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Batch");
+    let outside = tempfile::tempdir().unwrap();
+    let big = outside.path().join("big");
+    std::fs::create_dir(&big).unwrap();
+    for i in 0..20_000 {
+        std::fs::File::create(big.join(format!("cards-{i:05}.csv"))).unwrap();
+    }
+    std::fs::File::create(big.join("a\nb.csv")).unwrap();
+    type_path(&mut h, &outside.path().join("x.csv"));
+    click(&mut h, "Browse…");
+    click(&mut h, "big/");
+    let rows = h
+        .query_all_by(|n| n.label().is_some_and(|l| l.starts_with("cards-")))
+        .count();
+    assert!(rows > 3 && rows < 100, "{rows} rows laid out");
+    assert!(has(&h, "a\\nb.csv"), "{}", screen_text(&h));
+}
