@@ -51,6 +51,12 @@ pub const DARK_WEAK_TEXT: Color32 = Color32::from_gray(150);
 pub const LIGHT_WEAK_TEXT: Color32 = Color32::from_gray(100);
 pub const LIGHT_LINK: Color32 = Color32::from_rgb(0x1F, 0x5F, 0xAF);
 
+/// The edge of a control (a field, a button) at rest, ≥ 3:1 on its panel
+/// (WCAG 1.4.11): egui draws none, and a white field on a near-white panel
+/// is 1.06:1.
+pub const DARK_EDGE: Color32 = Color32::from_gray(120);
+pub const LIGHT_EDGE: Color32 = Color32::from_gray(128);
+
 /// Puts the readable weak text and link colours into both themes (once).
 pub fn install_visuals(ctx: &egui::Context) {
     if ctx.style_of(egui::Theme::Dark).visuals.weak_text_color == Some(DARK_WEAK_TEXT) {
@@ -58,10 +64,12 @@ pub fn install_visuals(ctx: &egui::Context) {
     }
     ctx.style_mut_of(egui::Theme::Dark, |s| {
         s.visuals.weak_text_color = Some(DARK_WEAK_TEXT);
+        s.visuals.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, DARK_EDGE);
     });
     ctx.style_mut_of(egui::Theme::Light, |s| {
         s.visuals.weak_text_color = Some(LIGHT_WEAK_TEXT);
         s.visuals.hyperlink_color = LIGHT_LINK;
+        s.visuals.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, LIGHT_EDGE);
     });
 }
 
@@ -280,6 +288,12 @@ mod tests {
             }
             assert!(contrast(p.act_text, p.act_fill) >= 4.5);
             assert!(contrast(p.act_text, p.go_fill) >= 4.5);
+            // A control's edge at rest against what is around it (1.4.11).
+            let edge = if v.dark_mode { DARK_EDGE } else { LIGHT_EDGE };
+            for bg in [v.panel_fill, v.window_fill, v.extreme_bg_color] {
+                let r = contrast(edge, bg);
+                assert!(r >= 3.0, "edge {edge:?} on {bg:?}: {r:.2}:1");
+            }
         }
         // Weak text and links, as installed, on each theme's backgrounds.
         let dark = egui::Visuals::dark();

@@ -197,10 +197,15 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
     ui.horizontal_wrapped(|ui| {
         for &d in &profile.denominations_fen {
             let f = Fen(d);
+            // Framed at rest too: a row of bare numbers does not read as
+            // buttons.
             if ui
-                .selectable_label(
-                    draft.face_value == Some(f),
-                    format!("¥{}", f.yuan_input_text()),
+                .add(
+                    egui::Button::selectable(
+                        draft.face_value == Some(f),
+                        format!("¥{}", f.yuan_input_text()),
+                    )
+                    .frame_when_inactive(true),
                 )
                 .clicked()
             {
