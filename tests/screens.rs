@@ -544,7 +544,8 @@ fn every_order_card_opens_the_remedy_assistant_on_its_own_order() {
     let mut h = screen(fx, (), |ui, cx, _| {
         screens::orders::show(ui, cx, None, screens::orders::PAGE)
     });
-    h.get_by_label("Something went wrong?").click();
+    h.get_by_label(&format!("Something went wrong with {id}?"))
+        .click();
     h.run();
     assert!(matches!(
         sent(&h).as_slice(),

@@ -127,8 +127,11 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, draft: &mut Draft) {
             })
             .collect();
         ui.label(
-            RichText::new(tr.fmt("entry.confusables", &[("list", &list.join(", "))]))
-                .color(palette(ui).warn),
+            RichText::new(tr.fmt(
+                "entry.confusables",
+                &[("list", &list.join(tr.get("list.sep")))],
+            ))
+            .color(palette(ui).warn),
         );
     }
 

@@ -285,16 +285,16 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, v: &mut JournalView, feed: &Journal
                     .horizontal(|ui| {
                         ui.set_height(ROW_HEIGHT);
                         cell(ui, JOURNAL_COL_WHEN, |ui| {
-                            ui.label(
-                                RichText::new(format!(
-                                    "{:>8} {}",
-                                    format!("#{}", e.seq),
-                                    e.local.format("%Y-%m-%d %H:%M:%S")
-                                ))
-                                .monospace()
-                                .weak(),
-                            )
-                            .on_hover_text(e.local.format("%Y-%m-%d %H:%M:%S %:z").to_string());
+                            let when =
+                                format!("#{} {}", e.seq, e.local.format("%Y-%m-%d %H:%M:%S"));
+                            // Numbers right-aligned by padding; a screen
+                            // reader gets the words without it.
+                            let padded = format!("{when:>28}");
+                            let label = ui
+                                .label(RichText::new(padded).monospace().weak())
+                                .on_hover_text(e.local.format("%Y-%m-%d %H:%M:%S %:z").to_string());
+                            ui.ctx()
+                                .accesskit_node_builder(label.id, |b| b.set_value(when));
                         });
                         cell(ui, JOURNAL_COL_ORDER, |ui| {
                             if let Some(o) = &e.order

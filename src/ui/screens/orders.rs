@@ -247,7 +247,13 @@ fn order_card(
             if o.cancel_refused.is_some() && !matches!(o.phase, Phase::Cancelled) {
                 ui.label(RichText::new(tr.get("orders.cancel_refused")).color(palette(ui).danger));
             }
-            if ui.link(tr.get("remedy.open")).clicked() {
+            let remedy = ui.link(tr.get("remedy.open"));
+            // One link per order: a screen reader's list of links must tell
+            // them apart.
+            ui.ctx().accesskit_node_builder(remedy.id, |b| {
+                b.set_label(tr.fmt("a11y.remedy_for", &[("order", &o.id)]));
+            });
+            if remedy.clicked() {
                 out.send(Command::Remedy(RemedyCommand::Open(Subject::Order(
                     o.id.clone(),
                 ))));
