@@ -197,6 +197,13 @@ fn header_column(cell: &str) -> Option<Column> {
     }
 }
 
+/// Twelve or more letters and digits with a digit among them: no header
+/// word looks like that, every card code does.
+fn looks_like_a_card_code(cell: &str) -> bool {
+    let alnum = cell.chars().filter(char::is_ascii_alphanumeric).count();
+    alnum >= 12 && cell.chars().any(|c| c.is_ascii_digit())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Ok,
@@ -335,7 +342,11 @@ pub fn parse(text: &str, encoding: Encoding) -> Result<Batch, ImportError> {
         return Err(ImportError::Empty);
     };
     let header: Vec<Option<Column>> = first.iter().map(header_column).collect();
-    let has_header = header.iter().any(Option::is_some);
+    // A first line is a header when it names a column and holds nothing
+    // like a card code ("KMNP2345QRST6789,face" is a card, not a header: it
+    // must be checked, never dropped).
+    let has_header =
+        header.iter().any(Option::is_some) && !first.iter().any(looks_like_a_card_code);
     let columns: Vec<Option<Column>> = if has_header {
         header
     } else {
@@ -557,6 +568,21 @@ mod tests {
         assert_eq!(b.rows[4].reasons[0].key, "batch.face_unusual");
         let t = b.totals(&kqm());
         assert_eq!((t.ok, t.warnings, t.errors), (1, 1, 3));
+    }
+
+    /// A first line that holds a card and a header word is a card: it is
+    /// checked (and refused for its face value), never dropped as a header.
+    #[test]
+    fn a_card_on_the_first_line_is_never_taken_for_a_header() {
+        let b = checked(b"KMNP2345QRST6789,face\nABCD1234EFGH5678,100\n");
+        assert!(!b.header);
+        let s: Vec<(usize, Status)> = b.rows.iter().map(|r| (r.row, r.status)).collect();
+        assert_eq!(s, vec![(1, Status::Error), (2, Status::Ok)]);
+        assert_eq!(b.rows[0].reasons[0].key, "batch.face_invalid");
+        // A real header with a column of its own still is one.
+        let b = checked(b"card,face value,note\nABCD1234EFGH5678,100,x\n");
+        assert!(b.header);
+        assert_eq!(b.rows.len(), 1);
     }
 
     #[test]
