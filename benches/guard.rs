@@ -40,6 +40,23 @@ fn bench(c: &mut Criterion) {
             on: Target::Confirm,
         },
     );
+    // Each frame the pointer moves on a review: its position is weighed.
+    g.observe(300, GuardInput::PointerAt { x: 600, y: 140 });
+    c.bench_function(
+        "guard: observe a pointer position (per moving frame)",
+        |b| {
+            b.iter(|| {
+                let mut g = g.clone();
+                black_box(g.observe(
+                    black_box(920),
+                    GuardInput::PointerAt {
+                        x: black_box(150),
+                        y: black_box(540),
+                    },
+                ))
+            })
+        },
+    );
     c.bench_function("guard: observe a click", |b| {
         b.iter(|| {
             let mut g = g.clone();

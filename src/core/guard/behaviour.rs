@@ -113,8 +113,25 @@ impl Thresholds {
     pub const SHOW_COOLDOWN_MS: u64 = 500;
     /// Dwell before a pointer that travelled to the button can confirm, by level.
     pub const TRAVEL_DWELL_MS: [u64; 4] = [800, 1_400, 1_800, 2_200];
-    /// A pointer resting on the button since the step appeared needs this much more.
-    pub const PARKED_EXTRA_MS: u64 = 1_500;
+    /// A pointer resting on the button since the step appeared needs this
+    /// much more. Small: a reflex click in place comes 0.33–0.58 s after the
+    /// previous one (real data, p10–p90), a deliberate one after a still
+    /// pause of 0.58–5.6 s, so the travel dwell already parts them.
+    pub const PARKED_EXTRA_MS: u64 = 100;
+    /// A habitual approach (the pointer set off within this long of the
+    /// step appearing and went straight to Confirm, past every fact) needs
+    /// this dwell by level: a habituated click comes 0.2–1.3 s after the
+    /// review at low risk, up to 2 s at high risk. A reader's still pause
+    /// before an aimed movement is ≥ 0.58 s for nine people in ten.
+    pub const HABIT_ONSET_MS: u64 = 300;
+    pub const HABIT_DWELL_MS: [u64; 4] = [2_100, 2_400, 2_800, 3_000];
+    /// Straight: the path's length at most this much over the distance
+    /// (in percent); shorter than this many points it says nothing.
+    pub const STRAIGHT_PCT: f32 = 115.0;
+    pub const STRAIGHT_MIN_PX: f32 = 60.0;
+    /// Early clicks push arming out only while they come this close
+    /// together (spam); a lone early click after a still pause does not.
+    pub const SPAM_WINDOW_MS: u64 = 1_000;
     /// Enter (keyboard focus is on confirm from the start) needs this much more.
     pub const KEY_EXTRA_MS: u64 = 500;
     /// Each early click pushes arming out by this, up to the cap.
@@ -142,6 +159,7 @@ pub struct Plan {
     pub level: RiskLevel,
     pub points: u32,
     pub travel_dwell_ms: u64,
+    pub habit_dwell_ms: u64,
     pub parked_dwell_ms: u64,
     pub key_dwell_ms: u64,
     pub friction: Friction,
@@ -207,12 +225,23 @@ impl Plan {
             level,
             points,
             travel_dwell_ms: travel,
+            habit_dwell_ms: scale(Thresholds::HABIT_DWELL_MS[level as usize]).max(travel),
             parked_dwell_ms: travel + scale(Thresholds::PARKED_EXTRA_MS),
             key_dwell_ms: travel + scale(Thresholds::KEY_EXTRA_MS),
             friction,
             reasons,
         }
     }
+}
+
+/// The pointer's way since the step appeared: its first report (when and
+/// where), where it is now, and how far it went.
+#[derive(Debug, Clone)]
+struct Path {
+    first_at: u64,
+    origin: (f32, f32),
+    last: (f32, f32),
+    length: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +262,16 @@ pub struct BehaviourGuard {
     /// Why the current press will not count (began early, pre-existing…).
     press_spoiled: Option<Reason>,
     last_click_at: Option<u64>,
+    /// The last refused attempt (click or key), for telling spam from a
+    /// lone early click.
+    last_refused_at: Option<u64>,
+    /// The pointer's path since the step appeared, when positions are
+    /// reported.
+    path: Option<Path>,
+    /// The pointer has been over the summary's key facts.
+    saw_facts: bool,
+    /// The approach to Confirm looked habitual (see [`Thresholds::HABIT_ONSET_MS`]).
+    habitual: bool,
     /// An Enter that went down early is not intent until it is released.
     enter_suspect: bool,
     typed_ok: bool,
@@ -251,6 +290,10 @@ impl BehaviourGuard {
             press_at: None,
             press_spoiled: None,
             last_click_at: None,
+            last_refused_at: None,
+            path: None,
+            saw_facts: false,
+            habitual: false,
             enter_suspect: false,
             typed_ok: false,
         }
@@ -281,10 +324,24 @@ impl BehaviourGuard {
         let resting = self.parked && !self.travelled;
         let base = if resting {
             self.plan.parked_dwell_ms
+        } else if self.habitual {
+            self.plan.habit_dwell_ms
         } else {
             self.plan.travel_dwell_ms
         };
         base + self.spam_extra_ms
+    }
+
+    /// The pointer arrived on Confirm: was the way there a habit? Set off
+    /// at once, straight, past every fact.
+    fn judge_approach(&mut self) {
+        let Some(p) = &self.path else { return };
+        let dx = p.last.0 - p.origin.0;
+        let dy = p.last.1 - p.origin.1;
+        let direct = (dx * dx + dy * dy).sqrt();
+        let straight = direct >= Thresholds::STRAIGHT_MIN_PX
+            && p.length * 100.0 <= direct * Thresholds::STRAIGHT_PCT;
+        self.habitual = p.first_at < Thresholds::HABIT_ONSET_MS && straight && !self.saw_facts;
     }
 
     fn key_dwell(&self) -> u64 {
@@ -313,6 +370,8 @@ impl BehaviourGuard {
         if at < earliest {
             return Some(if self.parked && !self.travelled {
                 Reason::RestingPointer(earliest - at)
+            } else if self.habitual && dwell >= self.plan.habit_dwell_ms {
+                Reason::StraightToConfirm(earliest - at)
             } else {
                 Reason::TooEarly(earliest - at)
             });
@@ -320,9 +379,19 @@ impl BehaviourGuard {
         None
     }
 
-    fn swallow(&mut self, reason: Reason) -> Verdict {
-        self.spam_extra_ms =
-            (self.spam_extra_ms + Thresholds::SPAM_PUSH_MS).min(Thresholds::SPAM_CAP_MS);
+    /// A refused attempt: one close on another's heels (spam) pushes
+    /// arming out; a lone one, after a still pause, does not tax a person
+    /// who is plainly waiting.
+    fn swallow(&mut self, at: u64, reason: Reason) -> Verdict {
+        let spam = self
+            .last_refused_at
+            .is_some_and(|r| at < r + Thresholds::SPAM_WINDOW_MS)
+            || at < Thresholds::SHOW_COOLDOWN_MS;
+        if spam {
+            self.spam_extra_ms =
+                (self.spam_extra_ms + Thresholds::SPAM_PUSH_MS).min(Thresholds::SPAM_CAP_MS);
+        }
+        self.last_refused_at = Some(at);
         Verdict::Swallowed(reason)
     }
 
@@ -332,10 +401,10 @@ impl BehaviourGuard {
         };
         self.last_click_at = Some(at);
         if let Some(r) = self.press_spoiled.take() {
-            return self.swallow(r);
+            return self.swallow(at, r);
         }
         if let Some(r) = self.refusal(at, self.pointer_dwell()) {
-            return self.swallow(r);
+            return self.swallow(at, r);
         }
         // Typing the last four (the keyboard way) also satisfies a hold.
         if let Friction::HoldMs(hold) = self.plan.friction
@@ -343,7 +412,7 @@ impl BehaviourGuard {
         {
             let held = at - pressed;
             if held < hold {
-                return self.swallow(Reason::HoldLonger(hold));
+                return self.swallow(at, Reason::HoldLonger(hold));
             }
         }
         Verdict::Confirmed
@@ -367,8 +436,12 @@ impl ConfirmGuard for BehaviourGuard {
                 Verdict::Noted
             }
             GuardInput::PointerMoved { on } => {
+                if on == Target::Fact {
+                    self.saw_facts = true;
+                }
                 if on == Target::Confirm && self.pointer_on != Target::Confirm {
                     self.travelled = true;
+                    self.judge_approach();
                 }
                 if on != Target::Confirm {
                     self.parked = false;
@@ -378,6 +451,25 @@ impl ConfirmGuard for BehaviourGuard {
                     }
                 }
                 self.pointer_on = on;
+                Verdict::Noted
+            }
+            GuardInput::PointerAt { x, y } => {
+                let (x, y) = (x as f32, y as f32);
+                match &mut self.path {
+                    None => {
+                        self.path = Some(Path {
+                            first_at: at,
+                            origin: (x, y),
+                            last: (x, y),
+                            length: 0.0,
+                        })
+                    }
+                    Some(p) => {
+                        let (dx, dy) = (x - p.last.0, y - p.last.1);
+                        p.length += (dx * dx + dy * dy).sqrt();
+                        p.last = (x, y);
+                    }
+                }
                 Verdict::Noted
             }
             GuardInput::PointerDown { on } => {
@@ -433,15 +525,15 @@ impl ConfirmGuard for BehaviourGuard {
                 if at < Thresholds::SHOW_COOLDOWN_MS {
                     // Probably the second Enter of a double press, or still held.
                     self.enter_suspect = true;
-                    return self.swallow(Reason::TooSoonAfterShow(at));
+                    return self.swallow(at, Reason::TooSoonAfterShow(at));
                 }
                 if let Some(r) = self.refusal(at, self.key_dwell()) {
-                    return self.swallow(r);
+                    return self.swallow(at, r);
                 }
                 if let Friction::HoldMs(hold) = self.plan.friction
                     && !self.typed_ok
                 {
-                    return self.swallow(Reason::HoldNeeded(hold));
+                    return self.swallow(at, Reason::HoldNeeded(hold));
                 }
                 Verdict::Confirmed
             }

@@ -69,9 +69,15 @@ pub enum TraceEvent {
         #[serde(default)]
         pointer_down: bool,
     },
+    /// `x`, `y` (points, optional): where the pointer is; from them the
+    /// guard reads how the way to Confirm began and how straight it was.
     Move {
         t: u64,
         on: Target,
+        #[serde(default)]
+        x: Option<f64>,
+        #[serde(default)]
+        y: Option<f64>,
     },
     Down {
         t: u64,
@@ -130,8 +136,12 @@ pub struct Outcome {
     pub swallowed: usize,
 }
 
+/// A key that presses the focused confirm button: Enter, or Space (which
+/// presses any focused button).
 fn is_enter(key: &str) -> bool {
-    key.eq_ignore_ascii_case("enter") || key.eq_ignore_ascii_case("return")
+    ["enter", "return", "space", " "]
+        .iter()
+        .any(|k| key.eq_ignore_ascii_case(k))
 }
 
 /// Replays a trace through `guard` (already built for the trace's context).
@@ -161,7 +171,18 @@ pub fn replay(guard: &mut dyn ConfirmGuard, trace: &Trace) -> Outcome {
                     pointer_down: *pointer_down,
                 },
             ),
-            TraceEvent::Move { t, on } => (*t, GuardInput::PointerMoved { on: *on }),
+            TraceEvent::Move { t, on, x, y } => {
+                if let (Some(x), Some(y)) = (x, y) {
+                    let at = GuardInput::PointerAt {
+                        x: x.clamp(-1e6, 1e6) as i32,
+                        y: y.clamp(-1e6, 1e6) as i32,
+                    };
+                    if let Verdict::Swallowed(_) = guard.observe(*t, at) {
+                        swallowed += 1;
+                    }
+                }
+                (*t, GuardInput::PointerMoved { on: *on })
+            }
             TraceEvent::Down { t, on } => (*t, GuardInput::PointerDown { on: *on }),
             TraceEvent::Up { t, on } => (*t, GuardInput::PointerUp { on: *on }),
             TraceEvent::KeyDown { t, key, repeat } => (
@@ -214,7 +235,9 @@ pub fn describe(tr: &Texts, r: &Reason) -> String {
         Reason::HighValue(face) | Reason::Value(face) => face.to_string(),
         Reason::Burst(_) | Reason::Night(_) | Reason::Batch(_) => n.to_string(),
         // Counts down with the button's whole seconds.
-        Reason::TooEarly(_) | Reason::RestingPointer(_) => n.div_ceil(1000).to_string(),
+        Reason::TooEarly(_) | Reason::RestingPointer(_) | Reason::StraightToConfirm(_) => {
+            n.div_ceil(1000).to_string()
+        }
         // Milliseconds, said in seconds (unused by the texts without a number).
         _ => format!("{:.1}", n as f64 / 1000.0),
     };

@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 pub enum Target {
     Confirm,
     Cancel,
+    /// The summary's key facts (amount, channel, cancel policy).
+    Fact,
     Other,
     #[default]
     None,
@@ -37,6 +39,13 @@ pub enum GuardInput {
     /// The pointer moved; `on` is what it is over now.
     PointerMoved {
         on: Target,
+    },
+    /// Where the pointer is now, in points (reported as it moves; none for
+    /// a still pointer, a keyboard or a touch screen). Only the path's
+    /// shape is read: when it started and how straight it went.
+    PointerAt {
+        x: i32,
+        y: i32,
     },
     PointerDown {
         on: Target,

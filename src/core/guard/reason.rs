@@ -33,6 +33,9 @@ pub enum Reason {
     TypeFirst,
     /// The pointer rested on the button since the step appeared: this long to go.
     RestingPointer(u64),
+    /// The pointer went straight to the button the moment the step
+    /// appeared, past every fact (a habit, not a read): this long to go.
+    StraightToConfirm(u64),
     /// Arms in this long.
     TooEarly(u64),
     /// The press was too short for a hold of this long.
@@ -64,6 +67,7 @@ impl Reason {
             Reason::JustRefocused(_) => "guard.just_refocused",
             Reason::TypeFirst => "guard.type_first",
             Reason::RestingPointer(_) => "guard.resting_pointer",
+            Reason::StraightToConfirm(_) => "guard.straight_to_confirm",
             Reason::TooEarly(_) => "guard.too_early",
             Reason::HoldLonger(_) => "guard.hold_longer",
             Reason::HoldNeeded(_) => "guard.hold_needed",
@@ -87,6 +91,7 @@ impl Reason {
             | Reason::TooSoonAfterShow(ms)
             | Reason::JustRefocused(ms)
             | Reason::RestingPointer(ms)
+            | Reason::StraightToConfirm(ms)
             | Reason::TooEarly(ms)
             | Reason::HoldLonger(ms)
             | Reason::HoldNeeded(ms) => Some(ms),
@@ -109,7 +114,7 @@ mod tests {
     use super::*;
 
     /// Every variant with the key the journal has always recorded for it.
-    const PINNED: [(Reason, &str); 22] = [
+    const PINNED: [(Reason, &str); 23] = [
         (Reason::HighValue(Fen(100_000)), "guard.r_high_value"),
         (Reason::Value(Fen(50_000)), "guard.r_value"),
         (Reason::NoCancel, "guard.r_no_cancel"),
@@ -132,6 +137,7 @@ mod tests {
         (Reason::DoubleClick, "guard.double_click"),
         (Reason::KeyRepeat, "guard.key_repeat"),
         (Reason::WindowMoved, "guard.window_moved"),
+        (Reason::StraightToConfirm(900), "guard.straight_to_confirm"),
     ];
 
     /// A variant added without a line in [`PINNED`] stops this compiling
@@ -160,6 +166,7 @@ mod tests {
             Reason::DoubleClick => 19,
             Reason::KeyRepeat => 20,
             Reason::WindowMoved => 21,
+            Reason::StraightToConfirm(_) => 22,
         }
     }
 

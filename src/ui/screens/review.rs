@@ -22,7 +22,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
     ui.heading(tr.get("review.title"));
     crate::ui::widgets::steps::step_bar(ui, tr, crate::ui::widgets::steps::FlowStep::Review);
     ui.add_space(6.0);
-    egui::Grid::new("review_grid")
+    let facts = egui::Grid::new("review_grid")
         .num_columns(2)
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
@@ -56,7 +56,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
                 tr.get("review.hold"),
                 tr.fmt("review.hold_value", &[("n", &session.settings().hold_s)]),
             );
-        });
+        })
+        .response
+        .rect;
     ui.add_space(8.0);
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, palette(ui).warn))
@@ -90,7 +92,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
         });
     ui.add_space(10.0);
     let armed = tr.fmt("review.confirm", &[("n", &session.settings().hold_s)]);
-    widgets::confirm::confirm_area(ui, tr, r, now, &armed, out);
+    widgets::confirm::confirm_area(ui, tr, r, now, &armed, facts, out);
     // Below the confirm button, so opening it never moves the button.
     ui.add_space(8.0);
     crate::ui::screens::remedy::review_link(ui, tr, session.remedies());

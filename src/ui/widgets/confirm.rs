@@ -25,6 +25,7 @@ pub fn confirm_area(
     r: &ReviewStep,
     now: DateTime<Utc>,
     armed_text: &str,
+    facts: egui::Rect,
     out: &CommandSender,
 ) {
     let at = r.at_ms(now);
@@ -180,9 +181,10 @@ pub fn confirm_area(
     );
 
     // Report what the pointer is over (on change), presses and releases.
-    let (hover_pos, pressed, released) = ui.input(|i| {
+    let (hover_pos, moved, pressed, released) = ui.input(|i| {
         (
             i.pointer.hover_pos(),
+            i.pointer.delta() != egui::Vec2::ZERO,
             i.pointer.primary_pressed(),
             i.pointer.primary_released(),
         )
@@ -190,9 +192,18 @@ pub fn confirm_area(
     let on = match hover_pos {
         Some(p) if confirm.rect.contains(p) => Target::Confirm,
         Some(p) if back.rect.contains(p) => Target::Cancel,
+        Some(p) if facts.contains(p) => Target::Fact,
         Some(_) => Target::Other,
         None => Target::None,
     };
+    // The way the pointer goes (when it set off, how straight), before
+    // where it is: a habit goes straight to Confirm the moment it shows.
+    if let Some(p) = hover_pos.filter(|_| moved) {
+        out.send(Command::Guard(GuardInput::PointerAt {
+            x: p.x.round() as i32,
+            y: p.y.round() as i32,
+        }));
+    }
     if on != r.pointer_on {
         out.send(Command::Guard(GuardInput::PointerMoved { on }));
     }

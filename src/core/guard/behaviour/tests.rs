@@ -162,10 +162,13 @@ fn auto_repeat_never_confirms_and_a_held_enter_must_be_released() {
     );
 }
 
+/// A click in place within a reflex's time (the real quick click comes
+/// 0.33–0.58 s after the previous one) is refused; one after a still
+/// pause (≥ 0.9 s) is taken, and a lone refusal does not push arming out.
 #[test]
 fn a_resting_pointer_is_not_intent() {
     let mut g = shown(&low(), Target::Confirm);
-    let r = click(&mut g, 1_200, 1_260);
+    let r = click(&mut g, 700, 760);
     assert!(
         matches!(r, Verdict::Swallowed(Reason::RestingPointer(_))),
         "{r:?}"
@@ -392,10 +395,81 @@ fn view_counts_down_to_arming() {
     let parked = shown(&low(), Target::Confirm);
     assert_eq!(
         parked.view(0).arms_in_ms,
-        Some(2_300),
-        "a resting pointer waits longer"
+        Some(900),
+        "a resting pointer waits a little longer"
     );
     travel(&mut g, 400);
     assert_eq!(g.view(400).arms_in_ms, Some(400));
     assert!(g.view(800).armed);
+}
+
+/// The pointer reported every `step` ms from `from` to `to` (points),
+/// setting off at `start` and arriving on Confirm at `end`; over the
+/// facts on the way when `past_facts`.
+fn path(g: &mut BehaviourGuard, start: u64, end: u64, step: u64, past_facts: bool) {
+    let (from, to) = ((620.0_f32, 140.0_f32), (140.0_f32, 560.0_f32));
+    let n = ((end - start) / step).max(2);
+    for i in 0..=n {
+        let f = i as f32 / n as f32;
+        let at = start + i * (end - start) / n;
+        g.observe(
+            at,
+            GuardInput::PointerAt {
+                x: (from.0 + (to.0 - from.0) * f) as i32,
+                y: (from.1 + (to.1 - from.1) * f) as i32,
+            },
+        );
+        let on = match i {
+            _ if i == n => Target::Confirm,
+            _ if past_facts && i == n / 2 => Target::Fact,
+            _ => Target::Other,
+        };
+        g.observe(at, GuardInput::PointerMoved { on });
+    }
+}
+
+/// A habit: off at once, straight to Confirm, past every fact. Its click
+/// at 1.2 s (a reader's would be taken) waits for the habit's dwell; the
+/// same way taken after a still pause, or by way of the facts, does not.
+#[test]
+fn a_straight_dash_to_confirm_the_moment_it_shows_is_a_habit() {
+    for step in [16, 110] {
+        let mut g = shown(&low(), Target::Other);
+        path(&mut g, 40, 900, step, false);
+        let r = click(&mut g, 1_200, 1_280);
+        assert!(
+            matches!(r, Verdict::Swallowed(Reason::StraightToConfirm(_))),
+            "{step} ms sampling: {r:?}"
+        );
+        assert_eq!(click(&mut g, 2_300, 2_380), Verdict::Confirmed);
+
+        let mut g = shown(&low(), Target::Other);
+        path(&mut g, 700, 1_100, step, false);
+        assert_eq!(
+            click(&mut g, 1_200, 1_280),
+            Verdict::Confirmed,
+            "after a still pause"
+        );
+
+        let mut g = shown(&low(), Target::Other);
+        path(&mut g, 40, 900, step, true);
+        assert_eq!(
+            click(&mut g, 1_200, 1_280),
+            Verdict::Confirmed,
+            "by way of the facts"
+        );
+    }
+}
+
+/// A lone early click after a still pause does not push arming out; clicks
+/// on each other's heels (spam) do.
+#[test]
+fn only_spam_pushes_arming_out() {
+    let mut g = shown(&low(), Target::Confirm);
+    assert!(matches!(click(&mut g, 700, 760), Verdict::Swallowed(_)));
+    assert_eq!(g.view(760).arms_in_ms, Some(140), "armed at 900 still");
+    let mut g = shown(&low(), Target::Confirm);
+    click(&mut g, 600, 650);
+    click(&mut g, 750, 800);
+    assert_eq!(g.view(800).arms_in_ms, Some(400), "pushed by 300 ms");
 }

@@ -32,7 +32,7 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, r: &ReviewStep)
     let count = t.ok + t.warnings;
     ui.heading(tr.get("batch_review.title"));
     ui.add_space(6.0);
-    egui::Grid::new("batch_review_grid")
+    let facts = egui::Grid::new("batch_review_grid")
         .num_columns(2)
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
@@ -68,7 +68,9 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, r: &ReviewStep)
                     tr.get("batch_review.test_on"),
                 );
             }
-        });
+        })
+        .response
+        .rect;
     ui.add_space(8.0);
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, palette(ui).warn))
@@ -117,7 +119,7 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, r: &ReviewStep)
         });
     ui.add_space(10.0);
     let armed = tr.fmt("batch_review.confirm", &[("count", &count)]);
-    widgets::confirm::confirm_area(ui, tr, r, now, &armed, out);
+    widgets::confirm::confirm_area(ui, tr, r, now, &armed, facts, out);
     // Below the confirm button, so opening it never moves the button.
     ui.add_space(8.0);
     crate::ui::screens::remedy::review_link(ui, tr, session.remedies());
