@@ -2,7 +2,7 @@
 //! input, and asking for the view (what the UI does each frame).
 
 use cardguard::core::guard::{
-    BehaviourGuard, ConfirmGuard, GuardContext, GuardInput, Sensitivity, Target,
+    BehaviourGuard, ConfirmGuard, GuardContext, GuardInput, PaceFit, Sensitivity, Target,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -19,6 +19,12 @@ fn context() -> GuardContext {
         duplicate: false,
         batch_count: 0,
         sensitivity: Sensitivity::Standard,
+        // A person with a pace: the fit is part of every plan.
+        pace: Some(PaceFit {
+            count: 30,
+            p10_ms: 900,
+            median_ms: 1_400,
+        }),
     }
 }
 

@@ -243,3 +243,47 @@ fn very_high_risk_needs_the_last_four_typed() {
         "typed text is never journaled"
     );
 }
+
+/// The guard's picture of the person, in Settings: what it learned, in
+/// words, and "Forget my pace", which is journaled and leaves the guard on
+/// its defaults; a low-risk confirmation teaches it again.
+#[test]
+fn settings_show_the_learned_pace_and_forget_it() {
+    let rig = Rig::new();
+    // A returning person: ten confirmations kept from before.
+    std::fs::write(
+        rig.dir.path().join("pace.json"),
+        r#"{"samples_ms":[700,700,700,700,700,700,700,700,700,700]}"#,
+    )
+    .unwrap();
+    let mut h = rig.open(Lang::En);
+    enter_small_order(&mut h);
+    click(&mut h, "Review →");
+    assert_has(
+        &h,
+        "Fitted to your pace (10 confirmations): confirm arms after 0.6 s.",
+    );
+    click(&mut h, "← Back to edit");
+    click(&mut h, "Settings");
+    assert_has(
+        &h,
+        "From your last 10 low-risk confirmations: usually 0.7 s, your fastest tenth 0.7 s. Confirm arms after 0.6 s for you; anything faster than 0.3 s is not your way and is refused.",
+    );
+    click(&mut h, "Forget my pace");
+    assert!(rig.kinds().iter().any(|k| k == "pace_reset"));
+    assert_has(
+        &h,
+        "Not enough yet: the guard fits itself to you after 8 low-risk confirmations (0 so far).",
+    );
+    // One confirmation later it has begun again.
+    click(&mut h, "New order");
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 3_000);
+    click(&mut h, "Confirm — 10 s to undo");
+    assert_eq!(h.state().screen(), cardguard::ui::Screen::Hold);
+    click(&mut h, "Settings");
+    assert_has(
+        &h,
+        "Not enough yet: the guard fits itself to you after 8 low-risk confirmations (1 so far).",
+    );
+}

@@ -97,6 +97,12 @@ pub enum Event {
         /// Set when confirming a batch (journaled without an order).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         batch: Option<BatchId>,
+        /// The person's pace the delay was fitted to: how many of their
+        /// confirmations, and their fastest tenth (absent without a pace).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pace_count: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pace_p10_ms: Option<u64>,
     },
     /// A confirm attempt the guard did not accept, and why.
     ConfirmSwallowed {
@@ -122,6 +128,8 @@ pub enum Event {
         hold_until: DateTime<Utc>,
     },
     Undone {},
+    /// The person asked the guard to forget their pace (Settings).
+    PaceReset {},
     /// The app stopped during a hold: the code was only in memory, so the
     /// order was never sent.
     HoldInterrupted {},
@@ -323,6 +331,8 @@ impl Event {
             reasons: plan.reasons.iter().map(|r| r.key().to_owned()).collect(),
             sensitivity: sensitivity.name().to_owned(),
             batch,
+            pace_count: plan.pace.map(|p| p.count),
+            pace_p10_ms: plan.pace.map(|p| p.p10_ms),
         }
     }
 
@@ -392,6 +402,7 @@ mod tests {
         use serde_json::json;
         vec![
             ("app_started", json!({"version": "0.1.0"})),
+            ("pace_reset", json!({})),
             (
                 "journal_repaired",
                 json!({"dropped_bytes": 12, "dropped_sha256": "ab"}),
@@ -543,6 +554,7 @@ mod tests {
             Event::RemedyOpened { .. } => 33,
             Event::RemedyPathChosen { .. } => 34,
             Event::RemedyMessagePrepared { .. } => 35,
+            Event::PaceReset {} => 36,
         }
     }
 

@@ -244,6 +244,8 @@ pub struct Session {
     profiles: Vec<ChannelProfile>,
     remedies: super::remedy::RemedyBook,
     settings: Settings,
+    /// The person's confirmation pace (the guard fits to it).
+    pace: crate::core::guard::Pace,
     key: FingerprintKey,
     /// The last checkpoint that could not be written (cleared by the next
     /// one that could): the journal is still the record, but say so.
@@ -283,8 +285,12 @@ impl Session {
         }
 
         let ledger = opened.ledger;
+        let pace = crate::core::guard::Pace::load(
+            &paths.data_dir.join(crate::core::guard::pace::PACE_FILE),
+        );
         let mut s = Session {
             clock,
+            pace,
             paths,
             journal: opened.journal,
             ledger,
@@ -445,6 +451,38 @@ impl Session {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The person's confirmation pace, as the guard uses it.
+    pub fn pace(&self) -> &crate::core::guard::Pace {
+        &self.pace
+    }
+
+    /// A low-risk order was confirmed `ms` after its review appeared: the
+    /// pace learns it. Kept on a best-effort basis: a pace that cannot be
+    /// saved is relearned, and the journal has every decision anyway.
+    pub fn learn_pace(&mut self, ms: u64) {
+        self.pace.push(ms);
+        let _ = self.pace.save(
+            &self
+                .paths
+                .data_dir
+                .join(crate::core::guard::pace::PACE_FILE),
+        );
+    }
+
+    /// Settings → "Forget my pace": the guard goes back to its defaults.
+    /// Journaled, so the record says when the fit started again.
+    pub fn reset_pace(&mut self) -> Result<(), SessionError> {
+        self.pace = crate::core::guard::Pace::default();
+        self.pace.save(
+            &self
+                .paths
+                .data_dir
+                .join(crate::core::guard::pace::PACE_FILE),
+        )?;
+        self.record(None, Event::PaceReset {})?;
+        Ok(())
     }
 
     /// Lines in the journal (readable or not).
@@ -608,6 +646,7 @@ impl Session {
             local_hour: self.local_hour(),
             duplicate: false,
             sensitivity: self.settings.sensitivity,
+            pace: self.pace.fit(),
             batch_count: 0,
         }
     }

@@ -78,6 +78,8 @@ pub enum Command {
     /// More of a long orders list.
     ShowMoreOrders,
     SaveSettings(Settings),
+    /// Settings → "Forget my pace".
+    ResetPace,
     OpenDataDir,
     DismissNotice(NoticeId),
 }

@@ -39,7 +39,7 @@ def step(what):
     print("ok:", what, flush=True)
 
 
-def the_app(deadline=30.0):
+def the_app(deadline=90.0):
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         desktop = pyatspi.Registry.getDesktop(0)

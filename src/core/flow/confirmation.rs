@@ -70,6 +70,15 @@ impl Confirmation {
         let now = session.now();
         let at = self.at_ms(now);
         let verdict = self.guard.observe(at, input);
+        // A single low-risk order's time to an accepted confirmation is the
+        // person's pace (a batch or a risky order is read more slowly, as it
+        // should be).
+        if verdict == Verdict::Confirmed
+            && self.subject.order().is_some()
+            && self.guard.plan().level == crate::core::guard::RiskLevel::Low
+        {
+            session.learn_pace(at);
+        }
         if let GuardInput::KeyUp { .. } = input {
             self.repeat_journaled = false;
         }

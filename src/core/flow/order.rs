@@ -29,7 +29,8 @@ pub enum Released {
     /// Handed to the channel. `for_clipboard` is the code for a manual
     /// hand-off (the person pastes it on the platform); None when simulated.
     Sent {
-        event: Event,
+        /// Boxed: an event is large next to `Interrupted`.
+        event: Box<Event>,
         for_clipboard: Option<Zeroizing<String>>,
     },
     /// Its code is no longer in memory: never sent, journaled as interrupted.
@@ -254,7 +255,7 @@ impl OrderFlow {
         let for_clipboard = for_clipboard(&event, &secret);
         self.reset_keeping_channel();
         Ok(Released::Sent {
-            event,
+            event: Box::new(event),
             for_clipboard,
         })
     }

@@ -211,7 +211,7 @@ fn a_manual_hand_off_returns_the_code_for_the_clipboard_a_simulated_release_does
         else {
             panic!("{mode:?}: not sent");
         };
-        assert!(matches!(event, Event::Released { mode: m, .. } if m == mode));
+        assert!(matches!(*event, Event::Released { mode: m, .. } if m == mode));
         assert_eq!(
             for_clipboard.as_deref().map(String::as_str),
             want,

@@ -81,6 +81,8 @@ pub struct GuardContext {
     /// Releasing a batch: how many orders (0 for a single card). Then
     /// `face_value_fen` is the batch total.
     pub batch_count: u32,
+    /// The person's own pace, once there is enough of it (see [`super::pace`]).
+    pub pace: Option<super::PaceFit>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -132,6 +134,13 @@ impl Thresholds {
     /// Early clicks push arming out only while they come this close
     /// together (spam); a lone early click after a still pause does not.
     pub const SPAM_WINDOW_MS: u64 = 1_000;
+    /// No position for this long means the pointer stood still: reports
+    /// come every 16 ms, or about every 110 ms, while it moves.
+    pub const STILL_GAP_MS: u64 = 250;
+    /// A pace never lowers the dwell below the show cooldown and this, nor
+    /// raises it past the cap.
+    pub const PACE_FLOOR_EXTRA_MS: u64 = 100;
+    pub const PACE_CAP_MS: u64 = 3_000;
     /// Enter (keyboard focus is on confirm from the start) needs this much more.
     pub const KEY_EXTRA_MS: u64 = 500;
     /// Each early click pushes arming out by this, up to the cap.
@@ -160,6 +169,10 @@ pub struct Plan {
     pub points: u32,
     pub travel_dwell_ms: u64,
     pub habit_dwell_ms: u64,
+    /// The person's pace the dwell was fitted to, and whether it raised the
+    /// dwell above the default (a departure from their habit is refused).
+    pub pace: Option<super::PaceFit>,
+    pub pace_raised: bool,
     pub parked_dwell_ms: u64,
     pub key_dwell_ms: u64,
     pub friction: Friction,
@@ -167,6 +180,19 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The pointer dwell a low-risk order gets with this pace and
+    /// sensitivity (what Settings shows the person).
+    pub fn low_risk_dwell(pace: Option<super::PaceFit>, sensitivity: Sensitivity) -> u64 {
+        let ctx = GuardContext {
+            cancel_window_s: 900,
+            local_hour: 12,
+            sensitivity,
+            pace,
+            ..GuardContext::default()
+        };
+        Plan::for_context(&ctx).travel_dwell_ms
+    }
+
     pub fn for_context(ctx: &GuardContext) -> Plan {
         let mut points = 0;
         let mut reasons = Vec::new();
@@ -212,7 +238,18 @@ impl Plan {
         };
         let pct = ctx.sensitivity.dwell_pct();
         let scale = |ms: u64| ms * pct / 100;
-        let travel = scale(Thresholds::TRAVEL_DWELL_MS[level as usize]);
+        let base = scale(Thresholds::TRAVEL_DWELL_MS[level as usize]);
+        // Fitted to the person: lowered only at low risk (a higher risk
+        // keeps its wait), raised at any level for a departure.
+        let travel = match ctx.pace {
+            Some(fit) if level == RiskLevel::Low => fit.low_risk_dwell(
+                base,
+                Thresholds::SHOW_COOLDOWN_MS + Thresholds::PACE_FLOOR_EXTRA_MS,
+                Thresholds::PACE_CAP_MS,
+            ),
+            Some(fit) => base.max(fit.departure_ms().min(Thresholds::PACE_CAP_MS)),
+            None => base,
+        };
         let friction = match level {
             RiskLevel::Low | RiskLevel::Medium => Friction::None,
             // A batch at high risk: type its total (a hold is too easy to
@@ -226,6 +263,8 @@ impl Plan {
             points,
             travel_dwell_ms: travel,
             habit_dwell_ms: scale(Thresholds::HABIT_DWELL_MS[level as usize]).max(travel),
+            pace: ctx.pace,
+            pace_raised: travel > base,
             parked_dwell_ms: travel + scale(Thresholds::PARKED_EXTRA_MS),
             key_dwell_ms: travel + scale(Thresholds::KEY_EXTRA_MS),
             friction,
@@ -234,13 +273,16 @@ impl Plan {
     }
 }
 
-/// The pointer's way since the step appeared: its first report (when and
-/// where), where it is now, and how far it went.
+/// The pointer's current movement: when and where it began (its first
+/// report after the step appeared or after a pause), where it is now, and
+/// how far it went.
 #[derive(Debug, Clone)]
 struct Path {
+    /// When the current movement began, and where.
     first_at: u64,
     origin: (f32, f32),
     last: (f32, f32),
+    last_at: u64,
     length: f32,
 }
 
@@ -372,6 +414,8 @@ impl BehaviourGuard {
                 Reason::RestingPointer(earliest - at)
             } else if self.habitual && dwell >= self.plan.habit_dwell_ms {
                 Reason::StraightToConfirm(earliest - at)
+            } else if self.plan.pace_raised {
+                Reason::FasterThanYourPace(earliest - at)
             } else {
                 Reason::TooEarly(earliest - at)
             });
@@ -461,13 +505,22 @@ impl ConfirmGuard for BehaviourGuard {
                             first_at: at,
                             origin: (x, y),
                             last: (x, y),
+                            last_at: at,
                             length: 0.0,
                         })
                     }
                     Some(p) => {
+                        // A pause (no report for a while) ends a movement:
+                        // the next one starts where the pointer rested.
+                        if at > p.last_at + Thresholds::STILL_GAP_MS {
+                            p.first_at = at;
+                            p.origin = p.last;
+                            p.length = 0.0;
+                        }
                         let (dx, dy) = (x - p.last.0, y - p.last.1);
                         p.length += (dx * dx + dy * dy).sqrt();
                         p.last = (x, y);
+                        p.last_at = at;
                     }
                 }
                 Verdict::Noted

@@ -40,6 +40,17 @@ pub struct TraceContext {
     pub code_last4: Option<String>,
     #[serde(default)]
     pub sensitivity: Sensitivity,
+    /// The person's pace, when the trace replays someone with one:
+    /// `{"count": 20, "p10_ms": 900, "median_ms": 1400}`.
+    #[serde(default)]
+    pub pace: Option<TracePace>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct TracePace {
+    pub count: usize,
+    pub p10_ms: u64,
+    pub median_ms: u64,
 }
 
 impl TraceContext {
@@ -55,6 +66,11 @@ impl TraceContext {
             duplicate: self.duplicate,
             batch_count: 0,
             sensitivity: self.sensitivity,
+            pace: self.pace.map(|p| super::PaceFit {
+                count: p.count,
+                p10_ms: p.p10_ms.min(super::Pace::MAX_SAMPLE_MS),
+                median_ms: p.median_ms.min(super::Pace::MAX_SAMPLE_MS),
+            }),
         }
     }
 }
@@ -235,9 +251,10 @@ pub fn describe(tr: &Texts, r: &Reason) -> String {
         Reason::HighValue(face) | Reason::Value(face) => face.to_string(),
         Reason::Burst(_) | Reason::Night(_) | Reason::Batch(_) => n.to_string(),
         // Counts down with the button's whole seconds.
-        Reason::TooEarly(_) | Reason::RestingPointer(_) | Reason::StraightToConfirm(_) => {
-            n.div_ceil(1000).to_string()
-        }
+        Reason::TooEarly(_)
+        | Reason::RestingPointer(_)
+        | Reason::StraightToConfirm(_)
+        | Reason::FasterThanYourPace(_) => n.div_ceil(1000).to_string(),
         // Milliseconds, said in seconds (unused by the texts without a number).
         _ => format!("{:.1}", n as f64 / 1000.0),
     };

@@ -8,9 +8,11 @@
 
 pub mod behaviour;
 pub mod eval;
+pub mod pace;
 mod reason;
 
 pub use behaviour::{BehaviourGuard, GuardContext, RiskLevel, Sensitivity};
+pub use pace::{Pace, PaceFit};
 pub use reason::Reason;
 
 use serde::{Deserialize, Serialize};

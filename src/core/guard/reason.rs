@@ -36,6 +36,9 @@ pub enum Reason {
     /// The pointer went straight to the button the moment the step
     /// appeared, past every fact (a habit, not a read): this long to go.
     StraightToConfirm(u64),
+    /// Far faster than this person confirms (half their fastest tenth):
+    /// this long to go.
+    FasterThanYourPace(u64),
     /// Arms in this long.
     TooEarly(u64),
     /// The press was too short for a hold of this long.
@@ -68,6 +71,7 @@ impl Reason {
             Reason::TypeFirst => "guard.type_first",
             Reason::RestingPointer(_) => "guard.resting_pointer",
             Reason::StraightToConfirm(_) => "guard.straight_to_confirm",
+            Reason::FasterThanYourPace(_) => "guard.faster_than_your_pace",
             Reason::TooEarly(_) => "guard.too_early",
             Reason::HoldLonger(_) => "guard.hold_longer",
             Reason::HoldNeeded(_) => "guard.hold_needed",
@@ -92,6 +96,7 @@ impl Reason {
             | Reason::JustRefocused(ms)
             | Reason::RestingPointer(ms)
             | Reason::StraightToConfirm(ms)
+            | Reason::FasterThanYourPace(ms)
             | Reason::TooEarly(ms)
             | Reason::HoldLonger(ms)
             | Reason::HoldNeeded(ms) => Some(ms),
@@ -114,7 +119,7 @@ mod tests {
     use super::*;
 
     /// Every variant with the key the journal has always recorded for it.
-    const PINNED: [(Reason, &str); 23] = [
+    const PINNED: [(Reason, &str); 24] = [
         (Reason::HighValue(Fen(100_000)), "guard.r_high_value"),
         (Reason::Value(Fen(50_000)), "guard.r_value"),
         (Reason::NoCancel, "guard.r_no_cancel"),
@@ -138,6 +143,10 @@ mod tests {
         (Reason::KeyRepeat, "guard.key_repeat"),
         (Reason::WindowMoved, "guard.window_moved"),
         (Reason::StraightToConfirm(900), "guard.straight_to_confirm"),
+        (
+            Reason::FasterThanYourPace(900),
+            "guard.faster_than_your_pace",
+        ),
     ];
 
     /// A variant added without a line in [`PINNED`] stops this compiling
@@ -167,6 +176,7 @@ mod tests {
             Reason::KeyRepeat => 20,
             Reason::WindowMoved => 21,
             Reason::StraightToConfirm(_) => 22,
+            Reason::FasterThanYourPace(_) => 23,
         }
     }
 

@@ -87,6 +87,15 @@ impl App {
                 }
                 self.save_settings(s)
             }
+            Command::ResetPace => {
+                let Some(session) = self.session.as_mut() else {
+                    return;
+                };
+                match session.reset_pace() {
+                    Ok(()) => self.notify(Notice::new(Level::Info, "settings.pace_forgotten")),
+                    Err(e) => self.session_error("error.journal_write", &e),
+                }
+            }
             Command::OpenDataDir => {
                 let Some(dir) = self.session.as_ref().map(|s| s.paths().data_dir.clone()) else {
                     return;

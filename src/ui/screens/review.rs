@@ -91,6 +91,15 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
             ui.add(egui::Label::new(RichText::new(tr.get("review.no_spend_trick")).weak()).wrap());
         });
     ui.add_space(10.0);
+    // Every decision explained: when the wait was fitted to this person.
+    let plan = r.guard.plan();
+    if let (Some(fit), crate::core::guard::RiskLevel::Low) = (plan.pace, plan.level) {
+        let dwell = format!("{:.1}", plan.travel_dwell_ms as f64 / 1000.0);
+        ui.label(
+            RichText::new(tr.fmt("review.pace", &[("count", &fit.count), ("dwell", &dwell)]))
+                .weak(),
+        );
+    }
     let armed = tr.fmt("review.confirm", &[("n", &session.settings().hold_s)]);
     widgets::confirm::confirm_area(ui, tr, r, now, &armed, facts, out);
     // Below the confirm button, so opening it never moves the button.

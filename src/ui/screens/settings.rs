@@ -83,6 +83,50 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings, stamper: &Stam
             });
             ui.end_row();
 
+            // What the guard has learned of this person, in words, and the
+            // way to make it forget.
+            ui.label(tr.get("settings.pace"));
+            ui.vertical(|ui| {
+                let pace = session.pace();
+                let secs = |ms: u64| format!("{:.1}", ms as f64 / 1000.0);
+                let said = match pace.fit() {
+                    None => tr.fmt(
+                        "settings.pace_none",
+                        &[
+                            ("min", &crate::core::guard::Pace::MIN_SAMPLES),
+                            ("have", &pace.len()),
+                        ],
+                    ),
+                    Some(fit) => {
+                        let dwell = crate::core::guard::behaviour::Plan::low_risk_dwell(
+                            Some(fit),
+                            session.settings().sensitivity,
+                        );
+                        tr.fmt(
+                            "settings.pace_fit",
+                            &[
+                                ("count", &fit.count),
+                                ("median", &secs(fit.median_ms)),
+                                ("p10", &secs(fit.p10_ms)),
+                                ("dwell", &secs(dwell)),
+                                ("departure", &secs(fit.departure_ms())),
+                            ],
+                        )
+                    }
+                };
+                ui.add(egui::Label::new(RichText::new(said).weak()).wrap());
+                if ui
+                    .add_enabled(
+                        !pace.is_empty(),
+                        egui::Button::new(tr.get("settings.pace_reset")),
+                    )
+                    .clicked()
+                {
+                    out.send(Command::ResetPace);
+                }
+            });
+            ui.end_row();
+
             ui.label(tr.get("settings.release_mode"));
             ui.vertical(|ui| {
                 ui.radio_value(

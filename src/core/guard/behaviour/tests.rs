@@ -14,6 +14,7 @@ fn low() -> GuardContext {
         duplicate: false,
         batch_count: 0,
         sensitivity: Sensitivity::Standard,
+        pace: None,
     }
 }
 
@@ -472,4 +473,46 @@ fn only_spam_pushes_arming_out() {
     click(&mut g, 600, 650);
     click(&mut g, 750, 800);
     assert_eq!(g.view(800).arms_in_ms, Some(400), "pushed by 300 ms");
+}
+
+fn with_pace(ctx: GuardContext, p10_ms: u64, median_ms: u64) -> GuardContext {
+    GuardContext {
+        pace: Some(crate::core::guard::PaceFit {
+            count: 20,
+            p10_ms,
+            median_ms,
+        }),
+        ..ctx
+    }
+}
+
+/// Fitted to the person: a fast expert confirms a low-risk order sooner
+/// than the default allows; a slow reader's dash, far faster than their
+/// own habit, is refused and said so; a risky order keeps its wait.
+#[test]
+fn the_dwell_fits_the_persons_own_pace() {
+    let mut g = shown(&with_pace(low(), 700, 1_000), Target::None);
+    travel(&mut g, 500);
+    assert_eq!(click(&mut g, 620, 690), Verdict::Confirmed, "an expert");
+
+    let mut g = shown(&with_pace(low(), 4_000, 6_000), Target::None);
+    travel(&mut g, 900);
+    let r = click(&mut g, 1_200, 1_280);
+    assert!(
+        matches!(r, Verdict::Swallowed(Reason::FasterThanYourPace(_))),
+        "{r:?}"
+    );
+    assert_eq!(click(&mut g, 2_500, 2_580), Verdict::Confirmed);
+
+    let risky = GuardContext {
+        face_value_fen: 100_000,
+        recent_releases_10min: 2,
+        ..low()
+    };
+    let g = shown(&with_pace(risky.clone(), 700, 1_000), Target::None);
+    assert_eq!(
+        g.plan().travel_dwell_ms,
+        BehaviourGuard::new(&risky).plan().travel_dwell_ms,
+        "an expert's pace does not shorten a risky order's wait"
+    );
 }

@@ -1,0 +1,173 @@
+//! The person's own pace: how long *they* take, from the review appearing
+//! to an accepted confirmation of a low-risk order, over their last
+//! confirmations. The guard fits its arming delay to it: a fast expert is
+//! not made to wait the default, a slow careful reader is never hurried,
+//! and a confirmation far faster than the person's own habit (half their
+//! fastest tenth) is what raises the bar. Kept on this device only
+//! (`pace.json`), shown and resettable in Settings.
+
+use crate::core::safe_file::{FileError, Links, read_capped_opt, write_private_atomic};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Where the pace is kept, in the data dir.
+pub const PACE_FILE: &str = "pace.json";
+/// Fifty numbers fit in far less; a bigger file is not ours.
+const MAX_PACE_BYTES: u64 = 16 * 1024;
+
+/// The last confirmations kept, newest last.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pace {
+    /// Milliseconds from the review appearing to the accepted confirmation.
+    samples_ms: Vec<u64>,
+}
+
+/// What the guard uses of a pace: how many confirmations it rests on, and
+/// their fastest tenth and median.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaceFit {
+    pub count: usize,
+    pub p10_ms: u64,
+    pub median_ms: u64,
+}
+
+impl Pace {
+    /// Fewer than this says nothing about a person.
+    pub const MIN_SAMPLES: usize = 8;
+    /// Only the recent past: people speed up with practice.
+    pub const KEEP: usize = 50;
+    /// A time beyond this is someone who walked away, not a pace.
+    pub const MAX_SAMPLE_MS: u64 = 120_000;
+
+    pub fn push(&mut self, ms: u64) {
+        if ms > Self::MAX_SAMPLE_MS {
+            return;
+        }
+        self.samples_ms.push(ms);
+        if self.samples_ms.len() > Self::KEEP {
+            let extra = self.samples_ms.len() - Self::KEEP;
+            self.samples_ms.drain(..extra);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.samples_ms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples_ms.is_empty()
+    }
+
+    /// A pace read from a file keeps at most [`Pace::KEEP`] plausible times.
+    pub fn sanitized(mut self) -> Self {
+        self.samples_ms.retain(|&ms| ms <= Self::MAX_SAMPLE_MS);
+        let extra = self.samples_ms.len().saturating_sub(Self::KEEP);
+        self.samples_ms.drain(..extra);
+        self
+    }
+
+    /// The pace kept at `path`. Missing, damaged or hostile (a link, a
+    /// FIFO, a huge file) is a fresh start: the pace is a convenience the
+    /// person can reset, never a record (the journal is).
+    pub fn load(path: &Path) -> Pace {
+        read_capped_opt(path, MAX_PACE_BYTES, Links::Refuse)
+            .ok()
+            .flatten()
+            .and_then(|b| serde_json::from_slice::<Pace>(&b).ok())
+            .map(Pace::sanitized)
+            .unwrap_or_default()
+    }
+
+    /// Replaces the file in one step, 0600, never through a link.
+    pub fn save(&self, path: &Path) -> Result<(), FileError> {
+        let text = serde_json::to_vec(self)
+            .map_err(|e| FileError::Io(path.to_path_buf(), std::io::Error::other(e)))?;
+        write_private_atomic(path, &text)
+    }
+
+    pub fn fit(&self) -> Option<PaceFit> {
+        if self.samples_ms.len() < Self::MIN_SAMPLES {
+            return None;
+        }
+        let mut s = self.samples_ms.clone();
+        s.sort_unstable();
+        let at = |p: usize| s[(s.len() * p / 100).min(s.len() - 1)];
+        Some(PaceFit {
+            count: s.len(),
+            p10_ms: at(10),
+            median_ms: at(50),
+        })
+    }
+}
+
+impl PaceFit {
+    /// The pointer dwell at low risk for this person, from the default
+    /// `base`: lowered towards 80 % of their fastest tenth (never below
+    /// `floor_ms`, the show cooldown and a little), and raised to half
+    /// their fastest tenth when that is longer (a departure from their own
+    /// habit), capped at `cap_ms`.
+    pub fn low_risk_dwell(&self, base: u64, floor_ms: u64, cap_ms: u64) -> u64 {
+        let lowered = base.min((self.p10_ms * 8 / 10).max(floor_ms));
+        lowered.max(self.departure_ms()).min(cap_ms)
+    }
+
+    /// Faster than this is not this person's way of confirming.
+    pub fn departure_ms(&self) -> u64 {
+        self.p10_ms / 2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pace(ms: &[u64]) -> Pace {
+        let mut p = Pace::default();
+        for &m in ms {
+            p.push(m);
+        }
+        p
+    }
+
+    #[test]
+    fn a_pace_needs_enough_confirmations_and_keeps_the_recent_ones() {
+        assert_eq!(pace(&[900; 7]).fit(), None);
+        let f = pace(&[900; 8]).fit().unwrap();
+        assert_eq!((f.count, f.p10_ms, f.median_ms), (8, 900, 900));
+        let mut p = pace(&[5_000; 50]);
+        for _ in 0..50 {
+            p.push(700);
+        }
+        assert_eq!(
+            p.fit().unwrap().median_ms,
+            700,
+            "the old, slow ones aged out"
+        );
+        p.push(10 * 60_000);
+        assert_eq!(p.len(), 50, "a walk away is not a pace");
+    }
+
+    #[test]
+    fn the_dwell_fits_the_person_within_bounds() {
+        let base = 800;
+        let (floor, cap) = (600, 3_000);
+        // A fast expert: lowered, never below the floor.
+        let fast = pace(&[650, 700, 720, 750, 800, 820, 900, 950, 1_000, 1_100]);
+        assert_eq!(fast.fit().unwrap().low_risk_dwell(base, floor, cap), 600);
+        // Someone at about the default: unchanged.
+        let mid = pace(&[1_100, 1_200, 1_300, 1_400, 1_500, 1_600, 1_800, 2_000]);
+        assert_eq!(mid.fit().unwrap().low_risk_dwell(base, floor, cap), 800);
+        // A slow careful reader: half their fastest tenth, far below what
+        // they ever take, so they are never hurried; a dash is refused.
+        let slow = pace(&[4_000, 4_500, 5_000, 5_500, 6_000, 7_000, 8_000, 9_000]);
+        let f = slow.fit().unwrap();
+        assert_eq!(f.low_risk_dwell(base, floor, cap), 2_000);
+        assert!(f.low_risk_dwell(base, floor, cap) < f.p10_ms);
+        // Capped: nobody waits more than the cap for a low-risk order.
+        let glacial = pace(&[60_000; 10]);
+        assert_eq!(
+            glacial.fit().unwrap().low_risk_dwell(base, floor, cap),
+            3_000
+        );
+    }
+}
