@@ -25,6 +25,7 @@ fn context() -> GuardContext {
             p10_ms: 900,
             median_ms: 1_400,
         }),
+        unusual: Default::default(),
     }
 }
 

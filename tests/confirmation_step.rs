@@ -236,7 +236,9 @@ fn very_high_risk_needs_the_last_four_typed() {
     h.get_by_label(field).type_text("8");
     h.run();
     tick(&mut h, &rig, 1_000);
-    click(&mut h, "Confirm — 10 s to undo");
+    // No cancel on this channel: the armed button names the amount and
+    // the channel.
+    click_armed_confirm(&mut h);
     assert_eq!(h.state().screen(), Screen::Hold);
     assert!(
         !rig.journal_without_digests().contains("5679"),
@@ -286,4 +288,44 @@ fn settings_show_the_learned_pace_and_forget_it() {
         &h,
         "Not enough yet: the guard fits itself to you after 8 low-risk confirmations (1 so far).",
     );
+}
+
+/// An order unlike the person's usual ones is met with its facts on the
+/// confirm button (the amount and the channel, worded one of two ways by
+/// order), and says why; the usual order keeps the plain button.
+#[test]
+fn an_unusual_order_names_its_facts_on_the_button() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    choose_channel(&mut h, "JD self-operated (app)", "Kaquanmao (third party)");
+    for code in ["ABCD1234EFGH5671", "ABCD1234EFGH5672", "ABCD1234EFGH5673"] {
+        type_code(&mut h, code);
+        click(&mut h, "¥100");
+        review_confirm_release(&mut h, &rig);
+        click(&mut h, "New order");
+    }
+    // The usual: ¥100 on Kaquanmao.
+    type_code(&mut h, "ABCD1234EFGH5674");
+    click(&mut h, "¥100");
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 3_000);
+    assert_has(&h, "Confirm — 10 s to undo");
+    // More than usual.
+    click(&mut h, "← Back to edit");
+    click(&mut h, "¥200");
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 3_000);
+    assert_has(
+        &h,
+        "This is more than you usually send (your most lately: ¥100.00).",
+    );
+    let button = h
+        .query_all_by(|n| {
+            n.label().is_some_and(|l| {
+                l == "Send ¥200.00 to Kaquanmao (third party)"
+                    || l == "Kaquanmao (third party) gets ¥200.00: send"
+            })
+        })
+        .count();
+    assert_eq!(button, 1, "{}", screen_text(&h));
 }

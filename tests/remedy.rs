@@ -223,7 +223,8 @@ fn confirm_whatever_friction(
         tick(h, rig, 1_600);
         press_at(h, button, false);
     } else {
-        click(h, "Confirm — 10 s to undo");
+        // A no-cancel channel's button names the amount and the channel.
+        click_armed_confirm(h);
     }
     assert_eq!(h.state().screen(), Screen::Hold, "{}", screen_text(h));
 }

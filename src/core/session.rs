@@ -582,6 +582,27 @@ impl Session {
         }
     }
 
+    /// How an order of `value` on `profile` differs from the person's usual
+    /// ones: a channel never released to (once they have released
+    /// anything), or more than the most of their last 20 released orders
+    /// (once there are 3).
+    fn unusual(&self, value: Fen, profile: &ChannelProfile) -> crate::core::guard::Unusual {
+        let recent: Vec<Fen> = self
+            .ledger
+            .orders()
+            .iter()
+            .rev()
+            .filter(|o| o.released_at.is_some())
+            .take(20)
+            .map(|o| o.face_value)
+            .collect();
+        let most = recent.iter().copied().max().unwrap_or(Fen::ZERO);
+        crate::core::guard::Unusual {
+            new_channel: self.ledger.ever_released() && !self.ledger.channel_used(&profile.id),
+            above_usual: (recent.len() >= 3 && value > most).then_some(most),
+        }
+    }
+
     /// Orders released in the last ten minutes (a burst is a risk).
     pub fn recent_releases(&self) -> u32 {
         let since = self.now() - chrono::Duration::minutes(10);
@@ -647,6 +668,7 @@ impl Session {
             duplicate: false,
             sensitivity: self.settings.sensitivity,
             pace: self.pace.fit(),
+            unusual: self.unusual(value, profile),
             batch_count: 0,
         }
     }

@@ -324,7 +324,7 @@ pub fn review_confirm_release(h: &mut Harness<'static, App>, rig: &Rig) {
 pub fn review_and_confirm(h: &mut Harness<'static, App>, rig: &Rig) {
     click(h, "Review →");
     tick(h, rig, 1_000);
-    click(h, "Confirm — 10 s to undo");
+    click_armed_confirm(h);
 }
 
 /// The usual test order: Kaquanmao (8-min window, 10 % fee), a fixed code, ¥100.
@@ -332,6 +332,22 @@ pub fn enter_small_order(h: &mut Harness<'static, App>) {
     choose_channel(h, "JD self-operated (app)", "Kaquanmao (third party)");
     type_code(h, "ABCD1234EFGH5678");
     click(h, "¥100");
+}
+
+/// Clicks a single card's armed confirm button, whatever its words: "Confirm
+/// — 10 s to undo", or an unusual order's facts ("Send ¥… to …" / "… gets
+/// ¥…: send").
+pub fn click_armed_confirm(h: &mut Harness<'static, App>) {
+    let label: String = h
+        .query_all_by(|n| {
+            n.label().is_some_and(|l| {
+                l.starts_with("Confirm — ") || l.starts_with("Send ¥") || l.ends_with(": send")
+            })
+        })
+        .filter_map(|n| n.accesskit_node().label().map(|l| l.to_string()))
+        .next()
+        .unwrap_or_else(|| panic!("no armed confirm button; screen: {}", screen_text(h)));
+    click(h, &label);
 }
 
 /// Clicks the one widget whose label starts with `prefix` (for labels that

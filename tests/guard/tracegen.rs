@@ -234,12 +234,16 @@ impl Gen {
         t
     }
 
-    /// A habitual approach: the pointer leaves at once (no still pause) and
-    /// goes straight to the button, clicking `at` ms after the review shows.
+    /// A habitual approach: the pointer leaves within a reaction time (no
+    /// still pause) and goes (nearly) straight to the button, clicking `at`
+    /// ms after the review shows.
     fn habitual(&mut self, e: &mut Events, at: u64) {
-        let onset = self.r(0, 120);
+        // A reaction, not a read: off within a reaction time, on a nearly
+        // straight path.
+        let onset = self.r(0, 400).min(at.saturating_sub(120));
         let arrive = at.saturating_sub(self.r(60, 160)).max(onset + 100);
-        e.travel(onset, arrive, CONFIRM, 0.0, "confirm");
+        let bend = self.r(0, 20) as f64 / 100.0;
+        e.travel(onset, arrive, CONFIRM, bend, "confirm");
         let len = self.real(Real::PRESS);
         e.click(at.max(arrive + 10), len);
     }

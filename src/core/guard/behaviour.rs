@@ -83,6 +83,24 @@ pub struct GuardContext {
     pub batch_count: u32,
     /// The person's own pace, once there is enough of it (see [`super::pace`]).
     pub pace: Option<super::PaceFit>,
+    /// What makes this order unlike the person's usual ones (a channel
+    /// never used, more than they usually send). Adds no wait: the review
+    /// answers it by naming the fact on the confirm button itself.
+    pub unusual: Unusual,
+}
+
+/// How an order differs from the person's usual ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Unusual {
+    pub new_channel: bool,
+    /// The most the person sent in one recent order, when this is more.
+    pub above_usual: Option<Fen>,
+}
+
+impl Unusual {
+    pub fn any(self) -> bool {
+        self.new_channel || self.above_usual.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -125,22 +143,31 @@ impl Thresholds {
     /// this dwell by level: a habituated click comes 0.2–1.3 s after the
     /// review at low risk, up to 2 s at high risk. A reader's still pause
     /// before an aimed movement is ≥ 0.58 s for nine people in ten.
-    pub const HABIT_ONSET_MS: u64 = 300;
+    pub const HABIT_ONSET_MS: u64 = 450;
     pub const HABIT_DWELL_MS: [u64; 4] = [2_100, 2_400, 2_800, 3_000];
     /// Straight: the path's length at most this much over the distance
     /// (in percent); shorter than this many points it says nothing.
-    pub const STRAIGHT_PCT: f32 = 115.0;
-    pub const STRAIGHT_MIN_PX: f32 = 60.0;
+    pub const STRAIGHT_PCT: f32 = 130.0;
+    pub const STRAIGHT_MIN_PX: f32 = 30.0;
+    /// Moves smaller than this are a resting hand (drift, tremor), not a
+    /// movement.
+    pub const JITTER_PX: f32 = 4.0;
+    /// Over the facts for less than this is passing by, not a look.
+    pub const FACT_LOOK_MS: u64 = 200;
     /// Early clicks push arming out only while they come this close
     /// together (spam); a lone early click after a still pause does not.
     pub const SPAM_WINDOW_MS: u64 = 1_000;
     /// No position for this long means the pointer stood still: reports
     /// come every 16 ms, or about every 110 ms, while it moves.
-    pub const STILL_GAP_MS: u64 = 250;
+    pub const STILL_GAP_MS: u64 = 400;
     /// A pace never lowers the dwell below the show cooldown and this, nor
     /// raises it past the cap.
     pub const PACE_FLOOR_EXTRA_MS: u64 = 100;
-    pub const PACE_CAP_MS: u64 = 3_000;
+    pub const PACE_CAP_MS: u64 = 2_000;
+    /// Whatever the pace or sensitivity, a pointer resting on Confirm waits
+    /// this long: a reflex click in place comes up to ~0.6 s after the
+    /// last one.
+    pub const RESTING_MIN_MS: u64 = 900;
     /// Enter (keyboard focus is on confirm from the start) needs this much more.
     pub const KEY_EXTRA_MS: u64 = 500;
     /// Each early click pushes arming out by this, up to the cap.
@@ -229,6 +256,14 @@ impl Plan {
         if ctx.batch_count >= Thresholds::BATCH_COUNT {
             add(1, Reason::Batch(ctx.batch_count));
         }
+        // Said and answered on the review, with no points: an unusual order
+        // is met with its facts on the button, not a longer wait.
+        if ctx.unusual.new_channel && !ctx.first_use {
+            add(0, Reason::NewChannel);
+        }
+        if let Some(usual) = ctx.unusual.above_usual {
+            add(0, Reason::AboveUsual(usual));
+        }
         let [m, h, v] = ctx.sensitivity.level_points();
         let level = match points {
             p if p >= v => RiskLevel::VeryHigh,
@@ -265,7 +300,8 @@ impl Plan {
             habit_dwell_ms: scale(Thresholds::HABIT_DWELL_MS[level as usize]).max(travel),
             pace: ctx.pace,
             pace_raised: travel > base,
-            parked_dwell_ms: travel + scale(Thresholds::PARKED_EXTRA_MS),
+            parked_dwell_ms: (travel + scale(Thresholds::PARKED_EXTRA_MS))
+                .max(Thresholds::RESTING_MIN_MS),
             key_dwell_ms: travel + scale(Thresholds::KEY_EXTRA_MS),
             friction,
             reasons,
@@ -310,8 +346,9 @@ pub struct BehaviourGuard {
     /// The pointer's path since the step appeared, when positions are
     /// reported.
     path: Option<Path>,
-    /// The pointer has been over the summary's key facts.
+    /// The pointer stayed over the summary's key facts (since when, now).
     saw_facts: bool,
+    fact_since: Option<u64>,
     /// The approach to Confirm looked habitual (see [`Thresholds::HABIT_ONSET_MS`]).
     habitual: bool,
     /// An Enter that went down early is not intent until it is released.
@@ -335,6 +372,7 @@ impl BehaviourGuard {
             last_refused_at: None,
             path: None,
             saw_facts: false,
+            fact_since: None,
             habitual: false,
             enter_suspect: false,
             typed_ok: false,
@@ -454,7 +492,9 @@ impl BehaviourGuard {
         if let Friction::HoldMs(hold) = self.plan.friction
             && !self.typed_ok
         {
-            let held = at - pressed;
+            // A release timed before its press (a clock stepped back) is no
+            // hold at all.
+            let held = at.saturating_sub(pressed);
             if held < hold {
                 return self.swallow(at, Reason::HoldLonger(hold));
             }
@@ -480,8 +520,16 @@ impl ConfirmGuard for BehaviourGuard {
                 Verdict::Noted
             }
             GuardInput::PointerMoved { on } => {
-                if on == Target::Fact {
-                    self.saw_facts = true;
+                // A look at the facts is a stay over them, not a pass.
+                match (self.pointer_on == Target::Fact, on == Target::Fact) {
+                    (false, true) => self.fact_since = Some(at),
+                    (true, false) => {
+                        let since = self.fact_since.take().unwrap_or(at);
+                        if at.saturating_sub(since) >= Thresholds::FACT_LOOK_MS {
+                            self.saw_facts = true;
+                        }
+                    }
+                    _ => {}
                 }
                 if on == Target::Confirm && self.pointer_on != Target::Confirm {
                     self.travelled = true;
@@ -510,9 +558,14 @@ impl ConfirmGuard for BehaviourGuard {
                         })
                     }
                     Some(p) => {
-                        // A pause (no report for a while) ends a movement:
-                        // the next one starts where the pointer rested.
-                        if at > p.last_at + Thresholds::STILL_GAP_MS {
+                        let (dx, dy) = (x - p.last.0, y - p.last.1);
+                        if (dx * dx + dy * dy).sqrt() < Thresholds::JITTER_PX {
+                            // Drift of a resting hand: still.
+                            return Verdict::Noted;
+                        }
+                        // A pause (no real move for a while) ends a
+                        // movement: the next one starts where it rested.
+                        if at > p.last_at.saturating_add(Thresholds::STILL_GAP_MS) {
                             p.first_at = at;
                             p.origin = p.last;
                             p.length = 0.0;
@@ -528,6 +581,7 @@ impl ConfirmGuard for BehaviourGuard {
             GuardInput::PointerDown { on } => {
                 if on == Target::Confirm && self.pointer_on != Target::Confirm {
                     self.travelled = true;
+                    self.judge_approach();
                 }
                 self.pointer_on = on;
                 if on != Target::Confirm {
@@ -605,11 +659,15 @@ impl ConfirmGuard for BehaviourGuard {
             }
             GuardInput::FocusGained => {
                 self.focused = true;
-                self.blocked_until = self.blocked_until.max(at + Thresholds::REFOCUS_COOLDOWN_MS);
+                self.blocked_until = self
+                    .blocked_until
+                    .max(at.saturating_add(Thresholds::REFOCUS_COOLDOWN_MS));
                 Verdict::Noted
             }
             GuardInput::WindowChanged => {
-                self.blocked_until = self.blocked_until.max(at + Thresholds::REFOCUS_COOLDOWN_MS);
+                self.blocked_until = self
+                    .blocked_until
+                    .max(at.saturating_add(Thresholds::REFOCUS_COOLDOWN_MS));
                 if self.press_at.is_some() {
                     self.press_spoiled = Some(Reason::WindowMoved);
                 }

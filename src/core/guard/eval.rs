@@ -71,6 +71,7 @@ impl TraceContext {
                 p10_ms: p.p10_ms.min(super::Pace::MAX_SAMPLE_MS),
                 median_ms: p.median_ms.min(super::Pace::MAX_SAMPLE_MS),
             }),
+            unusual: Default::default(),
         }
     }
 }
@@ -248,7 +249,9 @@ pub fn replay(guard: &mut dyn ConfirmGuard, trace: &Trace) -> Outcome {
 pub fn describe(tr: &Texts, r: &Reason) -> String {
     let n = r.value().unwrap_or(0);
     let value = match r {
-        Reason::HighValue(face) | Reason::Value(face) => face.to_string(),
+        Reason::HighValue(face) | Reason::Value(face) | Reason::AboveUsual(face) => {
+            face.to_string()
+        }
         Reason::Burst(_) | Reason::Night(_) | Reason::Batch(_) => n.to_string(),
         // Counts down with the button's whole seconds.
         Reason::TooEarly(_)

@@ -11,7 +11,7 @@ pub mod eval;
 pub mod pace;
 mod reason;
 
-pub use behaviour::{BehaviourGuard, GuardContext, RiskLevel, Sensitivity};
+pub use behaviour::{BehaviourGuard, GuardContext, RiskLevel, Sensitivity, Unusual};
 pub use pace::{Pace, PaceFit};
 pub use reason::Reason;
 

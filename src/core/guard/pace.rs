@@ -38,9 +38,12 @@ impl Pace {
     pub const KEEP: usize = 50;
     /// A time beyond this is someone who walked away, not a pace.
     pub const MAX_SAMPLE_MS: u64 = 120_000;
+    /// Nothing confirms this soon (the show cooldown): a file saying so is
+    /// not a pace.
+    pub const MIN_SAMPLE_MS: u64 = 500;
 
     pub fn push(&mut self, ms: u64) {
-        if ms > Self::MAX_SAMPLE_MS {
+        if !(Self::MIN_SAMPLE_MS..=Self::MAX_SAMPLE_MS).contains(&ms) {
             return;
         }
         self.samples_ms.push(ms);
@@ -60,7 +63,8 @@ impl Pace {
 
     /// A pace read from a file keeps at most [`Pace::KEEP`] plausible times.
     pub fn sanitized(mut self) -> Self {
-        self.samples_ms.retain(|&ms| ms <= Self::MAX_SAMPLE_MS);
+        self.samples_ms
+            .retain(|ms| (Self::MIN_SAMPLE_MS..=Self::MAX_SAMPLE_MS).contains(ms));
         let extra = self.samples_ms.len().saturating_sub(Self::KEEP);
         self.samples_ms.drain(..extra);
         self

@@ -24,6 +24,10 @@ pub enum Reason {
     Duplicate,
     /// Releasing a batch of this many orders.
     Batch(u32),
+    /// A channel this person has never released to.
+    NewChannel,
+    /// More than the most this person sent in one recent order (that most).
+    AboveUsual(Fen),
     // ---- what keeps confirm from counting now (milliseconds where a number) ----
     WindowUnfocused,
     /// Clicked this long after the step appeared, inside the show cooldown.
@@ -65,6 +69,8 @@ impl Reason {
             Reason::PastedFast(_) => "guard.r_pasted_fast",
             Reason::Duplicate => "guard.r_duplicate",
             Reason::Batch(_) => "guard.r_batch",
+            Reason::NewChannel => "guard.r_new_channel",
+            Reason::AboveUsual(_) => "guard.r_above_usual",
             Reason::WindowUnfocused => "guard.window_unfocused",
             Reason::TooSoonAfterShow(_) => "guard.too_soon_after_show",
             Reason::JustRefocused(_) => "guard.just_refocused",
@@ -87,7 +93,9 @@ impl Reason {
     /// fen (a negative amount as 0), depending on the variant.
     pub fn value(self) -> Option<u64> {
         match self {
-            Reason::HighValue(f) | Reason::Value(f) => Some(f.0.max(0) as u64),
+            Reason::HighValue(f) | Reason::Value(f) | Reason::AboveUsual(f) => {
+                Some(f.0.max(0) as u64)
+            }
             Reason::Burst(n) => Some(n),
             Reason::Batch(n) => Some(n.into()),
             Reason::Night(h) => Some(h.into()),
@@ -101,6 +109,7 @@ impl Reason {
             | Reason::HoldLonger(ms)
             | Reason::HoldNeeded(ms) => Some(ms),
             Reason::NoCancel
+            | Reason::NewChannel
             | Reason::FirstUse
             | Reason::Duplicate
             | Reason::WindowUnfocused
@@ -119,7 +128,7 @@ mod tests {
     use super::*;
 
     /// Every variant with the key the journal has always recorded for it.
-    const PINNED: [(Reason, &str); 24] = [
+    const PINNED: [(Reason, &str); 26] = [
         (Reason::HighValue(Fen(100_000)), "guard.r_high_value"),
         (Reason::Value(Fen(50_000)), "guard.r_value"),
         (Reason::NoCancel, "guard.r_no_cancel"),
@@ -147,6 +156,8 @@ mod tests {
             Reason::FasterThanYourPace(900),
             "guard.faster_than_your_pace",
         ),
+        (Reason::NewChannel, "guard.r_new_channel"),
+        (Reason::AboveUsual(Fen(20_000)), "guard.r_above_usual"),
     ];
 
     /// A variant added without a line in [`PINNED`] stops this compiling
@@ -177,6 +188,8 @@ mod tests {
             Reason::WindowMoved => 21,
             Reason::StraightToConfirm(_) => 22,
             Reason::FasterThanYourPace(_) => 23,
+            Reason::NewChannel => 24,
+            Reason::AboveUsual(_) => 25,
         }
     }
 

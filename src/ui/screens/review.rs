@@ -100,7 +100,33 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
                 .weak(),
         );
     }
-    let armed = tr.fmt("review.confirm", &[("n", &session.settings().hold_s)]);
+    // An order unlike the person's usual ones (a new channel, more than
+    // usual, no cancel) is not met with a longer wait but with its facts on
+    // the button itself, worded one of two ways by order so the button does
+    // not look the same every time (an attractor, after Bravo-Lillo et al.).
+    use crate::core::guard::Reason;
+    let unusual = plan.reasons.iter().any(|r| {
+        matches!(
+            r,
+            Reason::NewChannel | Reason::AboveUsual(_) | Reason::NoCancel
+        )
+    });
+    let armed = if unusual {
+        let form = if order.id.as_str().bytes().map(u32::from).sum::<u32>() % 2 == 0 {
+            "review.confirm_send_a"
+        } else {
+            "review.confirm_send_b"
+        };
+        tr.fmt(
+            form,
+            &[
+                ("amount", &crate::ui::format::money(order.face_value)),
+                ("channel", &profile.name.get(tr.lang())),
+            ],
+        )
+    } else {
+        tr.fmt("review.confirm", &[("n", &session.settings().hold_s)])
+    };
     widgets::confirm::confirm_area(ui, tr, r, now, &armed, facts, out);
     // Below the confirm button, so opening it never moves the button.
     ui.add_space(8.0);

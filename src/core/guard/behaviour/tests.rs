@@ -15,6 +15,7 @@ fn low() -> GuardContext {
         batch_count: 0,
         sensitivity: Sensitivity::Standard,
         pace: None,
+        unusual: Unusual::default(),
     }
 }
 
@@ -422,7 +423,7 @@ fn path(g: &mut BehaviourGuard, start: u64, end: u64, step: u64, past_facts: boo
         );
         let on = match i {
             _ if i == n => Target::Confirm,
-            _ if past_facts && i == n / 2 => Target::Fact,
+            _ if past_facts && (n / 3..=2 * n / 3).contains(&i) => Target::Fact,
             _ => Target::Other,
         };
         g.observe(at, GuardInput::PointerMoved { on });
@@ -514,5 +515,47 @@ fn the_dwell_fits_the_persons_own_pace() {
         g.plan().travel_dwell_ms,
         BehaviourGuard::new(&risky).plan().travel_dwell_ms,
         "an expert's pace does not shorten a risky order's wait"
+    );
+}
+
+/// Found by red team: a dash that sets off at 0.31 s (a reaction time, not
+/// a read) is a habit too; a resting hand's drift before a read is not a
+/// movement; a release timed before its press (a clock stepped back) holds
+/// nothing.
+#[test]
+fn habits_reaction_time_drift_and_a_clock_stepping_back() {
+    let mut g = shown(&low(), Target::Other);
+    path(&mut g, 310, 760, 16, false);
+    assert!(matches!(
+        click(&mut g, 850, 930),
+        Verdict::Swallowed(Reason::StraightToConfirm(_))
+    ));
+
+    // 1 px of drift every 100 ms while reading, then an aimed move.
+    let mut g = shown(&low(), Target::Other);
+    for i in 0..12 {
+        let at = 40 + i * 100;
+        g.observe(
+            at,
+            GuardInput::PointerAt {
+                x: 620 + (i % 2) as i32,
+                y: 140,
+            },
+        );
+    }
+    path(&mut g, 1_300, 1_700, 16, false);
+    assert_eq!(click(&mut g, 1_800, 1_880), Verdict::Confirmed);
+
+    let risky = GuardContext {
+        face_value_fen: 100_000,
+        cancel_window_s: 0,
+        ..low()
+    };
+    let mut g = shown(&risky, Target::None);
+    travel(&mut g, 4_000);
+    let r = click(&mut g, 5_000, 2_500);
+    assert!(
+        matches!(r, Verdict::Swallowed(Reason::HoldLonger(_))),
+        "{r:?}"
     );
 }
