@@ -29,9 +29,13 @@ fn run_with_screenshot(
         found.unwrap_or(false),
         "xvfb-run is needed for this test: apt-get install xvfb xauth libgl1-mesa-dri libglx-mesa0 (see .ci/run)"
     );
+    // Its own display numbers (from 200): not the ones another test's
+    // Xvfb may still be letting go of.
     let mut child = Command::new("xvfb-run")
         .args([
             "-a",
+            "-n",
+            "200",
             "-s",
             "-screen 0 1280x800x24",
             env!("CARGO_BIN_EXE_cardguard"),
