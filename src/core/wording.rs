@@ -55,6 +55,12 @@ pub fn describe_event(
     } else {
         key
     };
+    // A wait fitted to the person says so (every decision explained).
+    let key = if kind == "guard_decided" && arg("pace_count").is_some() {
+        "jk.guard_decided_pace".to_owned()
+    } else {
+        key
+    };
     // A batch's remedy lines have no order column: they name the batch.
     let key = if kind.starts_with("remedy_") && arg("batch").is_some() {
         format!("{key}_batch")
@@ -133,6 +139,21 @@ mod tests {
         assert_eq!(
             words(Lang::En, "guard_decided", &decided),
             "Guard decided: risk low, armed after 800 ms, friction none"
+        );
+        let paced = [
+            ("level", "low"),
+            ("arming_ms", "600"),
+            ("friction", "none"),
+            ("pace_count", "12"),
+            ("pace_p10_ms", "750"),
+        ];
+        assert_eq!(
+            words(Lang::En, "guard_decided", &paced),
+            "Guard decided: risk low, armed after 600 ms (fitted to your pace: 12 confirmations, fastest tenth 750 ms), friction none"
+        );
+        assert_eq!(
+            words(Lang::Zh, "guard_decided", &paced),
+            "确认保护决定：风险 低，600 毫秒后可用（按您的节奏调整：12 次确认，最快的一成 750 毫秒），附加操作 无"
         );
         let zh = words(
             Lang::Zh,
