@@ -232,7 +232,6 @@ fn older_events_load_on_request_and_a_filter_searches_them() {
 #[cfg(unix)]
 #[test]
 fn hostile_screenshot_paths_never_stall_the_viewer() {
-    use cardguard::core::clock::Clock;
     use cardguard::core::event::Event;
     let rig = Rig::new();
     let dir = rig.dir.path();
@@ -240,13 +239,7 @@ fn hostile_screenshot_paths_never_stall_the_viewer() {
     std::fs::write(outside.path().join("x.png"), b"x").unwrap();
     let sha = cardguard::core::journal::sha256_hex(b"x");
     {
-        let clock = rig.clock.clone();
-        let mut s = cardguard::core::session::Session::open(
-            cardguard::core::session::Paths::in_one_dir(dir),
-            clock.clone(),
-        )
-        .unwrap();
-        let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
+        let (mut s, at) = rig.session();
         let px = vec![200u8; 4 * 8 * 4];
         let order = cardguard::core::ids::OrderId::new("CG-V");
         let real =

@@ -94,7 +94,6 @@ fn a_window_can_open_on_a_chosen_screen() {
 #[cfg(unix)]
 #[test]
 fn the_journal_list_is_one_aligned_line_per_event() {
-    use cardguard::core::clock::Clock;
     use cardguard::core::event::Event;
     use cardguard::core::screenshot::ShotStep;
     use egui_kittest::kittest::{NodeT, Queryable};
@@ -102,13 +101,7 @@ fn the_journal_list_is_one_aligned_line_per_event() {
     let dir = rig.dir.path();
     let long_version = format!("9.{}", "9".repeat(300));
     {
-        let clock = rig.clock.clone();
-        let mut s = cardguard::core::session::Session::open(
-            cardguard::core::session::Paths::in_one_dir(dir),
-            clock.clone(),
-        )
-        .unwrap();
-        let at = clock.now().with_timezone(&clock.offset_at(clock.now()));
+        let (mut s, at) = rig.session();
         let px = vec![200u8; 4 * 160 * 100];
         let order = cardguard::core::ids::OrderId::new("CG-20261130-0001");
         let shot = cardguard::core::screenshot::save(

@@ -64,6 +64,24 @@ impl Rig {
         h
     }
 
+    /// The rig's data dir opened without a window (to lay down a history
+    /// before the app starts), with the rig's clock; and the local time now.
+    pub fn session(
+        &self,
+    ) -> (
+        cardguard::core::session::Session,
+        chrono::DateTime<chrono::FixedOffset>,
+    ) {
+        use cardguard::core::clock::Clock;
+        let s = cardguard::core::session::Session::open(
+            Paths::in_one_dir(self.dir.path()),
+            self.clock.clone(),
+        )
+        .unwrap();
+        let now = self.clock.now();
+        (s, now.with_timezone(&self.clock.offset_at(now)))
+    }
+
     pub fn advance_ms(&self, ms: i64) {
         self.clock.advance_ms(ms);
     }

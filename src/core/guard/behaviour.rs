@@ -97,12 +97,6 @@ pub struct Unusual {
     pub above_usual: Option<Fen>,
 }
 
-impl Unusual {
-    pub fn any(self) -> bool {
-        self.new_channel || self.above_usual.is_some()
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RiskLevel {
     Low,
@@ -559,7 +553,8 @@ impl ConfirmGuard for BehaviourGuard {
                     }
                     Some(p) => {
                         let (dx, dy) = (x - p.last.0, y - p.last.1);
-                        if (dx * dx + dy * dy).sqrt() < Thresholds::JITTER_PX {
+                        let step = (dx * dx + dy * dy).sqrt();
+                        if step < Thresholds::JITTER_PX {
                             // Drift of a resting hand: still.
                             return Verdict::Noted;
                         }
@@ -570,8 +565,7 @@ impl ConfirmGuard for BehaviourGuard {
                             p.origin = p.last;
                             p.length = 0.0;
                         }
-                        let (dx, dy) = (x - p.last.0, y - p.last.1);
-                        p.length += (dx * dx + dy * dy).sqrt();
+                        p.length += step;
                         p.last = (x, y);
                         p.last_at = at;
                     }

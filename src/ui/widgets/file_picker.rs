@@ -110,14 +110,14 @@ impl FilePicker {
                         let (name, is_dir) = &self.entries[i];
                         // One line each: a control character in a name
                         // (a newline) is shown escaped (`\n`), never obeyed.
-                        let name_shown: String = shown(name)
-                            .chars()
-                            .flat_map(|c| {
-                                let escaped = c.is_control().then(|| c.escape_default());
-                                let plain = (!c.is_control()).then_some(c);
-                                escaped.into_iter().flatten().chain(plain)
-                            })
-                            .collect();
+                        let mut name_shown = String::new();
+                        for c in shown(name).chars() {
+                            if c.is_control() {
+                                name_shown.extend(c.escape_default());
+                            } else {
+                                name_shown.push(c);
+                            }
+                        }
                         let text = if *is_dir {
                             format!("{name_shown}/")
                         } else {
