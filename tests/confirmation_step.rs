@@ -131,6 +131,9 @@ fn click_spam_is_swallowed_and_pushes_arming_out() {
         assert_eq!(h.state().screen(), Screen::Review, "spam click confirmed");
     }
     assert!(rig.journal().matches("confirm_swallowed").count() >= 12);
+    // From the third quick press on, the person is told to stop.
+    assert_has(&h, "Quick presses in a row never count.");
+    assert!(rig.journal().contains("\"reason\":\"guard.hurried\""));
     tick(&mut h, &rig, 3_000);
     click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), Screen::Hold);
@@ -328,4 +331,31 @@ fn an_unusual_order_names_its_facts_on_the_button() {
         })
         .count();
     assert_eq!(button, 1, "{}", screen_text(&h));
+}
+
+/// A refusal's seconds count down with the button's, and the note goes
+/// once its time is up (it said "2 s" for three seconds before).
+#[test]
+fn a_refusal_counts_down_with_the_button() {
+    let rig = Rig::new();
+    let mut h = rig.open(Lang::En);
+    choose_channel(&mut h, "JD self-operated (app)", "Duidui (third party)");
+    type_code(&mut h, "ABCD1234EFGH5678");
+    click(&mut h, "¥1000");
+    let retype = "Above ¥500.00: type the face value again to confirm it";
+    type_into(&mut h, retype, "1000");
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 600);
+    click_starting(&mut h, "Confirm (");
+    assert_eq!(h.state().screen(), Screen::Review);
+    assert_has(&h, "Not yet: confirm arms in 2 s.");
+    tick(&mut h, &rig, 300);
+    assert_has(&h, "Not yet: confirm arms in 1 s.");
+    tick(&mut h, &rig, 1_000);
+    assert!(
+        !screen_text(&h).contains("arms in 0 s"),
+        "{}",
+        screen_text(&h)
+    );
+    assert_has(&h, "Press and hold to confirm");
 }

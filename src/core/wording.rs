@@ -61,6 +61,21 @@ pub fn describe_event(
     } else {
         key
     };
+    // A guard decision says why, in words: each standing reason briefly
+    // (the raw line keeps the keys).
+    let why = if kind == "guard_decided" {
+        let reasons: Vec<String> = arg("reasons")
+            .and_then(|r| serde_json::from_str(r).ok())
+            .unwrap_or_default();
+        let words: Vec<&str> = reasons.iter().map(|r| tr.value("reason", r)).collect();
+        if words.is_empty() {
+            String::new()
+        } else {
+            tr.fmt("jk.guard_why", &[("list", &words.join(tr.get("list.sep")))])
+        }
+    } else {
+        String::new()
+    };
     // A batch's remedy lines have no order column: they name the batch.
     let key = if kind.starts_with("remedy_") && arg("batch").is_some() {
         format!("{key}_batch")
@@ -103,6 +118,7 @@ pub fn describe_event(
             .iter()
             .map(|(k, v)| (*k, v as &dyn std::fmt::Display)),
     );
+    said.push(("why", &why));
     said.push(("kind", &kind));
     tr.fmt(&key, &said)
 }
@@ -154,6 +170,25 @@ mod tests {
         assert_eq!(
             words(Lang::Zh, "guard_decided", &paced),
             "确认保护决定：风险 低，600 毫秒后可用（按您的节奏调整：12 次确认，最快的一成 750 毫秒），附加操作 无"
+        );
+        // Its standing reasons, each in a few words (as the raw line's
+        // array reads back through the journal's display arguments).
+        let unusual = [
+            ("level", "medium"),
+            ("arming_ms", "1400"),
+            ("friction", "none"),
+            (
+                "reasons",
+                r#"["guard.r_value","guard.r_new_channel","guard.r_above_usual"]"#,
+            ),
+        ];
+        assert_eq!(
+            words(Lang::En, "guard_decided", &unusual),
+            "Guard decided: risk medium, armed after 1400 ms, friction none; because: a larger face value, a channel never used, more than usual"
+        );
+        assert_eq!(
+            words(Lang::Zh, "guard_decided", &unusual),
+            "确认保护决定：风险 中，1400 毫秒后可用，附加操作 无；原因：面值较大、从未用过的渠道、比平时多"
         );
         let zh = words(
             Lang::Zh,

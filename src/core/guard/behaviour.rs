@@ -335,8 +335,9 @@ pub struct BehaviourGuard {
     press_spoiled: Option<Reason>,
     last_click_at: Option<u64>,
     /// The last refused attempt (click or key), for telling spam from a
-    /// lone early click.
+    /// lone early click, and how many came on each other's heels.
     last_refused_at: Option<u64>,
+    refused_run: u32,
     /// The pointer's path since the step appeared, when positions are
     /// reported.
     path: Option<Path>,
@@ -364,6 +365,7 @@ impl BehaviourGuard {
             press_spoiled: None,
             last_click_at: None,
             last_refused_at: None,
+            refused_run: 0,
             path: None,
             saw_facts: false,
             fact_since: None,
@@ -457,18 +459,30 @@ impl BehaviourGuard {
 
     /// A refused attempt: one close on another's heels (spam) pushes
     /// arming out; a lone one, after a still pause, does not tax a person
-    /// who is plainly waiting.
+    /// who is plainly waiting. From the third in a row the answer is to
+    /// stop: a quick press never confirms, so someone retrying every half
+    /// second (a pointer resting on Confirm) would otherwise wait forever
+    /// without being told why.
     fn swallow(&mut self, at: u64, reason: Reason) -> Verdict {
-        let spam = self
+        let on_heels = self
             .last_refused_at
-            .is_some_and(|r| at < r + Thresholds::SPAM_WINDOW_MS)
-            || at < Thresholds::SHOW_COOLDOWN_MS;
-        if spam {
+            .is_some_and(|r| at < r.saturating_add(Thresholds::SPAM_WINDOW_MS));
+        self.refused_run = if on_heels { self.refused_run + 1 } else { 0 };
+        if on_heels || at < Thresholds::SHOW_COOLDOWN_MS {
             self.spam_extra_ms =
                 (self.spam_extra_ms + Thresholds::SPAM_PUSH_MS).min(Thresholds::SPAM_CAP_MS);
         }
         self.last_refused_at = Some(at);
-        Verdict::Swallowed(reason)
+        let hurried = self.refused_run >= 2
+            && matches!(
+                reason,
+                Reason::TooEarly(_)
+                    | Reason::RestingPointer(_)
+                    | Reason::StraightToConfirm(_)
+                    | Reason::FasterThanYourPace(_)
+                    | Reason::DoubleClick
+            );
+        Verdict::Swallowed(if hurried { Reason::Hurried } else { reason })
     }
 
     fn pointer_click(&mut self, at: u64) -> Verdict {

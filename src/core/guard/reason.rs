@@ -54,6 +54,9 @@ pub enum Reason {
     DoubleClick,
     KeyRepeat,
     WindowMoved,
+    /// The third quick press in a row (or more): quick presses never
+    /// confirm, so the person is told to stop and press once.
+    Hurried,
 }
 
 impl Reason {
@@ -86,6 +89,7 @@ impl Reason {
             Reason::DoubleClick => "guard.double_click",
             Reason::KeyRepeat => "guard.key_repeat",
             Reason::WindowMoved => "guard.window_moved",
+            Reason::Hurried => "guard.hurried",
         }
     }
 
@@ -118,7 +122,23 @@ impl Reason {
             | Reason::LeftButton
             | Reason::DoubleClick
             | Reason::KeyRepeat
-            | Reason::WindowMoved => None,
+            | Reason::WindowMoved
+            | Reason::Hurried => None,
+        }
+    }
+
+    /// A reason that says how long is left, `elapsed` milliseconds after it
+    /// was given: the same words with the time still to go, or `None` once
+    /// that time has passed. Any other reason is kept as it is.
+    pub fn after(self, elapsed: u64) -> Option<Reason> {
+        let left = |ms: u64| Some(ms.saturating_sub(elapsed)).filter(|&l| l > 0);
+        match self {
+            Reason::JustRefocused(ms) => left(ms).map(Reason::JustRefocused),
+            Reason::RestingPointer(ms) => left(ms).map(Reason::RestingPointer),
+            Reason::StraightToConfirm(ms) => left(ms).map(Reason::StraightToConfirm),
+            Reason::FasterThanYourPace(ms) => left(ms).map(Reason::FasterThanYourPace),
+            Reason::TooEarly(ms) => left(ms).map(Reason::TooEarly),
+            other => Some(other),
         }
     }
 }
@@ -128,7 +148,7 @@ mod tests {
     use super::*;
 
     /// Every variant with the key the journal has always recorded for it.
-    const PINNED: [(Reason, &str); 26] = [
+    const PINNED: [(Reason, &str); 27] = [
         (Reason::HighValue(Fen(100_000)), "guard.r_high_value"),
         (Reason::Value(Fen(50_000)), "guard.r_value"),
         (Reason::NoCancel, "guard.r_no_cancel"),
@@ -158,6 +178,7 @@ mod tests {
         ),
         (Reason::NewChannel, "guard.r_new_channel"),
         (Reason::AboveUsual(Fen(20_000)), "guard.r_above_usual"),
+        (Reason::Hurried, "guard.hurried"),
     ];
 
     /// A variant added without a line in [`PINNED`] stops this compiling
@@ -190,6 +211,7 @@ mod tests {
             Reason::FasterThanYourPace(_) => 23,
             Reason::NewChannel => 24,
             Reason::AboveUsual(_) => 25,
+            Reason::Hurried => 26,
         }
     }
 
@@ -214,5 +236,33 @@ mod tests {
         assert_eq!(Reason::Night(3).value(), Some(3));
         assert_eq!(Reason::TooEarly(999).value(), Some(999));
         assert_eq!(Reason::KeyRepeat.value(), None);
+    }
+
+    #[test]
+    fn a_countdown_reason_counts_on_and_ends() {
+        assert_eq!(
+            Reason::TooEarly(1_500).after(400),
+            Some(Reason::TooEarly(1_100))
+        );
+        assert_eq!(
+            Reason::RestingPointer(300).after(299),
+            Some(Reason::RestingPointer(1))
+        );
+        assert_eq!(Reason::StraightToConfirm(900).after(900), None);
+        assert_eq!(Reason::FasterThanYourPace(900).after(5_000), None);
+        assert_eq!(
+            Reason::JustRefocused(700).after(0),
+            Some(Reason::JustRefocused(700))
+        );
+        // Not a countdown: kept as it is, whatever the time.
+        assert_eq!(Reason::DoubleClick.after(10_000), Some(Reason::DoubleClick));
+        assert_eq!(
+            Reason::HoldLonger(1_500).after(10_000),
+            Some(Reason::HoldLonger(1_500))
+        );
+        assert_eq!(
+            Reason::TooSoonAfterShow(100).after(10_000),
+            Some(Reason::TooSoonAfterShow(100))
+        );
     }
 }

@@ -218,10 +218,16 @@ pub fn confirm_area(
     }
 
     ui.add_space(6.0);
-    if let Some((reason, when)) = &r.swallowed
-        && ms_between(*when, now) < SWALLOWED_NOTE_MS
-    {
-        ui.label(RichText::new(say(tr, r, reason)).color(palette(ui).danger));
+    // A refusal's seconds go on counting with the button's; once its time
+    // is up the note has done its job.
+    let note = r
+        .swallowed
+        .as_ref()
+        .map(|(reason, when)| (reason, ms_between(*when, now)))
+        .filter(|(_, shown)| *shown < SWALLOWED_NOTE_MS)
+        .and_then(|(reason, shown)| reason.after(shown));
+    if let Some(reason) = note {
+        ui.label(RichText::new(say(tr, r, &reason)).color(palette(ui).danger));
     } else if !view.armed {
         for reason in view.reasons.iter().skip(standing.len()) {
             ui.label(RichText::new(say(tr, r, reason)).weak());

@@ -559,3 +559,31 @@ fn habits_reaction_time_drift_and_a_clock_stepping_back() {
         "{r:?}"
     );
 }
+
+/// Someone retrying every half second on a resting pointer: each press
+/// comes within a double click of the last, so none confirms; from the
+/// third they are told to stop and press once, and one press after a
+/// pause confirms.
+#[test]
+fn quick_presses_in_a_row_are_told_to_stop_and_one_press_after_a_pause_confirms() {
+    let mut g = shown(&low(), Target::Confirm);
+    let mut said = Vec::new();
+    let mut t = 600;
+    while t < 6_000 {
+        match click(&mut g, t, t + 90) {
+            Verdict::Swallowed(r) => said.push(r),
+            v => panic!("a quick press at {t} gave {v:?}"),
+        }
+        t += 550;
+    }
+    assert!(matches!(said[0], Reason::RestingPointer(_)), "{said:?}");
+    assert_eq!(said[1], Reason::DoubleClick);
+    assert!(said[2..].iter().all(|r| *r == Reason::Hurried), "{said:?}");
+    // They stop; armed (the pushes are capped), one press confirms.
+    let last = t - 550 + 90;
+    assert!(g.view(last + 1_200).armed);
+    assert_eq!(
+        click(&mut g, last + 1_200, last + 1_290),
+        Verdict::Confirmed
+    );
+}
