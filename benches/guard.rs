@@ -2,7 +2,7 @@
 //! input, and asking for the view (what the UI does each frame).
 
 use cardguard::core::guard::{
-    BehaviourGuard, ConfirmGuard, GuardContext, GuardInput, PaceFit, Sensitivity, Target,
+    BehaviourGuard, ConfirmGuard, GuardContext, GuardInput, LookHabit, PaceFit, Sensitivity, Target,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -24,6 +24,7 @@ fn context() -> GuardContext {
             count: 30,
             p10_ms: 900,
             median_ms: 1_400,
+            looks: Some(LookHabit { looked: 27, of: 30 }),
         }),
         unusual: Default::default(),
     }

@@ -193,8 +193,10 @@ fn high_risk_needs_press_and_hold_with_visible_progress() {
     assert_has(&h, "¥1000.00 is a high face value.");
     assert_has(&h, "This channel cannot cancel once the code is sent.");
     tick(&mut h, &rig, 2_000);
-    let button = h.get_by_label("Press and hold to confirm").rect().center();
-    h.get_by_label("Press and hold to confirm").hover();
+    // Unusual (no cancel): the hold names the amount and the channel.
+    let hold = "Hold to send ¥1000.00 to Duidui (third party)";
+    let button = h.get_by_label(hold).rect().center();
+    h.get_by_label(hold).hover();
     h.run();
     // Released too early: not confirmed, and it says why.
     press_at(&mut h, button, true);
@@ -357,5 +359,47 @@ fn a_refusal_counts_down_with_the_button() {
         "{}",
         screen_text(&h)
     );
-    assert_has(&h, "Press and hold to confirm");
+    assert_has(&h, "Hold to send ¥1000.00 to Duidui (third party)");
+}
+
+/// Learned from the pointer too: someone who rests it on the facts before
+/// confirming sees that in Settings; going to Confirm without a look is
+/// refused and said so; a look on the way is taken, and learned.
+#[test]
+fn a_person_who_looks_first_is_held_to_it() {
+    let rig = Rig::new();
+    std::fs::write(
+        rig.dir.path().join("pace.json"),
+        r#"{"samples_ms":[1500,1500,1500,1500,1500,1500,1500,1500,1500,1500],
+            "looks":[true,true,true,true,true,true,true,true,true,true]}"#,
+    )
+    .unwrap();
+    let mut h = rig.open(Lang::En);
+    click(&mut h, "Settings");
+    assert_has(
+        &h,
+        "You rested the pointer on the amount and channel before 10 of your last 10 confirmations by pointer: going to Confirm without that look waits 2.1 s.",
+    );
+    click(&mut h, "New order");
+    enter_small_order(&mut h);
+    click(&mut h, "Review →");
+    tick(&mut h, &rig, 1_200);
+    click(&mut h, "Confirm — 10 s to undo");
+    assert_eq!(h.state().screen(), Screen::Review);
+    assert_has(
+        &h,
+        "You usually rest the pointer on the amount and channel before confirming, not this time",
+    );
+    assert!(rig.journal().contains("guard.skipped_your_look"));
+    // A look at the face value, then Confirm.
+    h.get_by_label("¥100.00").hover();
+    h.run();
+    tick(&mut h, &rig, 600);
+    // Still "Confirm (1)" while over the facts: the look counts as the
+    // pointer leaves them for the button.
+    click_starting(&mut h, "Confirm");
+    assert_eq!(h.state().screen(), Screen::Hold, "{}", screen_text(&h));
+    let kept = std::fs::read_to_string(rig.dir.path().join("pace.json")).unwrap();
+    assert!(kept.contains("true,true]"), "the look is learned: {kept}");
+    assert_eq!(kept.matches("true").count(), 11, "{kept}");
 }

@@ -215,9 +215,12 @@ fn confirm_whatever_friction(
         );
         tick(h, rig, 1_000);
     }
-    if has(h, "Press and hold to confirm") {
-        let button = h.get_by_label("Press and hold to confirm").rect().center();
-        h.get_by_label("Press and hold to confirm").hover();
+    let hold = text_of(h, "Hold to send ").or_else(|| {
+        has(h, "Press and hold to confirm").then(|| "Press and hold to confirm".to_owned())
+    });
+    if let Some(hold) = hold {
+        let button = h.get_by_label(&hold).rect().center();
+        h.get_by_label(&hold).hover();
         h.run();
         press_at(h, button, true);
         tick(h, rig, 1_600);
@@ -649,4 +652,9 @@ fn a_forged_masked_code_is_shown_by_its_last_four_only() {
     assert!(!has(&h, "QW23ER45"), "{}", screen_text(&h));
     click_starting(&mut h, "Something went wrong");
     assert!(!has(&h, "QW23ER45"), "{}", screen_text(&h));
+}
+
+/// The whole label starting with `prefix`, if one is on screen.
+fn text_of(h: &egui_kittest::Harness<'static, cardguard::ui::App>, prefix: &str) -> Option<String> {
+    has(h, prefix).then(|| text_starting(h, prefix))
 }

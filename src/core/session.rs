@@ -458,11 +458,12 @@ impl Session {
         &self.pace
     }
 
-    /// A low-risk order was confirmed `ms` after its review appeared: the
-    /// pace learns it. Kept on a best-effort basis: a pace that cannot be
-    /// saved is relearned, and the journal has every decision anyway.
-    pub fn learn_pace(&mut self, ms: u64) {
-        self.pace.push(ms);
+    /// A low-risk order was confirmed `ms` after its review appeared (by
+    /// pointer: whether it `looked` at the facts first): the pace learns
+    /// it. Kept on a best-effort basis: a pace that cannot be saved is
+    /// relearned, and the journal has every decision anyway.
+    pub fn learn_pace(&mut self, ms: u64, looked: Option<bool>) {
+        self.pace.push(ms, looked);
         let _ = self.pace.save(
             &self
                 .paths

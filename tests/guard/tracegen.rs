@@ -106,7 +106,7 @@ impl Events {
     }
 }
 
-pub const REFLEX_PATTERNS: [&str; 10] = [
+pub const REFLEX_PATTERNS: [&str; 11] = [
     "cooldown_click",
     "double_click_half",
     "click_spam",
@@ -117,9 +117,10 @@ pub const REFLEX_PATTERNS: [&str; 10] = [
     "habitual_click_low_risk",
     "habitual_click_elevated_risk",
     "double_tap",
+    "habitual_curved_by_a_looker",
 ];
 
-pub const DELIBERATE_PATTERNS: [&str; 9] = [
+pub const DELIBERATE_PATTERNS: [&str; 10] = [
     "reader_mouse",
     "fact_checker",
     "fast_reader",
@@ -129,6 +130,7 @@ pub const DELIBERATE_PATTERNS: [&str; 9] = [
     "in_place_after_still_pause",
     "touch_tap",
     "touch_long_press",
+    "looker",
 ];
 
 impl Gen {
@@ -188,6 +190,18 @@ impl Gen {
             "local_hour": self.r(8, 22), "duplicate": false, "code_last4": self.last4(),
             "sensitivity": "standard"
         })
+    }
+
+    /// A low-risk context for someone the app has learned: their pace, and
+    /// that they rest the pointer on the facts before most confirmations.
+    fn looker_context(&mut self) -> Value {
+        let mut c = self.low_context();
+        let p10 = self.r(900, 1_600);
+        c["pace"] = json!({
+            "count": 30, "p10_ms": p10, "median_ms": p10 + self.r(400, 1_500),
+            "looked": self.r(25, 30)
+        });
+        c
     }
 
     /// A context with one or more risk factors (mixed levels).
@@ -251,6 +265,7 @@ impl Gen {
     pub fn reflex(&mut self, pattern: &str) -> Value {
         let context = match pattern {
             "habitual_click_low_risk" => self.low_context(),
+            "habitual_curved_by_a_looker" => self.looker_context(),
             "habitual_click_elevated_risk" => self.elevated_context(),
             _ if self.rng.bool() => self.low_context(),
             _ => self.elevated_context(),
@@ -354,6 +369,19 @@ impl Gen {
                 let at = self.r(200, 2_000);
                 self.habitual(&mut e, at);
             }
+            "habitual_curved_by_a_looker" => {
+                // A habit on a bowed path (not "straight"), by someone who
+                // usually looks at the facts first: only what was learned
+                // of them tells it from a read.
+                e = Events::shown(["none", "other"][self.rng.usize(..2)], false, sample);
+                let at = self.r(200, 1_300);
+                let onset = self.r(0, 400).min(at.saturating_sub(120));
+                let arrive = at.saturating_sub(self.r(60, 160)).max(onset + 100);
+                let bend = self.r(50, 90) as f64 / 100.0;
+                e.travel(onset, arrive, CONFIRM, bend, "confirm");
+                let len = self.real(Real::PRESS);
+                e.click(at.max(arrive + 10), len);
+            }
             _ => {
                 // double_tap: a touch screen's two quick taps (no hover:
                 // the finger lands, lifts, lands again).
@@ -376,10 +404,10 @@ impl Gen {
     /// attempt. In elevated contexts they read longer, type the last four
     /// when asked and press and hold.
     pub fn deliberate(&mut self, pattern: &str, elevated: bool) -> Value {
-        let context = if elevated {
-            self.elevated_context()
-        } else {
-            self.low_context()
+        let context = match (elevated, pattern) {
+            (true, _) => self.elevated_context(),
+            (false, "looker") => self.looker_context(),
+            (false, _) => self.low_context(),
         };
         let last4 = context["code_last4"].as_str().unwrap_or("").to_owned();
         let slow = if elevated { 1.4 } else { 1.0 };
@@ -389,7 +417,14 @@ impl Gen {
         // How attempts are made: pointer clicks, a key, or touch.
         let mut key = None;
         let mut touch = false;
-        match pattern {
+        // Someone who usually looks at the facts first: mostly does, and
+        // sometimes reads by eye alone (then pays the departure's wait).
+        let way = match pattern {
+            "looker" if self.rng.u32(..100) < 85 => "fact_checker",
+            "looker" => "fast_reader",
+            p => p,
+        };
+        match way {
             "fact_checker" => {
                 // Reads with the pointer: over the amount and the channel,
                 // then to the button.
@@ -514,7 +549,7 @@ impl Gen {
         }
         // Mix: mostly pointer readers; keyboard, resting pointers and touch
         // each a share of their own.
-        let weights = [30, 15, 10, 10, 5, 5, 10, 10, 5];
+        let weights = [25, 15, 10, 10, 5, 5, 10, 10, 5, 5];
         let mut deliberate = Vec::new();
         for (elevated, n) in [(false, 1_000), (true, 300)] {
             for i in 0..n {

@@ -77,7 +77,7 @@ impl Confirmation {
             && self.subject.order().is_some()
             && self.guard.plan().level == crate::core::guard::RiskLevel::Low
         {
-            session.learn_pace(at);
+            session.learn_pace(at, self.guard.looked_at_facts());
         }
         if let GuardInput::KeyUp { .. } = input {
             self.repeat_journaled = false;

@@ -201,9 +201,9 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The pointer dwell a low-risk order gets with this pace and
-    /// sensitivity (what Settings shows the person).
-    pub fn low_risk_dwell(pace: Option<super::PaceFit>, sensitivity: Sensitivity) -> u64 {
+    /// The plan a low-risk order gets with this pace and sensitivity (what
+    /// Settings shows the person: its dwells).
+    pub fn low_risk(pace: Option<super::PaceFit>, sensitivity: Sensitivity) -> Plan {
         let ctx = GuardContext {
             cancel_window_s: 900,
             local_hour: 12,
@@ -211,7 +211,7 @@ impl Plan {
             pace,
             ..GuardContext::default()
         };
-        Plan::for_context(&ctx).travel_dwell_ms
+        Plan::for_context(&ctx)
     }
 
     pub fn for_context(ctx: &GuardContext) -> Plan {
@@ -346,6 +346,9 @@ pub struct BehaviourGuard {
     fact_since: Option<u64>,
     /// The approach to Confirm looked habitual (see [`Thresholds::HABIT_ONSET_MS`]).
     habitual: bool,
+    /// A person who looks at the facts before confirming came to Confirm
+    /// without a look this time (a departure from their own way).
+    skipped_look: bool,
     /// An Enter that went down early is not intent until it is released.
     enter_suspect: bool,
     typed_ok: bool,
@@ -370,6 +373,7 @@ impl BehaviourGuard {
             saw_facts: false,
             fact_since: None,
             habitual: false,
+            skipped_look: false,
             enter_suspect: false,
             typed_ok: false,
         }
@@ -400,7 +404,7 @@ impl BehaviourGuard {
         let resting = self.parked && !self.travelled;
         let base = if resting {
             self.plan.parked_dwell_ms
-        } else if self.habitual {
+        } else if self.habitual || self.skipped_look {
             self.plan.habit_dwell_ms
         } else {
             self.plan.travel_dwell_ms
@@ -418,6 +422,21 @@ impl BehaviourGuard {
         let straight = direct >= Thresholds::STRAIGHT_MIN_PX
             && p.length * 100.0 <= direct * Thresholds::STRAIGHT_PCT;
         self.habitual = p.first_at < Thresholds::HABIT_ONSET_MS && straight && !self.saw_facts;
+        // Whatever the path's shape (a curve dodges "straight"): someone
+        // whose way is to look first, arriving without a look.
+        let looks_first = self
+            .plan
+            .pace
+            .and_then(|p| p.looks)
+            .is_some_and(|l| l.looks_first());
+        self.skipped_look = looks_first && !self.saw_facts;
+    }
+
+    /// For learning the person's way: whether the pointer rested on the
+    /// facts before this confirmation, when it moved at all (`None` for a
+    /// keyboard, a screen reader or a touch screen).
+    pub fn looked_at_facts(&self) -> Option<bool> {
+        self.path.as_ref().map(|_| self.saw_facts)
     }
 
     fn key_dwell(&self) -> u64 {
@@ -448,6 +467,8 @@ impl BehaviourGuard {
                 Reason::RestingPointer(earliest - at)
             } else if self.habitual && dwell >= self.plan.habit_dwell_ms {
                 Reason::StraightToConfirm(earliest - at)
+            } else if self.skipped_look && dwell >= self.plan.habit_dwell_ms {
+                Reason::SkippedYourLook(earliest - at)
             } else if self.plan.pace_raised {
                 Reason::FasterThanYourPace(earliest - at)
             } else {
@@ -480,6 +501,7 @@ impl BehaviourGuard {
                     | Reason::RestingPointer(_)
                     | Reason::StraightToConfirm(_)
                     | Reason::FasterThanYourPace(_)
+                    | Reason::SkippedYourLook(_)
                     | Reason::DoubleClick
             );
         Verdict::Swallowed(if hurried { Reason::Hurried } else { reason })

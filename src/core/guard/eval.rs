@@ -41,7 +41,8 @@ pub struct TraceContext {
     #[serde(default)]
     pub sensitivity: Sensitivity,
     /// The person's pace, when the trace replays someone with one:
-    /// `{"count": 20, "p10_ms": 900, "median_ms": 1400}`.
+    /// `{"count": 20, "p10_ms": 900, "median_ms": 1400}`, and optionally
+    /// `"looked": 18`: of those, how many rested on the facts first.
     #[serde(default)]
     pub pace: Option<TracePace>,
 }
@@ -51,6 +52,8 @@ pub struct TracePace {
     pub count: usize,
     pub p10_ms: u64,
     pub median_ms: u64,
+    #[serde(default)]
+    pub looked: Option<usize>,
 }
 
 impl TraceContext {
@@ -70,6 +73,10 @@ impl TraceContext {
                 count: p.count,
                 p10_ms: p.p10_ms.min(super::Pace::MAX_SAMPLE_MS),
                 median_ms: p.median_ms.min(super::Pace::MAX_SAMPLE_MS),
+                looks: p.looked.map(|l| super::LookHabit {
+                    looked: l.min(p.count),
+                    of: p.count,
+                }),
             }),
             unusual: Default::default(),
         }
@@ -257,7 +264,8 @@ pub fn describe(tr: &Texts, r: &Reason) -> String {
         Reason::TooEarly(_)
         | Reason::RestingPointer(_)
         | Reason::StraightToConfirm(_)
-        | Reason::FasterThanYourPace(_) => n.div_ceil(1000).to_string(),
+        | Reason::FasterThanYourPace(_)
+        | Reason::SkippedYourLook(_) => n.div_ceil(1000).to_string(),
         // Milliseconds, said in seconds (unused by the texts without a number).
         _ => format!("{:.1}", n as f64 / 1000.0),
     };

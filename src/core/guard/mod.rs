@@ -12,7 +12,7 @@ pub mod pace;
 mod reason;
 
 pub use behaviour::{BehaviourGuard, GuardContext, RiskLevel, Sensitivity, Unusual};
-pub use pace::{Pace, PaceFit};
+pub use pace::{LookHabit, Pace, PaceFit};
 pub use reason::Reason;
 
 use serde::{Deserialize, Serialize};

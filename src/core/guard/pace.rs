@@ -20,15 +20,39 @@ const MAX_PACE_BYTES: u64 = 16 * 1024;
 pub struct Pace {
     /// Milliseconds from the review appearing to the accepted confirmation.
     samples_ms: Vec<u64>,
+    /// For confirmations by pointer: whether it rested on the key facts
+    /// (amount, channel, cancel policy) first. Absent in older files.
+    #[serde(default)]
+    looks: Vec<bool>,
 }
 
 /// What the guard uses of a pace: how many confirmations it rests on, and
-/// their fastest tenth and median.
+/// their fastest tenth and median; and, once there are enough pointer
+/// confirmations, how often the person looked at the facts first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PaceFit {
     pub count: usize,
     pub p10_ms: u64,
     pub median_ms: u64,
+    pub looks: Option<LookHabit>,
+}
+
+/// Of a person's last confirmations by pointer, how many rested on the key
+/// facts before Confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LookHabit {
+    pub looked: usize,
+    pub of: usize,
+}
+
+impl LookHabit {
+    /// Looking first is this person's way when they did it this often (in
+    /// percent): then going to Confirm without a look is a departure.
+    pub const HABIT_PCT: usize = 80;
+
+    pub fn looks_first(&self) -> bool {
+        self.of > 0 && self.looked * 100 >= self.of * Self::HABIT_PCT
+    }
 }
 
 impl Pace {
@@ -42,15 +66,23 @@ impl Pace {
     /// not a pace.
     pub const MIN_SAMPLE_MS: u64 = 500;
 
-    pub fn push(&mut self, ms: u64) {
+    /// One accepted confirmation `ms` after the review appeared; `looked`
+    /// when it came by pointer (whether the pointer rested on the facts
+    /// first), `None` by keyboard, screen reader or touch.
+    pub fn push(&mut self, ms: u64, looked: Option<bool>) {
         if !(Self::MIN_SAMPLE_MS..=Self::MAX_SAMPLE_MS).contains(&ms) {
             return;
         }
         self.samples_ms.push(ms);
-        if self.samples_ms.len() > Self::KEEP {
-            let extra = self.samples_ms.len() - Self::KEEP;
-            self.samples_ms.drain(..extra);
-        }
+        self.looks.extend(looked);
+        self.keep_recent();
+    }
+
+    fn keep_recent(&mut self) {
+        let extra = self.samples_ms.len().saturating_sub(Self::KEEP);
+        self.samples_ms.drain(..extra);
+        let extra = self.looks.len().saturating_sub(Self::KEEP);
+        self.looks.drain(..extra);
     }
 
     pub fn len(&self) -> usize {
@@ -65,8 +97,7 @@ impl Pace {
     pub fn sanitized(mut self) -> Self {
         self.samples_ms
             .retain(|ms| (Self::MIN_SAMPLE_MS..=Self::MAX_SAMPLE_MS).contains(ms));
-        let extra = self.samples_ms.len().saturating_sub(Self::KEEP);
-        self.samples_ms.drain(..extra);
+        self.keep_recent();
         self
     }
 
@@ -96,10 +127,15 @@ impl Pace {
         let mut s = self.samples_ms.clone();
         s.sort_unstable();
         let at = |p: usize| s[(s.len() * p / 100).min(s.len() - 1)];
+        let looked = self.looks.iter().filter(|l| **l).count();
         Some(PaceFit {
             count: s.len(),
             p10_ms: at(10),
             median_ms: at(50),
+            looks: (self.looks.len() >= Self::MIN_SAMPLES).then_some(LookHabit {
+                looked,
+                of: self.looks.len(),
+            }),
         })
     }
 }
@@ -128,9 +164,39 @@ mod tests {
     fn pace(ms: &[u64]) -> Pace {
         let mut p = Pace::default();
         for &m in ms {
-            p.push(m);
+            p.push(m, None);
         }
         p
+    }
+
+    #[test]
+    fn the_look_habit_needs_enough_pointer_confirmations() {
+        let mut p = Pace::default();
+        for i in 0..10 {
+            // Two by keyboard: no look either way.
+            let looked = (i >= 2).then_some(i != 5);
+            p.push(1_500, looked);
+        }
+        let looks = p.fit().unwrap().looks.unwrap();
+        assert_eq!((looks.looked, looks.of), (7, 8));
+        assert!(looks.looks_first(), "7 of 8 is 87 %");
+        p.push(1_500, Some(false));
+        p.push(1_500, Some(false));
+        let looks = p.fit().unwrap().looks.unwrap();
+        assert_eq!((looks.looked, looks.of), (7, 10));
+        assert!(!looks.looks_first(), "7 of 10 is under 80 %");
+        // Only keyboard confirmations: the timing fits, no look habit.
+        assert_eq!(pace(&[1_500; 10]).fit().unwrap().looks, None);
+        // An older file without looks still reads.
+        let old: Pace = serde_json::from_str(r#"{"samples_ms":[900,900]}"#).unwrap();
+        assert_eq!(old.len(), 2);
+        // A file with far too many looks keeps the recent ones.
+        let many = format!(
+            r#"{{"samples_ms":[900],"looks":[{}]}}"#,
+            ["true"; 500].join(",")
+        );
+        let many: Pace = serde_json::from_str::<Pace>(&many).unwrap().sanitized();
+        assert_eq!(many.looks.len(), Pace::KEEP);
     }
 
     #[test]
@@ -140,14 +206,14 @@ mod tests {
         assert_eq!((f.count, f.p10_ms, f.median_ms), (8, 900, 900));
         let mut p = pace(&[5_000; 50]);
         for _ in 0..50 {
-            p.push(700);
+            p.push(700, None);
         }
         assert_eq!(
             p.fit().unwrap().median_ms,
             700,
             "the old, slow ones aged out"
         );
-        p.push(10 * 60_000);
+        p.push(10 * 60_000, None);
         assert_eq!(p.len(), 50, "a walk away is not a pace");
     }
 

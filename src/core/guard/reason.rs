@@ -43,6 +43,9 @@ pub enum Reason {
     /// Far faster than this person confirms (half their fastest tenth):
     /// this long to go.
     FasterThanYourPace(u64),
+    /// This person looks at the facts before confirming and did not this
+    /// time: this long to go.
+    SkippedYourLook(u64),
     /// Arms in this long.
     TooEarly(u64),
     /// The press was too short for a hold of this long.
@@ -81,6 +84,7 @@ impl Reason {
             Reason::RestingPointer(_) => "guard.resting_pointer",
             Reason::StraightToConfirm(_) => "guard.straight_to_confirm",
             Reason::FasterThanYourPace(_) => "guard.faster_than_your_pace",
+            Reason::SkippedYourLook(_) => "guard.skipped_your_look",
             Reason::TooEarly(_) => "guard.too_early",
             Reason::HoldLonger(_) => "guard.hold_longer",
             Reason::HoldNeeded(_) => "guard.hold_needed",
@@ -109,6 +113,7 @@ impl Reason {
             | Reason::RestingPointer(ms)
             | Reason::StraightToConfirm(ms)
             | Reason::FasterThanYourPace(ms)
+            | Reason::SkippedYourLook(ms)
             | Reason::TooEarly(ms)
             | Reason::HoldLonger(ms)
             | Reason::HoldNeeded(ms) => Some(ms),
@@ -137,6 +142,7 @@ impl Reason {
             Reason::RestingPointer(ms) => left(ms).map(Reason::RestingPointer),
             Reason::StraightToConfirm(ms) => left(ms).map(Reason::StraightToConfirm),
             Reason::FasterThanYourPace(ms) => left(ms).map(Reason::FasterThanYourPace),
+            Reason::SkippedYourLook(ms) => left(ms).map(Reason::SkippedYourLook),
             Reason::TooEarly(ms) => left(ms).map(Reason::TooEarly),
             other => Some(other),
         }
@@ -148,7 +154,7 @@ mod tests {
     use super::*;
 
     /// Every variant with the key the journal has always recorded for it.
-    const PINNED: [(Reason, &str); 27] = [
+    const PINNED: [(Reason, &str); 28] = [
         (Reason::HighValue(Fen(100_000)), "guard.r_high_value"),
         (Reason::Value(Fen(50_000)), "guard.r_value"),
         (Reason::NoCancel, "guard.r_no_cancel"),
@@ -179,6 +185,7 @@ mod tests {
         (Reason::NewChannel, "guard.r_new_channel"),
         (Reason::AboveUsual(Fen(20_000)), "guard.r_above_usual"),
         (Reason::Hurried, "guard.hurried"),
+        (Reason::SkippedYourLook(900), "guard.skipped_your_look"),
     ];
 
     /// A variant added without a line in [`PINNED`] stops this compiling
@@ -212,6 +219,7 @@ mod tests {
             Reason::NewChannel => 24,
             Reason::AboveUsual(_) => 25,
             Reason::Hurried => 26,
+            Reason::SkippedYourLook(_) => 27,
         }
     }
 

@@ -111,23 +111,25 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
             Reason::NewChannel | Reason::AboveUsual(_) | Reason::NoCancel
         )
     });
-    let armed = if unusual {
+    let amount = crate::ui::format::money(order.face_value);
+    let channel = profile.name.get(tr.lang());
+    let facts_in = |key: &str| tr.fmt(key, &[("amount", &amount), ("channel", &channel)]);
+    let (armed, hold) = if unusual {
         let form = if order.id.as_str().bytes().map(u32::from).sum::<u32>() % 2 == 0 {
             "review.confirm_send_a"
         } else {
             "review.confirm_send_b"
         };
-        tr.fmt(
-            form,
-            &[
-                ("amount", &crate::ui::format::money(order.face_value)),
-                ("channel", &profile.name.get(tr.lang())),
-            ],
-        )
+        (facts_in(form), Some(facts_in("review.hold_to_send")))
     } else {
-        tr.fmt("review.confirm", &[("n", &session.settings().hold_s)])
+        let armed = tr.fmt("review.confirm", &[("n", &session.settings().hold_s)]);
+        (armed, None)
     };
-    widgets::confirm::confirm_area(ui, tr, r, now, &armed, facts, out);
+    let words = widgets::confirm::ConfirmWords {
+        armed: &armed,
+        hold: hold.as_deref(),
+    };
+    widgets::confirm::confirm_area(ui, tr, r, now, words, facts, out);
     // Below the confirm button, so opening it never moves the button.
     ui.add_space(8.0);
     crate::ui::screens::remedy::review_link(ui, tr, session.remedies());

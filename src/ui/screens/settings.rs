@@ -98,20 +98,40 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings, stamper: &Stam
                         ],
                     ),
                     Some(fit) => {
-                        let dwell = crate::core::guard::behaviour::Plan::low_risk_dwell(
+                        let plan = crate::core::guard::behaviour::Plan::low_risk(
                             Some(fit),
                             session.settings().sensitivity,
                         );
-                        tr.fmt(
+                        let timing = tr.fmt(
                             "settings.pace_fit",
                             &[
                                 ("count", &fit.count),
                                 ("median", &secs(fit.median_ms)),
                                 ("p10", &secs(fit.p10_ms)),
-                                ("dwell", &secs(dwell)),
+                                ("dwell", &secs(plan.travel_dwell_ms)),
                                 ("departure", &secs(fit.departure_ms())),
                             ],
-                        )
+                        );
+                        // And the way they look (or not) before confirming.
+                        match fit.looks {
+                            None => timing,
+                            Some(looks) => {
+                                let key = if looks.looks_first() {
+                                    "settings.pace_looks_first"
+                                } else {
+                                    "settings.pace_looks_seldom"
+                                };
+                                let way = tr.fmt(
+                                    key,
+                                    &[
+                                        ("looked", &looks.looked),
+                                        ("of", &looks.of),
+                                        ("habit", &secs(plan.habit_dwell_ms)),
+                                    ],
+                                );
+                                format!("{timing}\n{way}")
+                            }
+                        }
                     }
                 };
                 ui.add(egui::Label::new(RichText::new(said).weak()).wrap());

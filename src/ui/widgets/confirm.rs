@@ -19,12 +19,20 @@ use eframe::egui::{self, RichText};
 /// The guarded confirm step shared by single orders and batches: the
 /// standing reasons, type-to-confirm when asked, the confirm button placed
 /// away from the previous step's button, Back, and why a click was ignored.
+/// What the armed confirm button says: pressed, and when it must be held
+/// (an unusual order names its facts in both; `hold: None` is "Press and
+/// hold to confirm").
+pub struct ConfirmWords<'a> {
+    pub armed: &'a str,
+    pub hold: Option<&'a str>,
+}
+
 pub fn confirm_area(
     ui: &mut egui::Ui,
     tr: &Texts,
     r: &ReviewStep,
     now: DateTime<Utc>,
-    armed_text: &str,
+    words: ConfirmWords<'_>,
     facts: egui::Rect,
     out: &CommandSender,
 ) {
@@ -73,8 +81,11 @@ pub fn confirm_area(
         (true, Friction::HoldMs(hold), Some(held)) if held >= hold => {
             tr.get("review.release_to_confirm").to_owned()
         }
-        (true, Friction::HoldMs(_), _) => tr.get("review.hold_to_confirm").to_owned(),
-        (true, _, _) => armed_text.to_owned(),
+        (true, Friction::HoldMs(_), _) => words
+            .hold
+            .unwrap_or(tr.get("review.hold_to_confirm"))
+            .to_owned(),
+        (true, _, _) => words.armed.to_owned(),
         (false, Friction::TypeToConfirm, _) if !typed_ok => tr
             .get(match r.expected {
                 TypeToConfirm::Total(_) => "review.confirm_type_total_first",

@@ -482,6 +482,7 @@ fn with_pace(ctx: GuardContext, p10_ms: u64, median_ms: u64) -> GuardContext {
             count: 20,
             p10_ms,
             median_ms,
+            looks: None,
         }),
         ..ctx
     }
@@ -585,5 +586,71 @@ fn quick_presses_in_a_row_are_told_to_stop_and_one_press_after_a_pause_confirms(
     assert_eq!(
         click(&mut g, last + 1_200, last + 1_290),
         Verdict::Confirmed
+    );
+}
+
+fn looking_pace(looked: usize) -> GuardContext {
+    let mut ctx = with_pace(low(), 1_200, 1_800);
+    if let Some(p) = ctx.pace.as_mut() {
+        p.looks = Some(crate::core::guard::LookHabit { looked, of: 20 });
+    }
+    ctx
+}
+
+/// Learned: someone who rests the pointer on the facts before confirming
+/// (19 of 20) and this time went to Confirm without a look waits the
+/// habit's dwell, whatever the path's shape (a late, unhurried start
+/// dodges "straight"); a look on the way clears it. For someone who seldom
+/// looks (5 of 20) the same way costs nothing, and without a path (a
+/// keyboard) there is nothing to judge.
+#[test]
+fn a_departure_from_the_persons_own_look_raises_the_bar() {
+    let mut g = shown(&looking_pace(19), Target::Other);
+    path(&mut g, 700, 1_100, 16, false);
+    let r = click(&mut g, 1_300, 1_380);
+    assert!(
+        matches!(r, Verdict::Swallowed(Reason::SkippedYourLook(_))),
+        "{r:?}"
+    );
+    assert_eq!(g.looked_at_facts(), Some(false));
+    // They look, and come back: taken.
+    g.observe(1_500, GuardInput::PointerMoved { on: Target::Fact });
+    g.observe(1_800, GuardInput::PointerMoved { on: Target::Other });
+    g.observe(
+        1_900,
+        GuardInput::PointerMoved {
+            on: Target::Confirm,
+        },
+    );
+    assert_eq!(click(&mut g, 2_000, 2_080), Verdict::Confirmed);
+    assert_eq!(g.looked_at_facts(), Some(true));
+
+    let mut g = shown(&looking_pace(5), Target::Other);
+    path(&mut g, 700, 1_100, 16, false);
+    assert_eq!(
+        click(&mut g, 1_300, 1_380),
+        Verdict::Confirmed,
+        "not their way"
+    );
+
+    let mut g = shown(&looking_pace(19), Target::Other);
+    g.observe(
+        1_300,
+        GuardInput::KeyDown {
+            enter: true,
+            repeat: false,
+        },
+    );
+    assert_eq!(g.looked_at_facts(), None);
+    assert_eq!(
+        g.observe(
+            1_900,
+            GuardInput::KeyDown {
+                enter: true,
+                repeat: false
+            }
+        ),
+        Verdict::Confirmed,
+        "a keyboard has no path to judge"
     );
 }

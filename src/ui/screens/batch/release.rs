@@ -119,7 +119,18 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, r: &ReviewStep)
         });
     ui.add_space(10.0);
     let armed = tr.fmt("batch_review.confirm", &[("count", &count)]);
-    widgets::confirm::confirm_area(ui, tr, r, now, &armed, facts, out);
+    widgets::confirm::confirm_area(
+        ui,
+        tr,
+        r,
+        now,
+        widgets::confirm::ConfirmWords {
+            armed: &armed,
+            hold: None,
+        },
+        facts,
+        out,
+    );
     // Below the confirm button, so opening it never moves the button.
     ui.add_space(8.0);
     crate::ui::screens::remedy::review_link(ui, tr, session.remedies());
