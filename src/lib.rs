@@ -8,4 +8,5 @@
 pub mod cli;
 pub mod core;
 pub mod i18n;
+pub mod platform;
 pub mod ui;

@@ -23,12 +23,18 @@ fn main() -> std::process::ExitCode {
         return run_command(command, cli.data_dir.as_deref(), cli.lang);
     }
     let (w, h) = cli.window_size.unwrap_or((1000.0, 760.0));
+    let mut viewport = eframe::egui::ViewportBuilder::default()
+        .with_title("cardguard")
+        // The desktop entry's name: the desktop matches the window to
+        // its entry, name and icon by it (Wayland app id, X11 WM_CLASS).
+        .with_app_id(cardguard::platform::APP_ID)
+        .with_inner_size([w, h])
+        .with_min_inner_size([480.0, 400.0]);
+    if let Some(icon) = cardguard::ui::icon::window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: eframe::egui::ViewportBuilder::default()
-            .with_title("cardguard")
-            .with_app_id("cardguard")
-            .with_inner_size([w, h])
-            .with_min_inner_size([480.0, 400.0]),
+        viewport,
         ..Default::default()
     };
     // Demo mode: its own folder inside the data dir, never the real journal,

@@ -10,6 +10,7 @@ pub mod command;
 pub mod demo_player;
 pub mod fonts;
 pub mod format;
+pub mod icon;
 pub mod journal_feed;
 pub mod review_step;
 pub mod screens;
