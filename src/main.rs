@@ -12,12 +12,7 @@ fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
     // A file-size limit (ulimit -f) must fail a write with EFBIG, which is
     // said and loses nothing, not kill the app mid-hold with SIGXFSZ.
-    #[cfg(unix)]
-    // SAFETY: sets this process's disposition of one signal, before any
-    // thread starts.
-    unsafe {
-        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-    }
+    cardguard::platform::ignore_file_size_signal();
     let cli = Cli::parse();
     if let Some(command) = cli.command {
         return run_command(command, cli.data_dir.as_deref(), cli.lang);
@@ -96,14 +91,8 @@ fn run_command(
     let lang = |own: Option<cardguard::i18n::Lang>| {
         own.or(global_lang).unwrap_or(cardguard::i18n::Lang::En)
     };
-    // A command piped into `head` stops quietly when the reader goes away,
-    // as command-line tools do, instead of panicking on a closed pipe.
-    #[cfg(unix)]
-    // SAFETY: restores the default action for one signal before any thread
-    // is started; no handler code is installed.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    // A command piped into `head` stops quietly when the reader goes away.
+    cardguard::platform::restore_broken_pipe();
     use cardguard::cli::JournalCommand;
     // A bundle is checked with nothing but the bundle: no data folder.
     if let Command::Evidence {

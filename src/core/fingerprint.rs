@@ -106,15 +106,7 @@ fn read_key(path: &Path) -> Result<Option<[u8; 32]>, FileError> {
 }
 
 fn tighten(path: &Path, file: &std::fs::File) -> Result<(), FileError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| FileError::Io(path.to_path_buf(), e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = (path, file);
-    Ok(())
+    crate::platform::set_private(file).map_err(|e| FileError::Io(path.to_path_buf(), e))
 }
 
 #[cfg(test)]

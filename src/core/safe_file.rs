@@ -142,18 +142,8 @@ pub enum Links {
 }
 
 fn kind_of(ft: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if ft.is_fifo() {
-            return "fifo";
-        }
-        if ft.is_char_device() || ft.is_block_device() {
-            return "device";
-        }
-        if ft.is_socket() {
-            return "socket";
-        }
+    if let Some(kind) = crate::platform::special_kind(&ft) {
+        return kind;
     }
     if ft.is_dir() {
         return "folder";
@@ -219,7 +209,9 @@ impl IoDetail {
             K::OutOfMemory => Some("io.out_of_memory"),
             K::NotFound => Some("io.not_found"),
             K::TooManyLinks => Some("io.too_many_links"),
-            _ if e.raw_os_error() == Some(libc::ELOOP) => Some("io.too_many_links"),
+            _ if crate::platform::os_fault(e) == Some(crate::platform::OsFault::Link) => {
+                Some("io.too_many_links")
+            }
             _ => None,
         };
         IoDetail {
@@ -312,39 +304,23 @@ fn io_err(path: &Path, e: std::io::Error) -> FileError {
     if e.kind() == std::io::ErrorKind::NotFound {
         return FileError::NotFound(path.to_path_buf());
     }
-    #[cfg(unix)]
-    if e.raw_os_error() == Some(libc::ELOOP) {
-        // O_NOFOLLOW on a symlink.
-        return FileError::Symlink(path.to_path_buf());
-    }
-    #[cfg(unix)]
-    if e.raw_os_error() == Some(libc::EISDIR) {
-        return FileError::NotRegular(path.to_path_buf(), "folder");
-    }
-    #[cfg(unix)]
-    if e.raw_os_error() == Some(libc::ENXIO) {
-        // Opening a socket: name what is there.
-        if let Ok(m) = std::fs::symlink_metadata(path) {
-            return FileError::NotRegular(path.to_path_buf(), kind_of(m.file_type()));
+    use crate::platform::OsFault;
+    match crate::platform::os_fault(&e) {
+        Some(OsFault::Link) => return FileError::Symlink(path.to_path_buf()),
+        Some(OsFault::Folder) => return FileError::NotRegular(path.to_path_buf(), "folder"),
+        // Name what is there (a socket).
+        Some(OsFault::NotAFile) => {
+            if let Ok(m) = std::fs::symlink_metadata(path) {
+                return FileError::NotRegular(path.to_path_buf(), kind_of(m.file_type()));
+            }
         }
+        None => {}
     }
     FileError::Io(path.to_path_buf(), e)
 }
 
 fn open_flags(opts: &mut OpenOptions, links: Links) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: opening a FIFO for reading must not wait for a writer;
-        // it is refused right after by the fstat check.
-        let mut flags = libc::O_NONBLOCK | libc::O_CLOEXEC;
-        if links == Links::Refuse {
-            flags |= libc::O_NOFOLLOW;
-        }
-        opts.custom_flags(flags);
-    }
-    #[cfg(not(unix))]
-    let _ = (opts, links);
+    crate::platform::open_flags(opts, links == Links::Follow);
 }
 
 /// Refuses anything but a regular file, checked on the open handle.
@@ -356,19 +332,7 @@ fn require_regular(path: &Path, file: &File) -> Result<std::fs::Metadata, FileEr
             kind_of(meta.file_type()),
         ));
     }
-    #[cfg(unix)]
-    {
-        // Back to blocking mode for ordinary reads and writes.
-        use std::os::fd::AsRawFd;
-        let fd = file.as_raw_fd();
-        // SAFETY: fcntl on a file descriptor we own; no memory is passed.
-        unsafe {
-            let fl = libc::fcntl(fd, libc::F_GETFL);
-            if fl >= 0 {
-                libc::fcntl(fd, libc::F_SETFL, fl & !libc::O_NONBLOCK);
-            }
-        }
-    }
+    crate::platform::back_to_blocking(file);
     Ok(meta)
 }
 
@@ -420,25 +384,13 @@ pub fn read_capped_opt(path: &Path, cap: u64, links: Links) -> Result<Option<Vec
     }
 }
 
-#[cfg(unix)]
-fn set_mode(path: &Path, file: &File, mode: u32) -> Result<(), FileError> {
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(std::fs::Permissions::from_mode(mode))
-        .map_err(|e| io_err(path, e))
+fn set_private(path: &Path, file: &File) -> Result<(), FileError> {
+    crate::platform::set_private(file).map_err(|e| io_err(path, e))
 }
 
 /// Whether a file or folder can be read by others than its owner.
 pub fn is_loose(meta: &std::fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        meta.permissions().mode() & 0o077 != 0
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        false
-    }
+    crate::platform::is_loose(meta)
 }
 
 /// Opens (creating 0600) one of the app's own files for appending and
@@ -463,22 +415,14 @@ fn open_private(path: &Path, append: bool) -> Result<(File, bool), FileError> {
     } else {
         opts.write(true).truncate(false);
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
+    crate::platform::private_file_mode(&mut opts);
     open_flags(&mut opts, Links::Refuse);
     let file = opts.open(path).map_err(|e| io_err(path, e))?;
     let meta = require_regular(path, &file)?;
     let loose = is_loose(&meta);
-    #[cfg(unix)]
-    if loose || {
-        use std::os::unix::fs::PermissionsExt;
-        meta.permissions().mode() & 0o600 != 0o600
-    } {
+    if loose || crate::platform::lacks_owner_access(&meta) {
         // The umask may have taken bits away or left others' bits on.
-        set_mode(path, &file, 0o600)?;
+        set_private(path, &file)?;
     }
     Ok((file, loose))
 }
@@ -488,11 +432,7 @@ fn open_private(path: &Path, append: bool) -> Result<(File, bool), FileError> {
 pub fn create_new_private(path: &Path) -> Result<File, FileError> {
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
+    crate::platform::private_file_mode(&mut opts);
     open_flags(&mut opts, Links::Refuse);
     let file = opts.open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => FileError::Exists(path.to_path_buf()),
@@ -504,8 +444,7 @@ pub fn create_new_private(path: &Path) -> Result<File, FileError> {
             .unwrap_or_else(|| io_err(path, e)),
         _ => io_err(path, e),
     })?;
-    #[cfg(unix)]
-    set_mode(path, &file, 0o600)?;
+    set_private(path, &file)?;
     Ok(file)
 }
 
@@ -597,18 +536,9 @@ pub fn ensure_dir(dir: &Path) -> Result<bool, FileError> {
     }
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
+    crate::platform::private_dir_builder(&mut b);
     b.create(dir).map_err(|e| dir_err(dir, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| io_err(dir, e))?;
-    }
+    crate::platform::set_private_dir(dir).map_err(|e| io_err(dir, e))?;
     Ok(false)
 }
 
@@ -636,11 +566,7 @@ pub fn ensure_subdir(base: &Path, rel: &Path) -> Result<PathBuf, FileError> {
             Ok(_) => return Err(FileError::NotFolder(at)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut b = std::fs::DirBuilder::new();
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::DirBuilderExt;
-                    b.mode(0o700);
-                }
+                crate::platform::private_dir_builder(&mut b);
                 match b.create(&at) {
                     Ok(()) => {}
                     // Made by a concurrent writer: checked on the next pass.

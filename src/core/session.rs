@@ -54,10 +54,10 @@ impl Paths {
         if let Some(d) = data_dir {
             return Some(Self::in_one_dir(d));
         }
-        let p = directories::ProjectDirs::from("", "", "cardguard")?;
+        let (data_dir, config_dir) = crate::platform::data_dirs()?;
         Some(Self {
-            data_dir: p.data_dir().to_path_buf(),
-            config_dir: p.config_dir().to_path_buf(),
+            data_dir,
+            config_dir,
             inside: None,
         })
     }
@@ -172,12 +172,7 @@ fn make_private_if_ours(dir: &Path) -> Result<bool, FileError> {
     if !ours {
         return Ok(false);
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| FileError::Io(dir.to_path_buf(), e))?;
-    }
+    crate::platform::set_private_dir(dir).map_err(|e| FileError::Io(dir.to_path_buf(), e))?;
     Ok(cfg!(unix))
 }
 

@@ -18,26 +18,12 @@ pub struct SystemDesktop;
 
 impl DesktopPort for SystemDesktop {
     fn open_folder(&self, dir: &Path) -> std::io::Result<()> {
-        let program = if cfg!(target_os = "windows") {
-            "explorer"
-        } else if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        };
-        std::process::Command::new(program)
-            .arg(dir)
-            .spawn()
-            .map(|_| ())
+        crate::platform::open_folder(dir)
     }
 
     fn relaunch(&self, demo: bool) -> std::io::Result<()> {
         let args = crate::cli::relaunch_args(&std::env::args_os().collect::<Vec<_>>(), demo);
-        let exe = std::env::current_exe()?;
-        std::process::Command::new(exe)
-            .args(args)
-            .spawn()
-            .map(|_| ())
+        crate::platform::relaunch(args)
     }
 }
 
