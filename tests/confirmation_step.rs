@@ -274,7 +274,7 @@ fn settings_show_the_learned_pace_and_forget_it() {
     click(&mut h, "Settings");
     assert_has(
         &h,
-        "From your last 10 low-risk confirmations: usually 0.7 s, your fastest tenth 0.7 s. Confirm arms after 0.6 s for you; anything faster than 0.3 s is not your way and is refused.",
+        "From your last 10 low-risk confirmations: usually 0.7 s, your fastest tenth 0.7 s. Confirm arms after 0.6 s for you; anything faster than 0.35 s is not your way and is refused.",
     );
     click(&mut h, "Forget my pace");
     assert!(rig.kinds().iter().any(|k| k == "pace_reset"));
@@ -362,6 +362,20 @@ fn a_refusal_counts_down_with_the_button() {
     assert_has(&h, "Hold to send ¥1000.00 to Duidui (third party)");
 }
 
+/// Moves the pointer to the widget labelled `label` in a few steps, as a
+/// hand does (the guard reads the way it went), and clicks there.
+fn glide_and_click(h: &mut egui_kittest::Harness<'static, cardguard::ui::App>, label: &str) {
+    let to = h.get_by_label(label).rect().center();
+    let from = to + egui::vec2(320.0, 160.0);
+    for i in 0..=6 {
+        let f = i as f32 / 6.0;
+        h.event(egui::Event::PointerMoved(from + (to - from) * f));
+        h.run();
+    }
+    press_at(h, to, true);
+    press_at(h, to, false);
+}
+
 /// Learned from the pointer too: someone who rests it on the facts before
 /// confirming sees that in Settings; going to Confirm without a look is
 /// refused and said so; a look on the way is taken, and learned.
@@ -384,20 +398,20 @@ fn a_person_who_looks_first_is_held_to_it() {
     enter_small_order(&mut h);
     click(&mut h, "Review →");
     tick(&mut h, &rig, 1_200);
-    click(&mut h, "Confirm — 10 s to undo");
+    glide_and_click(&mut h, "Confirm — 10 s to undo");
     assert_eq!(h.state().screen(), Screen::Review);
     assert_has(
         &h,
         "You usually rest the pointer on the amount and channel before confirming, not this time",
     );
     assert!(rig.journal().contains("guard.skipped_your_look"));
-    // A look at the face value, then Confirm.
+    // A look at the face value, then Confirm: taken, and the refusal's
+    // note is gone with the wait.
     h.get_by_label("¥100.00").hover();
     h.run();
     tick(&mut h, &rig, 600);
-    // Still "Confirm (1)" while over the facts: the look counts as the
-    // pointer leaves them for the button.
-    click_starting(&mut h, "Confirm");
+    let confirm = text_starting(&h, "Confirm");
+    glide_and_click(&mut h, &confirm);
     assert_eq!(h.state().screen(), Screen::Hold, "{}", screen_text(&h));
     let kept = std::fs::read_to_string(rig.dir.path().join("pace.json")).unwrap();
     assert!(kept.contains("true,true]"), "the look is learned: {kept}");

@@ -331,8 +331,8 @@ impl Event {
             reasons: plan.reasons.iter().map(|r| r.key().to_owned()).collect(),
             sensitivity: sensitivity.name().to_owned(),
             batch,
-            pace_count: plan.pace.map(|p| p.count),
-            pace_p10_ms: plan.pace.map(|p| p.p10_ms),
+            pace_count: plan.pace.filter(|_| plan.pace_fitted).map(|p| p.count),
+            pace_p10_ms: plan.pace.filter(|_| plan.pace_fitted).map(|p| p.p10_ms),
         }
     }
 

@@ -194,6 +194,9 @@ pub struct Plan {
     /// dwell above the default (a departure from their habit is refused).
     pub pace: Option<super::PaceFit>,
     pub pace_raised: bool,
+    /// The pace changed the dwell (lowered or raised it): only then is the
+    /// decision said to be fitted to the person.
+    pub pace_fitted: bool,
     pub parked_dwell_ms: u64,
     pub key_dwell_ms: u64,
     pub friction: Friction,
@@ -294,6 +297,7 @@ impl Plan {
             habit_dwell_ms: scale(Thresholds::HABIT_DWELL_MS[level as usize]).max(travel),
             pace: ctx.pace,
             pace_raised: travel > base,
+            pace_fitted: travel != base,
             parked_dwell_ms: (travel + scale(Thresholds::PARKED_EXTRA_MS))
                 .max(Thresholds::RESTING_MIN_MS),
             key_dwell_ms: travel + scale(Thresholds::KEY_EXTRA_MS),
@@ -344,6 +348,11 @@ pub struct BehaviourGuard {
     /// The pointer stayed over the summary's key facts (since when, now).
     saw_facts: bool,
     fact_since: Option<u64>,
+    /// The last position report, and the shortest time seen between two:
+    /// how often this pointer reports (16 ms, ~110 ms…), so that a look is
+    /// judged alike whatever the rate.
+    last_report_at: Option<u64>,
+    report_every_ms: Option<u64>,
     /// The approach to Confirm looked habitual (see [`Thresholds::HABIT_ONSET_MS`]).
     habitual: bool,
     /// A person who looks at the facts before confirming came to Confirm
@@ -372,6 +381,8 @@ impl BehaviourGuard {
             path: None,
             saw_facts: false,
             fact_since: None,
+            last_report_at: None,
+            report_every_ms: None,
             habitual: false,
             skipped_look: false,
             enter_suspect: false,
@@ -423,20 +434,25 @@ impl BehaviourGuard {
             && p.length * 100.0 <= direct * Thresholds::STRAIGHT_PCT;
         self.habitual = p.first_at < Thresholds::HABIT_ONSET_MS && straight && !self.saw_facts;
         // Whatever the path's shape (a curve dodges "straight"): someone
-        // whose way is to look first, arriving without a look.
+        // whose way is to look first, arriving without a look. Only for a
+        // pointer that travelled (a tap lands where it lands).
         let looks_first = self
             .plan
             .pace
             .and_then(|p| p.looks)
             .is_some_and(|l| l.looks_first());
-        self.skipped_look = looks_first && !self.saw_facts;
+        self.skipped_look = looks_first && !self.saw_facts && p.length > 0.0;
     }
 
     /// For learning the person's way: whether the pointer rested on the
-    /// facts before this confirmation, when it moved at all (`None` for a
-    /// keyboard, a screen reader or a touch screen).
+    /// facts before this confirmation, when it travelled at all (`None` for
+    /// a keyboard, a screen reader or a touch screen). `None` too when the
+    /// look rule held this one back: a confirmation made by waiting out the
+    /// rule must not teach it that not looking is the person's way (three
+    /// such would have worn a 10-of-10 habit below the bar).
     pub fn looked_at_facts(&self) -> Option<bool> {
-        self.path.as_ref().map(|_| self.saw_facts)
+        let travelled = self.path.as_ref().is_some_and(|p| p.length > 0.0);
+        (travelled && !self.skipped_look).then_some(self.saw_facts)
     }
 
     fn key_dwell(&self) -> u64 {
@@ -494,16 +510,8 @@ impl BehaviourGuard {
                 (self.spam_extra_ms + Thresholds::SPAM_PUSH_MS).min(Thresholds::SPAM_CAP_MS);
         }
         self.last_refused_at = Some(at);
-        let hurried = self.refused_run >= 2
-            && matches!(
-                reason,
-                Reason::TooEarly(_)
-                    | Reason::RestingPointer(_)
-                    | Reason::StraightToConfirm(_)
-                    | Reason::FasterThanYourPace(_)
-                    | Reason::SkippedYourLook(_)
-                    | Reason::DoubleClick
-            );
+        let hurried =
+            self.refused_run >= 2 && (reason.is_dwell_wait() || reason == Reason::DoubleClick);
         Verdict::Swallowed(if hurried { Reason::Hurried } else { reason })
     }
 
@@ -554,8 +562,12 @@ impl ConfirmGuard for BehaviourGuard {
                 match (self.pointer_on == Target::Fact, on == Target::Fact) {
                     (false, true) => self.fact_since = Some(at),
                     (true, false) => {
+                        // Reports only say where the pointer was at each
+                        // report: a pass can seem up to one interval longer
+                        // than it was, so a look must outlast that too.
                         let since = self.fact_since.take().unwrap_or(at);
-                        if at.saturating_sub(since) >= Thresholds::FACT_LOOK_MS {
+                        let slack = self.report_every_ms.unwrap_or(0);
+                        if at.saturating_sub(since) >= Thresholds::FACT_LOOK_MS + slack {
                             self.saw_facts = true;
                         }
                     }
@@ -576,6 +588,12 @@ impl ConfirmGuard for BehaviourGuard {
                 Verdict::Noted
             }
             GuardInput::PointerAt { x, y } => {
+                if let Some(prev) = self.last_report_at.filter(|&p| at > p) {
+                    // Capped: a still pointer reports nothing for a while.
+                    let gap = (at - prev).min(Thresholds::STILL_GAP_MS);
+                    self.report_every_ms = Some(self.report_every_ms.map_or(gap, |g| g.min(gap)));
+                }
+                self.last_report_at = Some(at);
                 let (x, y) = (x as f32, y as f32);
                 match &mut self.path {
                     None => {
@@ -625,9 +643,9 @@ impl ConfirmGuard for BehaviourGuard {
                     .last_click_at
                     .is_some_and(|c| at < c + Thresholds::DOUBLE_CLICK_MS);
                 self.press_spoiled = match self.refusal(at, self.pointer_dwell()) {
-                    Some(r @ (Reason::TooEarly(_) | Reason::RestingPointer(_))) => {
-                        Some(if double { Reason::DoubleClick } else { r })
-                    }
+                    // The second half of a double click is said as one,
+                    // whatever the wait it also fell in.
+                    Some(r) if double && r.is_dwell_wait() => Some(Reason::DoubleClick),
                     Some(r) => Some(r),
                     None if double => Some(Reason::DoubleClick),
                     None => None,

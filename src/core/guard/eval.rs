@@ -73,10 +73,14 @@ impl TraceContext {
                 count: p.count,
                 p10_ms: p.p10_ms.min(super::Pace::MAX_SAMPLE_MS),
                 median_ms: p.median_ms.min(super::Pace::MAX_SAMPLE_MS),
-                looks: p.looked.map(|l| super::LookHabit {
-                    looked: l.min(p.count),
-                    of: p.count,
-                }),
+                // As the app: a look habit only from enough confirmations.
+                looks: p
+                    .looked
+                    .filter(|_| p.count >= super::Pace::MIN_SAMPLES)
+                    .map(|l| super::LookHabit {
+                        looked: l.min(p.count),
+                        of: p.count,
+                    }),
             }),
             unusual: Default::default(),
         }

@@ -51,7 +51,8 @@ impl LookHabit {
     pub const HABIT_PCT: usize = 80;
 
     pub fn looks_first(&self) -> bool {
-        self.of > 0 && self.looked * 100 >= self.of * Self::HABIT_PCT
+        // Wide: the counts may come from a trace file.
+        self.of > 0 && self.looked as u128 * 100 >= self.of as u128 * Self::HABIT_PCT as u128
     }
 }
 
@@ -98,6 +99,9 @@ impl Pace {
         self.samples_ms
             .retain(|ms| (Self::MIN_SAMPLE_MS..=Self::MAX_SAMPLE_MS).contains(ms));
         self.keep_recent();
+        // Each look belongs to a confirmation: never more looks than those.
+        let extra = self.looks.len().saturating_sub(self.samples_ms.len());
+        self.looks.drain(..extra);
         self
     }
 
@@ -190,13 +194,25 @@ mod tests {
         // An older file without looks still reads.
         let old: Pace = serde_json::from_str(r#"{"samples_ms":[900,900]}"#).unwrap();
         assert_eq!(old.len(), 2);
-        // A file with far too many looks keeps the recent ones.
+        // A file with far too many looks keeps the recent ones, never more
+        // than its confirmations.
         let many = format!(
             r#"{{"samples_ms":[900],"looks":[{}]}}"#,
             ["true"; 500].join(",")
         );
         let many: Pace = serde_json::from_str::<Pace>(&many).unwrap().sanitized();
-        assert_eq!(many.looks.len(), Pace::KEEP);
+        assert_eq!(many.looks.len(), 1);
+        // Counts from a trace file cannot overflow the share.
+        let huge = LookHabit {
+            looked: 0,
+            of: usize::MAX / 50,
+        };
+        assert!(!huge.looks_first());
+        let all = LookHabit {
+            looked: usize::MAX,
+            of: usize::MAX,
+        };
+        assert!(all.looks_first());
     }
 
     #[test]

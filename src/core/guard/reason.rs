@@ -132,6 +132,19 @@ impl Reason {
         }
     }
 
+    /// A wait for the dwell the order needs (how long to go), as opposed
+    /// to a state (unfocused, type first) or a wrong press.
+    pub fn is_dwell_wait(self) -> bool {
+        matches!(
+            self,
+            Reason::TooEarly(_)
+                | Reason::RestingPointer(_)
+                | Reason::StraightToConfirm(_)
+                | Reason::FasterThanYourPace(_)
+                | Reason::SkippedYourLook(_)
+        )
+    }
+
     /// A reason that says how long is left, `elapsed` milliseconds after it
     /// was given: the same words with the time still to go, or `None` once
     /// that time has passed. Any other reason is kept as it is.

@@ -22,12 +22,14 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
     ui.heading(tr.get("review.title"));
     crate::ui::widgets::steps::step_bar(ui, tr, crate::ui::widgets::steps::FlowStep::Review);
     ui.add_space(6.0);
+    // The key facts a look rests on: channel, code, amounts, cancel policy
+    // (not the order number or the release mode).
     let facts = egui::Grid::new("review_grid")
         .num_columns(2)
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
             widgets::row(ui, tr.get("review.order"), order.id.as_str());
-            widgets::row(ui, tr.get("review.channel"), profile.name.get(tr.lang()));
+            let channel = widgets::row(ui, tr.get("review.channel"), profile.name.get(tr.lang()));
             widgets::row(
                 ui,
                 tr.get("review.code"),
@@ -45,7 +47,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
                 tr.get("review.payout"),
                 RichText::new(money(order.payout)).strong(),
             );
-            widgets::row(ui, tr.get("review.policy"), profile.policy.get(tr.lang()));
+            let policy = widgets::row(ui, tr.get("review.policy"), profile.policy.get(tr.lang()));
             let mode = match order.mode {
                 ReleaseMode::Simulated => tr.get("mode.simulated"),
                 ReleaseMode::Manual => tr.get("mode.manual"),
@@ -56,9 +58,11 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
                 tr.get("review.hold"),
                 tr.fmt("review.hold_value", &[("n", &session.settings().hold_s)]),
             );
+            // The rows between are the code and the amounts: the span
+            // from the channel to the policy, the grid's full width.
+            channel.union(policy)
         })
-        .response
-        .rect;
+        .inner;
     ui.add_space(8.0);
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, palette(ui).warn))

@@ -142,8 +142,13 @@ pub fn confirm_area(
     }
     let confirm = ui.put(
         rect,
+        // One size in every state: a long channel name wrapped the label
+        // and grew the button, which shrank back under a held press when
+        // it turned "Release to confirm", so the release missed it. A label
+        // too long is cut with "…" (a screen reader gets all of it).
         egui::Button::new(RichText::new(text).size(16.0).color(text_color))
             .fill(fill)
+            .truncate()
             .min_size(CONFIRM_SIZE),
     );
     ui.ctx()
@@ -236,7 +241,9 @@ pub fn confirm_area(
         .as_ref()
         .map(|(reason, when)| (reason, ms_between(*when, now)))
         .filter(|(_, shown)| *shown < SWALLOWED_NOTE_MS)
-        .and_then(|(reason, shown)| reason.after(shown));
+        .and_then(|(reason, shown)| reason.after(shown))
+        // Armed sooner (a look cleared the wait): the wait's note is done.
+        .filter(|reason| !(reason.is_dwell_wait() && view.armed));
     if let Some(reason) = note {
         ui.label(RichText::new(say(tr, r, &reason)).color(palette(ui).danger));
     } else if !view.armed {

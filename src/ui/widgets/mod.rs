@@ -39,10 +39,13 @@ pub fn countdown(ui: &mut egui::Ui, ms_left: u64, total_ms: u64, size: f32, what
 }
 
 /// A key/value row for summary grids.
-pub fn row(ui: &mut egui::Ui, key: &str, value: impl Into<egui::WidgetText>) {
-    ui.label(RichText::new(key).weak());
-    ui.add(egui::Label::new(value).wrap());
+/// Where the row is drawn (key and value), for telling what the pointer
+/// rests on.
+pub fn row(ui: &mut egui::Ui, key: &str, value: impl Into<egui::WidgetText>) -> egui::Rect {
+    let key = ui.label(RichText::new(key).weak());
+    let value = ui.add(egui::Label::new(value).wrap());
     ui.end_row();
+    key.rect.union(value.rect)
 }
 
 /// A one-line text field whose text is the person's own (a path, a search,

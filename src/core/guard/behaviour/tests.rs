@@ -612,7 +612,7 @@ fn a_departure_from_the_persons_own_look_raises_the_bar() {
         matches!(r, Verdict::Swallowed(Reason::SkippedYourLook(_))),
         "{r:?}"
     );
-    assert_eq!(g.looked_at_facts(), Some(false));
+    assert_eq!(g.looked_at_facts(), None, "held by the rule");
     // They look, and come back: taken.
     g.observe(1_500, GuardInput::PointerMoved { on: Target::Fact });
     g.observe(1_800, GuardInput::PointerMoved { on: Target::Other });
@@ -653,4 +653,55 @@ fn a_departure_from_the_persons_own_look_raises_the_bar() {
         Verdict::Confirmed,
         "a keyboard has no path to judge"
     );
+}
+
+/// Found by red team: a pass over the facts is not a look at any report
+/// rate. At ~110 ms reports two on the facts made a 120 ms pass count as
+/// 240 ms; a look must now outlast one report interval as well.
+#[test]
+fn a_pass_over_the_facts_is_not_a_look_at_any_report_rate() {
+    for step in [16, 110] {
+        let mut g = shown(&low(), Target::Other);
+        path(&mut g, 40, 400, step, true);
+        let r = click(&mut g, 1_200, 1_280);
+        assert!(
+            matches!(r, Verdict::Swallowed(Reason::StraightToConfirm(_))),
+            "{step} ms reports: {r:?}"
+        );
+    }
+    // A real rest on the facts (still, so no reports) is a look.
+    let mut g = shown(&low(), Target::Other);
+    path(&mut g, 40, 400, 110, false);
+    g.observe(420, GuardInput::PointerMoved { on: Target::Fact });
+    g.observe(800, GuardInput::PointerMoved { on: Target::Other });
+    g.observe(
+        900,
+        GuardInput::PointerMoved {
+            on: Target::Confirm,
+        },
+    );
+    assert_eq!(click(&mut g, 1_000, 1_080), Verdict::Confirmed);
+}
+
+/// Found by red team: a confirmation made by waiting out the look rule is
+/// not learned as "does not look" (three such wore a 10-of-10 habit below
+/// the bar); a tap that lands on Confirm is not held to a look.
+#[test]
+fn the_look_rule_does_not_wear_itself_away_and_spares_a_tap() {
+    let mut g = shown(&looking_pace(19), Target::Other);
+    path(&mut g, 700, 1_100, 16, false);
+    assert!(matches!(click(&mut g, 1_300, 1_380), Verdict::Swallowed(_)));
+    assert_eq!(click(&mut g, 2_300, 2_380), Verdict::Confirmed);
+    assert_eq!(g.looked_at_facts(), None, "held by the rule: not learned");
+
+    let mut g = shown(&looking_pace(19), Target::Other);
+    g.observe(1_200, GuardInput::PointerAt { x: 140, y: 560 });
+    g.observe(
+        1_200,
+        GuardInput::PointerMoved {
+            on: Target::Confirm,
+        },
+    );
+    assert_eq!(click(&mut g, 1_210, 1_290), Verdict::Confirmed, "a tap");
+    assert_eq!(g.looked_at_facts(), None);
 }
