@@ -6,7 +6,7 @@
 mod common;
 
 use cardguard::i18n::Lang;
-use cardguard::ui::app::DesktopPort;
+use cardguard::ui::app::{DesktopPort, FileAsk};
 use common::*;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -14,14 +14,23 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, PartialEq)]
 enum Asked {
     Open(PathBuf),
-    Relaunch { demo: bool },
+    Relaunch {
+        demo: bool,
+    },
+    /// A file dialog: its title and where it starts.
+    Choose {
+        title: String,
+        start: PathBuf,
+    },
 }
 
 /// Records what the app asked of the desktop; `fail` makes every ask fail.
+/// `dialog`: the desktop has its own file dialog, which answers this.
 #[derive(Clone, Default)]
 struct Recorder {
     asked: Arc<Mutex<Vec<Asked>>>,
     fail: bool,
+    dialog: Option<Arc<Mutex<Option<PathBuf>>>>,
 }
 
 impl DesktopPort for Recorder {
@@ -38,6 +47,26 @@ impl DesktopPort for Recorder {
     fn relaunch(&self, demo: bool) -> std::io::Result<()> {
         self.asked.lock().unwrap().push(Asked::Relaunch { demo });
         Ok(())
+    }
+    fn choose_file(
+        &self,
+        ask: FileAsk,
+        wake: Box<dyn FnOnce() + Send>,
+    ) -> Option<cardguard::ui::app::FileAnswer> {
+        self.asked.lock().unwrap().push(Asked::Choose {
+            title: ask.title,
+            start: ask.start,
+        });
+        let answer = self.dialog.as_ref()?.lock().unwrap().clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Answered from another thread, as a real dialog is.
+        std::thread::spawn(move || {
+            tx.send(answer).unwrap();
+            wake();
+        })
+        .join()
+        .unwrap();
+        Some(rx)
     }
 }
 
@@ -107,4 +136,73 @@ fn demo_mode_starts_a_new_process_with_the_same_options_but_not_during_a_hold() 
     click(&mut h, "Settings");
     click(&mut h, OPEN_DEMO);
     assert_eq!(desk.taken(), vec![Asked::Relaunch { demo: true }]);
+}
+
+fn batch_file(rig: &Rig) -> PathBuf {
+    let dir = rig.dir.path().join("lists");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("cards.csv");
+    std::fs::write(&f, "ABCD1234EFGH5678,100\nKMNP2345QRST6789,200\n").unwrap();
+    f
+}
+
+/// Browse… opens the desktop's own dialog where there is one; the file
+/// chosen there is read as if typed. Closed without a file, it says so and
+/// the next Browse… opens the window's own list.
+#[test]
+fn browse_uses_the_desktops_dialog_and_falls_back_to_the_windows_list() {
+    let rig = Rig::new();
+    let file = batch_file(&rig);
+    let answer = Arc::new(Mutex::new(Some(file.clone())));
+    let desk = Recorder {
+        dialog: Some(answer.clone()),
+        ..Default::default()
+    };
+    let port = desk.clone();
+    let mut h = rig.open_with(Lang::En, move |app| app.with_desktop(Box::new(port)));
+    click(&mut h, "Batch");
+    click(&mut h, "Browse…");
+    settle_import(&mut h);
+    assert!(matches!(
+        &desk.taken()[..],
+        [Asked::Choose { title, .. }] if title == "Choose a batch file"
+    ));
+    assert_has(&h, &file.display().to_string());
+    assert_has(&h, "2 rows: ");
+
+    // Closed without a file: said, and the window's list is next.
+    *answer.lock().unwrap() = None;
+    click(&mut h, "Browse…");
+    h.run();
+    assert_has(&h, "No file chosen.");
+    assert!(!has(&h, "Show all files"), "no list yet");
+    click(&mut h, "Browse…");
+    assert_eq!(
+        desk.taken().len(),
+        1,
+        "the dialog was asked once more, not twice"
+    );
+    assert_has(&h, "Show all files");
+}
+
+/// No dialog of the desktop's own (bare X, Xvfb): Browse… opens the
+/// window's own list at once, where the chosen file is read.
+#[test]
+fn without_a_desktop_dialog_browse_opens_the_windows_list() {
+    let rig = Rig::new();
+    let file = batch_file(&rig);
+    let desk = Recorder::default();
+    let port = desk.clone();
+    let mut h = rig.open_with(Lang::En, move |app| app.with_desktop(Box::new(port)));
+    click(&mut h, "Batch");
+    retype_into(&mut h, "File", &file.display().to_string());
+    click(&mut h, "Browse…");
+    assert!(matches!(
+        &desk.taken()[..],
+        [Asked::Choose { start, .. }] if start == file.parent().unwrap()
+    ));
+    assert_has(&h, "Show all files");
+    click(&mut h, "cards.csv");
+    settle_import(&mut h);
+    assert_has(&h, "2 rows: ");
 }

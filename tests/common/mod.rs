@@ -12,6 +12,20 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::sync::Arc;
 
+/// The desktop in tests: no file manager, no restart, and no file dialog
+/// of its own (so Browse… opens the window's list, never a real dialog on
+/// a developer's desktop). tests/desktop_port.rs records what is asked.
+pub struct NoDesktop;
+
+impl cardguard::ui::app::DesktopPort for NoDesktop {
+    fn open_folder(&self, _dir: &std::path::Path) -> std::io::Result<()> {
+        Err(std::io::Error::other("no desktop in tests"))
+    }
+    fn relaunch(&self, _demo: bool) -> std::io::Result<()> {
+        Err(std::io::Error::other("no desktop in tests"))
+    }
+}
+
 pub struct Rig {
     pub dir: tempfile::TempDir,
     pub clock: Arc<ManualClock>,
@@ -59,7 +73,7 @@ impl Rig {
         let mut h = Harness::builder()
             .with_size([1000.0, 1100.0])
             .with_max_steps(32)
-            .build_eframe(move |cc| change(App::new(cc, config)));
+            .build_eframe(move |cc| change(App::new(cc, config).with_desktop(Box::new(NoDesktop))));
         h.run();
         h
     }

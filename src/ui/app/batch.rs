@@ -43,12 +43,36 @@ impl App {
                 self.apply_batch(BatchCommand::ImportFile(path.display().to_string()), ctx);
             }
             BatchCommand::Browse => {
+                if v.choosing.is_some() {
+                    return;
+                }
                 let start = std::path::Path::new(v.path.trim())
                     .parent()
                     .filter(|p| p.is_dir())
                     .map(std::path::Path::to_path_buf)
                     .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_path_buf()))
                     .unwrap_or_else(|| std::path::PathBuf::from("."));
+                // The desktop's own dialog where there is one, unless it
+                // was just closed without a file.
+                if !std::mem::take(&mut v.dialog_declined) {
+                    let tr = &self.state.tr;
+                    let ask = super::FileAsk {
+                        title: tr.get("batch.dialog_title").to_owned(),
+                        start: start.clone(),
+                        filter: (
+                            tr.get("batch.dialog_filter").to_owned(),
+                            &super::ports::EXTENSIONS,
+                        ),
+                        all_files: tr.get("batch.dialog_all").to_owned(),
+                    };
+                    let ctx = ctx.clone();
+                    let wake = Box::new(move || ctx.request_repaint());
+                    if let Some(answer) = self.desktop.choose_file(ask, wake) {
+                        v.picker = None;
+                        v.choosing = Some(answer);
+                        return;
+                    }
+                }
                 let listing = super::ports::list_folder(&start, false);
                 v.picker = Some(FilePicker::new(start, false, listing));
             }
@@ -158,8 +182,26 @@ impl App {
         }
     }
 
-    /// Each frame: a file read on the worker is checked and loaded here.
-    pub(super) fn poll_batch_import(&mut self) {
+    /// Each frame: the desktop's file dialog answered, or a file read on
+    /// the worker is checked and loaded here.
+    pub(super) fn poll_batch_import(&mut self, ctx: &egui::Context) {
+        let v = &mut self.state.batch;
+        if let Some(answer) = v.choosing.as_ref().map(|rx| rx.try_recv()) {
+            use std::sync::mpsc::TryRecvError;
+            match answer {
+                Err(TryRecvError::Empty) => {}
+                Ok(Some(path)) => {
+                    v.choosing = None;
+                    v.path = path.display().to_string();
+                    self.apply_batch(BatchCommand::ImportFile(path.display().to_string()), ctx);
+                }
+                Ok(None) | Err(TryRecvError::Disconnected) => {
+                    v.choosing = None;
+                    v.dialog_declined = true;
+                    self.notify(Notice::new(Level::Info, "batch.dialog_none"));
+                }
+            }
+        }
         let v = &mut self.state.batch;
         let Some(read) = v.importing.as_ref().map(|i| i.rx.try_recv()) else {
             return;

@@ -18,7 +18,7 @@ impl App {
             println!("first frame after {} ms", t.elapsed().as_millis());
         }
         self.apply_theme(&ctx);
-        self.tick();
+        self.tick(&ctx);
         self.read_journal_if_shown();
         let out = CommandSender::default();
         if self.drive_walkthrough(&out) {

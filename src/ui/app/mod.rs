@@ -17,7 +17,7 @@ mod remedy;
 mod startup;
 mod tick;
 
-pub use ports::{DesktopPort, SystemDesktop};
+pub use ports::{DesktopPort, FileAnswer, FileAsk, SystemDesktop};
 pub use tick::next_second_change;
 
 use super::clipboard::ClipboardPort;

@@ -3,7 +3,22 @@
 //! pass a recorder; the real ones are here and nowhere else. Also the one
 //! folder listing the window does (for its file picker).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+
+/// What the desktop's own file dialog is asked for (words in the person's
+/// language).
+pub struct FileAsk {
+    pub title: String,
+    pub start: PathBuf,
+    /// The filter's name and its extensions, then "all files".
+    pub filter: (String, &'static [&'static str]),
+    pub all_files: String,
+}
+
+/// The chosen file, or `None` when the dialog was closed without one (or
+/// could not be shown after all).
+pub type FileAnswer = Receiver<Option<PathBuf>>;
 
 pub trait DesktopPort {
     /// Shows a folder in the desktop's file manager.
@@ -11,6 +26,14 @@ pub trait DesktopPort {
     /// Starts this program again with the same options, in demo mode or
     /// out of it (the window then closes).
     fn relaunch(&self, demo: bool) -> std::io::Result<()>;
+    /// Opens the desktop's own dialog to choose a file. It runs on its own
+    /// thread: the answer comes on the returned channel, and `wake` asks
+    /// for a frame when it does. `None`: there is no such dialog here
+    /// (bare X, Xvfb, a test), and the window's own file list is used.
+    fn choose_file(&self, ask: FileAsk, wake: Box<dyn FnOnce() + Send>) -> Option<FileAnswer> {
+        let _ = (ask, wake);
+        None
+    }
 }
 
 /// The running desktop: `xdg-open` / `open` / `explorer`, and this executable.
@@ -25,10 +48,31 @@ impl DesktopPort for SystemDesktop {
         let args = crate::cli::relaunch_args(&std::env::args_os().collect::<Vec<_>>(), demo);
         crate::platform::relaunch(args)
     }
+
+    fn choose_file(&self, ask: FileAsk, wake: Box<dyn FnOnce() + Send>) -> Option<FileAnswer> {
+        if !crate::platform::native_file_dialog() {
+            return None;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let chosen = rfd::FileDialog::new()
+                    .set_title(&ask.title)
+                    .set_directory(&ask.start)
+                    .add_filter(&ask.filter.0, ask.filter.1)
+                    .add_filter(&ask.all_files, &["*"])
+                    .pick_file();
+                let _ = tx.send(chosen);
+                wake();
+            });
+        // No thread, no dialog: the window's own list instead.
+        spawned.ok().map(|_| rx)
+    }
 }
 
 /// What the batch file picker lists.
-const EXTENSIONS: [&str; 3] = ["csv", "tsv", "txt"];
+pub(super) const EXTENSIONS: [&str; 3] = ["csv", "tsv", "txt"];
 
 /// A folder's sub-folders and batch files (or all files), hidden ones left
 /// out, folders first then by name.

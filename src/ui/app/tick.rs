@@ -18,7 +18,7 @@ use std::time::Duration;
 impl App {
     /// Applies everything that fell due: closed windows, verifications,
     /// ended holds (released here, since only we hold the code), clipboard.
-    pub(super) fn tick(&mut self) {
+    pub(super) fn tick(&mut self, ctx: &eframe::egui::Context) {
         let Some(session) = self.session.as_mut() else {
             return;
         };
@@ -46,7 +46,7 @@ impl App {
             }
         }
         self.advance_batch_run();
-        self.poll_batch_import();
+        self.poll_batch_import(ctx);
         self.journal_screenshots();
         self.clear_clipboard_if_due();
         self.follow_remedy();

@@ -61,6 +61,11 @@ pub struct BatchForm {
     /// A chosen file being read on a worker thread (never on the UI thread:
     /// a FIFO or a slow disk must not freeze the window).
     pub importing: Option<Importing>,
+    /// The desktop's own file dialog is open: its answer comes here.
+    pub choosing: Option<crate::ui::app::FileAnswer>,
+    /// It was closed without a file (or could not show): the next Browse…
+    /// opens the window's own list, so nobody is left with nothing.
+    pub dialog_declined: bool,
 }
 
 /// A batch file being read off the UI thread.
@@ -171,7 +176,10 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm
             e.hint_text("/path/cards.csv").desired_width(320.0)
         })
         .labelled_by(l.id);
-        let browse = ui.button(tr.get("batch.browse"));
+        let browse = ui.add_enabled(
+            v.choosing.is_none(),
+            egui::Button::new(tr.get("batch.browse")),
+        );
         if std::mem::take(&mut v.refocus_browse) {
             browse.request_focus();
         }
@@ -200,6 +208,9 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm
             i.source.clone()
         };
         ui.label(RichText::new(tr.fmt("batch.reading_file", &[("file", &file)])).weak());
+    }
+    if v.choosing.is_some() {
+        ui.label(RichText::new(tr.get("batch.dialog_open")).weak());
     }
     if let Some(p) = &mut v.picker {
         p.show(ui, tr, cx.mask_secrets, out);
