@@ -145,7 +145,7 @@ fn exported_bundle(dir: &Path) -> std::path::PathBuf {
         last = Some(id);
     }
     let id = last.unwrap();
-    s.export_bundle(BundleOf::Order(&id), cardguard::i18n::Lang::En)
+    s.export_bundle(BundleOf::Order(&id), None, cardguard::i18n::Lang::En)
         .unwrap()
         .0
 }

@@ -7,6 +7,7 @@ mod common;
 
 use cardguard::i18n::Lang;
 use cardguard::ui::app::{DesktopPort, FileAsk};
+use egui_kittest::kittest::Queryable;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,10 @@ enum Asked {
         title: String,
         start: PathBuf,
     },
+    /// A folder dialog, and where it starts.
+    ChooseFolder {
+        start: PathBuf,
+    },
 }
 
 /// Records what the app asked of the desktop; `fail` makes every ask fail.
@@ -31,6 +36,21 @@ struct Recorder {
     asked: Arc<Mutex<Vec<Asked>>>,
     fail: bool,
     dialog: Option<Arc<Mutex<Option<PathBuf>>>>,
+}
+
+/// A dialog's answer, from another thread as a real dialog's is.
+fn answered(
+    answer: Option<PathBuf>,
+    wake: Box<dyn FnOnce() + Send>,
+) -> cardguard::ui::app::FileAnswer {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        tx.send(answer).unwrap();
+        wake();
+    })
+    .join()
+    .unwrap();
+    rx
 }
 
 impl DesktopPort for Recorder {
@@ -58,15 +78,20 @@ impl DesktopPort for Recorder {
             start: ask.start,
         });
         let answer = self.dialog.as_ref()?.lock().unwrap().clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Answered from another thread, as a real dialog is.
-        std::thread::spawn(move || {
-            tx.send(answer).unwrap();
-            wake();
-        })
-        .join()
-        .unwrap();
-        Some(rx)
+        Some(answered(answer, wake))
+    }
+    fn choose_folder(
+        &self,
+        _title: String,
+        start: PathBuf,
+        wake: Box<dyn FnOnce() + Send>,
+    ) -> Option<cardguard::ui::app::FileAnswer> {
+        self.asked
+            .lock()
+            .unwrap()
+            .push(Asked::ChooseFolder { start });
+        let answer = self.dialog.as_ref()?.lock().unwrap().clone();
+        Some(answered(answer, wake))
     }
 }
 
@@ -205,4 +230,63 @@ fn without_a_desktop_dialog_browse_opens_the_windows_list() {
     click(&mut h, "cards.csv");
     settle_import(&mut h);
     assert_has(&h, "2 rows: ");
+}
+
+/// Export evidence asks the desktop's folder dialog where to put it (from
+/// the app's own folder at first, then where it went last); the bundle is
+/// a new folder in the one chosen. Closed without one: nothing is written,
+/// it says so, and the next export goes to the app's own folder.
+#[test]
+fn evidence_goes_where_the_person_chooses_or_to_the_apps_own_folder() {
+    let rig = Rig::new();
+    let outside = tempfile::tempdir().unwrap();
+    let answer = Arc::new(Mutex::new(Some(outside.path().to_path_buf())));
+    let desk = Recorder {
+        dialog: Some(answer.clone()),
+        ..Default::default()
+    };
+    let port = desk.clone();
+    let mut h = rig.open_with(Lang::En, move |app| app.with_desktop(Box::new(port)));
+    enter_small_order(&mut h);
+    review_confirm_release(&mut h, &rig);
+    let [id] = rig.orders_of("released").try_into().unwrap();
+    click(&mut h, "Journal");
+    h.get_all_by_label(&id).next().unwrap().click();
+    h.run();
+    click(&mut h, "Export evidence");
+    h.run();
+    let [Asked::ChooseFolder { start }] = &desk.taken()[..] else {
+        panic!("asked for a folder once");
+    };
+    assert_eq!(start, rig.dir.path(), "no exports yet: the data dir");
+    let bundles: Vec<_> = std::fs::read_dir(outside.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(bundles.len(), 1);
+    let bundle = bundles[0].path();
+    assert!(bundle.join("manifest.json").is_file());
+    assert_eq!(
+        text_starting(&h, "Evidence exported to "),
+        format!("Evidence exported to {}", bundle.display())
+    );
+    assert!(
+        !rig.dir.path().join("exports").exists(),
+        "nothing in the app's own"
+    );
+
+    // Closed without a folder: nothing written, said; then the app's own.
+    *answer.lock().unwrap() = None;
+    click(&mut h, "Export evidence");
+    h.run();
+    assert!(matches!(
+        &desk.taken()[..],
+        [Asked::ChooseFolder { start }] if start == outside.path()
+    ));
+    assert_has(&h, "No folder chosen: nothing was exported.");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    click(&mut h, "Export evidence");
+    assert!(desk.taken().is_empty(), "no dialog this time");
+    let own = std::fs::read_dir(rig.dir.path().join("exports")).unwrap();
+    assert_eq!(own.count(), 1);
 }

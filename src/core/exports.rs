@@ -18,11 +18,32 @@ pub fn bundle_dir(
     subject: &str,
     at: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<PathBuf, FileError> {
+    bundle_dir_in(data_dir, None, subject, at)
+}
+
+/// [`bundle_dir`], or in `into`: a folder the person chose (an existing
+/// folder; the bundle's own folder is new in it, never an existing one).
+pub fn bundle_dir_in(
+    data_dir: &Path,
+    into: Option<&Path>,
+    subject: &str,
+    at: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<PathBuf, FileError> {
     // The id comes from the journal: never let it name a path.
     if !super::journal::is_plain_id(subject) {
         return Err(FileError::NotRegular(data_dir.join("exports"), "outside"));
     }
-    let dir = ensure_subdir(data_dir, Path::new("exports"))?;
+    let dir = match into {
+        None => ensure_subdir(data_dir, Path::new("exports"))?,
+        Some(chosen) => match std::fs::metadata(chosen) {
+            Ok(m) if m.is_dir() => chosen.to_path_buf(),
+            Ok(_) => return Err(FileError::NotFolder(chosen.to_path_buf())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(FileError::NotFound(chosen.to_path_buf()));
+            }
+            Err(e) => return Err(FileError::Io(chosen.to_path_buf(), e)),
+        },
+    };
     let stem = format!("{subject}_{}", at.format("%Y%m%d-%H%M%S"));
     (1..1000)
         .map(|n| match n {
@@ -51,6 +72,7 @@ pub enum BundleOf<'a> {
 pub fn export_bundle(
     data_dir: &Path,
     of: BundleOf<'_>,
+    into: Option<&Path>,
     now: chrono::DateTime<chrono::Utc>,
     local: chrono::DateTime<chrono::FixedOffset>,
     lang: crate::i18n::Lang,
@@ -59,7 +81,7 @@ pub fn export_bundle(
         BundleOf::Order(id) => id.as_str(),
         BundleOf::Batch(id) => id.as_str(),
     };
-    let dir = bundle_dir(data_dir, id, local).map_err(ExportError::Write)?;
+    let dir = bundle_dir_in(data_dir, into, id, local).map_err(ExportError::Write)?;
     let manifest = match of {
         BundleOf::Order(id) => export_order(data_dir, id, &dir, now, lang)?,
         BundleOf::Batch(id) => export_batch(data_dir, id, &dir, now, lang)?,

@@ -539,6 +539,7 @@ pub fn ensure_dir(dir: &Path) -> Result<bool, FileError> {
     crate::platform::private_dir_builder(&mut b);
     b.create(dir).map_err(|e| dir_err(dir, e))?;
     crate::platform::set_private_dir(dir).map_err(|e| io_err(dir, e))?;
+    // Made now, by us: it was never others' to read.
     Ok(false)
 }
 

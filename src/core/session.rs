@@ -172,8 +172,7 @@ fn make_private_if_ours(dir: &Path) -> Result<bool, FileError> {
     if !ours {
         return Ok(false);
     }
-    crate::platform::set_private_dir(dir).map_err(|e| FileError::Io(dir.to_path_buf(), e))?;
-    Ok(cfg!(unix))
+    crate::platform::set_private_dir(dir).map_err(|e| FileError::Io(dir.to_path_buf(), e))
 }
 
 /// Rebuilds order state from journal entries. Kinds this version does not
@@ -493,16 +492,19 @@ impl Session {
     /// Writes an evidence bundle into a fresh folder under the data dir,
     /// named and dated by this session's clock (the window, the batch panel
     /// and the headless demo alike).
+    /// The bundle goes into `exports` in the data dir, or into a new folder
+    /// in `into` when the person chose one.
     pub fn export_bundle(
         &mut self,
         of: super::exports::BundleOf<'_>,
+        into: Option<&Path>,
         lang: crate::i18n::Lang,
     ) -> Result<(PathBuf, super::evidence::bundle::Manifest), super::evidence::ExportError> {
         let now = self.now();
         let local = now.with_timezone(&self.clock.offset_at(now));
         // Sealed first, so the bundle's latest checkpoint is the journal's own.
         self.journal.checkpoint().ok();
-        super::exports::export_bundle(&self.paths.data_dir, of, now, local, lang)
+        super::exports::export_bundle(&self.paths.data_dir, of, into, now, local, lang)
     }
 
     pub fn journal_path(&self) -> &Path {

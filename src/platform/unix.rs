@@ -39,9 +39,10 @@ pub fn set_private(file: &File) -> std::io::Result<()> {
     file.set_permissions(std::fs::Permissions::from_mode(0o600))
 }
 
-/// Makes a folder its owner's alone (0700).
-pub fn set_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+/// Makes a folder its owner's alone (0700); true: it changed.
+pub fn set_private_dir(dir: &Path) -> std::io::Result<bool> {
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    Ok(true)
 }
 
 /// Whether others than the owner can read or write it.

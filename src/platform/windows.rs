@@ -28,8 +28,9 @@ pub fn set_private(_file: &File) -> std::io::Result<()> {
     Ok(())
 }
 
-pub fn set_private_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
+/// Nothing to change (see the module's note); false: it did not.
+pub fn set_private_dir(_dir: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 pub fn is_loose(_meta: &Metadata) -> bool {

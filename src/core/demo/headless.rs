@@ -182,7 +182,7 @@ impl Runner {
                 let id = self.current()?;
                 let (dir, m) = self
                     .session
-                    .export_bundle(BundleOf::Order(&id), tr.lang())
+                    .export_bundle(BundleOf::Order(&id), None, tr.lang())
                     .map_err(|e| e.describe(&tr))?;
                 self.bundle = Some(dir.clone());
                 Ok(tr.fmt(

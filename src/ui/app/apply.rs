@@ -53,7 +53,7 @@ impl App {
             Command::Demo(c) => self.apply_demo(c, ctx),
             Command::Remedy(c) => self.apply_remedy(c, ctx),
             Command::ExportEvidence(id) => {
-                self.export_evidence(crate::core::exports::BundleOf::Order(&id))
+                self.export_evidence(crate::core::exports::BundleOf::Order(&id), ctx)
             }
             Command::TakeScreenshot => {
                 let subject = self.screen_subject();
@@ -214,15 +214,93 @@ impl App {
         }
     }
 
-    /// Writes an order's or a batch's evidence bundle under the data dir
-    /// and says where (the walkthrough verifies the last one written).
-    pub(super) fn export_evidence(&mut self, of: crate::core::exports::BundleOf<'_>) {
+    /// Exports an order's or a batch's evidence bundle: into a folder the
+    /// person chooses in the desktop's own dialog where there is one,
+    /// otherwise (and in demo mode, whose walkthrough exports by itself)
+    /// into the data dir's `exports`.
+    pub(super) fn export_evidence(
+        &mut self,
+        of: crate::core::exports::BundleOf<'_>,
+        ctx: &egui::Context,
+    ) {
+        use crate::core::exports::BundleOf;
+        if self.state.pending_export.is_some() {
+            return;
+        }
+        let subject = match of {
+            BundleOf::Order(id) => crate::core::flow::Subject::Order(id.clone()),
+            BundleOf::Batch(id) => crate::core::flow::Subject::Batch(id.clone()),
+        };
+        let Some(data_dir) = self.session.as_ref().map(|s| s.paths().data_dir.clone()) else {
+            return;
+        };
+        if self.demo.is_none() && !std::mem::take(&mut self.state.export_declined) {
+            let start = self
+                .state
+                .export_to
+                .clone()
+                .unwrap_or_else(|| data_dir.join("exports"));
+            let start = if start.is_dir() { start } else { data_dir };
+            let ctx = ctx.clone();
+            let wake = Box::new(move || ctx.request_repaint());
+            let title = self.state.tr.get("export.dialog_title").to_owned();
+            if let Some(answer) = self.desktop.choose_folder(title, start, wake) {
+                self.state.pending_export = Some((subject, answer));
+                return;
+            }
+        }
+        self.write_evidence(&subject, None);
+    }
+
+    /// Each frame: the folder dialog answered.
+    pub(super) fn poll_export_folder(&mut self) {
+        use std::sync::mpsc::TryRecvError;
+        let Some(answer) = self
+            .state
+            .pending_export
+            .as_ref()
+            .map(|(_, rx)| rx.try_recv())
+        else {
+            return;
+        };
+        let chosen = match answer {
+            Err(TryRecvError::Empty) => return,
+            Ok(chosen) => chosen,
+            Err(TryRecvError::Disconnected) => None,
+        };
+        let Some((subject, _)) = self.state.pending_export.take() else {
+            return;
+        };
+        match chosen {
+            Some(dir) => {
+                self.state.export_to = Some(dir.clone());
+                self.write_evidence(&subject, Some(&dir));
+            }
+            None => {
+                self.state.export_declined = true;
+                self.notify(Notice::new(Level::Info, "export.no_folder"));
+            }
+        }
+    }
+
+    /// Writes the bundle and says where (the walkthrough verifies the last
+    /// one written).
+    fn write_evidence(
+        &mut self,
+        subject: &crate::core::flow::Subject,
+        into: Option<&std::path::Path>,
+    ) {
+        use crate::core::exports::BundleOf;
         let lang = self.state.tr.lang();
         let Some(session) = self.session.as_mut() else {
             return;
         };
+        let of = match subject {
+            crate::core::flow::Subject::Order(id) => BundleOf::Order(id),
+            crate::core::flow::Subject::Batch(id) => BundleOf::Batch(id),
+        };
         let result = session
-            .export_bundle(of, lang)
+            .export_bundle(of, into, lang)
             .map(|(dir, _)| dir)
             .map_err(|e| e.describe(&self.state.tr));
         self.state.last_export = result.as_ref().ok().cloned();

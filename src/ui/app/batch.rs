@@ -121,7 +121,7 @@ impl App {
                 let Some(id) = desk.run.as_ref().map(|r| r.id.clone()) else {
                     return;
                 };
-                self.export_evidence(crate::core::exports::BundleOf::Batch(&id));
+                self.export_evidence(crate::core::exports::BundleOf::Batch(&id), ctx);
             }
             BatchCommand::Close => {
                 if desk.close() {

@@ -90,6 +90,14 @@ struct State {
     demo_player: Option<DemoPlayer>,
     /// The last evidence bundle written (the walkthrough verifies it).
     last_export: Option<PathBuf>,
+    /// Where evidence goes, as the person chooses it in the desktop's
+    /// folder dialog: the dialog's answer being awaited (for this order or
+    /// batch), the folder chosen last (the next dialog starts there), and
+    /// whether the dialog was just closed without one (the next export
+    /// then goes to the data dir's own `exports`).
+    pending_export: Option<(crate::core::flow::Subject, FileAnswer)>,
+    export_to: Option<PathBuf>,
+    export_declined: bool,
     shots: Shots,
     /// "Something went wrong?", while it is open.
     remedy: Option<super::screens::remedy::RemedyDesk>,
@@ -173,6 +181,9 @@ impl App {
                 settings_edit: settings.clone(),
                 demo_player: None,
                 last_export: None,
+                pending_export: None,
+                export_to: None,
+                export_declined: false,
                 shots: Shots::new(data_dir),
                 remedy: None,
                 stamper: Default::default(),

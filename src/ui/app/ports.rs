@@ -34,6 +34,17 @@ pub trait DesktopPort {
         let _ = (ask, wake);
         None
     }
+    /// The same for a folder (where evidence is exported), titled `title`
+    /// and starting in `start`.
+    fn choose_folder(
+        &self,
+        title: String,
+        start: PathBuf,
+        wake: Box<dyn FnOnce() + Send>,
+    ) -> Option<FileAnswer> {
+        let _ = (title, start, wake);
+        None
+    }
 }
 
 /// The running desktop: `xdg-open` / `open` / `explorer`, and this executable.
@@ -50,25 +61,49 @@ impl DesktopPort for SystemDesktop {
     }
 
     fn choose_file(&self, ask: FileAsk, wake: Box<dyn FnOnce() + Send>) -> Option<FileAnswer> {
-        if !crate::platform::native_file_dialog() {
-            return None;
-        }
-        let (tx, rx) = std::sync::mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("file-dialog".into())
-            .spawn(move || {
-                let chosen = rfd::FileDialog::new()
-                    .set_title(&ask.title)
-                    .set_directory(&ask.start)
-                    .add_filter(&ask.filter.0, ask.filter.1)
-                    .add_filter(&ask.all_files, &["*"])
-                    .pick_file();
-                let _ = tx.send(chosen);
-                wake();
-            });
-        // No thread, no dialog: the window's own list instead.
-        spawned.ok().map(|_| rx)
+        on_dialog_thread(wake, move || {
+            rfd::FileDialog::new()
+                .set_title(&ask.title)
+                .set_directory(&ask.start)
+                .add_filter(&ask.filter.0, ask.filter.1)
+                .add_filter(&ask.all_files, &["*"])
+                .pick_file()
+        })
     }
+
+    fn choose_folder(
+        &self,
+        title: String,
+        start: PathBuf,
+        wake: Box<dyn FnOnce() + Send>,
+    ) -> Option<FileAnswer> {
+        on_dialog_thread(wake, move || {
+            rfd::FileDialog::new()
+                .set_title(&title)
+                .set_directory(&start)
+                .pick_folder()
+        })
+    }
+}
+
+/// Shows a desktop dialog on its own thread (it blocks until answered),
+/// when the desktop has one; its answer comes on the channel returned.
+fn on_dialog_thread(
+    wake: Box<dyn FnOnce() + Send>,
+    dialog: impl FnOnce() -> Option<PathBuf> + Send + 'static,
+) -> Option<FileAnswer> {
+    if !crate::platform::native_file_dialog() {
+        return None;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("file-dialog".into())
+        .spawn(move || {
+            let _ = tx.send(dialog());
+            wake();
+        });
+    // No thread, no dialog: the window's own way instead.
+    spawned.ok().map(|_| rx)
 }
 
 /// What the batch file picker lists.

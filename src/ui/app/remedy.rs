@@ -86,8 +86,8 @@ impl App {
                 }
             },
             RemedyCommand::ExportEvidence => match desk.assistant.subject().clone() {
-                Subject::Order(id) => self.export_evidence(BundleOf::Order(&id)),
-                Subject::Batch(id) => self.export_evidence(BundleOf::Batch(&id)),
+                Subject::Order(id) => self.export_evidence(BundleOf::Order(&id), ctx),
+                Subject::Batch(id) => self.export_evidence(BundleOf::Batch(&id), ctx),
             },
             RemedyCommand::CancelNow => match desk.assistant.subject().clone() {
                 Subject::Order(id) => self.cancel(&id),

@@ -47,6 +47,7 @@ impl App {
         }
         self.advance_batch_run();
         self.poll_batch_import(ctx);
+        self.poll_export_folder();
         self.journal_screenshots();
         self.clear_clipboard_if_due();
         self.follow_remedy();
