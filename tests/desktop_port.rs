@@ -7,8 +7,8 @@ mod common;
 
 use cardguard::i18n::Lang;
 use cardguard::ui::app::{DesktopPort, FileAsk};
-use egui_kittest::kittest::Queryable;
 use common::*;
+use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
