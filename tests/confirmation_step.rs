@@ -195,7 +195,8 @@ fn high_risk_needs_press_and_hold_with_visible_progress() {
     tick(&mut h, &rig, 2_000);
     // Unusual (no cancel): the hold names the amount and the channel.
     let hold = "Hold to send ¥1000.00 to Duidui (third party)";
-    let button = h.get_by_label(hold).rect().center();
+    let held_rect = h.get_by_label(hold).rect();
+    let button = held_rect.center();
     h.get_by_label(hold).hover();
     h.run();
     // Released too early: not confirmed, and it says why.
@@ -209,6 +210,9 @@ fn high_risk_needs_press_and_hold_with_visible_progress() {
     press_at(&mut h, button, true);
     tick(&mut h, &rig, 1_600);
     assert_has(&h, "Release to confirm");
+    // One size in every state (red team: a wrapped label grew the button,
+    // which shrank under the held press and the release missed it).
+    assert_eq!(h.get_by_label("Release to confirm").rect(), held_rect);
     press_at(&mut h, button, false);
     assert_eq!(h.state().screen(), Screen::Hold);
     assert!(rig.journal().contains("\"friction\":\"hold\""));

@@ -199,7 +199,10 @@ fn browse_uses_the_desktops_dialog_and_falls_back_to_the_windows_list() {
     *answer.lock().unwrap() = None;
     click(&mut h, "Browse…");
     h.run();
-    assert_has(&h, "No file chosen.");
+    assert_has(
+        &h,
+        "No file chosen (or the system's dialog could not open).",
+    );
     assert!(!has(&h, "Show all files"), "no list yet");
     click(&mut h, "Browse…");
     assert_eq!(
@@ -275,6 +278,19 @@ fn evidence_goes_where_the_person_chooses_or_to_the_apps_own_folder() {
         "nothing in the app's own"
     );
 
+    // Found by red team: the bundle's own folder (or one inside it) is
+    // refused; adding to a bundle made it fail to verify.
+    for inside in [bundle.clone(), bundle.join("screenshots")] {
+        std::fs::create_dir_all(&inside).unwrap();
+        *answer.lock().unwrap() = Some(inside);
+        click(&mut h, "Export evidence");
+        h.run();
+        assert_has(&h, "is an evidence bundle: nothing may be added to it");
+        dismiss_notices(&mut h);
+    }
+    assert!(cardguard::core::evidence::verify_bundle(&bundle).is_ok());
+    assert_eq!(desk.taken().len(), 2);
+
     // Closed without a folder: nothing written, said; then the app's own.
     *answer.lock().unwrap() = None;
     click(&mut h, "Export evidence");
@@ -283,7 +299,10 @@ fn evidence_goes_where_the_person_chooses_or_to_the_apps_own_folder() {
         &desk.taken()[..],
         [Asked::ChooseFolder { start }] if start == outside.path()
     ));
-    assert_has(&h, "No folder chosen: nothing was exported.");
+    assert_has(
+        &h,
+        "No folder chosen (or the system's dialog could not open): nothing was exported.",
+    );
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
     click(&mut h, "Export evidence");
     assert!(desk.taken().is_empty(), "no dialog this time");

@@ -62,6 +62,7 @@ fn the_package_validates_unpacks_and_runs_from_an_empty_root() {
         .arg("Depends")));
     for lib in [
         "libc6",
+        "libgcc-s1",
         "libx11-6",
         "libxkbcommon0",
         "libxkbcommon-x11-0",

@@ -82,11 +82,22 @@ pub fn export_bundle(
         BundleOf::Batch(id) => id.as_str(),
     };
     let dir = bundle_dir_in(data_dir, into, id, local).map_err(ExportError::Write)?;
-    let manifest = match of {
-        BundleOf::Order(id) => export_order(data_dir, id, &dir, now, lang)?,
-        BundleOf::Batch(id) => export_batch(data_dir, id, &dir, now, lang)?,
+    let written = match of {
+        BundleOf::Order(id) => export_order(data_dir, id, &dir, now, lang),
+        BundleOf::Batch(id) => export_batch(data_dir, id, &dir, now, lang),
     };
-    Ok((dir, manifest))
+    match written {
+        Ok(manifest) => Ok((dir, manifest)),
+        Err(e) => {
+            // The folder was new (its name was free): a half-written
+            // bundle (a full disk) is not left behind to be mistaken for
+            // evidence. Never through a link.
+            if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Writes `bytes` as `exports/<stem><ext>` (or `<stem>-2<ext>`, … when the

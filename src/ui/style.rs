@@ -85,6 +85,9 @@ pub fn palette(ui: &egui::Ui) -> &'static Palette {
 /// The confirmation step's two buttons (the confirm button is placed
 /// away from where the previous click was).
 pub const CONFIRM_SIZE: egui::Vec2 = egui::vec2(260.0, 44.0);
+/// The confirm button when its words name the order's facts (two lines,
+/// so a long channel name is still read).
+pub const CONFIRM_FACTS_SIZE: egui::Vec2 = egui::vec2(260.0, 64.0);
 pub const BACK_SIZE: egui::Vec2 = egui::vec2(160.0, 44.0);
 
 /// The least height of a button that moves the work on (Save, Import,

@@ -50,6 +50,9 @@ pub enum ExportError {
     NotEmpty(PathBuf),
     /// The target is a file, a FIFO, a device…
     NotAFolder(PathBuf),
+    /// The target is inside an evidence bundle (this folder holds its
+    /// manifest): a new file there would make that bundle fail to verify.
+    InsideBundle(PathBuf),
     /// The target or a file inside it could not be created (a symlink
     /// included: it is never followed).
     Write(FileError),
@@ -72,6 +75,11 @@ impl std::fmt::Display for ExportError {
                 p.display()
             ),
             ExportError::NotAFolder(p) => write!(f, "{} exists and is not a folder", p.display()),
+            ExportError::InsideBundle(p) => write!(
+                f,
+                "{} is an evidence bundle; nothing may be added to it",
+                p.display()
+            ),
             ExportError::Sealed(p) => write!(
                 f,
                 "{} seals other lines than the journal now holds; run journal verify",
@@ -97,6 +105,9 @@ impl ExportError {
             }
             ExportError::NotAFolder(p) => {
                 tr.fmt("journal.export_not_folder", &[("path", &p.display())])
+            }
+            ExportError::InsideBundle(p) => {
+                tr.fmt("journal.export_inside_bundle", &[("path", &p.display())])
             }
             ExportError::Sealed(p) => tr.fmt("journal.export_sealed", &[("path", &p.display())]),
             ExportError::NoKey(p) => tr.fmt("journal.export_no_key", &[("path", &p.display())]),
@@ -238,6 +249,14 @@ fn keys_to_sign(data_dir: &Path) -> Result<LogKeys, ExportError> {
 /// Makes `out` a new or empty folder (0700 when created). A symlink, a
 /// file or a folder holding anything is refused and left as it is.
 pub(super) fn prepare_out(out: &Path) -> Result<(), ExportError> {
+    // Never into another bundle, at any depth: an extra file in it makes
+    // it fail to verify ("in the folder but not in the manifest").
+    if let Some(bundle) = out
+        .ancestors()
+        .find(|a| a.join("manifest.json").exists() || a.join("manifest.sig").exists())
+    {
+        return Err(ExportError::InsideBundle(bundle.to_path_buf()));
+    }
     match std::fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => {
             Err(ExportError::Write(FileError::Symlink(out.to_path_buf())))

@@ -225,6 +225,7 @@ impl App {
     ) {
         use crate::core::exports::BundleOf;
         if self.state.pending_export.is_some() {
+            self.notify(Notice::new(Level::Info, "export.dialog_open"));
             return;
         }
         let subject = match of {
@@ -273,8 +274,10 @@ impl App {
         };
         match chosen {
             Some(dir) => {
-                self.state.export_to = Some(dir.clone());
-                self.write_evidence(&subject, Some(&dir));
+                // The next dialog starts where this one went, if it went.
+                if self.write_evidence(&subject, Some(&dir)) {
+                    self.state.export_to = Some(dir);
+                }
             }
             None => {
                 self.state.export_declined = true;
@@ -284,16 +287,16 @@ impl App {
     }
 
     /// Writes the bundle and says where (the walkthrough verifies the last
-    /// one written).
+    /// one written); true when it was written.
     fn write_evidence(
         &mut self,
         subject: &crate::core::flow::Subject,
         into: Option<&std::path::Path>,
-    ) {
+    ) -> bool {
         use crate::core::exports::BundleOf;
         let lang = self.state.tr.lang();
         let Some(session) = self.session.as_mut() else {
-            return;
+            return false;
         };
         let of = match subject {
             crate::core::flow::Subject::Order(id) => BundleOf::Order(id),
@@ -304,10 +307,12 @@ impl App {
             .map(|(dir, _)| dir)
             .map_err(|e| e.describe(&self.state.tr));
         self.state.last_export = result.as_ref().ok().cloned();
+        let written = result.is_ok();
         self.notify(match result {
             Ok(p) => Notice::new(Level::Info, "notice.exported").arg("path", p.display()),
             Err(e) => Notice::new(Level::Error, "error.export").arg("error", e),
         });
+        written
     }
 
     /// What the screen shows, for a screenshot taken now: the order on the

@@ -11,7 +11,7 @@ use crate::i18n::Texts;
 use crate::ui::command::Command;
 use crate::ui::review_step::ReviewStep;
 use crate::ui::style::SWALLOWED_NOTE_MS;
-use crate::ui::style::{BACK_SIZE, CONFIRM_SIZE, palette};
+use crate::ui::style::{BACK_SIZE, CONFIRM_FACTS_SIZE, CONFIRM_SIZE, palette};
 use crate::ui::view::CommandSender;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
@@ -128,13 +128,36 @@ pub fn confirm_area(
         ui.visuals().weak_text_color()
     };
 
+    // One size in every state of this review: a label that wrapped grew
+    // the button, which shrank back under a held press when it turned
+    // "Release to confirm", so the release missed it. Words naming the
+    // facts get two lines; what does not fit ends in "…" (a screen reader
+    // gets all of it).
+    let (size, rows) = if words.hold.is_some() {
+        (CONFIRM_FACTS_SIZE, 2)
+    } else {
+        (CONFIRM_SIZE, 1)
+    };
+    let label = {
+        let mut job = egui::text::LayoutJob::single_section(
+            text.clone(),
+            egui::TextFormat::simple(egui::FontId::proportional(16.0), text_color),
+        );
+        job.wrap = egui::text::TextWrapping {
+            max_width: size.x - 24.0,
+            max_rows: rows,
+            break_anywhere: false,
+            overflow_character: Some('…'),
+        };
+        ui.fonts_mut(|f| f.layout_job(job))
+    };
     // Place the buttons away from where the previous step's button was, so
     // the second half of a double click lands on neither.
     let row = egui::Rect::from_min_size(
         ui.cursor().min,
-        egui::vec2(CONFIRM_SIZE.x + 16.0 + BACK_SIZE.x, CONFIRM_SIZE.y),
+        egui::vec2(size.x + 16.0 + BACK_SIZE.x, size.y),
     );
-    let mut rect = egui::Rect::from_min_size(row.min, CONFIRM_SIZE);
+    let mut rect = egui::Rect::from_min_size(row.min, size);
     if let Some(avoid) = r.avoid.map(|a| a.expand(12.0))
         && row.intersects(avoid)
     {
@@ -142,14 +165,9 @@ pub fn confirm_area(
     }
     let confirm = ui.put(
         rect,
-        // One size in every state: a long channel name wrapped the label
-        // and grew the button, which shrank back under a held press when
-        // it turned "Release to confirm", so the release missed it. A label
-        // too long is cut with "…" (a screen reader gets all of it).
-        egui::Button::new(RichText::new(text).size(16.0).color(text_color))
+        egui::Button::new(egui::WidgetText::Galley(label))
             .fill(fill)
-            .truncate()
-            .min_size(CONFIRM_SIZE),
+            .min_size(size),
     );
     ui.ctx()
         .accesskit_node_builder(confirm.id, |b| b.set_description(state));
