@@ -178,10 +178,8 @@ fn window_resize_restarts_the_delay() {
     assert_has(&h, "Confirm — 10 s to undo");
 }
 
-/// ¥1000 on a channel that cannot cancel: the dialog asks for a press-and-hold.
-#[test]
-fn high_risk_needs_press_and_hold_with_visible_progress() {
-    let rig = Rig::new();
+/// ¥1000 to Duidui (a channel that cannot cancel), on its review.
+fn to_high_risk_review(rig: &Rig) -> egui_kittest::Harness<'static, cardguard::ui::App> {
     let mut h = rig.open(Lang::En);
     choose_channel(&mut h, "JD self-operated (app)", "Duidui (third party)");
     type_code(&mut h, "ABCD1234EFGH5678");
@@ -189,6 +187,14 @@ fn high_risk_needs_press_and_hold_with_visible_progress() {
     let retype = "Above ¥500.00: type the face value again to confirm it";
     type_into(&mut h, retype, "1000");
     click(&mut h, "Review →");
+    h
+}
+
+/// ¥1000 on a channel that cannot cancel: the dialog asks for a press-and-hold.
+#[test]
+fn high_risk_needs_press_and_hold_with_visible_progress() {
+    let rig = Rig::new();
+    let mut h = to_high_risk_review(&rig);
     assert_has(&h, "Why this confirmation takes extra care:");
     assert_has(&h, "¥1000.00 is a high face value.");
     assert_has(&h, "This channel cannot cancel once the code is sent.");
@@ -344,13 +350,7 @@ fn an_unusual_order_names_its_facts_on_the_button() {
 #[test]
 fn a_refusal_counts_down_with_the_button() {
     let rig = Rig::new();
-    let mut h = rig.open(Lang::En);
-    choose_channel(&mut h, "JD self-operated (app)", "Duidui (third party)");
-    type_code(&mut h, "ABCD1234EFGH5678");
-    click(&mut h, "¥1000");
-    let retype = "Above ¥500.00: type the face value again to confirm it";
-    type_into(&mut h, retype, "1000");
-    click(&mut h, "Review →");
+    let mut h = to_high_risk_review(&rig);
     tick(&mut h, &rig, 600);
     click_starting(&mut h, "Confirm (");
     assert_eq!(h.state().screen(), Screen::Review);
