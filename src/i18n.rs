@@ -138,6 +138,18 @@ impl Texts {
         self.fmt(key, &args)
     }
 
+    /// A count with its noun: `{key}_one` for exactly one ("1 row"), else
+    /// `key` ("3 rows"); both fill `{n}`. Chinese has no plural, so both
+    /// of its keys say the same.
+    pub fn counted(&self, key: &str, n: usize) -> String {
+        let key = if n == 1 {
+            format!("{key}_one")
+        } else {
+            key.to_owned()
+        };
+        self.fmt(&key, &[("n", &n)])
+    }
+
     /// The text for `key` with `{name}` placeholders filled in.
     pub fn fmt(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         let mut out = self.get(key).to_owned();

@@ -21,7 +21,7 @@ fn import_fix_drop_and_totals() {
     let file = rig.dir.path().join("gbk.csv");
     std::fs::write(&file, &gbk).unwrap();
     import_file(&mut h, &file);
-    assert_totals(&h, "4 rows: 1 ok, 1 warnings, 2 errors");
+    assert_totals(&h, "4 rows: 1 ok, 1 warning, 2 errors");
     assert_has(&h, "6 characters: a card code has 16.");
     assert_has(&h, "Same code as row 2 of this batch.");
     assert_has(&h, "Fix or drop the rows with errors.");
@@ -36,11 +36,11 @@ fn import_fix_drop_and_totals() {
         .type_text("QQQQ1111RRRR2222");
     h.run();
     click(&mut h, "Apply");
-    assert_totals(&h, "4 rows: 2 ok, 1 warnings, 1 errors");
+    assert_totals(&h, "4 rows: 2 ok, 1 warning, 1 error");
     click(&mut h, "Drop 4");
     assert_totals(
         &h,
-        "3 rows: 2 ok, 1 warnings, 0 errors · face value ¥225.00 · payout ¥207.00",
+        "3 rows: 2 ok, 1 warning, 0 errors · face value ¥225.00 · payout ¥207.00",
     );
     let totals = batch_totals(&h);
     assert_has(&h, "Review and release 3 cards (¥225.00)");
@@ -91,10 +91,9 @@ fn pasted_rows_with_a_bom_and_tabs() {
     ));
     h.run();
     click(&mut h, "Check pasted rows");
-    assert_totals(
-        &h,
-        "1 rows: 1 ok, 0 warnings, 0 errors · face value ¥100.00",
-    );
+    // One of each is said in the singular ("1 rows", "1 cards" before).
+    assert_totals(&h, "1 row: 1 ok, 0 warnings, 0 errors · face value ¥100.00");
+    assert_has(&h, "Review and release 1 card (¥100.00)…");
 }
 
 #[test]
@@ -207,10 +206,7 @@ fn utf8_files_with_and_without_a_bom() {
         "plain.csv",
         "卡密;面值\nABCD-1234-EFGH-5678;100\n".as_bytes(),
     );
-    assert_totals(
-        &h,
-        "1 rows: 1 ok, 0 warnings, 0 errors · face value ¥100.00",
-    );
+    assert_totals(&h, "1 row: 1 ok, 0 warnings, 0 errors · face value ¥100.00");
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(
         "card,face value\r\nabcd 1234 efgh 5679,50\r\nWXYZ4321ABCD5678,100\r\n".as_bytes(),

@@ -475,7 +475,7 @@ pub fn load_older(h: &mut Harness<'static, App>) {
 pub fn batch_totals(h: &Harness<'static, App>) -> String {
     let is_totals = |t: &str| {
         let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
-        rest.len() < t.len() && rest.starts_with(" rows: ")
+        rest.len() < t.len() && (rest.starts_with(" rows: ") || rest.starts_with(" row: "))
     };
     let mut found: Vec<String> = h
         .query_all_by(|n| n.value().is_some_and(|v| is_totals(&v)))

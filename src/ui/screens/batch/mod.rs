@@ -251,10 +251,10 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, v: &mut BatchForm
         RichText::new(tr.fmt(
             "batch.totals",
             &[
-                ("rows", &t.rows),
+                ("rows", &tr.counted("batch.n_rows", t.rows)),
                 ("ok", &t.ok),
-                ("warnings", &t.warnings),
-                ("errors", &t.errors),
+                ("warnings", &tr.counted("batch.n_warnings", t.warnings)),
+                ("errors", &tr.counted("batch.n_errors", t.errors)),
                 ("face", &t.face_value),
                 ("payout", &t.payout),
                 ("fees", &t.service_fees),
@@ -516,7 +516,10 @@ fn release_box(
                     ui,
                     RichText::new(tr.fmt(
                         "batch.review",
-                        &[("count", &count), ("face", &t.face_value)],
+                        &[
+                            ("cards", &tr.counted("batch.n_cards", count)),
+                            ("face", &t.face_value),
+                        ],
                     ))
                     .size(16.0),
                     true,

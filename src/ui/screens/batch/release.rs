@@ -118,7 +118,10 @@ pub fn review(ui: &mut egui::Ui, cx: &ViewCtx, desk: &BatchDesk, r: &ReviewStep)
             }
         });
     ui.add_space(10.0);
-    let armed = tr.fmt("batch_review.confirm", &[("count", &count)]);
+    let armed = tr.fmt(
+        "batch_review.confirm",
+        &[("cards", &tr.counted("batch.n_cards", count))],
+    );
     widgets::confirm::confirm_area(
         ui,
         tr,
@@ -220,8 +223,11 @@ pub fn run_panel(ui: &mut egui::Ui, cx: &ViewCtx, run: &BatchRun) {
                 }
                 _ => {
                     ui.label(
-                        RichText::new(tr.fmt("batch_run.finished", &[("count", &released)]))
-                            .color(palette(ui).ok),
+                        RichText::new(tr.fmt(
+                            "batch_run.finished",
+                            &[("cards", &tr.counted("batch.n_cards", released))],
+                        ))
+                        .color(palette(ui).ok),
                     );
                 }
             });
@@ -288,7 +294,10 @@ fn say_run(ui: &egui::Ui, tr: &Texts, run: &BatchRun, now: DateTime<Utc>) {
         ),
         RunPhase::Releasing => tr.get("a11y.say_batch_releasing").to_owned(),
         RunPhase::Paused(why) => tr.fmt(pause_key(why), &[("left", &run.waiting())]),
-        RunPhase::Finished => tr.fmt("batch_run.finished", &[("count", &run.released())]),
+        RunPhase::Finished => tr.fmt(
+            "batch_run.finished",
+            &[("cards", &tr.counted("batch.n_cards", run.released()))],
+        ),
     };
     crate::ui::announce::say(ui.ctx(), &words);
 }
