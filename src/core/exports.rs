@@ -66,6 +66,15 @@ pub enum BundleOf<'a> {
     Batch(&'a BatchId),
 }
 
+impl<'a> From<&'a super::flow::Subject> for BundleOf<'a> {
+    fn from(s: &'a super::flow::Subject) -> Self {
+        match s {
+            super::flow::Subject::Order(id) => BundleOf::Order(id),
+            super::flow::Subject::Batch(id) => BundleOf::Batch(id),
+        }
+    }
+}
+
 /// Exports an order's or batch's evidence into a fresh
 /// `exports/<id>_<local time>` folder and returns it (the window's buttons
 /// and the headless demo; `journal export --out` names its own folder).

@@ -20,6 +20,13 @@ pub fn clock_left(ms: u64) -> String {
     }
 }
 
+/// Seconds with up to two decimals, no trailing zeros: "0.6", "0.75",
+/// "2.1" (a wait is said as it is, never rounded onto the one beside it).
+pub fn seconds(ms: u64) -> String {
+    let s = format!("{:.2}", ms as f64 / 1000.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 pub fn money(f: Fen) -> String {
     f.to_string()
 }
@@ -52,6 +59,14 @@ pub fn duration_words(tr: &Texts, ms: u64) -> String {
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn seconds_are_said_as_they_are() {
+        assert_eq!(seconds(600), "0.6");
+        assert_eq!(seconds(750), "0.75");
+        assert_eq!(seconds(2_100), "2.1");
+        assert_eq!(seconds(10_000), "10");
+    }
 
     #[test]
     fn countdown_text() {

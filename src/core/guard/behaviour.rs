@@ -217,6 +217,18 @@ impl Plan {
         Plan::for_context(&ctx)
     }
 
+    /// The order is unlike the person's usual ones (a channel never used,
+    /// more than usual) or cannot be cancelled: the review answers that by
+    /// naming the order's facts on the confirm button, not by a longer wait.
+    pub fn names_facts(&self) -> bool {
+        self.reasons.iter().any(|r| {
+            matches!(
+                r,
+                Reason::NewChannel | Reason::AboveUsual(_) | Reason::NoCancel
+            )
+        })
+    }
+
     pub fn for_context(ctx: &GuardContext) -> Plan {
         let mut points = 0;
         let mut reasons = Vec::new();

@@ -79,10 +79,12 @@ impl Pace {
         self.keep_recent();
     }
 
+    /// The last [`Pace::KEEP`] confirmations, and never more looks than
+    /// confirmations (each look belongs to one).
     fn keep_recent(&mut self) {
         let extra = self.samples_ms.len().saturating_sub(Self::KEEP);
         self.samples_ms.drain(..extra);
-        let extra = self.looks.len().saturating_sub(Self::KEEP);
+        let extra = self.looks.len().saturating_sub(self.samples_ms.len());
         self.looks.drain(..extra);
     }
 
@@ -99,9 +101,6 @@ impl Pace {
         self.samples_ms
             .retain(|ms| (Self::MIN_SAMPLE_MS..=Self::MAX_SAMPLE_MS).contains(ms));
         self.keep_recent();
-        // Each look belongs to a confirmation: never more looks than those.
-        let extra = self.looks.len().saturating_sub(self.samples_ms.len());
-        self.looks.drain(..extra);
         self
     }
 

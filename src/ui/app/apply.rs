@@ -53,7 +53,7 @@ impl App {
             Command::Demo(c) => self.apply_demo(c, ctx),
             Command::Remedy(c) => self.apply_remedy(c, ctx),
             Command::ExportEvidence(id) => {
-                self.export_evidence(crate::core::exports::BundleOf::Order(&id), ctx)
+                self.export_evidence(crate::core::flow::Subject::Order(id), ctx)
             }
             Command::TakeScreenshot => {
                 let subject = self.screen_subject();
@@ -220,18 +220,13 @@ impl App {
     /// into the data dir's `exports`.
     pub(super) fn export_evidence(
         &mut self,
-        of: crate::core::exports::BundleOf<'_>,
+        subject: crate::core::flow::Subject,
         ctx: &egui::Context,
     ) {
-        use crate::core::exports::BundleOf;
         if self.state.pending_export.is_some() {
             self.notify(Notice::new(Level::Info, "export.dialog_open"));
             return;
         }
-        let subject = match of {
-            BundleOf::Order(id) => crate::core::flow::Subject::Order(id.clone()),
-            BundleOf::Batch(id) => crate::core::flow::Subject::Batch(id.clone()),
-        };
         let Some(data_dir) = self.session.as_ref().map(|s| s.paths().data_dir.clone()) else {
             return;
         };
@@ -255,19 +250,13 @@ impl App {
 
     /// Each frame: the folder dialog answered.
     pub(super) fn poll_export_folder(&mut self) {
-        use std::sync::mpsc::TryRecvError;
-        let Some(answer) = self
+        let Some(chosen) = self
             .state
             .pending_export
             .as_ref()
-            .map(|(_, rx)| rx.try_recv())
+            .and_then(|(_, rx)| super::ports::answered(rx))
         else {
             return;
-        };
-        let chosen = match answer {
-            Err(TryRecvError::Empty) => return,
-            Ok(chosen) => chosen,
-            Err(TryRecvError::Disconnected) => None,
         };
         let Some((subject, _)) = self.state.pending_export.take() else {
             return;
@@ -293,17 +282,12 @@ impl App {
         subject: &crate::core::flow::Subject,
         into: Option<&std::path::Path>,
     ) -> bool {
-        use crate::core::exports::BundleOf;
         let lang = self.state.tr.lang();
         let Some(session) = self.session.as_mut() else {
             return false;
         };
-        let of = match subject {
-            crate::core::flow::Subject::Order(id) => BundleOf::Order(id),
-            crate::core::flow::Subject::Batch(id) => BundleOf::Batch(id),
-        };
         let result = session
-            .export_bundle(of, into, lang)
+            .export_bundle(subject.into(), into, lang)
             .map(|(dir, _)| dir)
             .map_err(|e| e.describe(&self.state.tr));
         self.state.last_export = result.as_ref().ok().cloned();

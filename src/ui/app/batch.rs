@@ -121,7 +121,7 @@ impl App {
                 let Some(id) = desk.run.as_ref().map(|r| r.id.clone()) else {
                     return;
                 };
-                self.export_evidence(crate::core::exports::BundleOf::Batch(&id), ctx);
+                self.export_evidence(crate::core::flow::Subject::Batch(id), ctx);
             }
             BatchCommand::Close => {
                 if desk.close() {
@@ -186,17 +186,14 @@ impl App {
     /// the worker is checked and loaded here.
     pub(super) fn poll_batch_import(&mut self, ctx: &egui::Context) {
         let v = &mut self.state.batch;
-        if let Some(answer) = v.choosing.as_ref().map(|rx| rx.try_recv()) {
-            use std::sync::mpsc::TryRecvError;
+        if let Some(answer) = v.choosing.as_ref().and_then(super::ports::answered) {
+            v.choosing = None;
             match answer {
-                Err(TryRecvError::Empty) => {}
-                Ok(Some(path)) => {
-                    v.choosing = None;
+                Some(path) => {
                     v.path = path.display().to_string();
                     self.apply_batch(BatchCommand::ImportFile(path.display().to_string()), ctx);
                 }
-                Ok(None) | Err(TryRecvError::Disconnected) => {
-                    v.choosing = None;
+                None => {
                     v.dialog_declined = true;
                     self.notify(Notice::new(Level::Info, "batch.dialog_none"));
                 }

@@ -86,6 +86,16 @@ impl DesktopPort for SystemDesktop {
     }
 }
 
+/// A dialog's answer, once there is one: `Some(None)` when it was closed
+/// without a choice (or its thread is gone), `None` while it is open.
+pub(super) fn answered(rx: &FileAnswer) -> Option<Option<PathBuf>> {
+    match rx.try_recv() {
+        Ok(chosen) => Some(chosen),
+        Err(std::sync::mpsc::TryRecvError::Empty) => None,
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => Some(None),
+    }
+}
+
 /// Shows a desktop dialog on its own thread (it blocks until answered),
 /// when the desktop has one; its answer comes on the channel returned.
 fn on_dialog_thread(

@@ -6,7 +6,6 @@
 //! so it never journals advice nobody saw.
 
 use super::App;
-use crate::core::exports::BundleOf;
 use crate::core::flow::Subject;
 use crate::core::ids::BatchId;
 use crate::core::remedy::{Assistant, Handed, Saved};
@@ -85,10 +84,10 @@ impl App {
                     })));
                 }
             },
-            RemedyCommand::ExportEvidence => match desk.assistant.subject().clone() {
-                Subject::Order(id) => self.export_evidence(BundleOf::Order(&id), ctx),
-                Subject::Batch(id) => self.export_evidence(BundleOf::Batch(&id), ctx),
-            },
+            RemedyCommand::ExportEvidence => {
+                let subject = desk.assistant.subject().clone();
+                self.export_evidence(subject, ctx);
+            }
             RemedyCommand::CancelNow => match desk.assistant.subject().clone() {
                 Subject::Order(id) => self.cancel(&id),
                 Subject::Batch(b) if self.runs(&b) => {

@@ -98,7 +98,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
     // Every decision explained: when the wait was fitted to this person.
     let plan = r.guard.plan();
     if let (Some(fit), crate::core::guard::RiskLevel::Low) = (plan.pace, plan.level) {
-        let dwell = format!("{:.1}", plan.travel_dwell_ms as f64 / 1000.0);
+        let dwell = crate::ui::format::seconds(plan.travel_dwell_ms);
         ui.label(
             RichText::new(tr.fmt("review.pace", &[("count", &fit.count), ("dwell", &dwell)]))
                 .weak(),
@@ -108,13 +108,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, r: &ReviewStep) {
     // usual, no cancel) is not met with a longer wait but with its facts on
     // the button itself, worded one of two ways by order so the button does
     // not look the same every time (an attractor, after Bravo-Lillo et al.).
-    use crate::core::guard::Reason;
-    let unusual = plan.reasons.iter().any(|r| {
-        matches!(
-            r,
-            Reason::NewChannel | Reason::AboveUsual(_) | Reason::NoCancel
-        )
-    });
+    let unusual = plan.names_facts();
     let amount = crate::ui::format::money(order.face_value);
     let channel = profile.name.get(tr.lang());
     let facts_in = |key: &str| tr.fmt(key, &[("amount", &amount), ("channel", &channel)]);

@@ -88,11 +88,7 @@ pub fn show(ui: &mut egui::Ui, cx: &ViewCtx, edit: &mut Settings, stamper: &Stam
             ui.label(tr.get("settings.pace"));
             ui.vertical(|ui| {
                 let pace = session.pace();
-                // 0.75 s is said as such, not rounded up to the 0.8 s beside it.
-                let secs = |ms: u64| {
-                    let s = format!("{:.2}", ms as f64 / 1000.0);
-                    s.trim_end_matches('0').trim_end_matches('.').to_owned()
-                };
+                let secs = crate::ui::format::seconds;
                 let said = match pace.fit() {
                     None => tr.fmt(
                         "settings.pace_none",

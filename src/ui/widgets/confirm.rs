@@ -140,7 +140,7 @@ pub fn confirm_area(
     };
     let label = {
         let mut job = egui::text::LayoutJob::single_section(
-            text.clone(),
+            text,
             egui::TextFormat::simple(egui::FontId::proportional(16.0), text_color),
         );
         job.wrap = egui::text::TextWrapping {
